@@ -1,0 +1,1 @@
+"""QVCP conformance harness."""

@@ -1,0 +1,1 @@
+"""Reference implementation of QVCP: sans-IO engines, noise core, network simulator."""

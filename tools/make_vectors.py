@@ -1,0 +1,310 @@
+"""Write the language-neutral test vectors in ``schemas/vectors/``.
+
+The canonical binary of every case comes from ``tools/struct_oracle.py`` (hand-written
+``struct`` layouts) and from byte surgery written out below, never from the ``construct``
+codec under test. Run: ``python tools/make_vectors.py`` (rewrites the files).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import hmac
+import json
+import struct
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import struct_oracle as oracle  # noqa: E402
+
+OUT = Path(__file__).resolve().parents[1] / "schemas" / "vectors"
+
+QOS = {"min_rate_mhz": 10_000, "min_fidelity": 55_705, "max_latency_ns": 50_000_000,
+       "cutoff_ns": 10_000_000, "num_pairs": 100, "duration_ns": 0, "priority": 3}
+HOP = {"node": 1, "free_memory": 4, "comm_qubits": 1, "link_id": 12,
+       "link_rate_mhz": 250_000, "link_fidelity": 62_258, "memory_t2_ns": 1_000_000_000}
+RULE = {"node": 2, "match_circuit": 7, "match_link": 12, "action": "SWAP", "peer_link": 23,
+        "cutoff_ns": 10_000_000, "distil_protocol": "NONE", "distil_rounds": 0, "endpoint": 0}
+
+# (type, description, body, requirements): readable examples of every message type.
+EXAMPLES: list[tuple[str, str, dict[str, Any], list[str]]] = [
+    ("ERROR", "Length mismatch reported back to the sender",
+     {"code": 2, "offending_message_id": 41, "offending_type": 17, "field": "header.length",
+      "detail": "length field says 40 bytes, received 38"}, ["ERR-001"]),
+    ("ATTEMPT", "Attempt 7 on link 12 in the slot starting at 1 ms",
+     {"link_id": 12, "attempt_id": 7, "slot_ns": 1_000_000}, ["LINK-001"]),
+    ("HERALD", "Successful herald: PSI_PLUS, sequence 1",
+     {"link_id": 12, "slot_ns": 1_000_000, "outcome": "PSI_PLUS", "seq": 1,
+      "attempt_id_a": 7, "attempt_id_b": 9}, ["LINK-004", "LINK-005", "LINK-007"]),
+    ("HERALD", "Failed attempt: outcome FAILURE carries sequence 0",
+     {"link_id": 12, "slot_ns": 1_010_000, "outcome": "FAILURE", "seq": 0,
+      "attempt_id_a": 8, "attempt_id_b": 10}, ["LINK-005"]),
+    ("HERALD", "Sequence numbers wrap: 65535 on success",
+     {"link_id": 3, "slot_ns": 2**40, "outcome": "PSI_MINUS", "seq": 65535,
+      "attempt_id_a": 0xFFFFFFFF, "attempt_id_b": 0}, ["LINK-005"]),
+    ("EXPIRE", "Expire a wrapping range 65530..4",
+     {"link_id": 12, "first_seq": 65530, "last_seq": 4}, ["LINK-010"]),
+    ("EXPIRE_ACK", "Acknowledge the range 5..9",
+     {"link_id": 12, "first_seq": 5, "last_seq": 9}, ["LINK-012"]),
+    ("SWAP_OUTCOME", "Swap at a middle node: PSI_PLUS xor PSI_MINUS xor PHI_MINUS = PHI_PLUS",
+     {"circuit_id": 7, "outcome_seq": 1, "left": {"link_id": 12, "seq": 4},
+      "right": {"link_id": 23, "seq": 9}, "bsm_result": "PHI_MINUS",
+      "bell_index": "PHI_PLUS", "new_partner": 3}, ["TRK-001", "TRK-002"]),
+    ("DISCARD", "Pair discarded at its cutoff",
+     {"circuit_id": 7, "pair": {"link_id": 12, "seq": 5}, "reason": "CUTOFF"}, ["TRK-010"]),
+    ("DISTIL_OUTCOME", "First DEJMPS round, measured 1",
+     {"circuit_id": 7, "round": 1, "kept": {"link_id": 12, "seq": 6},
+      "sacrificed": {"link_id": 12, "seq": 7}, "outcome": 1}, ["TRK-020"]),
+    ("SETUP", "Setup from node 1 to node 3 via 2, one hop accumulated",
+     {"circuit_id": 7, "head_end": 1, "tail_end": 3, "head_endpoint": 80, "tail_endpoint": 81,
+      "qos": QOS, "route": [1, 2, 3], "hops": [HOP]}, ["SIG-001"]),
+    ("SETUP", "Setup leaving the head end: no hop accumulated yet",
+     {"circuit_id": 8, "head_end": 1, "tail_end": 2, "head_endpoint": 1, "tail_endpoint": 1,
+      "qos": {**QOS, "priority": 7, "num_pairs": 0, "duration_ns": 10**9},
+      "route": [1, 2], "hops": []}, ["SIG-001"]),
+    ("CONFIRM", "Confirm with generate, swap and deliver rules",
+     {"circuit_id": 7, "expected_rate_mhz": 12_500, "expected_fidelity": 58_000,
+      "rules": [{**RULE, "node": 1, "action": "GENERATE", "peer_link": 0},
+                RULE,
+                {**RULE, "node": 3, "match_link": 23, "action": "DELIVER", "peer_link": 0,
+                 "endpoint": 81},
+                {**RULE, "node": 3, "action": "DISTIL", "distil_protocol": "DEJMPS",
+                 "distil_rounds": 2}]}, ["SIG-010"]),
+    ("REJECT", "Rejected for lack of memory, retry in 5 ms",
+     {"circuit_id": 7, "reason": "NO_RESOURCES", "rejecting_node": 2,
+      "retry_after_ns": 5_000_000}, ["SIG-020", "SIG-021"]),
+    ("TEARDOWN", "Normal teardown", {"circuit_id": 7, "reason": "NORMAL"}, ["SIG-030"]),
+    ("TEARDOWN_ACK", "Teardown acknowledged, 4 memory qubits released",
+     {"circuit_id": 7, "released_memory": 4}, ["SIG-033"]),
+    ("OPEN_ENDPOINT", "Open endpoint 80 bound to node 3 endpoint 81",
+     {"endpoint": 80, "remote_node": 3, "remote_endpoint": 81}, ["DLV-001"]),
+    ("CLOSE_ENDPOINT", "Close endpoint 80", {"endpoint": 80}, ["DLV-005"]),
+    ("ENDPOINT_STATUS", "Endpoint 80 is open", {"endpoint": 80, "status": "OPEN"}, ["DLV-003"]),
+    ("PAIR_REQUEST", "Ask for 10 pairs of fidelity >= 0.85 at 5 pairs/s",
+     {"endpoint": 80, "request_id": 1, "num_pairs": 10, "min_fidelity": 55_705,
+      "min_rate_mhz": 5_000, "deadline_ns": 0}, ["DLV-010"]),
+    ("PAIR_DELIVERY", "Pair 42 delivered in PSI_MINUS with fidelity estimate 0.9",
+     {"endpoint": 80, "request_id": 1, "circuit_id": 7, "pair_id": 42, "qubit_handle": 3,
+      "bell_state": "PSI_MINUS", "fidelity_estimate": 58_982, "created_ns": 12_000_000,
+      "expires_ns": 22_000_000}, ["DLV-020"]),
+    ("PAIR_EXPIRED", "Delivered pair 42 discarded before use",
+     {"endpoint": 80, "circuit_id": 7, "pair_id": 42, "qubit_handle": 3}, ["DLV-030"]),
+]
+
+FILES = {"ERROR": "error", "ATTEMPT": "link.attempt", "HERALD": "link.herald",
+         "EXPIRE": "link.expire", "EXPIRE_ACK": "link.expire-ack",
+         "SWAP_OUTCOME": "tracking.swap-outcome", "DISCARD": "tracking.discard",
+         "DISTIL_OUTCOME": "tracking.distil-outcome", "SETUP": "signalling.setup",
+         "CONFIRM": "signalling.confirm", "REJECT": "signalling.reject",
+         "TEARDOWN": "signalling.teardown", "TEARDOWN_ACK": "signalling.teardown-ack",
+         "OPEN_ENDPOINT": "delivery.open-endpoint", "CLOSE_ENDPOINT": "delivery.close-endpoint",
+         "ENDPOINT_STATUS": "delivery.endpoint-status", "PAIR_REQUEST": "delivery.pair-request",
+         "PAIR_DELIVERY": "delivery.pair-delivery", "PAIR_EXPIRED": "delivery.pair-expired"}
+
+# Byte offset (from the start of the message) of one u8 enum or narrowed field per type, with
+# a value outside its range: written out from the struct layouts in struct_oracle.
+BAD_FIELD = {
+    "HERALD": (20 + 4 + 8, 2, "body.outcome"),
+    "SWAP_OUTCOME": (20 + 4 + 4 + 6 + 6, 4, "body.bsm_result"),
+    "DISCARD": (20 + 4 + 6, 9, "body.reason"),
+    "DISTIL_OUTCOME": (20 + 4 + 1 + 6 + 6, 2, "body.outcome"),
+    "SETUP": (20 + 16 + 4 + 2 + 8 + 8 + 4 + 8, 8, "body.qos.priority"),
+    "CONFIRM": (20 + 10 + 2 + 12, 5, "body.rules[0].action"),
+    "REJECT": (20 + 4, 0, "body.reason"),
+    "TEARDOWN": (20 + 4, 5, "body.reason"),
+    "ENDPOINT_STATUS": (20 + 2, 2, "body.status"),
+    "PAIR_DELIVERY": (20 + 2 + 16, 4, "body.bell_state"),
+}
+
+CODES = {"TRUNCATED": 1, "LENGTH_MISMATCH": 2, "UNSUPPORTED_VERSION": 3,
+         "UNKNOWN_MESSAGE_TYPE": 4, "RESERVED_BITS_SET": 5, "FIELD_OUT_OF_RANGE": 6,
+         "SCHEMA_VIOLATION": 7, "MALFORMED_EXTENSION": 8, "UNKNOWN_CRITICAL_EXTENSION": 9}
+
+
+def envelope(name: str, body: dict[str, Any], mid: int, ext: list[Any] | None = None) -> dict:
+    return {"version": 1, "type": name, "message_id": mid, "source": 1, "destination": 2,
+            "body": body, "extensions": ext or [], "auth": None}
+
+
+def with_length(data: bytes, length: int) -> bytes:
+    return data[:4] + struct.pack(">I", length) + data[8:]
+
+
+def error(name: str) -> dict[str, Any]:
+    return {"code": CODES[name], "name": name}
+
+
+def cases_for(name: str, examples: list[tuple[str, dict[str, Any], list[str]]]) -> list[dict]:
+    slug = FILES[name].split(".")[-1]
+    out: list[dict[str, Any]] = []
+    first = None
+    for i, (desc, body, reqs) in enumerate(examples, start=1):
+        msg = envelope(name, body, 100 + i)
+        data = oracle.encode(msg)
+        first = first or (msg, data)
+        out.append({"id": f"{slug}-valid-{i}", "description": desc, "requirements": reqs,
+                    "valid": True, "json": msg, "binary": data.hex()})
+    msg, data = first  # type: ignore[misc]
+    body_len = len(data) - 20
+    ext_msg = envelope(name, msg["body"], msg["message_id"],
+                       [{"type": 0x1234, "critical": False, "value": "cafe"}])
+    out.append({"id": f"{slug}-unknown-noncritical-extension", "requirements": ["EXT-003"],
+                "description": "An unknown non-critical extension is kept and ignored",
+                "valid": True, "json": ext_msg, "binary": oracle.encode(ext_msg).hex()})
+    trace = envelope(name, msg["body"], msg["message_id"],
+                     [{"type": 1, "critical": True, "value": "00112233445566778899aabbccddeeff"}])
+    out.append({"id": f"{slug}-known-critical-extension", "requirements": ["EXT-001"],
+                "description": "A known critical extension (TRACE_CONTEXT) is accepted",
+                "valid": True, "json": trace, "binary": oracle.encode(trace).hex()})
+    bad: list[tuple[str, str, bytes, str, list[str]]] = [
+        ("truncated-header", "Only the first 11 bytes of the header", data[:11], "TRUNCATED",
+         ["WIRE-002"]),
+        ("length-too-long", "Length field one larger than the bytes sent",
+         with_length(data, len(data) + 1), "LENGTH_MISMATCH", ["WIRE-003"]),
+        ("trailing-byte", "One byte more than the length field says", data + b"\x00",
+         "LENGTH_MISMATCH", ["WIRE-003"]),
+        ("version-2", "Header version 2", b"\x02" + data[1:], "UNSUPPORTED_VERSION",
+         ["WIRE-004"]),
+        ("reserved-flag", "Reserved flag bit 0x80 set", data[:2] + b"\x80" + data[3:],
+         "RESERVED_BITS_SET", ["WIRE-006"]),
+        ("reserved-byte", "Reserved header byte set to 1", data[:3] + b"\x01" + data[4:],
+         "RESERVED_BITS_SET", ["WIRE-006"]),
+        ("unknown-critical-extension", "Critical extension of unknown type 0x1234",
+         with_length(data + b"\x92\x34\x00\x02\xca\xfe", len(data) + 6),
+         "UNKNOWN_CRITICAL_EXTENSION", ["EXT-002"]),
+        ("extension-overrun", "Extension claims 16 bytes of value, 2 follow",
+         with_length(data + b"\x12\x34\x00\x10\xca\xfe", len(data) + 6),
+         "MALFORMED_EXTENSION", ["EXT-001"]),
+        ("trace-context-wrong-length", "TRACE_CONTEXT must be 16 bytes, has 2",
+         with_length(data + b"\x00\x01\x00\x02\xca\xfe", len(data) + 6),
+         "MALFORMED_EXTENSION", ["EXT-001"]),
+        ("auth-flag-without-trailer", "AUTH flag set but too few bytes for the 36-byte trailer",
+         data[:2] + b"\x01" + data[3:], "TRUNCATED", ["SEC-001"]),
+    ]
+    if body_len > 0:
+        cut = data[:-1]
+        bad.append(("truncated-body", "Body one byte short, length field consistent",
+                    with_length(cut, len(cut)), "TRUNCATED", ["WIRE-002"]))
+    if name in BAD_FIELD:
+        offset, value, field = BAD_FIELD[name]
+        mutated = data[:offset] + bytes([value]) + data[offset + 1:]
+        bad.append(("out-of-range-field", f"{field} holds {value}, outside its range",
+                    mutated, "FIELD_OUT_OF_RANGE", ["WIRE-007"]))
+    for key, desc, raw, err, reqs in bad:
+        out.append({"id": f"{slug}-{key}", "description": desc, "requirements": reqs,
+                    "valid": False, "binary": raw.hex(), "error": error(err)})
+    # JSON-form violations.
+    first_field = next(iter(msg["body"]))
+    missing = copy.deepcopy(msg)
+    del missing["body"][first_field]
+    wrong_type = copy.deepcopy(msg)
+    wrong_type["body"][first_field] = "1" if not isinstance(msg["body"][first_field], str) else 1
+    extra = copy.deepcopy(msg)
+    extra["body"]["colour"] = "blue"
+    big_id = copy.deepcopy(msg)
+    big_id["message_id"] = 2**32
+    for key, desc, obj, err, reqs in [
+        ("json-missing-field", f"body.{first_field} is missing", missing, "SCHEMA_VIOLATION",
+         ["WIRE-008"]),
+        ("json-wrong-type", f"body.{first_field} has the wrong JSON type", wrong_type,
+         "SCHEMA_VIOLATION", ["WIRE-008"]),
+        ("json-extra-field", "body has a field no schema declares", extra, "SCHEMA_VIOLATION",
+         ["WIRE-008"]),
+        ("json-message-id-too-big", "message_id is 2^32", big_id, "FIELD_OUT_OF_RANGE",
+         ["WIRE-007"]),
+    ]:
+        out.append({"id": f"{slug}-{key}", "description": desc, "requirements": reqs,
+                    "valid": False, "json": obj, "error": error(err)})
+    return out
+
+
+def wire_cases() -> list[dict[str, Any]]:
+    """Cases about the header and trailer that belong to no single message type."""
+    msg = envelope("TEARDOWN", {"circuit_id": 7, "reason": "NORMAL"}, 500)
+    data = oracle.encode(msg)
+    key = bytes(range(32))
+    signed_head = bytearray(data)
+    signed_head[2] |= 1
+    signed_head[4:8] = struct.pack(">I", len(data) + 36)
+    signed_part = bytes(signed_head) + struct.pack(">I", 9)
+    tag = hmac.new(key, signed_part, hashlib.sha256).digest()
+    signed_msg = {**msg, "auth": {"key_id": 9, "tag": tag.hex()}}
+    fidelity_json = envelope("PAIR_REQUEST", {"endpoint": 80, "request_id": 1, "num_pairs": 1,
+                                              "min_fidelity": 65_536, "min_rate_mhz": 0,
+                                              "deadline_ns": 0}, 501)
+    priority_json = envelope("SETUP", {**EXAMPLES[10][2], "qos": {**QOS, "priority": 8}}, 502)
+    bell_json = envelope("PAIR_DELIVERY", {**EXAMPLES[20][2], "bell_state": "PHI_ZERO"}, 503)
+    ascii_json = envelope("ERROR", {**EXAMPLES[0][2], "detail": "caf\u00e9"}, 504)
+    err_data = oracle.encode(envelope("ERROR", EXAMPLES[0][2], 505))
+    bad_ascii = err_data[:-1] + b"\x80"
+    version_json = {**msg, "version": 2}
+    unknown_json = {**msg, "type": "HELLO"}
+    return [
+        {"id": "wire-signed-teardown", "valid": True, "requirements": ["SEC-001", "SEC-002"],
+         "description": "TEARDOWN with an HMAC-SHA-256 trailer, key id 9, key 00 01 .. 1f",
+         "json": signed_msg, "binary": (signed_part + tag).hex(), "key": key.hex()},
+        {"id": "wire-empty", "valid": False, "requirements": ["WIRE-002"],
+         "description": "No bytes at all", "binary": "", "error": error("TRUNCATED")},
+        {"id": "wire-unknown-type", "valid": False, "requirements": ["WIRE-005"],
+         "description": "Type code 0x99 is not registered",
+         "binary": (data[:1] + b"\x99" + data[2:]).hex(), "error": error("UNKNOWN_MESSAGE_TYPE")},
+        {"id": "wire-type-zero", "valid": False, "requirements": ["WIRE-005"],
+         "description": "Type code 0x00 is not registered",
+         "binary": (data[:1] + b"\x00" + data[2:]).hex(), "error": error("UNKNOWN_MESSAGE_TYPE")},
+        {"id": "wire-length-zero", "valid": False, "requirements": ["WIRE-003"],
+         "description": "Length field 0", "binary": with_length(data, 0).hex(),
+         "error": error("LENGTH_MISMATCH")},
+        {"id": "wire-ascii-high-byte", "valid": False, "requirements": ["WIRE-007", "WIRE-011"],
+         "description": "ERROR detail ends in byte 0x80, not printable ASCII",
+         "binary": bad_ascii.hex(), "error": error("FIELD_OUT_OF_RANGE")},
+        {"id": "wire-json-fidelity-over-one", "valid": False, "requirements": ["WIRE-007",
+                                                                              "WIRE-010"],
+         "description": "min_fidelity 65536 is more than 1.0", "json": fidelity_json,
+         "error": error("FIELD_OUT_OF_RANGE")},
+        {"id": "wire-json-priority-8", "valid": False, "requirements": ["WIRE-007"],
+         "description": "qos.priority is 0..7", "json": priority_json,
+         "error": error("FIELD_OUT_OF_RANGE")},
+        {"id": "wire-json-unknown-bell-state", "valid": False, "requirements": ["WIRE-007"],
+         "description": "bell_state PHI_ZERO is not a Bell state", "json": bell_json,
+         "error": error("FIELD_OUT_OF_RANGE")},
+        {"id": "wire-json-non-ascii", "valid": False, "requirements": ["WIRE-007", "WIRE-011"],
+         "description": "detail holds a non-ASCII character", "json": ascii_json,
+         "error": error("FIELD_OUT_OF_RANGE")},
+        {"id": "wire-json-version-2", "valid": False, "requirements": ["WIRE-004"],
+         "description": "JSON version 2", "json": version_json,
+         "error": error("UNSUPPORTED_VERSION")},
+        {"id": "wire-json-unknown-type", "valid": False, "requirements": ["WIRE-005"],
+         "description": "JSON type HELLO is not registered", "json": unknown_json,
+         "error": error("UNKNOWN_MESSAGE_TYPE")},
+        {"id": "wire-json-not-object", "valid": False, "requirements": ["WIRE-008"],
+         "description": "A JSON array is not a message", "json": [1, 2],
+         "error": error("SCHEMA_VIOLATION")},
+    ]
+
+
+def write(name: str, message_type: str | None, cases: list[dict[str, Any]]) -> None:
+    doc = {"$schema": "../meta/vectors.schema.json", "message_type": message_type,
+           "cases": cases}
+    (OUT / f"{name}.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    grouped: dict[str, list[tuple[str, dict[str, Any], list[str]]]] = {}
+    for name, desc, body, reqs in EXAMPLES:
+        grouped.setdefault(name, []).append((desc, body, reqs))
+    total = 0
+    for name, examples in grouped.items():
+        cases = cases_for(name, examples)
+        write(FILES[name], name, cases)
+        total += len(cases)
+    wire = wire_cases()
+    write("wire", None, wire)
+    total += len(wire)
+    print(f"wrote {total} cases")
+
+
+if __name__ == "__main__":
+    main()
