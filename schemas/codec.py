@@ -26,7 +26,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import construct as cs
-
 from qvcp.schemas.errors import ErrorCode, WireError
 from qvcp.schemas.layout import (
     HEADER_LENGTH,
@@ -38,7 +37,6 @@ from qvcp.schemas.layout import (
     Object,
     Uint,
     message_specs,
-    specs_by_code,
     wire_constants,
 )
 from qvcp.schemas.models import MessageModel, validate_message

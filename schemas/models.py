@@ -17,7 +17,6 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, create_model
-
 from qvcp.schemas.errors import ErrorCode, WireError
 from qvcp.schemas.layout import Array, Ascii, Enum, Node, Object, Uint, common_schema, message_specs
 
@@ -63,7 +62,8 @@ def _type_of(node: Node, owner: str) -> Any:
     if isinstance(node, Ascii):
         return Annotated[str, StringConstraints(pattern=r"^[ -~]*$", max_length=node.max_length)]
     if isinstance(node, Array):
-        return Annotated[list[_type_of(node.item, owner)], Field(max_length=node.max_items)]  # type: ignore[misc]
+        item = _type_of(node.item, owner)
+        return Annotated[list[item], Field(max_length=node.max_items)]  # type: ignore[valid-type]
     return _object_model(node, owner)
 
 
@@ -74,7 +74,8 @@ def _object_model(node: Object, owner: str) -> type[BaseModel]:
     defs = common_schema()["$defs"]
     key = node.name if node.name in defs else f"{owner}.{node.name}"
     if key not in _OBJECT_MODELS:
-        fields: dict[str, Any] = {name: (_type_of(child, owner), ...) for name, child in node.fields}
+        fields: dict[str, Any] = {name: (_type_of(child, owner), ...)
+                                  for name, child in node.fields}
         _OBJECT_MODELS[key] = create_model(  # type: ignore[call-overload]
             _camel(key.replace(".", "_")), __config__=_CONFIG, **fields
         )

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import struct_oracle as oracle  # noqa: E402
+import struct_oracle as oracle
 
 OUT = Path(__file__).resolve().parents[1] / "schemas" / "vectors"
 

@@ -1,0 +1,1 @@
+"""Drivers: how the harness talks to an implementation under test."""
