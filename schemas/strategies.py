@@ -13,7 +13,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from qvcp.schemas.layout import Array, Ascii, Enum, Node, Object, Uint, message_specs
+from qvcp.schemas.layout import Array, Ascii, Enum, Node, Uint, message_specs
 
 __all__ = ["bodies", "extensions", "messages"]
 

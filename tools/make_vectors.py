@@ -2,7 +2,8 @@
 
 The canonical binary of every case comes from ``tools/struct_oracle.py`` (hand-written
 ``struct`` layouts) and from byte surgery written out below, never from the ``construct``
-codec under test. Run: ``python tools/make_vectors.py`` (rewrites the files).
+codec under test. Run: ``python tools/make_vectors.py [OUT_DIR]`` (default: rewrites the
+files in place; ``tests/schemas/test_vectors.py`` fails when they differ from what this writes).
 """
 
 from __future__ import annotations
@@ -284,27 +285,28 @@ def wire_cases() -> list[dict[str, Any]]:
     ]
 
 
-def write(name: str, message_type: str | None, cases: list[dict[str, Any]]) -> None:
+def write(out: Path, name: str, message_type: str | None, cases: list[dict[str, Any]]) -> None:
     doc = {"$schema": "../meta/vectors.schema.json", "message_type": message_type,
            "cases": cases}
-    (OUT / f"{name}.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+    (out / f"{name}.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
 
 
-def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
+def main(out: Path = OUT) -> None:
+    """Write every vector file into ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
     grouped: dict[str, list[tuple[str, dict[str, Any], list[str]]]] = {}
     for name, desc, body, reqs in EXAMPLES:
         grouped.setdefault(name, []).append((desc, body, reqs))
     total = 0
     for name, examples in grouped.items():
         cases = cases_for(name, examples)
-        write(FILES[name], name, cases)
+        write(out, FILES[name], name, cases)
         total += len(cases)
     wire = wire_cases()
-    write("wire", None, wire)
+    write(out, "wire", None, wire)
     total += len(wire)
     print(f"wrote {total} cases")
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)

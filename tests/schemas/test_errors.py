@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 import pytest
+
 from qvcp.schemas import ErrorCode, WireError, decode, encode, error_class, verify
 from qvcp.schemas.layout import error_registry
 

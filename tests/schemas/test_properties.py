@@ -5,6 +5,7 @@ from __future__ import annotations
 import struct_oracle
 from hypothesis import example, given
 from hypothesis import strategies as st
+
 from qvcp.schemas import WireError, decode, encode, sign, validate_message, verify
 from qvcp.schemas.check import json_schema_verdict
 from qvcp.schemas.strategies import messages

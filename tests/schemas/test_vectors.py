@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from qvcp.schemas.vectors import Case, load_cases, run_case
 
 CASES = load_cases()
@@ -30,3 +31,17 @@ def test_vectors_agree_with_the_struct_oracle() -> None:
     for case in CASES:
         if case.valid and not case.json["extensions"] and case.json["auth"] is None:
             assert struct_oracle.decode(case.binary) == case.json, case.id
+
+
+def test_vector_files_are_what_the_generator_writes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The vectors are regenerated from tools/make_vectors.py, never edited by hand."""
+    from pathlib import Path
+
+    import make_vectors
+
+    make_vectors.main(tmp_path)
+    committed = Path(make_vectors.OUT)
+    names = sorted(p.name for p in committed.glob("*.json"))
+    assert names == sorted(p.name for p in tmp_path.glob("*.json"))
+    for name in names:
+        assert (tmp_path / name).read_text() == (committed / name).read_text(), name
