@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jsonschema
+from referencing import Registry, Resource
+
 from qvcp.schemas.codec import decode
 from qvcp.schemas.errors import WireError
 from qvcp.schemas.layout import (
@@ -27,7 +29,6 @@ from qvcp.schemas.layout import (
 )
 from qvcp.schemas.models import validate_message
 from qvcp.schemas.vectors import load_cases, run_case, vector_files
-from referencing import Registry, Resource
 
 __all__ = ["CheckResult", "json_schema_verdict", "requirement_index", "run_checks"]
 

@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import construct as cs
+
 from qvcp.schemas.errors import ErrorCode, WireError
 from qvcp.schemas.layout import (
     HEADER_LENGTH,
@@ -214,10 +215,11 @@ def decode(data: bytes | bytearray | memoryview) -> Json:
         The canonical JSON object (``dict``), as :func:`encode` takes it.
 
     Raises:
-        WireError: the first rule the bytes break, checked in this order: TRUNCATED header,
-            UNSUPPORTED_VERSION, RESERVED_BITS_SET, UNKNOWN_MESSAGE_TYPE, LENGTH_MISMATCH,
-            TRUNCATED body or trailer, FIELD_OUT_OF_RANGE, MALFORMED_EXTENSION,
-            UNKNOWN_CRITICAL_EXTENSION.
+        WireError: the first rule the bytes break, in the order of WIRE-016: TRUNCATED
+            header, UNSUPPORTED_VERSION, LENGTH_MISMATCH, RESERVED_BITS_SET,
+            UNKNOWN_MESSAGE_TYPE, TRUNCATED trailer, TRUNCATED or FIELD_OUT_OF_RANGE body,
+            MALFORMED_EXTENSION, UNKNOWN_CRITICAL_EXTENSION. (Tags are checked by
+            :func:`verify`, which needs the keys.)
     """
     data = bytes(data)
     if len(data) < HEADER_LENGTH:
@@ -228,6 +230,9 @@ def decode(data: bytes | bytearray | memoryview) -> Json:
     if version != VERSION:
         raise WireError(ErrorCode.UNSUPPORTED_VERSION, "header.version",
                         f"version {version} is not {VERSION}")
+    if length != len(data):
+        raise WireError(ErrorCode.LENGTH_MISMATCH, "header.length",
+                        f"length field says {length} bytes, received {len(data)}")
     if flags & ~_FLAG_AUTH:
         raise WireError(ErrorCode.RESERVED_BITS_SET, "header.flags",
                         f"reserved flag bits 0x{flags & ~_FLAG_AUTH:02x} are set")
@@ -238,9 +243,6 @@ def decode(data: bytes | bytearray | memoryview) -> Json:
     if body_codec is None:
         raise WireError(ErrorCode.UNKNOWN_MESSAGE_TYPE, "header.type",
                         f"type code 0x{type_code:02x} is not registered")
-    if length != len(data):
-        raise WireError(ErrorCode.LENGTH_MISMATCH, "header.length",
-                        f"length field says {length} bytes, received {len(data)}")
     end = length
     auth = None
     if flags & _FLAG_AUTH:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, create_model
+
 from qvcp.schemas.errors import ErrorCode, WireError
 from qvcp.schemas.layout import Array, Ascii, Enum, Node, Object, Uint, common_schema, message_specs
 
@@ -124,12 +125,16 @@ def validate_message(obj: Any) -> MessageModel:
     """Validate a canonical-JSON object (already parsed) and return its model instance.
 
     Raises:
-        WireError: SCHEMA_VIOLATION for a wrong shape (missing, extra or mistyped field),
-            UNKNOWN_MESSAGE_TYPE, UNSUPPORTED_VERSION, or FIELD_OUT_OF_RANGE for a value out of
+        WireError: in the order of WIRE-017: SCHEMA_VIOLATION when not an object,
+            UNSUPPORTED_VERSION, UNKNOWN_MESSAGE_TYPE, SCHEMA_VIOLATION for a wrong shape
+            (missing, extra or mistyped member), then FIELD_OUT_OF_RANGE for a value out of
             its range or enumeration; ``field`` names the first offending field.
     """
     if not isinstance(obj, dict):
         raise WireError(ErrorCode.SCHEMA_VIOLATION, "", "a message is a JSON object")
+    version = obj.get("version")
+    if version != 1 and isinstance(version, int) and not isinstance(version, bool):
+        raise WireError(ErrorCode.UNSUPPORTED_VERSION, "version", f"version {version} is not 1")
     name = obj.get("type")
     if not isinstance(name, str):
         raise WireError(ErrorCode.SCHEMA_VIOLATION, "type", "missing or not a string")
@@ -139,11 +144,10 @@ def validate_message(obj: Any) -> MessageModel:
     try:
         return model.model_validate(obj)
     except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        field = _path(err["loc"])
-        if field == "version" and err["type"] == "literal_error":
-            raise WireError(ErrorCode.UNSUPPORTED_VERSION, field,
-                            f"version {obj.get('version')!r} is not 1") from None
-        code = (ErrorCode.FIELD_OUT_OF_RANGE if err["type"] in _RANGE_ERRORS
-                else ErrorCode.SCHEMA_VIOLATION)
-        raise WireError(code, field, err["msg"]) from None
+        errors = exc.errors(include_url=False)
+        # WIRE-017: shape defects (SCHEMA_VIOLATION) before values out of range.
+        shape = [e for e in errors if e["type"] not in _RANGE_ERRORS
+                 or (e["type"] == "literal_error" and not isinstance(e["input"], str))]
+        err = (shape or errors)[0]
+        code = ErrorCode.SCHEMA_VIOLATION if shape else ErrorCode.FIELD_OUT_OF_RANGE
+        raise WireError(code, _path(err["loc"]), err["msg"]) from None

@@ -77,3 +77,40 @@ def test_wire_error_pickles() -> None:
     err = WireError(ErrorCode.TRUNCATED, "header", "short")
     again = pickle.loads(pickle.dumps(err))
     assert (again.code, again.field, again.reason) == (err.code, err.field, err.reason)
+
+
+def test_binary_check_order_length_before_type() -> None:
+    """WIRE-016: the length field is checked before the type code and reserved bits."""
+    data = bytearray(encode(TEARDOWN))
+    data[1] = 0x99
+    data[3] = 0x01
+    with pytest.raises(WireError) as info:
+        decode(bytes(data) + b"\x00")
+    assert info.value.code is ErrorCode.LENGTH_MISMATCH
+    with pytest.raises(WireError) as info:
+        decode(bytes(data))
+    assert info.value.code is ErrorCode.RESERVED_BITS_SET
+
+
+def test_json_check_order_shape_before_range() -> None:
+    """WIRE-017: a missing member outranks a value out of range, wherever each sits."""
+    msg = copy.deepcopy(TEARDOWN)
+    msg["message_id"] = 2**40
+    del msg["body"]["reason"]
+    with pytest.raises(WireError) as info:
+        encode(msg)
+    assert info.value.code is ErrorCode.SCHEMA_VIOLATION
+    assert info.value.field == "body.reason"
+    msg["type"] = "NOPE"
+    msg["version"] = 3
+    with pytest.raises(WireError) as info:
+        encode(msg)
+    assert info.value.code is ErrorCode.UNSUPPORTED_VERSION
+
+
+def test_enum_given_as_number_is_a_shape_defect() -> None:
+    msg = copy.deepcopy(TEARDOWN)
+    msg["body"]["reason"] = 0
+    with pytest.raises(WireError) as info:
+        encode(msg)
+    assert (info.value.code, info.value.field) == (ErrorCode.SCHEMA_VIOLATION, "body.reason")
