@@ -1,0 +1,110 @@
+"""The documentation site builds with ``mkdocs build --strict`` and its generated pages are
+complete: every message type, error code, requirement and test vector appears where it should.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from qvcp.schemas.layout import error_registry, message_specs, schema_files
+from qvcp.schemas.vectors import load_cases
+from qvcp.specindex import build_index
+
+ROOT = Path(__file__).resolve().parents[1]
+MKDOCS = Path(sys.executable).parent / "mkdocs"
+
+pytestmark = pytest.mark.skipif(not MKDOCS.exists(), reason=f"mkdocs not installed ({MKDOCS})")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    proc = subprocess.run(
+        [str(MKDOCS), "build", "--strict", "--site-dir", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}"
+    return out
+
+
+def page(site: Path, name: str) -> str:
+    path = site / name / "index.html"
+    assert path.exists(), f"generated page {name}/ is missing"
+    return path.read_text(encoding="utf-8")
+
+
+def test_every_spec_chapter_is_published(site: Path) -> None:
+    for chapter in sorted((ROOT / "spec").glob("*.md")):
+        if chapter.name in {"README.md", "index.md"}:
+            assert (site / "spec" / "index.html").exists()
+        else:
+            page(site, f"spec/{chapter.stem}")
+
+
+def test_every_requirement_has_an_anchor_and_an_index_row(site: Path) -> None:
+    reqs = build_index(ROOT / "spec")
+    index = page(site, "requirements")
+    for r in reqs:
+        chapter = page(site, f"spec/{Path(r.chapter).stem}")
+        assert f'id="{r.id}"' in chapter, f"{r.id}: no anchor in {r.chapter}"
+        assert f"#{r.id}" in index, f"{r.id}: not linked from the requirement index"
+    for level in ("MUST", "SHOULD", "MAY"):
+        assert level in index
+
+
+def test_message_reference_covers_every_type(site: Path) -> None:
+    html = page(site, "messages")
+    for spec in message_specs().values():
+        assert f'id="{spec.name}"' in html, spec.name
+        assert f"0x{spec.type_code:02x}" in html
+        for field, _ in spec.body.fields:
+            assert f"<code>{field}</code>" in html, f"{spec.name}.{field}"
+    for name in schema_files():  # every schema can be downloaded
+        assert f"schemas/json/{name}" in html or name == "common.schema.json"
+        copied = json.loads((site / "schemas" / "json" / name).read_text(encoding="utf-8"))
+        assert copied == json.loads((ROOT / "schemas" / "json" / name).read_text("utf-8"))
+
+
+def test_error_table_covers_every_code(site: Path) -> None:
+    html = page(site, "errors")
+    for e in error_registry()["errors"]:
+        assert f'id="{e["name"]}"' in html, e["name"]
+        assert f"0x{e['code']:04x}" in html
+        assert e["requirement"] in html
+
+
+def test_vector_page_lists_every_case(site: Path) -> None:
+    html = page(site, "vectors")
+    cases = load_cases()
+    assert f"{len(cases)} language-neutral cases" in html
+    for c in cases:
+        assert f"<code>{c.id}</code>" in html, c.id
+    assert (site / "schemas" / "vectors" / "wire.json").exists()
+
+
+def test_internal_links_resolve(site: Path) -> None:
+    """Every relative link of a generated page leads to a file and, if any, an anchor."""
+    texts: dict[Path, str] = {}
+    for name in ("messages", "errors", "requirements", "vectors", "spec"):
+        html = page(site, name)
+        base = site / name
+        for href in set(re.findall(r'href="([^"#:]*)(?:#([^"]*))?"', html)):
+            target, anchor = href
+            if not target:
+                path = base / "index.html"
+            else:
+                path = (base / target).resolve()
+                path = path / "index.html" if path.is_dir() else path
+            assert path.exists(), f"{name}: broken link {target}"
+            if anchor and path.suffix == ".html":
+                text = texts.setdefault(path, path.read_text(encoding="utf-8"))
+                assert f'id="{anchor}"' in text, (
+                    f"{name}: missing anchor {target}#{anchor}")
