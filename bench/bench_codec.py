@@ -19,6 +19,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 import struct_oracle
+
 from qvcp.schemas import decode, encode, validate_message
 from qvcp.schemas.vectors import load_cases
 

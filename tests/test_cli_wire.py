@@ -8,9 +8,9 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from qvcp.schemas.vectors import load_cases
 
 from qvcp.cli import cli
+from qvcp.schemas.vectors import load_cases
 
 CASES = load_cases()
 BAD_BINARY = [c for c in CASES if not c.valid and c.binary is not None]
