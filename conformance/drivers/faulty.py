@@ -1,0 +1,270 @@
+"""Deliberately faulty implementations: the reference with one defect each.
+
+They prove the suite catches defects: ``qvcp conform --driver faulty:NAME`` must fail (or
+error) on the case named in :data:`FAULTS`, and tests assert exactly that. Each wraps the
+reference driver, loaded through the ``qvcp.drivers`` entry point (never imported by name),
+and changes the answer of one verb.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["FAULTS", "Fault", "faulty_factory"]
+
+Json = dict[str, Any]
+_LENGTH = slice(4, 8)
+
+
+def _reference() -> Any:
+    from qvcp.conformance.drivers import entry_point_driver
+
+    return entry_point_driver("reference")()
+
+
+class FaultyDriver:
+    """Delegates every verb to the reference; subclasses override one."""
+
+    fault = ""
+
+    def __init__(self) -> None:
+        self.inner = _reference()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def hello(self, *, protocol: int, harness: str) -> Json:
+        result: Json = self.inner.hello(protocol=protocol, harness=harness)
+        impl = dict(result["implementation"])
+        impl["name"] = f"{impl['name']}+{self.fault}"
+        return {**result, "implementation": impl}
+
+
+def _rejected(answer: Json, name: str) -> bool:
+    return answer.get("reject", {}).get("name") == name
+
+
+class WrongErrorCode(FaultyDriver):
+    """Reports FIELD_OUT_OF_RANGE as SCHEMA_VIOLATION when encoding JSON."""
+
+    fault = "wrong-error-code"
+
+    def wire_encode(self, *, json: Any) -> Json:
+        answer: Json = self.inner.wire_encode(json=json)
+        if _rejected(answer, "FIELD_OUT_OF_RANGE"):
+            return {"reject": {"code": 7, "name": "SCHEMA_VIOLATION"}}
+        return answer
+
+
+class AcceptsUnknownCritical(FaultyDriver):
+    """Ignores the critical bit: decodes the message as if the bit were clear."""
+
+    fault = "accepts-unknown-critical"
+
+    def wire_decode(self, *, hex: str, keys: dict[str, str] | None = None) -> Json:
+        answer: Json = self.inner.wire_decode(hex=hex, keys=keys)
+        if not _rejected(answer, "UNKNOWN_CRITICAL_EXTENSION"):
+            return answer
+        data = bytearray.fromhex(hex)
+        body_end = self._body_end(data)
+        pos = body_end
+        while pos + 4 <= len(data):
+            data[pos] &= 0x7F
+            pos += 4 + int.from_bytes(data[pos + 2:pos + 4], "big")
+        return self.inner.wire_decode(hex=data.hex(), keys=keys)  # type: ignore[no-any-return]
+
+    def _body_end(self, data: bytearray) -> int:
+        """Where the extensions start: found by cutting the message at each TLV boundary."""
+        for end in range(20, len(data) + 1):
+            probe = bytearray(data[:end])
+            probe[_LENGTH] = end.to_bytes(4, "big")
+            if "json" in self.inner.wire_decode(hex=probe.hex()):
+                return end
+        return len(data)
+
+
+class IgnoresLength(FaultyDriver):
+    """Does not check the length field against the bytes received."""
+
+    fault = "ignores-length"
+
+    def wire_decode(self, *, hex: str, keys: dict[str, str] | None = None) -> Json:
+        data = bytearray.fromhex(hex)
+        if len(data) >= 20:
+            data[_LENGTH] = len(data).to_bytes(4, "big")
+        return self.inner.wire_decode(hex=data.hex(), keys=keys)  # type: ignore[no-any-return]
+
+
+class LenientReservedBits(FaultyDriver):
+    """Clears reserved flag bits and the reserved byte instead of rejecting them."""
+
+    fault = "lenient-reserved-bits"
+
+    def wire_decode(self, *, hex: str, keys: dict[str, str] | None = None) -> Json:
+        data = bytearray.fromhex(hex)
+        if len(data) >= 4:
+            data[2] &= 0x01
+            data[3] = 0
+        return self.inner.wire_decode(hex=data.hex(), keys=keys)  # type: ignore[no-any-return]
+
+
+class LittleEndianMessageId(FaultyDriver):
+    """Writes message_id little-endian (WIRE-001) when encoding."""
+
+    fault = "little-endian-message-id"
+
+    def wire_encode(self, *, json: Any) -> Json:
+        answer: Json = self.inner.wire_encode(json=json)
+        if "hex" in answer:
+            data = bytearray.fromhex(answer["hex"])
+            data[8:12] = data[8:12][::-1]
+            return {"hex": data.hex()}
+        return answer
+
+
+class DropsUnknownExtensions(FaultyDriver):
+    """Drops unknown non-critical extensions from the decoded JSON form."""
+
+    fault = "drops-unknown-extensions"
+
+    def wire_decode(self, *, hex: str, keys: dict[str, str] | None = None) -> Json:
+        answer: Json = self.inner.wire_decode(hex=hex, keys=keys)
+        if "json" in answer:
+            message = answer["json"]
+            message["extensions"] = [e for e in message["extensions"] if e["type"] in (1, 2)]
+        return answer
+
+
+class SkipsTagCheck(FaultyDriver):
+    """Accepts a trailer without checking the tag."""
+
+    fault = "skips-tag-check"
+
+    def wire_decode(self, *, hex: str, keys: dict[str, str] | None = None) -> Json:
+        answer: Json = self.inner.wire_decode(hex=hex, keys=keys)
+        if _rejected(answer, "AUTH_FAILED"):
+            return self.inner.wire_decode(hex=hex)  # type: ignore[no-any-return]
+        return answer
+
+
+class CrashesOnTruncated(FaultyDriver):
+    """Raises (an in-process crash) on a message shorter than its header."""
+
+    fault = "crashes-on-truncated"
+
+    def wire_decode(self, *, hex: str, keys: dict[str, str] | None = None) -> Json:
+        if len(hex) < 40:
+            raise IndexError("header read past the end of the buffer")
+        return self.inner.wire_decode(hex=hex, keys=keys)  # type: ignore[no-any-return]
+
+
+class _NetworkFault(FaultyDriver):
+    """Rewrites the deliveries of ``network.run``."""
+
+    def network_run(self, **args: Any) -> Json:
+        result: Json = self.inner.network_run(**self.adjust_args(args))
+        result["deliveries"] = self.adjust(result["deliveries"])
+        return result
+
+    def adjust_args(self, args: Json) -> Json:
+        return args
+
+    def adjust(self, deliveries: list[Json]) -> list[Json]:
+        return deliveries
+
+
+class WrongBellIndex(_NetworkFault):
+    """Composes the Bell index without the BSM result's x bit on every other pair."""
+
+    fault = "wrong-bell-index"
+    _NAMES = ("PHI_PLUS", "PSI_PLUS", "PHI_MINUS", "PSI_MINUS")
+
+    def adjust(self, deliveries: list[Json]) -> list[Json]:
+        for d in deliveries:
+            if d["pair_id"] % 2:
+                d["bell_state"] = self._NAMES[self._NAMES.index(d["bell_state"]) ^ 1]
+        return deliveries
+
+
+class PairIdMismatch(_NetworkFault):
+    """The tail end numbers pairs with its own counter instead of TRK-016's rule."""
+
+    fault = "pair-id-mismatch"
+
+    def adjust(self, deliveries: list[Json]) -> list[Json]:
+        tail = max(d["node"] for d in deliveries) if deliveries else 0
+        for number, d in enumerate(d for d in deliveries if d["node"] == tail):
+            d["pair_id"] = number + 1
+        return deliveries
+
+
+class DeliversAfterCutoff(_NetworkFault):
+    """Ignores the cutoff: keeps and delivers pairs however old they are."""
+
+    fault = "delivers-after-cutoff"
+
+    def adjust_args(self, args: Json) -> Json:
+        return {**args, "circuits": [{**c, "cutoff_ns": 0} for c in args["circuits"]]}
+
+
+class OverClaimsFidelity(_NetworkFault):
+    """Reports every delivered pair as perfect (fidelity_estimate 65535)."""
+
+    fault = "over-claims-fidelity"
+
+    def adjust(self, deliveries: list[Json]) -> list[Json]:
+        for d in deliveries:
+            d["fidelity_estimate"] = 65535
+        return deliveries
+
+
+class DuplicateDelivery(_NetworkFault):
+    """Delivers each pair twice at the tail end."""
+
+    fault = "duplicate-delivery"
+
+    def adjust(self, deliveries: list[Json]) -> list[Json]:
+        tail = max(d["node"] for d in deliveries) if deliveries else 0
+        return deliveries + [dict(d) for d in deliveries if d["node"] == tail]
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One faulty implementation and the case that must catch it."""
+
+    factory: Callable[[], Any]
+    caught_by: str
+    verdict: str = "fail"  # the verdict the catching case must give
+
+
+FAULTS: dict[str, Fault] = {
+    "wrong-error-code": Fault(WrongErrorCode, "wire.vector.wire-json-priority-8"),
+    "accepts-unknown-critical": Fault(
+        AcceptsUnknownCritical,
+        "wire.bdd.02-wire-format.an-unknown-critical-extension-is-rejected"),
+    "ignores-length": Fault(IgnoresLength, "wire.vector.wire-length-zero"),
+    "lenient-reserved-bits": Fault(LenientReservedBits, "wire.vector.close-endpoint-reserved-flag"),
+    "little-endian-message-id": Fault(LittleEndianMessageId, "wire.prop.round-trip"),
+    "drops-unknown-extensions": Fault(
+        DropsUnknownExtensions,
+        "wire.bdd.02-wire-format.an-unknown-non-critical-extension-is-ignored-and-carried"),
+    "skips-tag-check": Fault(SkipsTagCheck,
+                             "wire.bdd.08-security.a-tampered-tag-fails-verification"),
+    "crashes-on-truncated": Fault(CrashesOnTruncated, "wire.vector.wire-empty", "errored"),
+    "wrong-bell-index": Fault(WrongBellIndex, "network.noiseless-correlations"),
+    "pair-id-mismatch": Fault(PairIdMismatch, "network.pair-agreement"),
+    "delivers-after-cutoff": Fault(DeliversAfterCutoff, "network.cutoff"),
+    "over-claims-fidelity": Fault(OverClaimsFidelity, "network.stat.fidelity-claim"),
+    "duplicate-delivery": Fault(DuplicateDelivery, "network.pair-agreement"),
+}
+
+
+def faulty_factory(name: str) -> Callable[[], Any]:
+    """The factory of faulty implementation ``name``."""
+    try:
+        return FAULTS[name].factory
+    except KeyError:
+        raise LookupError(f"no faulty implementation {name!r}; known: "
+                          f"{', '.join(sorted(FAULTS))}") from None

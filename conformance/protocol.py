@@ -1,0 +1,150 @@
+"""The driver protocol: verbs, handshake and the Python face of the same verbs.
+
+An implementation under test is reached through a *transport*: JSON lines over stdio
+(:mod:`qvcp.conformance.drivers.exec`) or a Python object implementing :class:`Driver`
+(in-process, e.g. the reference through the ``qvcp.drivers`` entry point). Both speak the
+verbs of ``schemas/meta/driver.schema.json``; the verb ``wire.decode`` is the method
+``wire_decode`` and so on.
+
+>>> method_name("wire.decode")
+'wire_decode'
+>>> Implementation.from_hello({"protocol": 1, "implementation": {"name": "x", "version": "1",
+...     "language": "C"}, "spec_version": "1.0", "profiles": ["wire"],
+...     "capabilities": []}).claims("wire")
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+__all__ = [
+    "PROFILES",
+    "PROTOCOL_VERSION",
+    "Device",
+    "Driver",
+    "DriverCrashed",
+    "DriverError",
+    "DriverProtocolError",
+    "DriverTimeout",
+    "DriverUnsupported",
+    "Implementation",
+    "method_name",
+]
+
+PROTOCOL_VERSION = 1
+PROFILES = ("wire", "node", "network")
+
+Json = dict[str, Any]
+
+
+def method_name(verb: str) -> str:
+    """The Python method implementing a verb."""
+    return verb.replace(".", "_")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Implementation:
+    """Who answered the handshake, and what it claims."""
+
+    name: str
+    version: str
+    language: str
+    spec_version: str
+    profiles: frozenset[str]
+    capabilities: frozenset[str]
+    message_types: frozenset[str] | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def from_hello(cls, result: Mapping[str, Any]) -> Implementation:
+        impl = result["implementation"]
+        types = result.get("message_types")
+        return cls(name=impl["name"], version=impl["version"], language=impl["language"],
+                   spec_version=result["spec_version"], profiles=frozenset(result["profiles"]),
+                   capabilities=frozenset(result["capabilities"]),
+                   message_types=None if types is None else frozenset(types), raw=dict(result))
+
+    def claims(self, profile: str, capabilities: tuple[str, ...] = ()) -> bool:
+        """True when the profile and every capability are claimed."""
+        return profile in self.profiles and set(capabilities) <= self.capabilities
+
+    def as_dict(self) -> Json:
+        return {"name": self.name, "version": self.version, "language": self.language,
+                "spec_version": self.spec_version, "profiles": sorted(self.profiles),
+                "capabilities": sorted(self.capabilities),
+                "message_types": None if self.message_types is None
+                else sorted(self.message_types)}
+
+
+class DriverError(Exception):
+    """The implementation could not be talked to; the case is *errored*, with evidence.
+
+    ``evidence`` holds what a person needs to see: stderr tail, last messages exchanged,
+    the offending line.
+    """
+
+    reason = "driver error"
+    restart = False  # the implementation must be restarted before the next case
+
+    def __init__(self, message: str, evidence: Mapping[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.evidence: dict[str, Any] = dict(evidence or {})
+
+
+class DriverTimeout(DriverError):
+    """No answer within the time limit."""
+
+    reason = "timeout"
+    restart = True
+
+
+class DriverCrashed(DriverError):
+    """The implementation exited, or an in-process driver raised."""
+
+    reason = "crashed"
+    restart = True
+
+
+class DriverProtocolError(DriverError):
+    """The implementation wrote something that is not a valid protocol message."""
+
+    reason = "malformed driver output"
+    restart = True
+
+
+class DriverUnsupported(DriverError):
+    """The implementation answered a verb with error kind ``unsupported``."""
+
+    reason = "unsupported verb"
+
+
+@runtime_checkable
+class Device(Protocol):
+    """A quantum device the harness provides to a node (capability node.harness-device).
+
+    ``call("device.swap", {...})`` returns the harness's scripted result.
+    """
+
+    def call(self, verb: str, args: Json) -> Json: ...
+
+
+@runtime_checkable
+class Driver(Protocol):
+    """An in-process implementation: one method per verb, keyword arguments as in the schema.
+
+    Every method returns the verb's ``result`` object (a ``dict``). Raise
+    ``NotImplementedError`` for a verb you do not support. Only ``hello`` is mandatory;
+    the others are looked up by name (:func:`method_name`) when a claimed profile needs them:
+
+    * ``reset()``, ``bye()``
+    * ``wire_decode(*, hex, keys=None)``, ``wire_encode(*, json)``
+    * ``node_start(*, node_id, now_ns, config, harness_device, device)``: ``device`` is a
+      :class:`Device` when ``harness_device`` is true, else ``None``
+    * ``node_receive(*, now_ns, message)``, ``node_advance(*, now_ns)``, ``node_status()``
+    * ``network_run(*, scenario, circuits, until_ns, seed, measure=None)``
+    """
+
+    def hello(self, *, protocol: int, harness: str) -> Json: ...

@@ -1,0 +1,78 @@
+"""Markdown summary of a report (for a CI job summary or a pull-request comment)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["format_interval", "render_markdown"]
+
+Json = dict[str, Any]
+_PROBLEMS = ("fail", "errored", "xpass", "inconclusive")
+
+
+def format_interval(interval: Json | None) -> str:
+    """``F = 0.912 [0.884, 0.936] at 95%, needs >= 0.85 (n=2000)``, or ``""``."""
+    if not interval:
+        return ""
+    return (f"{interval['quantity']} = {interval['estimate']:.4g} "
+            f"[{interval['low']:.4g}, {interval['high']:.4g}] at "
+            f"{interval['confidence']:.0%}, needs >= {interval['threshold']:.4g} "
+            f"(n={interval['n']})")
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(report: Json) -> str:
+    """The Markdown text."""
+    impl = report["implementation"]
+    s = report["summary"]
+    who = (f"{impl['name']} {impl['version']} ({impl['language']}), claims "
+           f"{', '.join(impl['profiles']) or 'no profile'}" if impl else "no handshake")
+    lines = [
+        f"# QVCP conformance: {s['verdict'].upper()}",
+        "",
+        f"- Implementation: {who}",
+        f"- Driver: `{report['driver']}`; seed {report['run']['seed']}; "
+        f"{report['run']['duration_s']:.1f} s; exit code {s['exit_code']}",
+        "",
+        "| verdict | cases |", "|---|---|",
+        *(f"| {v} | {n} |" for v, n in s["counts"].items() if n),
+        f"| **total** | {s['total']} |",
+        "",
+        "## Requirement coverage",
+        "",
+        "| level | requirements | checked | passed | failed | unsupported | untested |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for level, c in report["coverage"].items():
+        lines.append(f"| {level} | {c['total']} | {c['checked']} ({c['percent_checked']}%) "
+                     f"| {c['passed']} | {c['failed']} | {c['unsupported']} | {c['untested']} |")
+    if report["startup_error"]:
+        lines += ["", "## Startup error", "", "```", report["startup_error"]["message"], "```"]
+    problems = [c for c in report["cases"] if c["verdict"] in _PROBLEMS]
+    if problems:
+        lines += ["", "## Problems", "", "| case | verdict | requirements | message |",
+                  "|---|---|---|---|"]
+        for c in problems:
+            message = c["message"] or format_interval(c["interval"])
+            lines.append(f"| `{c['id']}` | {c['verdict']} | {', '.join(c['requirements'])} "
+                         f"| {_cell(message)} |")
+        replays = [c for c in problems if c["replay"] and c["seed"] is not None]
+        if replays:
+            lines += ["", "### Replay", ""]
+            lines += [f"- `{c['id']}` (seed {c['seed']}): `{c['replay']}`" for c in replays]
+    stats = [c for c in report["cases"] if c["interval"]]
+    if stats:
+        lines += ["", "## Statistical cases", "", "| case | verdict | interval |", "|---|---|---|"]
+        lines += [f"| `{c['id']}` | {c['verdict']} | {format_interval(c['interval'])} |"
+                  for c in stats]
+    xfails = [c for c in report["cases"] if c["expected_failure"]]
+    expired = report["expected_failures"]["expired"]
+    if xfails or expired:
+        lines += ["", "## Expected failures", ""]
+        lines += [f"- `{c['id']}`: {c['verdict']} ({c['expected_failure']['reason']}, "
+                  f"until {c['expected_failure']['expires']})" for c in xfails]
+        lines += [f"- EXPIRED `{e['case']}` ({e['reason']}, {e['expires']})" for e in expired]
+    return "\n".join(lines) + "\n"

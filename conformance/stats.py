@@ -1,0 +1,166 @@
+"""Statistical verdicts for rate and fidelity claims (stdlib only: no scipy at run time).
+
+A claim is judged from an exact confidence interval: **pass** when the whole interval is at
+or above the threshold (claim minus tolerance), **fail** when the whole interval is below it,
+**inconclusive** otherwise. The case states its sample size, confidence and tolerance; all
+three appear in the report with the interval.
+
+Fidelity is estimated as an experiment would: both ends measure each pair in X, Y or Z, and
+``F = (1 + s_X <XX> + s_Y <YY> + s_Z <ZZ>) / 4`` where ``s_B`` are the correlator signs of the
+reported Bell state. Each correlator comes from a Clopper-Pearson interval on the fraction of
+even parities at confidence ``1 - alpha/3`` (Bonferroni), so the fidelity interval has
+coverage at least ``1 - alpha``.
+
+>>> lo, hi = clopper_pearson(45, 50, 0.95)
+>>> round(lo, 4), round(hi, 4)
+(0.7819, 0.9667)
+>>> est = fidelity_from_correlations({"X": (95, 100), "Y": (5, 100), "Z": (95, 100)},
+...                                  bell_state="PHI_PLUS", confidence=0.95)
+>>> round(est.estimate, 3)
+0.925
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from qvcp.conformance.cases import Verdict
+
+__all__ = [
+    "BELL_SIGNS",
+    "Estimate",
+    "clopper_pearson",
+    "fidelity_from_correlations",
+    "judge_at_least",
+    "poisson_rate_interval",
+]
+
+# <XX>, <YY>, <ZZ> of each Bell state (|B_k> = (I (x) X^x Z^z)|PHI_PLUS>, k = 2z + x).
+BELL_SIGNS: dict[str, dict[str, int]] = {
+    "PHI_PLUS": {"X": 1, "Y": -1, "Z": 1},
+    "PSI_PLUS": {"X": 1, "Y": 1, "Z": -1},
+    "PHI_MINUS": {"X": -1, "Y": 1, "Z": 1},
+    "PSI_MINUS": {"X": -1, "Y": -1, "Z": -1},
+}
+_BISECTIONS = 80
+
+
+def _log_binom_pmf(k: int, n: int, p: float) -> float:
+    if p <= 0.0:
+        return 0.0 if k == 0 else -math.inf
+    if p >= 1.0:
+        return 0.0 if k == n else -math.inf
+    return (math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+            + k * math.log(p) + (n - k) * math.log1p(-p))
+
+
+def _binom_cdf(k: int, n: int, p: float) -> float:
+    """P[X <= k] for X ~ Binomial(n, p)."""
+    if k < 0:
+        return 0.0
+    if k >= n:
+        return 1.0
+    return min(1.0, sum(math.exp(_log_binom_pmf(i, n, p)) for i in range(k + 1)))
+
+
+def _solve_decreasing(f: object, target: float) -> float:
+    """x in [0, 1] with f(x) = target, for f decreasing in x."""
+    lo, hi = 0.0, 1.0
+    for _ in range(_BISECTIONS):
+        mid = (lo + hi) / 2
+        if f(mid) > target:  # type: ignore[operator]
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+def clopper_pearson(successes: int, n: int, confidence: float) -> tuple[float, float]:
+    """Exact two-sided interval for a binomial proportion."""
+    if not 0 <= successes <= n or n == 0:
+        raise ValueError(f"need 0 <= successes <= n and n > 0, got {successes}/{n}")
+    alpha = 1.0 - confidence
+    # P[X >= k] increases with p, P[X <= k] decreases with p.
+    low = 0.0 if successes == 0 else _inverse_increasing(
+        lambda p: 1.0 - _binom_cdf(successes - 1, n, p), alpha / 2, 1.0)
+    high = 1.0 if successes == n else _solve_decreasing(
+        lambda p: _binom_cdf(successes, n, p), alpha / 2)
+    return low, high
+
+
+def _poisson_cdf(k: int, mu: float) -> float:
+    if k < 0:
+        return 0.0
+    if mu == 0:
+        return 1.0
+    return min(1.0, sum(math.exp(i * math.log(mu) - mu - math.lgamma(i + 1))
+                        for i in range(k + 1)))
+
+
+def poisson_rate_interval(count: int, exposure: float, confidence: float
+                          ) -> tuple[float, float]:
+    """Exact (Garwood) interval for a Poisson rate: ``count`` events in ``exposure`` time."""
+    if count < 0 or exposure <= 0:
+        raise ValueError("need count >= 0 and exposure > 0")
+    alpha = 1.0 - confidence
+    top = max(10.0, 4.0 * (count + 10))  # mean bound well above any plausible upper limit
+
+    low = 0.0 if count == 0 else _inverse_increasing(
+        lambda mu: 1.0 - _poisson_cdf(count - 1, mu), alpha / 2, top)
+    high = _inverse_increasing(lambda mu: 1.0 - _poisson_cdf(count, mu), 1.0 - alpha / 2, top)
+    return low / exposure, high / exposure
+
+
+def _inverse_increasing(f: object, target: float, top: float) -> float:
+    """x in [0, top] with f(x) = target, for f increasing in x."""
+    lo, hi = 0.0, top
+    for _ in range(_BISECTIONS):
+        mid = (lo + hi) / 2
+        if f(mid) < target:  # type: ignore[operator]
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A point estimate with its confidence interval."""
+
+    estimate: float
+    low: float
+    high: float
+    confidence: float
+    n: int
+
+
+def fidelity_from_correlations(counts: Mapping[str, tuple[int, int]], *, bell_state: str,
+                               confidence: float) -> Estimate:
+    """Fidelity to ``bell_state`` from ``{"X": (even, shots), "Y": ..., "Z": ...}``.
+
+    ``even`` counts the shots whose two outcomes agree. Every basis needs at least one shot.
+    """
+    signs = BELL_SIGNS[bell_state]
+    per_basis = 1.0 - (1.0 - confidence) / 3.0
+    estimate, low, high, n = 0.25, 0.25, 0.25, 0
+    for basis in ("X", "Y", "Z"):
+        even, shots = counts[basis]
+        p_lo, p_hi = clopper_pearson(even, shots, per_basis)
+        s = signs[basis]
+        estimate += s * (2 * even / shots - 1) / 4
+        ends = sorted((s * (2 * p_lo - 1) / 4, s * (2 * p_hi - 1) / 4))
+        low += ends[0]
+        high += ends[1]
+        n += shots
+    return Estimate(estimate, max(low, 0.0), min(high, 1.0), confidence, n)
+
+
+def judge_at_least(est: Estimate, threshold: float) -> Verdict:
+    """pass if the interval lies at or above ``threshold``, fail if below, else inconclusive."""
+    if est.low >= threshold:
+        return Verdict.PASS
+    if est.high < threshold:
+        return Verdict.FAIL
+    return Verdict.INCONCLUSIVE

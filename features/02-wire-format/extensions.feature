@@ -1,0 +1,39 @@
+@wire
+Feature: TLV extensions (spec chapter 02, section 6)
+
+  @EXT-003
+  Scenario: An unknown non-critical extension is ignored and carried
+    Given the canonical bytes of a HERALD message
+    When an extension of type 4660 marked not critical with value "abcd" is appended
+    And the implementation decodes the bytes
+    Then the decoded message carries the appended extensions
+
+  @EXT-002
+  Scenario: An unknown critical extension is rejected
+    Given the canonical bytes of a HERALD message
+    When an extension of type 4660 marked critical with value "abcd" is appended
+    And the implementation decodes the bytes
+    Then it rejects the input with UNKNOWN_CRITICAL_EXTENSION
+
+  @EXT-004
+  Scenario: A known extension marked critical is accepted
+    Given the canonical bytes of a TEARDOWN message
+    When an extension of type 1 marked critical with value "000102030405060708090a0b0c0d0e0f" is appended
+    And the implementation decodes the bytes
+    Then the decoded message carries the appended extensions
+
+  @EXT-001
+  Scenario: An extension overrunning the message is rejected
+    Given the canonical bytes of a HERALD message
+    When an extension of type 2 marked not critical with value "0001" is appended
+    And the last 1 bytes are removed
+    And the length field is recomputed
+    And the implementation decodes the bytes
+    Then it rejects the input with MALFORMED_EXTENSION
+
+  @EXT-001
+  Scenario: A TRACE_CONTEXT of the wrong length is rejected
+    Given the canonical bytes of a HERALD message
+    When an extension of type 1 marked not critical with value "0001" is appended
+    And the implementation decodes the bytes
+    Then it rejects the input with MALFORMED_EXTENSION

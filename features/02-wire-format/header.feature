@@ -1,0 +1,62 @@
+@wire
+Feature: Common header (spec chapter 02, sections 2 and 5)
+  The harness builds a canonical message from the test vectors, damages one header field
+  and asks the implementation to decode it.
+
+  @WIRE-002
+  Scenario: A message shorter than the header is rejected as truncated
+    Given the canonical bytes of a TEARDOWN_ACK message
+    When the last 13 bytes are removed
+    And the implementation decodes the bytes
+    Then it rejects the input with TRUNCATED
+
+  @WIRE-003
+  Scenario: A length field larger than the bytes received is rejected
+    Given the canonical bytes of a TEARDOWN_ACK message
+    When the header field "length" is set to 99
+    And the implementation decodes the bytes
+    Then it rejects the input with LENGTH_MISMATCH
+
+  @WIRE-003
+  Scenario: Trailing bytes beyond the length field are rejected
+    Given the canonical bytes of a HERALD message
+    When an extension of type 2 marked not critical with value "00" is appended
+    And the header field "length" is set to 20
+    And the implementation decodes the bytes
+    Then it rejects the input with LENGTH_MISMATCH
+
+  @WIRE-004
+  Scenario: Version 2 is rejected
+    Given the canonical bytes of a HERALD message
+    When the header field "version" is set to 2
+    And the implementation decodes the bytes
+    Then it rejects the input with UNSUPPORTED_VERSION
+
+  @WIRE-005
+  Scenario: An unregistered type code is rejected
+    Given the canonical bytes of a HERALD message
+    When the header field "type" is set to 250
+    And the implementation decodes the bytes
+    Then it rejects the input with UNKNOWN_MESSAGE_TYPE
+
+  @WIRE-006
+  Scenario: A reserved flag bit is rejected
+    Given the canonical bytes of a HERALD message
+    When the header field "flags" is set to 128
+    And the implementation decodes the bytes
+    Then it rejects the input with RESERVED_BITS_SET
+
+  @WIRE-006
+  Scenario: A non-zero reserved header byte is rejected
+    Given the canonical bytes of a SETUP message
+    When the header field "reserved" is set to 1
+    And the implementation decodes the bytes
+    Then it rejects the input with RESERVED_BITS_SET
+
+  @WIRE-016
+  Scenario: Version is checked before the length field
+    Given the canonical bytes of a HERALD message
+    When the header field "version" is set to 7
+    And the header field "length" is set to 5
+    And the implementation decodes the bytes
+    Then it rejects the input with UNSUPPORTED_VERSION

@@ -1,0 +1,1 @@
+"""Gherkin features of the conformance suite, one folder per spec chapter (package data)."""

@@ -1,0 +1,71 @@
+"""The faithful reference conforms; every deliberately faulty implementation is caught."""
+
+import json
+from pathlib import Path
+
+import pytest
+from conformance_helpers import NODE_EXAMPLE, needs_node
+
+from qvcp.conformance.cases import Verdict
+from qvcp.conformance.conform import run_conformance
+from qvcp.conformance.drivers.faulty import FAULTS
+from qvcp.conformance.report import REPORT_FILES, build_report, report_problems, write_reports
+from qvcp.conformance.runner import RunResult, exit_code
+
+
+def test_reference_conforms_on_every_claimed_case(reference_run: RunResult) -> None:
+    counts = reference_run.counts()
+    assert reference_run.startup_error == ""
+    assert counts["fail"] == counts["errored"] == counts["inconclusive"] == 0, [
+        (r.case.id, r.message) for r in reference_run.results if r.verdict is not Verdict.PASS
+        and r.verdict is not Verdict.UNSUPPORTED]
+    assert counts["pass"] >= 368 + 2 + 6
+    assert exit_code(reference_run) == 0
+
+
+def test_reports_are_written_and_schema_valid(reference_run: RunResult, tmp_path: Path) -> None:
+    report = build_report(reference_run, command="qvcp conform")
+    assert report_problems(report) == []
+    paths = write_reports(report, tmp_path)
+    assert sorted(p.name for p in paths.values()) == sorted(REPORT_FILES.values())
+    assert json.loads(paths["json"].read_text())["summary"]["verdict"] == "conformant"
+    assert "<testsuites" in paths["junit"].read_text()
+    assert paths["markdown"].read_text().startswith("# QVCP conformance: CONFORMANT")
+    html = paths["html"].read_text()
+    assert "<html" in html and "http" not in html.split("<body>")[0].replace(
+        'xmlns="http', "")  # self-contained: nothing fetched from the network
+    assert report["coverage"]["MUST"]["checked"] > 0
+
+
+def test_report_schema_rejects_a_broken_report(reference_run: RunResult) -> None:
+    report = build_report(reference_run, command="qvcp conform")
+    report["summary"]["exit_code"] = 5
+    assert report_problems(report)
+
+
+@pytest.mark.parametrize("name", sorted(FAULTS))
+def test_faulty_implementation_is_caught_by_its_case(name: str, reference_run: RunResult
+                                                     ) -> None:
+    fault = FAULTS[name]
+    run = run_conformance(f"faulty:{name}", selectors=[fault.caught_by])
+    [result] = [r for r in run.results if r.case.id == fault.caught_by]
+    assert result.verdict.value == fault.verdict, result.message
+    assert exit_code(run) in (1, 2)
+    faithful = {r.case.id: r.verdict for r in reference_run.results}
+    assert faithful[fault.caught_by] is Verdict.PASS
+
+
+def test_at_least_twelve_faults() -> None:
+    assert len(FAULTS) >= 12
+
+
+@needs_node
+def test_javascript_example_passes_what_it_claims() -> None:
+    run = run_conformance(NODE_EXAMPLE, profiles=["wire"])
+    assert run.implementation is not None
+    assert run.implementation.language.startswith("JavaScript")
+    counts = run.counts()
+    assert counts["fail"] == counts["errored"] == 0
+    assert counts["pass"] > 100
+    assert counts["unsupported"] > 0  # message types and wire.auth it does not claim
+    assert exit_code(run) == 0

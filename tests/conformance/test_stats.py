@@ -1,0 +1,69 @@
+"""Statistical verdicts against scipy, and the fidelity estimator against sampled states."""
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from qvcp.conformance.cases import Verdict
+from qvcp.conformance.stats import (
+    BELL_SIGNS,
+    Estimate,
+    clopper_pearson,
+    fidelity_from_correlations,
+    judge_at_least,
+    poisson_rate_interval,
+)
+
+
+@pytest.mark.parametrize(("k", "n", "conf"), [(0, 10, 0.95), (10, 10, 0.9), (45, 50, 0.95),
+                                              (3, 1000, 0.99), (517, 1000, 0.95)])
+def test_clopper_pearson_matches_scipy(k: int, n: int, conf: float) -> None:
+    want = stats.binomtest(k, n).proportion_ci(conf, method="exact")
+    low, high = clopper_pearson(k, n, conf)
+    assert low == pytest.approx(want.low, abs=1e-9)
+    assert high == pytest.approx(want.high, abs=1e-9)
+
+
+@pytest.mark.parametrize(("count", "exposure", "conf"), [(0, 1.0, 0.95), (10, 2.0, 0.95),
+                                                         (400, 0.003, 0.9)])
+def test_poisson_interval_matches_chi2(count: int, exposure: float, conf: float) -> None:
+    alpha = 1 - conf
+    want_low = 0.0 if count == 0 else stats.chi2.ppf(alpha / 2, 2 * count) / 2 / exposure
+    want_high = stats.chi2.ppf(1 - alpha / 2, 2 * count + 2) / 2 / exposure
+    low, high = poisson_rate_interval(count, exposure, conf)
+    assert low == pytest.approx(want_low, rel=1e-7, abs=1e-9)
+    assert high == pytest.approx(want_high, rel=1e-7)
+
+
+def _werner_counts(fidelity: float, state: str, shots: int, rng: np.random.Generator
+                   ) -> dict[str, tuple[int, int]]:
+    # A Werner state has |<PP>| = (4F - 1) / 3 in every basis, with the state's sign.
+    corr = (4 * fidelity - 1) / 3
+    out = {}
+    for basis in "XYZ":
+        p_even = (1 + BELL_SIGNS[state][basis] * corr) / 2
+        out[basis] = (int(rng.binomial(shots, p_even)), shots)
+    return out
+
+
+@pytest.mark.parametrize("state", sorted(BELL_SIGNS))
+def test_fidelity_interval_covers_the_truth(state: str) -> None:
+    rng = np.random.default_rng(11)
+    misses = 0
+    for _ in range(200):
+        est = fidelity_from_correlations(_werner_counts(0.9, state, 300, rng), bell_state=state,
+                                         confidence=0.9)
+        misses += not est.low <= 0.9 <= est.high
+    assert misses <= 20  # nominal coverage >= 90%, Bonferroni makes it conservative
+
+
+def test_fidelity_to_the_wrong_state_is_low() -> None:
+    counts = _werner_counts(0.95, "PHI_PLUS", 2000, np.random.default_rng(2))
+    est = fidelity_from_correlations(counts, bell_state="PSI_PLUS", confidence=0.95)
+    assert est.high < 0.2
+
+
+def test_verdicts_of_intervals() -> None:
+    assert judge_at_least(Estimate(0.9, 0.88, 0.92, 0.95, 100), 0.85) is Verdict.PASS
+    assert judge_at_least(Estimate(0.8, 0.78, 0.82, 0.95, 100), 0.85) is Verdict.FAIL
+    assert judge_at_least(Estimate(0.85, 0.80, 0.90, 0.95, 100), 0.85) is Verdict.INCONCLUSIVE
