@@ -1,0 +1,64 @@
+"""``qvcp simulate SCENARIO``: run a scenario and summarise (rich), or ``--json``."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from .sim.scenario import ScenarioError
+from .sim.summary import summarise
+
+
+@click.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--seed", type=int, default=None, help="Override the scenario's seed.")
+@click.option("--duration", "duration_ns", type=int, default=None, help="Simulated ns to run.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable summary on stdout.")
+@click.option("--plot", "plot_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Write PNG figures (fidelity and rate over time) here.")
+@click.option("--trace", "trace_file", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Write a JSON-lines trace of every message and transition.")
+@click.option("--strict", is_flag=True, help="Validate and binary round-trip every message.")
+def simulate(scenario: Path, seed: int | None, duration_ns: int | None, as_json: bool,
+             plot_dir: Path | None, trace_file: Path | None, strict: bool) -> None:
+    """Simulate SCENARIO (YAML or JSON, see schemas/meta/scenario.schema.json)."""
+    from .sim.network import Network
+    from .sim.scenario import load_scenario
+
+    try:
+        doc = load_scenario(scenario)
+    except ScenarioError as exc:
+        raise click.UsageError(f"invalid scenario: {exc}") from None
+    trace = trace_file.open("w") if trace_file else None
+    try:
+        net = Network.from_scenario(doc, seed=seed, strict=strict or None, trace=trace)
+        end = duration_ns or doc.get("duration_ns", 10**9)
+        wall = time.perf_counter()
+        if as_json or not sys.stderr.isatty():
+            net.run_until(end)
+        else:
+            from rich.progress import Progress
+
+            with Progress(transient=True) as bar:
+                task = bar.add_task(f"simulating {doc['name']}", total=end)
+                net.on_progress = lambda t: bar.update(task, completed=t)
+                net.run_until(end)
+        wall = time.perf_counter() - wall
+    finally:
+        if trace:
+            trace.close()
+    result = summarise(net, name=doc["name"], sim_ns=end, wall_s=wall)
+    if plot_dir is not None:
+        from .sim.plots import plot
+
+        result["plots"] = [str(p) for p in plot(net, plot_dir)]
+    if as_json:
+        click.echo(json.dumps(result, indent=2, sort_keys=True))
+    else:
+        from .sim.summary import print_summary
+
+        print_summary(result)

@@ -1,0 +1,84 @@
+"""The quantum device interface of a node and a scripted implementation for tests.
+
+Engines never touch quantum state; they call a :class:`QuantumDevice` with explicit ``now``.
+Qubit handles are memory-slot numbers owned by the node's resource book-keeping
+(:mod:`qvcp.reference.resources`). The simulator backs this with the noise core
+(:class:`qvcp.reference.sim.world.SimDevice`); tests and the conformance harness inject a
+:class:`ScriptedDevice`. A heralding station uses a :class:`StationDevice`.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+
+@runtime_checkable
+class QuantumDevice(Protocol):
+    """Quantum operations of one node (all times int ns)."""
+
+    def attempt(self, *, now: int, link_id: int, slot_ns: int, qubit: int) -> None:
+        """Entangle ``qubit`` with a photon emitted on ``link_id`` in slot ``slot_ns``."""
+
+    def bsm(self, *, now: int, left: int, right: int) -> int:
+        """Bell-state measurement on two qubits (head-side first); returns the code 0..3."""
+
+    def distil(self, *, now: int, kept: int, sacrificed: int, protocol: str) -> int:
+        """Local half of one distillation round; returns the measured bit of ``sacrificed``."""
+
+    def measure(self, *, now: int, qubit: int, basis: str) -> int:
+        """Measure ``qubit`` in basis ``"Z"``, ``"X"`` or ``"Y"``; returns the bit."""
+
+    def free(self, *, now: int, qubit: int) -> None:
+        """Release ``qubit`` (its state is discarded)."""
+
+
+@runtime_checkable
+class StationDevice(Protocol):
+    """The optical measurement of a heralding station."""
+
+    def resolve(self, *, now: int, link_id: int, slot_ns: int) -> int:
+        """Outcome code of the slot's joint measurement: 1, 3 (success) or 255 (failure)."""
+
+
+@dataclass
+class ScriptedDevice:
+    """Test double: returns scripted outcomes and records every call.
+
+    ``bsm_results``/``distil_results``/``measure_results`` are consumed in order (default 0
+    when empty); ``resolve_results`` serves the :class:`StationDevice` role.
+    """
+
+    bsm_results: deque[int] = field(default_factory=deque)
+    distil_results: deque[int] = field(default_factory=deque)
+    measure_results: deque[int] = field(default_factory=deque)
+    resolve_results: deque[int] = field(default_factory=deque)
+    calls: list[tuple[str, dict[str, object]]] = field(default_factory=list)
+
+    def attempt(self, *, now: int, link_id: int, slot_ns: int, qubit: int) -> None:
+        self.calls.append(("attempt", {"now": now, "link_id": link_id, "slot_ns": slot_ns,
+                                       "qubit": qubit}))
+
+    def bsm(self, *, now: int, left: int, right: int) -> int:
+        self.calls.append(("bsm", {"now": now, "left": left, "right": right}))
+        return self.bsm_results.popleft() if self.bsm_results else 0
+
+    def distil(self, *, now: int, kept: int, sacrificed: int, protocol: str) -> int:
+        self.calls.append(("distil", {"now": now, "kept": kept, "sacrificed": sacrificed}))
+        return self.distil_results.popleft() if self.distil_results else 0
+
+    def measure(self, *, now: int, qubit: int, basis: str) -> int:
+        self.calls.append(("measure", {"now": now, "qubit": qubit, "basis": basis}))
+        return self.measure_results.popleft() if self.measure_results else 0
+
+    def free(self, *, now: int, qubit: int) -> None:
+        self.calls.append(("free", {"now": now, "qubit": qubit}))
+
+    def resolve(self, *, now: int, link_id: int, slot_ns: int) -> int:
+        self.calls.append(("resolve", {"now": now, "link_id": link_id, "slot_ns": slot_ns}))
+        return self.resolve_results.popleft() if self.resolve_results else 255
+
+    def names(self) -> list[str]:
+        """Operation names called so far, in order."""
+        return [name for name, _ in self.calls]

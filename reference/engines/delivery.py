@@ -1,0 +1,240 @@
+"""Delivery engine: one per (node, endpoint); the service interface of chapter 06.
+
+OPEN_ENDPOINT / CLOSE_ENDPOINT / PAIR_REQUEST from the application; PAIR_DELIVERY,
+PAIR_EXPIRED, ENDPOINT_STATUS and ERROR back. A request opens a circuit (head end); the
+passive end delivers with ``request_id`` 0 (DLV-024).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from qvcp.schemas import ErrorCode
+
+from ..circuit import NodeContext
+from ..messages import BELL_NAMES, fidelity_to_wire
+from .base import Engine as _Engine
+from .base import Local, ProtocolError, Rule, Send
+from .events import (
+    CircuitDown,
+    CircuitUp,
+    CloseCircuit,
+    CloseEndpoint,
+    Consume,
+    ExpiryTimer,
+    OpenCircuit,
+    OpenEndpoint,
+    PairIdentified,
+    PairLost,
+    PairRequest,
+)
+
+
+class EndpointState(Enum):
+    """State of one service endpoint."""
+
+    CLOSED = "not open"
+    OPEN = "open, no circuit"
+    REQUESTED = "request sent, circuit being set up"
+    ACTIVE = "circuit established, delivering"
+
+
+C, OP, R, A = EndpointState.CLOSED, EndpointState.OPEN, EndpointState.REQUESTED, \
+    EndpointState.ACTIVE
+
+TABLE = {
+    (C, OpenEndpoint): Rule(OP, "open"),
+    (OP, OpenEndpoint): Rule(OP, "in_use"),
+    (R, OpenEndpoint): Rule(R, "in_use"),
+    (A, OpenEndpoint): Rule(A, "in_use"),
+    (OP, CloseEndpoint): Rule(C, "close"),
+    (R, CloseEndpoint): Rule(C, "close"),
+    (A, CloseEndpoint): Rule(C, "close"),
+    (C, CloseEndpoint): Rule(C, "not_open"),
+    (C, PairRequest): Rule(C, "not_open"),
+    (OP, PairRequest): Rule((R, OP), "request_pairs"),
+    (R, PairRequest): Rule(R, "busy"),
+    (A, PairRequest): Rule(A, "busy"),
+    (OP, CircuitUp): Rule(A, "up"),
+    (R, CircuitUp): Rule(A, "up"),
+    (R, CircuitDown): Rule(OP, "down"),
+    (A, CircuitDown): Rule((A, OP), "down"),
+    (OP, CircuitDown): Rule(OP, "ignore"),
+    (C, CircuitDown): Rule(C, "ignore"),
+    (A, PairIdentified): Rule(A, "deliver"),
+    (OP, PairIdentified): Rule(OP, "refuse_pair"),
+    (R, PairIdentified): Rule(R, "refuse_pair"),
+    (C, PairIdentified): Rule(C, "refuse_pair"),
+    (A, PairLost): Rule(A, "lost"),
+    (OP, PairLost): Rule(OP, "ignore"),
+    (C, PairLost): Rule(C, "ignore"),
+    (A, Consume): Rule(A, "consume"),
+    (OP, Consume): Rule(OP, "consume"),
+    (C, Consume): Rule(C, "consume"),
+    (A, ExpiryTimer): Rule(A, "expire_due"),
+    (OP, ExpiryTimer): Rule(OP, "expire_due"),
+}
+
+
+@dataclass
+class DeliveryEngine(_Engine):
+    """One endpoint of one node."""
+
+    NAME = "delivery"
+    TABLE = TABLE
+    ctx: NodeContext | None = None
+    endpoint: int = 0
+    new_circuit_id: Callable[[], int] | None = None
+    remote: tuple[int, int] = (0, 0)
+    request: dict[str, Any] | None = None  # the request being served
+    circuits: set[int] = field(default_factory=set)
+    head_circuits: set[int] = field(default_factory=set)
+    held: dict[int, tuple[int, int, int]] = field(default_factory=dict)  # qubit->circ,pair,exp
+    counts: dict[int, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.state = EndpointState.CLOSED
+
+    @property
+    def key(self) -> str:
+        assert self.ctx is not None
+        return f"{self.ctx.node_id}/endpoint{self.endpoint}"
+
+    def _app(self, mtype: str, body: dict[str, Any]) -> None:
+        assert self.ctx is not None
+        self.out.append(Send(self.ctx.factory.make(mtype, self.ctx.node_id, body)))
+
+    def _status(self, status: str) -> None:
+        self._app("ENDPOINT_STATUS", {"endpoint": self.endpoint, "status": status})
+
+    def open(self, now: int, ev: OpenEndpoint) -> None:
+        if ev.body["remote_node"] == 0:  # DLV-002
+            raise ProtocolError(ErrorCode.FIELD_OUT_OF_RANGE, "remote_node 0",
+                                field="body.remote_node", msg=ev.msg)
+        self.remote = (ev.body["remote_node"], ev.body["remote_endpoint"])
+        self._status("OPEN")  # DLV-003
+
+    def in_use(self, now: int, ev: Any) -> None:
+        raise ProtocolError(ErrorCode.ENDPOINT_IN_USE, "endpoint already open",
+                            field="body.endpoint", msg=ev.msg)
+
+    def not_open(self, now: int, ev: Any) -> None:
+        raise ProtocolError(ErrorCode.ENDPOINT_NOT_OPEN, "endpoint not open",
+                            field="body.endpoint", msg=ev.msg)
+
+    def busy(self, now: int, ev: PairRequest) -> None:
+        raise ProtocolError(ErrorCode.REQUEST_UNSATISFIABLE, "a request is being served",
+                            field="body.request_id", msg=ev.msg)
+
+    def close(self, now: int, ev: CloseEndpoint) -> None:
+        for circuit in sorted(self.circuits):  # DLV-005
+            self.out.append(Local(CloseCircuit(circuit_id=circuit, reason="NORMAL")))
+        self._free_all(now, expire=False)
+        self.circuits.clear()
+        if self.request is not None:
+            self.request = None
+        self._status("CLOSED")
+
+    def request_pairs(self, now: int, ev: PairRequest) -> EndpointState:
+        b = ev.body
+        if b["num_pairs"] == 0:  # DLV-012
+            raise ProtocolError(ErrorCode.FIELD_OUT_OF_RANGE, "num_pairs 0",
+                                field="body.num_pairs", msg=ev.msg)
+        assert self.new_circuit_id is not None
+        circuit = self.new_circuit_id()
+        self.request = dict(b)
+        self.head_circuits.add(circuit)
+        self.circuits.add(circuit)
+        policy_cutoff = getattr(self.ctx, "cutoff_ns", 0)
+        qos = {"min_rate_mhz": b["min_rate_mhz"], "min_fidelity": b["min_fidelity"],
+               "max_latency_ns": 0, "cutoff_ns": policy_cutoff, "num_pairs": b["num_pairs"],
+               "duration_ns": max(b["deadline_ns"] - now, 0) if b["deadline_ns"] else 0,
+               "priority": 0}
+        self.out.append(Local(OpenCircuit(circuit_id=circuit, tail_end=self.remote[0],
+                                          head_endpoint=self.endpoint,
+                                          tail_endpoint=self.remote[1], qos=qos)))
+        return EndpointState.REQUESTED
+
+    def up(self, now: int, ev: CircuitUp) -> None:
+        self.circuits.add(ev.circuit_id)
+
+    def down(self, now: int, ev: CircuitDown) -> EndpointState:
+        self.circuits.discard(ev.circuit_id)
+        if ev.rejected and self.request is not None:  # DLV-011
+            self._app("ERROR", {"code": int(ErrorCode.REQUEST_UNSATISFIABLE),
+                                "offending_message_id": 0, "offending_type": 67,
+                                "field": "", "detail": f"circuit refused: {ev.rejected}"})
+            self.request = None
+        self._free_circuit(now, ev.circuit_id, expire=True)
+        return EndpointState.ACTIVE if self.circuits else EndpointState.OPEN
+
+    def deliver(self, now: int, ev: PairIdentified) -> None:
+        if ev.circuit_id not in self.circuits:
+            self.refuse_pair(now, ev)
+            return
+        head = ev.circuit_id in self.head_circuits
+        request_id = self.request["request_id"] if head and self.request else 0
+        self._app("PAIR_DELIVERY", {
+            "endpoint": self.endpoint, "request_id": request_id, "circuit_id": ev.circuit_id,
+            "pair_id": ev.pair_id, "qubit_handle": ev.qubit, "bell_state": BELL_NAMES[ev.bell],
+            "fidelity_estimate": fidelity_to_wire(ev.fidelity), "created_ns": ev.created_ns,
+            "expires_ns": ev.expires_ns})
+        self.held[ev.qubit] = (ev.circuit_id, ev.pair_id, ev.expires_ns)
+        if ev.expires_ns:
+            self.timers[f"expire:{ev.qubit}"] = ev.expires_ns  # DLV-031
+        n = self.counts[ev.circuit_id] = self.counts.get(ev.circuit_id, 0) + 1
+        if head and self.request and n >= self.request["num_pairs"]:  # SIG-035
+            self.out.append(Local(CloseCircuit(circuit_id=ev.circuit_id, reason="COMPLETED")))
+
+    def refuse_pair(self, now: int, ev: PairIdentified) -> None:
+        self._release(now, ev.circuit_id, ev.qubit)
+
+    def _release(self, now: int, circuit: int, qubit: int) -> None:
+        assert self.ctx is not None
+        self.ctx.device.free(now=now, qubit=qubit)
+        self.ctx.resources.give_back(circuit, qubit)
+
+    def _expire(self, now: int, qubit: int) -> None:
+        circuit, pair_id, _ = self.held.pop(qubit)
+        self.timers.pop(f"expire:{qubit}", None)
+        self._release(now, circuit, qubit)
+        self._app("PAIR_EXPIRED", {"endpoint": self.endpoint, "circuit_id": circuit,
+                                   "pair_id": pair_id, "qubit_handle": qubit})  # DLV-030
+
+    def _free_circuit(self, now: int, circuit: int, *, expire: bool) -> None:
+        for qubit in [q for q, v in self.held.items() if v[0] == circuit]:
+            if expire:
+                self._expire(now, qubit)
+            else:
+                self._release(now, circuit, self.held.pop(qubit) and qubit)
+                self.timers.pop(f"expire:{qubit}", None)
+
+    def _free_all(self, now: int, *, expire: bool) -> None:
+        for circuit in {v[0] for v in self.held.values()}:
+            self._free_circuit(now, circuit, expire=expire)
+
+    def lost(self, now: int, ev: PairLost) -> None:
+        for qubit, (circuit, pair_id, _) in list(self.held.items()):
+            if circuit == ev.circuit_id and pair_id == ev.pair_id:
+                self._expire(now, qubit)
+
+    def consume(self, now: int, ev: Consume) -> None:
+        if ev.qubit in self.held:
+            circuit, _, _ = self.held.pop(ev.qubit)
+            self.timers.pop(f"expire:{ev.qubit}", None)
+            self._release(now, circuit, ev.qubit)
+
+    def expire_due(self, now: int, ev: ExpiryTimer) -> None:
+        qubit = int(ev.name.split(":")[1])
+        if qubit in self.held:
+            self._expire(now, qubit)
+
+    def ignore(self, now: int, ev: Any) -> None:
+        return None
+
+    def on_timer(self, now: int, name: str) -> None:
+        """Fire the expiry timer ``name``."""
+        self.fire(now, ExpiryTimer(name=name))

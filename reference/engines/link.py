@@ -1,0 +1,222 @@
+"""Link-layer engine: one per (node, link); heralded generation with a midpoint station.
+
+Chapter 03. Each slot (epoch-aligned, ``slot_ns`` long) is attributed to a circuit by
+FWD-003; if that circuit has a reserved memory slot free and a communication qubit is idle
+(LINK-002), the node sends one ATTEMPT (LINK-001) and waits for the HERALD.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from qvcp.schemas import ErrorCode
+
+from ..messages import FAILURE, HERALD_CODES, MessageFactory
+from ..resources import Resources
+from .base import Engine, ProtocolError, Rule, Send
+from .base import Local as L
+from .events import (
+    ErrorReceived,
+    Expire,
+    ExpireAck,
+    GenerateOff,
+    GenerateOn,
+    Herald,
+    HeraldTimeout,
+    LinkPairReady,
+    PeerExpired,
+    SlotTimer,
+)
+
+
+class LinkState(Enum):
+    """States of the node side of a link."""
+
+    IDLE = "no circuit generates on the link"
+    ARMED = "waiting for the next slot"
+    ATTEMPTING = "ATTEMPT sent, waiting for HERALD"
+
+
+IDLE_, A, T = LinkState.IDLE, LinkState.ARMED, LinkState.ATTEMPTING
+
+TABLE = {
+    (IDLE_, GenerateOn): Rule(A, "add_circuit"),
+    (A, GenerateOn): Rule(A, "add_circuit"),
+    (T, GenerateOn): Rule(T, "add_circuit"),
+    (IDLE_, GenerateOff): Rule(IDLE_, "remove_circuit"),
+    (A, GenerateOff): Rule((A, IDLE_), "remove_circuit"),
+    (T, GenerateOff): Rule(T, "remove_circuit"),
+    (A, SlotTimer): Rule((A, T), "start_slot"),
+    (T, Herald): Rule((A, IDLE_), "on_herald"),
+    (A, Herald): Rule(A, "stray_herald"),
+    (IDLE_, Herald): Rule(IDLE_, "stray_herald"),
+    (T, HeraldTimeout): Rule((A, IDLE_), "attempt_failed"),
+    (T, ErrorReceived): Rule((A, IDLE_), "on_station_error"),
+    (A, ErrorReceived): Rule(A, "ignore"),
+    (IDLE_, ErrorReceived): Rule(IDLE_, "ignore"),
+    **{(s, Expire): Rule(s, "on_expire") for s in LinkState},
+    **{(s, ExpireAck): Rule(s, "on_expire_ack") for s in LinkState},
+}
+
+
+@dataclass
+class LinkEngine(Engine):
+    """Node side of one link. ``node_id < peer`` makes this node side *a* of the HERALD."""
+
+    NAME = "link"
+    TABLE = TABLE
+    node_id: int = 0
+    link_id: int = 0
+    peer: int = 0
+    station: int = 0
+    slot_ns: int = 1
+    herald_timeout_ns: int = 0
+    resources: Resources | None = None
+    device: Any = None
+    factory: MessageFactory | None = None
+    circuits: list[int] = field(default_factory=list)
+    attempt: tuple[int, int, int, int, int] | None = None  # slot, id, circuit, qubit, msg id
+    attempt_counter: int = 0
+    last_slot: int = -1
+    heralded: OrderedDict[int, int] = field(default_factory=OrderedDict)  # seq -> circuit
+    held_seqs: set[int] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.state = LinkState.IDLE
+
+    @property
+    def key(self) -> str:
+        return f"{self.node_id}/link{self.link_id}"
+
+    # -- actions --------------------------------------------------------------------------
+    def _arm(self, now: int) -> LinkState:
+        if not self.circuits:
+            self.timers.pop("slot", None)
+            return LinkState.IDLE
+        k = max(-(-now // self.slot_ns), self.last_slot + 1)  # LINK-002: one attempt per slot
+        self.timers["slot"] = k * self.slot_ns
+        return LinkState.ARMED
+
+    def add_circuit(self, now: int, ev: GenerateOn) -> None:
+        if ev.circuit_id not in self.circuits:
+            self.circuits.append(ev.circuit_id)
+            self.circuits.sort()
+        if self.state is LinkState.IDLE:
+            self._arm(now)
+
+    def remove_circuit(self, now: int, ev: GenerateOff) -> LinkState:
+        if ev.circuit_id in self.circuits:
+            self.circuits.remove(ev.circuit_id)
+        return self._arm(now) if self.state is LinkState.ARMED else self.state
+
+    def start_slot(self, now: int, ev: SlotTimer) -> LinkState:
+        k = now // self.slot_ns
+        circuit = self.circuits[k % len(self.circuits)]  # FWD-003
+        assert self.resources is not None and self.factory is not None
+        if not self.resources.can_take(circuit, self.link_id):
+            self.timers["slot"] = (k + 1) * self.slot_ns
+            return LinkState.ARMED
+        qubit = self.resources.take(circuit, self.link_id)
+        self.attempt_counter = (self.attempt_counter + 1) % 2**32
+        slot = k * self.slot_ns
+        self.last_slot = k
+        self.device.attempt(now=now, link_id=self.link_id, slot_ns=slot, qubit=qubit)
+        msg = self.factory.make(
+            "ATTEMPT", self.station,
+            {"link_id": self.link_id, "attempt_id": self.attempt_counter, "slot_ns": slot},
+        )
+        self.attempt = (slot, self.attempt_counter, circuit, qubit, msg["message_id"])
+        self.out.append(Send(msg))
+        self.timers["herald"] = slot + self.herald_timeout_ns
+        return LinkState.ATTEMPTING
+
+    def _end_attempt(self, now: int, *, keep: bool) -> tuple[int, int]:
+        assert self.attempt is not None and self.resources is not None
+        _, _, circuit, qubit, _ = self.attempt
+        self.attempt = None
+        self.timers.pop("herald", None)
+        self.resources.comm_done()
+        if not keep:
+            self.device.free(now=now, qubit=qubit)
+            self.resources.give_back(circuit, qubit)
+        return circuit, qubit
+
+    def on_herald(self, now: int, ev: Herald) -> LinkState:
+        body = ev.body
+        assert self.attempt is not None
+        slot, my_id, *_ = self.attempt
+        mine = body["attempt_id_a"] if self.node_id < self.peer else body["attempt_id_b"]
+        if body["slot_ns"] != slot or mine != my_id:  # LINK-006
+            self._end_attempt(now, keep=False)
+            self.report(ProtocolError(ErrorCode.ATTEMPT_MISMATCH, "HERALD echoes a foreign "
+                                      "attempt", field="body.attempt_id_a", msg=ev.msg))
+            return self._arm(now)
+        code = HERALD_CODES[body["outcome"]]
+        seq = body["seq"]
+        bad_seq = (code == FAILURE) != (seq == 0) or seq in self.held_seqs
+        if code == FAILURE or bad_seq:
+            self._end_attempt(now, keep=False)
+            state = self._arm(now)
+            if bad_seq:  # LINK-005
+                self.report(ProtocolError(ErrorCode.HERALD_SEQUENCE_INVALID, f"seq {seq} invalid",
+                                          field="body.seq", msg=ev.msg))
+            return state
+        circuit, qubit = self._end_attempt(now, keep=True)
+        self.heralded[seq] = circuit
+        while len(self.heralded) > 4096:
+            self.heralded.popitem(last=False)
+        self.held_seqs.add(seq)
+        self.out.append(L(LinkPairReady(circuit_id=circuit, link_id=self.link_id, seq=seq,
+                                        qubit=qubit, bell=code, created_ns=slot, peer=self.peer)))
+        return self._arm(now)
+
+    def pair_gone(self, seq: int) -> None:
+        """The node no longer holds link pair ``seq`` (swapped, discarded or delivered)."""
+        self.held_seqs.discard(seq)
+
+    def stray_herald(self, now: int, ev: Herald) -> None:
+        raise ProtocolError(ErrorCode.ATTEMPT_MISMATCH, "HERALD for a slot without attempt",
+                            field="body.slot_ns", msg=ev.msg)
+
+    def attempt_failed(self, now: int, ev: HeraldTimeout) -> LinkState:
+        self._end_attempt(now, keep=False)
+        return self._arm(now)
+
+    def on_station_error(self, now: int, ev: ErrorReceived) -> LinkState:
+        assert self.attempt is not None
+        if ev.body["offending_message_id"] != self.attempt[4]:
+            return self.state
+        self._end_attempt(now, keep=False)
+        return self._arm(now)
+
+    def ignore(self, now: int, ev: Any) -> None:
+        return None
+
+    def on_expire(self, now: int, ev: Expire) -> None:
+        first, last = ev.body["first_seq"], ev.body["last_seq"]
+        if first == 0 or last == 0:
+            raise ProtocolError(ErrorCode.EXPIRE_RANGE_INVALID, "range endpoint 0",
+                                field="body.first_seq", msg=ev.msg)
+        seqs, s = [first], first
+        while s != last and len(seqs) < 65535:
+            s = s % 65535 + 1
+            seqs.append(s)
+        if any(q not in self.heralded for q in seqs):  # LINK-010
+            raise ProtocolError(ErrorCode.EXPIRE_RANGE_INVALID, "range names unheralded pairs",
+                                field="body.first_seq", msg=ev.msg)
+        for q in seqs:
+            if q in self.held_seqs:
+                self.out.append(L(PeerExpired(circuit_id=self.heralded[q], link_id=self.link_id,
+                                              seq=q)))
+        assert self.factory is not None
+        self.out.append(Send(self.factory.make("EXPIRE_ACK", ev.source, dict(ev.body))))
+
+    def on_expire_ack(self, now: int, ev: ExpireAck) -> None:
+        return None
+
+    def on_timer(self, now: int, name: str) -> None:
+        """Fire the event for the expired timer ``name``."""
+        self.fire(now, SlotTimer(name=name) if name == "slot" else HeraldTimeout(name=name))

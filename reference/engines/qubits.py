@@ -1,0 +1,232 @@
+"""Qubit records and the tracking logic shared by the swap and the end-node engines.
+
+Chapter 04: every qubit has an origin reference ``(link_id, seq)``, a partner, a partner
+reference and a Bell state. SWAP_OUTCOME moves partners outwards (TRK-008/009); DISCARD frees
+or is passed on (TRK-010/012/013). A node that receives an outcome for a qubit it has already
+consumed in its own swap passes the composed outcome on (TRK-101, chapter 09).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from qvcp.schemas import ErrorCode
+
+from ..circuit import CircuitInfo, NodeContext
+from ..messages import BELL_CODES, BELL_NAMES
+from .base import Engine, ProtocolError, Send
+from .events import CutoffTimer, Discard, LinkPairReady, PeerExpired, SwapOutcome
+
+Ref = tuple[int, int]
+
+
+@dataclass
+class QubitRecord:
+    """One held qubit of the circuit (chapter 04 section 1)."""
+
+    qubit: int
+    origin: Ref
+    created_ns: int
+    partner: int
+    partner_ref: Ref
+    bell: int
+    side: str  # "head" (link towards the head end) or "tail"
+
+
+@dataclass
+class SwapRecord:
+    """What a swap at this node produced; kept to pass later news on (TRK-012, TRK-101)."""
+
+    m: int
+    mine: dict[str, Ref]
+    partner: dict[str, int]
+    ref: dict[str, Ref]
+    bell: dict[str, int]
+
+
+def _ref(d: dict[str, int]) -> Ref:
+    return (d["link_id"], d["seq"])
+
+
+def _refd(r: Ref) -> dict[str, int]:
+    return {"link_id": r[0], "seq": r[1]}
+
+
+@dataclass
+class TrackingEngine(Engine):
+    """Base of :class:`SwapEngine` and :class:`EndEngine`: one per (node, circuit)."""
+
+    ctx: NodeContext | None = None
+    info: CircuitInfo | None = None
+    held: dict[Ref, QubitRecord] = field(default_factory=dict)
+    consumed: OrderedDict[Ref, SwapRecord] = field(default_factory=OrderedDict)
+    discarded: OrderedDict[Ref, str] = field(default_factory=OrderedDict)
+    delivered: OrderedDict[Ref, int] = field(default_factory=OrderedDict)
+    seen: set[tuple[int, int]] = field(default_factory=set)
+    outcome_seq: int = 0
+    cutoff_ns: int = 0
+
+    @property
+    def key(self) -> str:
+        assert self.ctx is not None and self.info is not None
+        return f"{self.ctx.node_id}/circuit{self.info.circuit_id}"
+
+    @property
+    def me(self) -> int:
+        assert self.ctx is not None
+        return self.ctx.node_id
+
+    def _send(self, mtype: str, dest: int, body: dict[str, Any]) -> None:
+        assert self.ctx is not None
+        self.out.append(Send(self.ctx.factory.make(mtype, dest, body)))
+
+    @staticmethod
+    def _remember(book: OrderedDict[Ref, Any], ref: Ref, value: Any) -> None:
+        book[ref] = value
+        while len(book) > 8192:
+            book.popitem(last=False)
+
+    # -- storing and freeing ----------------------------------------------------------------
+    def store(self, now: int, ev: LinkPairReady) -> None:
+        """Record a fresh link pair (LINK-013) and arm its cutoff (TRK-011)."""
+        assert self.info is not None
+        head_link, _ = self.info.side_links(self.me)
+        ref = (ev.link_id, ev.seq)
+        self.held[ref] = QubitRecord(ev.qubit, ref, ev.created_ns, ev.peer, ref, ev.bell,
+                                     "head" if ev.link_id == head_link else "tail")
+        if self.cutoff_ns:
+            self.timers[f"cutoff:{ev.link_id}:{ev.seq}"] = ev.created_ns + self.cutoff_ns
+
+    def _drop(self, now: int, ref: Ref, reason: str, *, notify: bool) -> None:
+        assert self.ctx is not None and self.info is not None
+        rec = self.held.pop(ref)
+        self.timers.pop(f"cutoff:{ref[0]}:{ref[1]}", None)
+        self.ctx.release_qubit(now, self.info.circuit_id, rec.qubit, *ref)
+        self._remember(self.discarded, ref, reason)
+        if notify:  # TRK-010
+            self._send("DISCARD", rec.partner, {"circuit_id": self.info.circuit_id,
+                                                "pair": _refd(rec.partner_ref), "reason": reason})
+
+    def expire_due(self, now: int, ev: CutoffTimer) -> None:
+        """TRK-011: discard the qubit whose cutoff expired and tell its partner."""
+        _, link, seq = ev.name.split(":")
+        ref = (int(link), int(seq))
+        if ref in self.held:
+            self._drop(now, ref, "CUTOFF", notify=True)
+
+    def free_all(self, now: int, ev: Any) -> None:
+        """Teardown: free every held qubit (SIG-030; DISCARDs omitted, SIG-036)."""
+        for ref in list(self.held):
+            self._drop(now, ref, "TEARDOWN", notify=False)
+        self.timers.clear()
+
+    def free_late(self, now: int, ev: LinkPairReady) -> None:
+        """A pair heralded after the circuit closed: free it at once."""
+        assert self.ctx is not None and self.info is not None
+        self.ctx.release_qubit(now, self.info.circuit_id, ev.qubit, ev.link_id, ev.seq)
+
+    def ignore(self, now: int, ev: Any) -> None:
+        return None
+
+    # -- tracking messages -------------------------------------------------------------------
+    def _unknown(self, ev: Any, name: str) -> ProtocolError:
+        return ProtocolError(ErrorCode.UNKNOWN_PAIR, f"{name} names no qubit of the circuit",
+                             field=f"body.{name}", msg=ev.msg)
+
+    def track(self, now: int, ev: SwapOutcome) -> None:
+        """TRK-008/009/013 and TRK-101 for one SWAP_OUTCOME."""
+        assert self.info is not None
+        b = ev.body
+        if (ev.source, b["outcome_seq"]) in self.seen:
+            return
+        self.seen.add((ev.source, b["outcome_seq"]))
+        head_side = self.info.pos(ev.source) > self.info.pos(self.me)
+        name, other = ("left", "right") if head_side else ("right", "left")
+        ref, other_ref = _ref(b[name]), _ref(b[other])
+        new_partner, bell = b["new_partner"], BELL_CODES[b["bell_index"]]
+        if ref in self.held:
+            rec = self.held[ref]
+            if self._farther(rec.partner, new_partner, head_side):
+                rec.partner, rec.partner_ref, rec.bell = new_partner, other_ref, bell
+                self.updated(now, ref)
+        elif ref in self.consumed:
+            self._pass_on(ref, new_partner, other_ref, bell, head_side)
+        elif ref in self.discarded:  # TRK-013
+            if new_partner:
+                self._send("DISCARD", new_partner, {"circuit_id": self.info.circuit_id,
+                                                    "pair": _refd(other_ref),
+                                                    "reason": self.discarded[ref]})
+        elif ref not in self.delivered:
+            raise self._unknown(ev, name)
+
+    def _farther(self, current: int, new: int, head_side: bool) -> bool:
+        assert self.info is not None
+        if new == 0 or self.info.pos(new) < 0:
+            return False
+        delta = self.info.pos(new) - self.info.pos(current)
+        return delta > 0 if head_side else delta < 0
+
+    def _pass_on(self, ref: Ref, partner: int, pref: Ref, bell: int, head_side: bool) -> None:
+        """TRK-101: compose news about a consumed qubit with our swap and send it on."""
+        assert self.info is not None
+        rec = self.consumed[ref]
+        side = "tail" if head_side else "head"   # the side the news came from
+        far = "head" if side == "tail" else "tail"
+        if not self._farther(rec.partner[side], partner, head_side):
+            return
+        rec.partner[side], rec.ref[side], rec.bell[side] = partner, pref, bell
+        self._emit_outcome(rec, only=far)
+
+    def _emit_outcome(self, rec: SwapRecord, only: str | None = None) -> None:
+        assert self.info is not None
+        body = {
+            "circuit_id": self.info.circuit_id,
+            "outcome_seq": self.outcome_seq,
+            "left": _refd(rec.ref["head"]),
+            "right": _refd(rec.ref["tail"]),
+            "bsm_result": BELL_NAMES[rec.m],
+            "bell_index": BELL_NAMES[rec.bell["head"] ^ rec.bell["tail"] ^ rec.m],
+        }
+        self.outcome_seq = (self.outcome_seq + 1) % 2**32
+        for side, other in (("head", "tail"), ("tail", "head")):
+            if only in (None, side):
+                self._send("SWAP_OUTCOME", rec.partner[side],
+                           {**body, "new_partner": rec.partner[other]})
+
+    def on_discard(self, now: int, ev: Discard) -> None:
+        """TRK-012: free the named qubit or pass the DISCARD on past our swap."""
+        assert self.info is not None
+        ref = _ref(ev.body["pair"])
+        if ref in self.held:
+            self._drop(now, ref, ev.body["reason"], notify=False)
+        elif ref in self.consumed:
+            rec = self.consumed.pop(ref)
+            side = "head" if rec.mine["head"] == ref else "tail"
+            far = "tail" if side == "head" else "head"
+            self.consumed.pop(rec.mine[far], None)
+            self._send("DISCARD", rec.partner[far], {"circuit_id": self.info.circuit_id,
+                                                      "pair": _refd(rec.ref[far]),
+                                                      "reason": ev.body["reason"]})
+        elif ref in self.delivered:
+            self.lost(now, ref)
+        elif ref not in self.discarded:
+            raise self._unknown(ev, "pair")
+
+    def on_peer_expired(self, now: int, ev: PeerExpired) -> None:
+        """LINK-011: the link peer expired the pair; free our half if still held."""
+        ref = (ev.link_id, ev.seq)
+        if ref in self.held:
+            self._drop(now, ref, "TEARDOWN", notify=False)
+
+    # -- hooks -----------------------------------------------------------------------------------
+    def updated(self, now: int, ref: Ref) -> None:
+        """A held qubit's partner moved outwards."""
+
+    def lost(self, now: int, ref: Ref) -> None:
+        """A delivered pair was discarded by the other end."""
+
+    def on_timer(self, now: int, name: str) -> None:
+        """Fire the cutoff timer ``name``."""
+        self.fire(now, CutoffTimer(name=name))

@@ -1,0 +1,380 @@
+"""QVC signalling engine: one per (node, circuit); SETUP, CONFIRM, REJECT, TEARDOWN (chapter 05).
+
+The head end computes the route (through the node's router), admits locally and sends SETUP
+hop by hop; each hop performs admission control (SIG-002), appends its capability (SIG-001)
+and forwards; the tail end estimates (SIG-005/011), builds the rules (SIG-012) and confirms;
+CONFIRM travels back installing rules (SIG-010). TEARDOWN releases every resource (SIG-030).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from qvcp.schemas import ErrorCode
+
+from ..admission import baseline_rules, estimate
+from ..circuit import CircuitInfo, NodeContext
+from ..messages import fidelity_from_wire, fidelity_to_wire, rate_to_wire
+from .base import Engine as _Engine
+from .base import Event, Local, ProtocolError, Rule, Send
+from .events import (
+    AckTimeout,
+    CircuitDown,
+    CircuitUp,
+    CloseCircuit,
+    Confirm,
+    DurationTimer,
+    OpenCircuit,
+    Reject,
+    Setup,
+    SetupTimeout,
+    Teardown,
+    TeardownAck,
+)
+
+
+class SigState(Enum):
+    """Signalling state of a circuit at one node."""
+
+    IDLE = "circuit unknown"
+    SETUP_SENT = "head end: SETUP sent, waiting for CONFIRM or REJECT"
+    PENDING = "hop: resources reserved, waiting for CONFIRM or REJECT"
+    ESTABLISHED = "rules installed"
+    TEARING_DOWN = "TEARDOWN sent, waiting for TEARDOWN_ACK"
+    CLOSED = "released"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Install(Event):
+    """Signalling -> node: install the data plane of ``info`` (SIG-010)."""
+
+    info: Any
+
+
+@dataclass(frozen=True, kw_only=True)
+class Release(Event):
+    """Signalling -> node: release every resource of ``circuit_id`` (SIG-030)."""
+
+    circuit_id: int
+
+
+IDLE_, S, P, E, T, C = (SigState.IDLE, SigState.SETUP_SENT, SigState.PENDING,
+                    SigState.ESTABLISHED, SigState.TEARING_DOWN, SigState.CLOSED)
+
+TABLE = {
+    (IDLE_, OpenCircuit): Rule((S, C), "open"),
+    (IDLE_, Setup): Rule((P, E, C), "admit"),
+    (S, Setup): Rule(S, "duplicate"),
+    (P, Setup): Rule(P, "duplicate"),
+    (E, Setup): Rule(E, "duplicate"),
+    (S, Confirm): Rule(E, "install_head"),
+    (P, Confirm): Rule(E, "install_and_forward"),
+    (S, Reject): Rule(C, "rejected"),
+    (P, Reject): Rule(C, "rejected"),
+    (S, SetupTimeout): Rule((T, C), "give_up"),
+    (P, SetupTimeout): Rule((T, C), "give_up"),
+    (E, DurationTimer): Rule((T, C), "initiate_teardown"),
+    (S, CloseCircuit): Rule((T, C), "initiate_teardown"),
+    (P, CloseCircuit): Rule((T, C), "initiate_teardown"),
+    (E, CloseCircuit): Rule((T, C), "initiate_teardown"),
+    (IDLE_, Teardown): Rule(C, "ack_unknown"),
+    (S, Teardown): Rule((T, C), "on_teardown"),
+    (P, Teardown): Rule((T, C), "on_teardown"),
+    (E, Teardown): Rule((T, C), "on_teardown"),
+    (T, Teardown): Rule((T, C), "ack_again"),
+    (C, Teardown): Rule(C, "ack_unknown"),
+    (T, TeardownAck): Rule((T, C), "on_ack"),
+    (T, AckTimeout): Rule((T, C), "retransmit"),
+    (C, TeardownAck): Rule(C, "ignore"),
+    (T, Confirm): Rule(T, "ignore"),
+    (T, Reject): Rule(T, "ignore"),
+    (C, Confirm): Rule(C, "ignore"),
+    (C, Reject): Rule(C, "ignore"),
+    (C, CloseCircuit): Rule(C, "ignore"),
+}
+
+
+@dataclass
+class SignallingEngine(_Engine):
+    """Control plane of one circuit at one node. ``policy`` holds the node's settings."""
+
+    NAME = "signalling"
+    TABLE = TABLE
+    ctx: NodeContext | None = None
+    circuit_id: int = 0
+    role: str = "router"
+    links: dict[int, dict[str, Any]] = field(default_factory=dict)  # neighbour -> link config
+    router: Callable[[int, int, dict[str, int]], list[int] | None] | None = None
+    policy: dict[str, Any] = field(default_factory=dict)
+    setup: dict[str, Any] | None = None
+    info: CircuitInfo | None = None
+    awaiting: set[int] = field(default_factory=set)
+    retries: int = 0
+    teardown_reason: str = "NORMAL"
+
+    def __post_init__(self) -> None:
+        self.state = SigState.IDLE
+
+    @property
+    def key(self) -> str:
+        assert self.ctx is not None
+        return f"{self.ctx.node_id}/circuit{self.circuit_id}"
+
+    @property
+    def me(self) -> int:
+        assert self.ctx is not None
+        return self.ctx.node_id
+
+    def _send(self, mtype: str, dest: int, body: dict[str, Any]) -> None:
+        assert self.ctx is not None
+        self.out.append(Send(self.ctx.factory.make(mtype, dest, body)))
+
+    def _route(self) -> list[int]:
+        assert self.setup is not None
+        return list(self.setup["route"])
+
+    def _neighbours(self) -> tuple[int, int]:
+        route = self._route()
+        i = route.index(self.me)
+        return (route[i - 1] if i > 0 else 0), (route[i + 1] if i + 1 < len(route) else 0)
+
+    def _endpoint(self) -> int:
+        assert self.setup is not None
+        return self.setup["head_endpoint"] if self.me == self.setup["head_end"] else \
+            self.setup["tail_endpoint"]
+
+    # -- admission -----------------------------------------------------------------------------
+    def _admit_here(self) -> str | None:
+        """SIG-002: reserve memory, comm qubits and link rate; return a reject reason or None."""
+        assert self.ctx is not None and self.setup is not None
+        prev, nxt = self._neighbours()
+        if any(n and n not in self.links for n in (prev, nxt)):
+            return "UNREACHABLE"  # SIG-009
+        res = self.ctx.resources
+        need = self.policy.get("slots_per_link", 1) * sum(1 for n in (prev, nxt) if n)
+        rate = self.setup["qos"]["min_rate_mhz"]
+        admits = self.role != "repeater"  # data-plane-only: no admission decisions
+        if admits and (need > res.unreserved() or res.comm < 1):
+            return "NO_RESOURCES"
+        if admits and nxt and res.link_headroom_mhz(self.links[nxt]["link_id"]) < rate:
+            return "NO_RESOURCES"
+        res.reserve(self.circuit_id, need,
+                    {self.links[n]["link_id"]: rate for n in (prev, nxt) if n})
+        return None
+
+    def _capability(self) -> dict[str, Any]:
+        assert self.ctx is not None
+        _, nxt = self._neighbours()
+        link = self.links.get(nxt, {}) if nxt else {}
+        t2 = self.ctx.t2_ns
+        return {
+            "node": self.me,
+            "free_memory": min(self.ctx.resources.reserved.get(self.circuit_id, 0), 65535),
+            "comm_qubits": min(self.ctx.resources.comm, 255),
+            "link_id": link.get("link_id", 0),
+            "link_rate_mhz": link.get("rate_mhz", 0),
+            "link_fidelity": link.get("fidelity", 0),
+            "memory_t2_ns": int(min(t2, 2**63)) if t2 != float("inf") else 0,
+        }
+
+    def _forward_setup(self, now: int) -> None:
+        assert self.setup is not None
+        _, nxt = self._neighbours()
+        body = dict(self.setup)
+        body["hops"] = [*self.setup["hops"], self._capability()]
+        self.setup = body
+        self._send("SETUP", nxt, body)
+        self.timers["setup"] = now + self.policy.get("setup_timeout_ns", 10**9)
+
+    # -- actions ---------------------------------------------------------------------------------
+    def open(self, now: int, ev: OpenCircuit) -> SigState:
+        route = self.router(self.me, ev.tail_end, ev.qos) if self.router else None
+        self.setup = {
+            "circuit_id": self.circuit_id, "head_end": self.me, "tail_end": ev.tail_end,
+            "head_endpoint": ev.head_endpoint, "tail_endpoint": ev.tail_endpoint,
+            "qos": dict(ev.qos), "route": route or [self.me, ev.tail_end], "hops": [],
+        }
+        reason = None if route else "UNREACHABLE"
+        reason = reason or self._admit_here()
+        if reason:
+            self.ctx.resources.release(self.circuit_id) if self.ctx else None
+            self.out.append(Local(CircuitDown(circuit_id=self.circuit_id,
+                                              endpoint=ev.head_endpoint, rejected=reason)))
+            return SigState.CLOSED
+        self._forward_setup(now)
+        return SigState.SETUP_SENT
+
+    def admit(self, now: int, ev: Setup) -> SigState:
+        b = ev.body
+        route = list(b["route"])
+        if (len(route) < 2 or route[0] != b["head_end"] or route[-1] != b["tail_end"]
+                or len(set(route)) != len(route) or self.me not in route
+                or route[route.index(self.me) - 1] != ev.source
+                or len(b["hops"]) != route.index(self.me)):  # SIG-003, SIG-008
+            raise ProtocolError(ErrorCode.ROUTE_INVALID, "route or hops inconsistent",
+                                field="body.route", msg=ev.msg)
+        self.setup = dict(b)
+        tail = self.me == b["tail_end"]
+        reason = None
+        if self.role == "end" and not tail:
+            reason = "UNREACHABLE"  # end nodes never forward
+        elif tail and not self.policy.get("endpoint_ok", lambda s: True)(b):
+            reason = "UNREACHABLE"  # DLV-004
+        reason = reason or self._admit_here()
+        if reason is None and tail:
+            hops = [*b["hops"], self._capability()]
+            fid, rate = estimate(hops)
+            if fid < fidelity_from_wire(b["qos"]["min_fidelity"]):
+                reason = "FIDELITY_UNREACHABLE"  # SIG-005
+            elif rate_to_wire(rate) < b["qos"]["min_rate_mhz"]:
+                reason = "NO_RESOURCES"  # SIG-011
+        if reason:
+            assert self.ctx is not None
+            self.ctx.resources.release(self.circuit_id)
+            self._send("REJECT", ev.source, {
+                "circuit_id": self.circuit_id, "reason": reason, "rejecting_node": self.me,
+                "retry_after_ns": self.policy.get("retry_after_ns", 0)})
+            return SigState.CLOSED
+        if not tail:
+            self._forward_setup(now)
+            return SigState.PENDING
+        links = tuple(hop["link_id"] for hop in b["hops"])
+        rules = baseline_rules(self.circuit_id, route, links, head_endpoint=b["head_endpoint"],
+                               tail_endpoint=b["tail_endpoint"], cutoff_ns=b["qos"]["cutoff_ns"])
+        body = {"circuit_id": self.circuit_id, "expected_rate_mhz": rate_to_wire(rate),
+                "expected_fidelity": fidelity_to_wire(fid), "rules": rules}
+        self._install(now, body)
+        self._send("CONFIRM", ev.source, body)
+        return SigState.ESTABLISHED
+
+    def _install(self, now: int, confirm: dict[str, Any]) -> None:
+        assert self.setup is not None
+        s = self.setup
+        route = tuple(s["route"])
+        rules = tuple(confirm["rules"])
+        gen: dict[int, set[int]] = {}
+        for r in rules:
+            if r["action"] == "GENERATE":
+                gen.setdefault(r["node"], set()).add(r["match_link"])
+        links = tuple(min(gen.get(route[i], set()) & gen.get(route[i + 1], set()) or {0})
+                      for i in range(len(route) - 1))
+        self.info = CircuitInfo(
+            circuit_id=self.circuit_id, head_end=s["head_end"], tail_end=s["tail_end"],
+            head_endpoint=s["head_endpoint"], tail_endpoint=s["tail_endpoint"], route=route,
+            links=links, qos=dict(s["qos"]), rules=rules,
+            expected_fidelity=fidelity_from_wire(confirm["expected_fidelity"]),
+            expected_rate_mhz=confirm["expected_rate_mhz"],
+        )
+        self.timers.pop("setup", None)
+        self.out.append(Local(Install(info=self.info)))
+        if self.me in (s["head_end"], s["tail_end"]):
+            self.out.append(Local(CircuitUp(circuit_id=self.circuit_id, endpoint=self._endpoint(),
+                                            info=self.info)))
+        if self.me == s["head_end"] and s["qos"]["duration_ns"]:
+            self.timers["duration"] = now + s["qos"]["duration_ns"]
+
+    def _check_rules(self, ev: Confirm) -> None:
+        for r in ev.body["rules"]:  # FWD-009, SIG-013
+            if r["node"] == self.me and r["match_link"] not in {
+                    c["link_id"] for c in self.links.values()}:
+                raise ProtocolError(ErrorCode.FIELD_OUT_OF_RANGE, "rule names a foreign link",
+                                    field="body.rules", msg=ev.msg)
+
+    def install_head(self, now: int, ev: Confirm) -> None:
+        self._check_rules(ev)
+        self._install(now, dict(ev.body))
+
+    def install_and_forward(self, now: int, ev: Confirm) -> None:
+        self._check_rules(ev)
+        self._install(now, dict(ev.body))
+        prev, _ = self._neighbours()
+        self._send("CONFIRM", prev, dict(ev.body))
+
+    def rejected(self, now: int, ev: Reject) -> None:
+        assert self.ctx is not None
+        self.ctx.resources.release(self.circuit_id)  # SIG-020
+        self.timers.clear()
+        prev, _ = self._neighbours()
+        if prev:
+            self._send("REJECT", prev, dict(ev.body))
+        else:
+            self.out.append(Local(CircuitDown(circuit_id=self.circuit_id,
+                                              endpoint=self._endpoint(),
+                                              rejected=ev.body["reason"])))
+
+    def duplicate(self, now: int, ev: Setup) -> None:
+        raise ProtocolError(ErrorCode.DUPLICATE_CIRCUIT, "circuit id already in use",
+                            field="body.circuit_id", msg=ev.msg)
+
+    def _release(self) -> int:
+        assert self.ctx is not None
+        slots = self.ctx.resources.reserved.get(self.circuit_id, 0)
+        self.out.append(Local(Release(circuit_id=self.circuit_id)))
+        if self.setup and self.me in (self.setup["head_end"], self.setup["tail_end"]):
+            self.out.append(Local(CircuitDown(circuit_id=self.circuit_id,
+                                              endpoint=self._endpoint())))
+        self.timers.clear()
+        return slots
+
+    def _teardown_to(self, now: int, targets: set[int]) -> SigState:
+        self.awaiting = {t for t in targets if t}
+        for t in sorted(self.awaiting):
+            self._send("TEARDOWN", t, {"circuit_id": self.circuit_id,
+                                       "reason": self.teardown_reason})
+        if not self.awaiting:
+            return SigState.CLOSED
+        self.timers["ack"] = now + self.policy.get("ack_timeout_ns", 10**8)
+        return SigState.TEARING_DOWN
+
+    def initiate_teardown(self, now: int, ev: Any) -> SigState:
+        self.teardown_reason = getattr(ev, "reason", "NORMAL")
+        self._release()
+        return self._teardown_to(now, set(self._neighbours()))  # SIG-032
+
+    def give_up(self, now: int, ev: SetupTimeout) -> SigState:
+        return self.initiate_teardown(now, ev)
+
+    def on_teardown(self, now: int, ev: Teardown) -> SigState:
+        prev, nxt = self._neighbours()
+        if ev.source not in (prev, nxt):  # SIG-037
+            raise ProtocolError(ErrorCode.UNEXPECTED_MESSAGE, "TEARDOWN from a non-neighbour",
+                                field="source", msg=ev.msg)
+        self.teardown_reason = ev.body["reason"]
+        slots = self._release()
+        self._send("TEARDOWN_ACK", ev.source, {"circuit_id": self.circuit_id,
+                                               "released_memory": slots})  # SIG-033
+        return self._teardown_to(now, {prev, nxt} - {ev.source})
+
+    def ack_unknown(self, now: int, ev: Teardown) -> None:
+        self._send("TEARDOWN_ACK", ev.source, {"circuit_id": ev.body["circuit_id"],
+                                               "released_memory": 0})  # SIG-031
+
+    def ack_again(self, now: int, ev: Teardown) -> SigState:
+        self.ack_unknown(now, ev)
+        self.awaiting.discard(ev.source)
+        return SigState.TEARING_DOWN if self.awaiting else SigState.CLOSED
+
+    def on_ack(self, now: int, ev: TeardownAck) -> SigState:
+        self.awaiting.discard(ev.source)
+        if self.awaiting:
+            return SigState.TEARING_DOWN
+        self.timers.pop("ack", None)
+        return SigState.CLOSED
+
+    def retransmit(self, now: int, ev: AckTimeout) -> SigState:
+        self.retries += 1
+        if self.retries > self.policy.get("teardown_retries", 3):
+            self.awaiting.clear()
+            return SigState.CLOSED
+        return self._teardown_to(now, set(self.awaiting))  # SIG-034
+
+    def ignore(self, now: int, ev: Any) -> None:
+        return None
+
+    def on_timer(self, now: int, name: str) -> None:
+        """Fire timer ``name`` (setup, duration or ack)."""
+        cls = {"setup": SetupTimeout, "duration": DurationTimer, "ack": AckTimeout}[name]
+        self.fire(now, cls(name=name))

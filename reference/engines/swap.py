@@ -1,0 +1,104 @@
+"""Swap engine: an intermediate node's data plane for one circuit (SWAP rule, FWD-005).
+
+Holds qubits of the circuit on its head-side link (``match_link``) and tail-side link
+(``peer_link``), swaps the oldest pair of each as soon as both exist, and sends SWAP_OUTCOME
+to both new partners (TRK-001/002/003/006).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from .base import Rule
+from .events import CloseCircuit, CutoffTimer, Discard, LinkPairReady, PeerExpired, SwapOutcome
+from .qubits import SwapRecord, TrackingEngine
+
+
+class SwapState(Enum):
+    """What the node holds for the circuit."""
+
+    EMPTY = "no qubit held"
+    HOLD_HEAD = "only head-side qubits held"
+    HOLD_TAIL = "only tail-side qubits held"
+    CLOSED = "circuit released"
+
+
+E, H, T, C = SwapState.EMPTY, SwapState.HOLD_HEAD, SwapState.HOLD_TAIL, SwapState.CLOSED
+_LIVE = (E, H, T)
+
+TABLE = {
+    (E, LinkPairReady): Rule((H, T), "store_and_swap"),
+    (H, LinkPairReady): Rule((H, E), "store_and_swap"),
+    (T, LinkPairReady): Rule((T, E), "store_and_swap"),
+    **{(s, SwapOutcome): Rule(s, "track") for s in _LIVE},
+    **{(s, Discard): Rule(_LIVE, "discard_msg") for s in _LIVE},
+    **{(s, PeerExpired): Rule(_LIVE, "peer_expired") for s in _LIVE},
+    (H, CutoffTimer): Rule((H, E), "cutoff"),
+    (T, CutoffTimer): Rule((T, E), "cutoff"),
+    **{(s, CloseCircuit): Rule(C, "free_all") for s in _LIVE},
+    (C, LinkPairReady): Rule(C, "free_late"),
+    (C, SwapOutcome): Rule(C, "ignore"),
+    (C, Discard): Rule(C, "ignore"),
+    (C, PeerExpired): Rule(C, "ignore"),
+}
+
+
+@dataclass
+class SwapEngine(TrackingEngine):
+    """Data plane of an intermediate node (router or automated repeater) for one circuit."""
+
+    NAME = "swap"
+    TABLE = TABLE
+
+    def __post_init__(self) -> None:
+        self.state = SwapState.EMPTY
+
+    def _holding(self) -> SwapState:
+        sides = {r.side for r in self.held.values()}
+        if not sides:
+            return SwapState.EMPTY
+        return SwapState.HOLD_HEAD if sides == {"head"} else SwapState.HOLD_TAIL
+
+    def store_and_swap(self, now: int, ev: LinkPairReady) -> SwapState:
+        self.store(now, ev)
+        self._swap_all(now)
+        return self._holding()
+
+    def _swap_all(self, now: int) -> None:
+        assert self.ctx is not None and self.info is not None
+        while True:
+            heads = [r for r in self.held.values() if r.side == "head"]
+            tails = [r for r in self.held.values() if r.side == "tail"]
+            if not heads or not tails:
+                return
+            h = min(heads, key=lambda r: r.created_ns)  # FWD-005: oldest first
+            t = min(tails, key=lambda r: r.created_ns)
+            m = self.ctx.device.bsm(now=now, left=h.qubit, right=t.qubit)
+            for r in (h, t):
+                del self.held[r.origin]
+                self.timers.pop(f"cutoff:{r.origin[0]}:{r.origin[1]}", None)
+                self.ctx.resources.give_back(self.info.circuit_id, r.qubit)
+                self.ctx.link_gone(*r.origin)
+            rec = SwapRecord(
+                m=m,
+                mine={"head": h.origin, "tail": t.origin},
+                partner={"head": h.partner, "tail": t.partner},
+                ref={"head": h.partner_ref, "tail": t.partner_ref},
+                bell={"head": h.bell, "tail": t.bell},
+            )
+            self._remember(self.consumed, h.origin, rec)
+            self._remember(self.consumed, t.origin, rec)
+            self._emit_outcome(rec)
+
+    def discard_msg(self, now: int, ev: Discard) -> SwapState:
+        self.on_discard(now, ev)
+        return self._holding()
+
+    def peer_expired(self, now: int, ev: PeerExpired) -> SwapState:
+        self.on_peer_expired(now, ev)
+        return self._holding()
+
+    def cutoff(self, now: int, ev: CutoffTimer) -> SwapState:
+        self.expire_due(now, ev)
+        return self._holding()

@@ -1,0 +1,323 @@
+"""A reference node: the engines of one role composed behind one sans-IO interface.
+
+>>> from qvcp.reference.node import Node, NodeConfig, LinkConfig
+>>> from qvcp.reference.device import ScriptedDevice
+>>> node = Node(NodeConfig(node_id=1, role="end", links=(LinkConfig(link_id=7, peer=2,
+...     station=1000007, slot_ns=1000),)), ScriptedDevice())
+>>> out = node.receive(0, {"version": 1, "type": "OPEN_ENDPOINT", "message_id": 1, "source": 1,
+...     "destination": 1, "body": {"endpoint": 5, "remote_node": 2, "remote_endpoint": 5},
+...     "extensions": [], "auth": None})
+>>> [m["type"] for m in node.sent(out)]
+['ENDPOINT_STATUS']
+
+Roles (RFC 9340 s.5.3.2): ``"end"`` (end node: delivery + control plane for its own circuits,
+never an intermediate hop), ``"router"`` (quantum router: control plane and data plane) and
+``"repeater"`` (automated repeater: data plane; it relays signalling, appends its static
+capability and installs its rules but takes no admission decisions, ROLE-101).
+
+The one error boundary: a :class:`~.engines.base.ProtocolError` raised (or reported) by an
+engine, or a :class:`qvcp.schemas.WireError` from validation, becomes an ERROR message to the
+offending message's source.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from qvcp.schemas import ErrorCode, WireError, message_specs, validate_message
+
+from .circuit import NodeContext
+from .engines import events as ev
+from .engines.base import Engine, Fault, Local, Output, ProtocolError, Send
+from .engines.delivery import DeliveryEngine
+from .engines.link import LinkEngine
+from .engines.signalling import Install, Release, SignallingEngine
+from .engines.swap import SwapEngine
+from .engines.tracking import EndEngine
+from .messages import MessageFactory, fidelity_to_wire
+from .resources import Resources
+
+ROLES = ("end", "router", "repeater")
+_TYPE_CODES = {name: spec.type_code for name, spec in message_specs().items()}
+
+
+@dataclass(frozen=True, kw_only=True)
+class LinkConfig:
+    """One link as configured at a node (chapter 03 section 1)."""
+
+    link_id: int
+    peer: int
+    station: int
+    slot_ns: int
+    rate_mhz: int = 0
+    fidelity: float = 1.0
+    herald_timeout_ns: int = 0
+
+    def __post_init__(self) -> None:
+        if self.link_id <= 0 or self.peer <= 0 or self.station <= 0:
+            raise ValueError("LinkConfig: link_id, peer and station must be positive")
+        if self.slot_ns <= 0:
+            raise ValueError("LinkConfig.slot_ns: must be positive")
+
+
+@dataclass(frozen=True, kw_only=True)
+class NodeConfig:
+    """Everything a node needs: id, role, hardware limits, links and policies (ns units)."""
+
+    node_id: int
+    role: str = "router"
+    memory_qubits: int = 4
+    comm_qubits: int = 1
+    t2_ns: float = float("inf")
+    links: tuple[LinkConfig, ...] = ()
+    cutoff_ns: int = 0
+    slots_per_link: int = 1
+    setup_timeout_ns: int = 10**9
+    ack_timeout_ns: int = 10**8
+    strict: bool = False
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValueError(f"NodeConfig.role: {self.role!r} is not one of {ROLES}")
+        if not 0 < self.node_id < 2**32:
+            raise ValueError("NodeConfig.node_id: must be 1..2^32-1")
+        if self.memory_qubits < 1 or self.comm_qubits < 1:
+            raise ValueError("NodeConfig: memory_qubits and comm_qubits must be >= 1")
+
+
+Router = Callable[[int, int, dict[str, int]], "list[int] | None"]
+
+
+@dataclass
+class Node:
+    """A node of ``config.role`` driving its engines; the device is injected."""
+
+    config: NodeConfig
+    device: Any
+    router: Router | None = None
+    ctx: NodeContext = field(init=False)
+    links: dict[int, LinkEngine] = field(init=False, default_factory=dict)
+    signalling: dict[int, SignallingEngine] = field(init=False, default_factory=dict)
+    dataplane: dict[int, SwapEngine | EndEngine] = field(init=False, default_factory=dict)
+    endpoints: dict[int, DeliveryEngine] = field(init=False, default_factory=dict)
+    circuit_counter: int = field(init=False, default=0)
+
+    def __post_init__(self) -> None:
+        c = self.config
+        res = Resources(c.memory_qubits, c.comm_qubits,
+                        {lc.link_id: lc.rate_mhz for lc in c.links})
+        self.ctx = NodeContext(c.node_id, MessageFactory(c.node_id), self.device, res, c.t2_ns)
+        self.ctx.cutoff_ns = c.cutoff_ns  # type: ignore[attr-defined]
+        for lc in c.links:
+            self.links[lc.link_id] = LinkEngine(
+                node_id=c.node_id, link_id=lc.link_id, peer=lc.peer, station=lc.station,
+                slot_ns=lc.slot_ns, herald_timeout_ns=lc.herald_timeout_ns or 3 * lc.slot_ns,
+                resources=res, device=self.device, factory=self.ctx.factory)
+        self.ctx.link_engines = dict(self.links)
+        self._by_peer = {lc.peer: {"link_id": lc.link_id, "rate_mhz": lc.rate_mhz,
+                                   "fidelity": fidelity_to_wire(lc.fidelity)} for lc in c.links}
+        self._stations = {lc.station: lc.link_id for lc in c.links}
+
+    @property
+    def node_id(self) -> int:
+        """This node's id."""
+        return self.config.node_id
+
+    # -- public sans-IO interface -------------------------------------------------------------
+    def receive(self, now: int, msg: dict[str, Any]) -> list[Output]:
+        """Process one incoming message at time ``now``; returns outputs (sends, records)."""
+        try:
+            if self.config.strict:
+                validate_message(msg)
+            self._dispatch(now, msg)
+        except ProtocolError as err:
+            self._error_out(err, msg)
+        except WireError as err:
+            self._error_out(ProtocolError(err.code, err.reason, field=err.field), msg)
+        return self._collect(now)
+
+    def on_timer(self, now: int) -> list[Output]:
+        """Fire every timer due at ``now``."""
+        for eng in self._engines():
+            for name in eng.due_timers(now):
+                try:
+                    eng.on_timer(now, name)  # type: ignore[attr-defined]
+                except ProtocolError as err:
+                    self._error_out(err, None)
+        return self._collect(now)
+
+    def next_deadline(self) -> int | None:
+        """Earliest timer of any engine, or None."""
+        ds = [d for e in self._engines() if (d := e.next_deadline()) is not None]
+        return min(ds) if ds else None
+
+    def consume(self, now: int, qubit: int) -> list[Output]:
+        """The application releases delivered ``qubit`` (after measuring or using it)."""
+        for eng in self.endpoints.values():
+            if qubit in eng.held:
+                eng.fire(now, ev.Consume(qubit=qubit))
+        return self._collect(now)
+
+    @staticmethod
+    def sent(outputs: list[Output]) -> list[dict[str, Any]]:
+        """The message dicts among ``outputs``."""
+        return [o.msg for o in outputs if isinstance(o, Send)]
+
+    def memory_in_use(self) -> int:
+        """Memory slots currently occupied."""
+        return self.ctx.resources.occupied()
+
+    # -- internals ----------------------------------------------------------------------------
+    def _engines(self) -> list[Engine]:
+        return [*self.links.values(), *self.signalling.values(), *self.dataplane.values(),
+                *self.endpoints.values()]
+
+    def _error_out(self, err: ProtocolError, msg: dict[str, Any] | None) -> None:
+        msg = msg or err.msg
+        if msg is None or msg.get("type") == "ERROR":
+            return  # never answer an ERROR with an ERROR
+        self._pending.append(Send(self.ctx.factory.make("ERROR", msg["source"], {
+            "code": int(err.code), "offending_message_id": msg.get("message_id", 0),
+            "offending_type": _TYPE_CODES.get(msg.get("type", ""), 0),
+            "field": err.field[:255], "detail": err.detail[:255]})))
+
+    _pending: list[Output] = field(init=False, default_factory=list)
+
+    def _dispatch(self, now: int, msg: dict[str, Any]) -> None:
+        t = msg["type"]
+        body = msg["body"]
+        if t in ("HERALD", "EXPIRE", "EXPIRE_ACK"):
+            eng = self.links.get(body["link_id"])
+            ok = eng is not None and msg["source"] in (eng.station, eng.peer)
+            if not ok:  # LINK-008
+                raise ProtocolError(ErrorCode.UNKNOWN_LINK, "link not configured here",
+                                    field="body.link_id", msg=msg)
+            eng.fire(now, {"HERALD": ev.Herald, "EXPIRE": ev.Expire,
+                           "EXPIRE_ACK": ev.ExpireAck}[t](msg=msg))
+        elif t == "ERROR":
+            link = self._stations.get(msg["source"])
+            if link is not None:
+                self.links[link].fire(now, ev.ErrorReceived(msg=msg))
+        elif t in ("SWAP_OUTCOME", "DISCARD"):
+            dp = self.dataplane.get(body["circuit_id"])
+            if dp is None:  # TRK-004
+                raise ProtocolError(ErrorCode.UNKNOWN_CIRCUIT, "circuit not installed",
+                                    field="body.circuit_id", msg=msg)
+            dp.fire(now, (ev.SwapOutcome if t == "SWAP_OUTCOME" else ev.Discard)(msg=msg))
+        elif t in ("SETUP", "CONFIRM", "REJECT", "TEARDOWN", "TEARDOWN_ACK"):
+            cid = body["circuit_id"]
+            sig = self.signalling.get(cid)
+            if sig is None:
+                if t not in ("SETUP", "TEARDOWN"):
+                    raise ProtocolError(ErrorCode.UNKNOWN_CIRCUIT, "circuit unknown",
+                                        field="body.circuit_id", msg=msg)
+                sig = self._new_signalling(cid)
+            cls = {"SETUP": ev.Setup, "CONFIRM": ev.Confirm, "REJECT": ev.Reject,
+                   "TEARDOWN": ev.Teardown, "TEARDOWN_ACK": ev.TeardownAck}[t]
+            sig.fire(now, cls(msg=msg))
+        elif t in ("OPEN_ENDPOINT", "CLOSE_ENDPOINT", "PAIR_REQUEST"):
+            if msg["source"] != self.node_id or self.config.role == "repeater":
+                raise ProtocolError(ErrorCode.UNEXPECTED_MESSAGE, "service messages are local "
+                                    "and need an end node or router", field="source", msg=msg)
+            ep = self.endpoints.get(body["endpoint"]) or self._new_endpoint(body["endpoint"])
+            cls = {"OPEN_ENDPOINT": ev.OpenEndpoint, "CLOSE_ENDPOINT": ev.CloseEndpoint,
+                   "PAIR_REQUEST": ev.PairRequest}[t]
+            ep.fire(now, cls(msg=msg))
+        else:
+            raise ProtocolError(ErrorCode.UNEXPECTED_MESSAGE, f"{t} is not accepted by a node",
+                                field="type", msg=msg)
+
+    def _new_signalling(self, cid: int) -> SignallingEngine:
+        c = self.config
+        sig = SignallingEngine(
+            ctx=self.ctx, circuit_id=cid, role=c.role, links=self._by_peer, router=self.router,
+            policy={"slots_per_link": c.slots_per_link, "setup_timeout_ns": c.setup_timeout_ns,
+                    "ack_timeout_ns": c.ack_timeout_ns, "endpoint_ok": self._endpoint_ok})
+        self.signalling[cid] = sig
+        return sig
+
+    def _endpoint_ok(self, setup: dict[str, Any]) -> bool:
+        ep = self.endpoints.get(setup["tail_endpoint"])  # DLV-004
+        return ep is not None and ep.state.name != "CLOSED" and ep.remote == (
+            setup["head_end"], setup["head_endpoint"])
+
+    def _new_endpoint(self, number: int) -> DeliveryEngine:
+        eng = DeliveryEngine(ctx=self.ctx, endpoint=number, new_circuit_id=self._next_circuit)
+        self.endpoints[number] = eng
+        return eng
+
+    def _next_circuit(self) -> int:
+        self.circuit_counter += 1
+        return (self.node_id << 16 | self.circuit_counter & 0xFFFF) & 0xFFFFFFFF
+
+    def _collect(self, now: int) -> list[Output]:
+        """Drain engines, route Local events inside the node until quiet."""
+        result: list[Output] = []
+        queue: deque[Output] = deque(self._pending)
+        self._pending = []
+        while True:
+            for eng in self._engines():
+                if eng.out:
+                    queue.extend(eng.drain())
+            if not queue:
+                return result
+            while queue:
+                o = queue.popleft()
+                if isinstance(o, Local):
+                    try:
+                        self._local(now, o.event)
+                    except ProtocolError as err:
+                        self._error_out(err, None)
+                elif isinstance(o, Fault):
+                    self._error_out(o.error, None)
+                    queue.extend(self._pending)
+                    self._pending = []
+                else:
+                    result.append(o)
+
+    def _local(self, now: int, e: Any) -> None:
+        if isinstance(e, ev.LinkPairReady | ev.PeerExpired):
+            dp = self.dataplane.get(e.circuit_id)
+            if dp is not None:
+                dp.fire(now, e)
+            elif isinstance(e, ev.LinkPairReady):
+                self.ctx.release_qubit(now, e.circuit_id, e.qubit, e.link_id, e.seq)
+        elif isinstance(e, ev.OpenCircuit):
+            self._new_signalling(e.circuit_id).fire(now, e)
+        elif isinstance(e, ev.CloseCircuit):
+            sig = self.signalling.get(e.circuit_id)
+            if sig is not None:
+                sig.fire(now, e)
+        elif isinstance(e, Install):
+            self._install(now, e.info)
+        elif isinstance(e, Release):
+            self._release(now, e.circuit_id)
+        elif isinstance(e, ev.CircuitUp | ev.CircuitDown | ev.PairIdentified | ev.PairLost):
+            ep = self.endpoints.get(e.endpoint)
+            if ep is not None:
+                ep.fire(now, e)
+            elif isinstance(e, ev.PairIdentified):
+                self.device.free(now=now, qubit=e.qubit)
+                self.ctx.resources.give_back(e.circuit_id, e.qubit)
+
+    def _install(self, now: int, info: Any) -> None:
+        me = self.node_id
+        end = me in (info.head_end, info.tail_end)
+        cls = EndEngine if end else SwapEngine
+        self.dataplane[info.circuit_id] = cls(ctx=self.ctx, info=info,
+                                              cutoff_ns=info.cutoff_of(me))
+        for rule in info.rules_of(me):
+            if rule["action"] == "GENERATE" and rule["match_link"] in self.links:
+                self.links[rule["match_link"]].fire(now, ev.GenerateOn(circuit_id=info.circuit_id))
+
+    def _release(self, now: int, cid: int) -> None:
+        for link in self.links.values():
+            if cid in link.circuits:
+                link.fire(now, ev.GenerateOff(circuit_id=cid))
+        dp = self.dataplane.get(cid)
+        if dp is not None and dp.state.name != "CLOSED":
+            dp.fire(now, ev.CloseCircuit(circuit_id=cid))
+        self.ctx.resources.release(cid)

@@ -1,0 +1,93 @@
+"""Per-node resource book-keeping: memory slots, communication qubits, link load.
+
+Admission control (chapter 05, SIG-002) reserves memory slots per circuit and rate per link;
+the link layer takes a slot from the circuit's reservation for each attempt and holds a
+communication qubit until the herald (LINK-002).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from qvcp.schemas import ErrorCode
+
+from .engines.base import ProtocolError
+
+
+@dataclass
+class Resources:
+    """Memory slots ``0..memory-1``, ``comm`` communication qubits, per-link rate ledger."""
+
+    memory: int
+    comm: int
+    link_capacity_mhz: dict[int, int] = field(default_factory=dict)
+    reserved: dict[int, int] = field(default_factory=dict)  # circuit -> slots reserved
+    in_use: dict[int, dict[int, int]] = field(default_factory=dict)  # circuit -> handle->link
+    quota: dict[int, int] = field(default_factory=dict)  # circuit -> slots per link
+    link_load_mhz: dict[int, dict[int, int]] = field(default_factory=dict)  # link -> circ -> mHz
+    comm_busy: int = 0
+    free_slots: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.free_slots = list(range(self.memory - 1, -1, -1))
+
+    def unreserved(self) -> int:
+        """Memory slots not reserved by any circuit."""
+        return self.memory - sum(self.reserved.values())
+
+    def link_headroom_mhz(self, link_id: int) -> int:
+        """Capacity of ``link_id`` not yet committed to circuits (mHz)."""
+        load = sum(self.link_load_mhz.get(link_id, {}).values())
+        return self.link_capacity_mhz.get(link_id, 0) - load
+
+    def reserve(self, circuit: int, slots: int, loads: dict[int, int]) -> None:
+        """Reserve ``slots`` memory and ``loads`` (link -> mHz) for ``circuit``."""
+        self.reserved[circuit] = slots
+        self.quota[circuit] = max(1, slots // max(1, len(loads)))
+        self.in_use.setdefault(circuit, {})
+        for link, mhz in loads.items():
+            self.link_load_mhz.setdefault(link, {})[circuit] = mhz
+
+    def release(self, circuit: int) -> int:
+        """Drop the reservation of ``circuit``; returns the slots it had reserved."""
+        slots = self.reserved.pop(circuit, 0)
+        self.quota.pop(circuit, None)
+        for handle in self.in_use.pop(circuit, {}):
+            if handle not in self.free_slots:
+                self.free_slots.append(handle)
+        for load in self.link_load_mhz.values():
+            load.pop(circuit, None)
+        return slots
+
+    def can_take(self, circuit: int, link: int) -> bool:
+        """True if ``circuit`` has a slot reserved on ``link`` free and a comm qubit is idle."""
+        held = sum(1 for lk in self.in_use.get(circuit, {}).values() if lk == link)
+        return (held < self.quota.get(circuit, 0) and self.comm_busy < self.comm
+                and bool(self.free_slots))
+
+    def take(self, circuit: int, link: int) -> int:
+        """Allocate a memory slot and a comm qubit for an attempt of ``circuit`` on ``link``."""
+        if not self.can_take(circuit, link):
+            raise ProtocolError(ErrorCode.UNEXPECTED_MESSAGE, "no free qubit for the circuit")
+        handle = self.free_slots.pop()
+        self.in_use[circuit][handle] = link
+        self.comm_busy += 1
+        return handle
+
+    def comm_done(self) -> None:
+        """The attempt's communication qubit is free again (herald received)."""
+        self.comm_busy -= 1
+
+    def give_back(self, circuit: int, handle: int) -> None:
+        """Return a memory slot (idempotent; after :meth:`release` the handle is already free)."""
+        held = self.in_use.get(circuit)
+        if held is not None and handle in held:
+            del held[handle]
+            self.free_slots.append(handle)
+        elif (held is None and handle not in self.free_slots
+              and not any(handle in h for h in self.in_use.values())):
+            self.free_slots.append(handle)
+
+    def occupied(self) -> int:
+        """Memory slots currently holding (or attempting to hold) a qubit."""
+        return self.memory - len(self.free_slots)

@@ -1,0 +1,385 @@
+"""The deterministic discrete-event simulator: builds a network from a scenario and runs it.
+
+Heap of ``(time_ns, seq, kind, target, payload)``; the simulator alone owns the clock and the
+``np.random.Generator`` (seeded). Classical messages travel over fibre at ``c/1.44`` along the
+shortest fibre path; node-station messages cross half the link. With ``strict=True`` every
+message is validated and round-tripped through the binary codec.
+
+>>> from qvcp.reference.sim.network import Network
+>>> net = Network.from_scenario("schemas/scenarios/chain-3.yaml", seed=1)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+import networkx as nx
+import numpy as np
+
+from qvcp.schemas import decode, encode, validate_message
+
+from .. import noise
+from ..engines.base import Send, TransitionRecord
+from ..engines.station import StationEngine
+from ..messages import BELL_CODES, MessageFactory, fidelity_to_wire, rate_to_wire
+from ..node import LinkConfig, Node, NodeConfig
+from ..routing import Router
+from .scenario import load_profile, load_scenario
+from .world import LinkModel, MemoryModel, SimDevice, SimStationDevice, World
+
+STATION_BASE = 1_000_000
+NS_PER_KM = 1e3 / noise.SPEED_IN_FIBRE * 1e9
+
+
+@dataclass
+class Delivery:
+    """One end-to-end pair as delivered (both ends' PAIR_DELIVERY bodies when both exist)."""
+
+    circuit_id: int
+    pair_id: int
+    head: dict[str, Any] | None = None
+    tail: dict[str, Any] | None = None
+    time_ns: int = 0
+    fidelity: float = math.nan
+    basis: str | None = None
+    bits: tuple[int, int] | None = None
+    expired: bool = False
+
+
+@dataclass
+class StationActor:
+    """Adapter giving a station engine the node-like receive/on_timer interface."""
+
+    engine: StationEngine
+
+    def receive(self, now: int, msg: dict[str, Any]) -> list[Any]:
+        from ..engines.events import Attempt
+
+        try:
+            self.engine.fire(now, Attempt(msg=msg))
+        except Exception as exc:
+            return [("station-error", str(exc))]
+        return self.engine.drain()
+
+    def on_timer(self, now: int) -> list[Any]:
+        for name in self.engine.due_timers(now):
+            self.engine.on_timer(now, name)
+        return self.engine.drain()
+
+    def next_deadline(self) -> int | None:
+        return self.engine.next_deadline()
+
+
+@dataclass
+class Network:
+    """A simulated QVCP network. Build with :meth:`from_scenario`."""
+
+    seed: int = 0
+    strict: bool = False
+    nodes: dict[int, Node] = field(default_factory=dict)
+    stations: dict[int, StationActor] = field(default_factory=dict)
+    names: dict[str, int] = field(default_factory=dict)
+    graph: nx.Graph = field(default_factory=nx.Graph)
+    world: World = field(default_factory=lambda: World(np.random.default_rng(0)))
+    now: int = 0
+    events: int = 0
+    messages: int = 0
+    deliveries: dict[tuple[int, int], Delivery] = field(default_factory=dict)
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    rejects: list[dict[str, Any]] = field(default_factory=list)
+    discards: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    measure_basis: str = "none"
+    trace: TextIO | None = None
+    on_progress: Callable[[int], None] | None = None
+    _heap: list[tuple[int, int, int, int, Any]] = field(default_factory=list)
+    _seq: int = 0
+    _armed: dict[int, int] = field(default_factory=dict)
+    _dist: dict[int, dict[int, float]] = field(default_factory=dict)
+    _station_delay: dict[tuple[int, int], int] = field(default_factory=dict)
+    _app: dict[int, MessageFactory] = field(default_factory=dict)
+    _basis_i: int = 0
+
+    # -- construction -------------------------------------------------------------------------
+    @classmethod
+    def from_scenario(cls, source: str | Path | dict[str, Any], *, seed: int | None = None,
+                      strict: bool | None = None, trace: TextIO | None = None) -> Network:
+        """Build the network of a scenario (file path or dict); seed defaults to the file's."""
+        doc = load_scenario(source)
+        opts = doc.get("options", {})
+        seed = doc.get("seed", 0) if seed is None else seed
+        net = cls(seed=seed, strict=opts.get("strict", False) if strict is None else strict,
+                  world=World(np.random.default_rng(seed)), trace=trace,
+                  measure_basis=opts.get("measure_basis", "none"))
+        net._build(doc)
+        return net
+
+    def _build(self, doc: dict[str, Any]) -> None:
+        opts = doc.get("options", {})
+        used = {n["id"] for n in doc["nodes"] if "id" in n}
+        next_id = 1
+        hw: dict[int, dict[str, Any]] = {}
+        for n in doc["nodes"]:
+            if "id" in n:
+                nid = n["id"]
+            else:
+                while next_id in used:
+                    next_id += 1
+                nid, next_id = next_id, next_id + 1
+            self.names[n["name"]] = nid
+            prof = dict(load_profile(n.get("profile", "ideal")))
+            prof.update({k: n[k] for k in ("memory_qubits", "comm_qubits", "t1_s", "t2_s",
+                                           "gate_fidelity", "readout_fidelity") if k in n})
+            hw[nid] = prof
+            self.graph.add_node(nid, role=n["role"], name=n["name"])
+            inf = math.inf
+            t1 = prof["t1_s"] if prof.get("t1_s") is not None else inf
+            t2 = prof["t2_s"] if prof.get("t2_s") is not None else inf
+            self.world.memory[nid] = MemoryModel(t1, min(t2, 2 * t1), prof["gate_fidelity"],
+                                                 prof["readout_fidelity"])
+        link_cfgs: dict[int, list[LinkConfig]] = {nid: [] for nid in hw}
+        for i, link in enumerate(doc["links"], start=1):
+            a, b = sorted((self.names[link["a"]], self.names[link["b"]]))
+            model, slot_ns = self._link_model(link, hw[a])
+            self.world.links[i] = model
+            fid = float(model.weights[1][1])
+            rate = model.success_probability / (slot_ns * 1e-9)
+            station = STATION_BASE + i
+            self.graph.add_edge(a, b, link_id=i, km=link["distance_km"], fidelity=fid)
+            half = round(link["distance_km"] / 2 * NS_PER_KM)
+            for nid, peer in ((a, b), (b, a)):
+                link_cfgs[nid].append(LinkConfig(link_id=i, peer=peer, station=station,
+                                                 slot_ns=slot_ns, rate_mhz=rate_to_wire(rate),
+                                                 fidelity=fid))
+                self._station_delay[(nid, station)] = half
+            self.stations[station] = StationActor(StationEngine(
+                station_id=station, link_id=i, node_a=a, node_b=b,
+                device=SimStationDevice(self.world)))
+        router = Router(self.graph)
+        for n in doc["nodes"]:
+            nid = self.names[n["name"]]
+            prof = hw[nid]
+            t2 = prof.get("t2_s")
+            cfg = NodeConfig(node_id=nid, role=n["role"], memory_qubits=prof["memory_qubits"],
+                             comm_qubits=prof["comm_qubits"],
+                             t2_ns=t2 * 1e9 if t2 else math.inf, links=tuple(link_cfgs[nid]),
+                             cutoff_ns=opts.get("cutoff_ns", 0),
+                             slots_per_link=opts.get("slots_per_link", 1), strict=self.strict)
+            self.nodes[nid] = Node(cfg, SimDevice(self.world, nid),
+                                   router=router if n["role"] != "repeater" else None)
+        for d in doc["demands"]:
+            self.open_circuit(self.names[d["head"]], self.names[d["tail"]],
+                              num_pairs=d["num_pairs"], min_fidelity=d.get("min_fidelity", 0.0),
+                              min_rate=d.get("min_rate", 0.0), at_ns=d.get("start_ns", 0),
+                              deadline_ns=d.get("deadline_ns", 0), endpoint=d.get("endpoint"))
+
+    @staticmethod
+    def _link_model(link: dict[str, Any], prof: dict[str, Any]) -> tuple[LinkModel, int]:
+        kind = link.get("model", prof["link_model"])
+        prep = link.get("preparation_ns", round(prof["preparation_time_s"] * 1e9))
+        km = link["distance_km"]
+        if kind == "werner":
+            f = link.get("fidelity", 1.0)
+            weights = {k: noise.werner_bd(f, target=k) for k in (1, 3)}
+            p = link.get("success_probability", 0.1)
+            slot = max(1, prep + math.ceil(km * NS_PER_KM))
+            return LinkModel(p, weights), slot
+        common = {"distance_km": km,
+                  "detector_efficiency": link.get("detector_efficiency",
+                                                  prof["detector_efficiency"]),
+                  "attenuation_db_per_km": prof.get("attenuation_db_per_km", 0.2),
+                  "preparation_time": prep * 1e-9}
+        h = (noise.single_click_link(alpha=link.get("alpha", prof.get("alpha", 0.05)), **common)
+             if kind == "single_click" else noise.double_click_link(**common))
+        bd = h.bell_diagonal
+        weights = {int(k): bd[i] for i, k in enumerate(h.herald_indices)}
+        return LinkModel(h.success_probability, weights), max(1, math.ceil(
+            h.attempt_duration * 1e9))
+
+    # -- circuits and applications ------------------------------------------------------------
+    def node_id(self, name_or_id: str | int) -> int:
+        """Resolve a node name (or id) to its id; ``KeyError`` naming it otherwise."""
+        if isinstance(name_or_id, int) and name_or_id in self.nodes:
+            return name_or_id
+        if name_or_id in self.names:
+            return self.names[name_or_id]  # type: ignore[index]
+        raise KeyError(f"unknown node {name_or_id!r}")
+
+    def open_circuit(self, head: int | str, tail: int | str, *, num_pairs: int,
+                     min_fidelity: float = 0.0, min_rate: float = 0.0, at_ns: int = 0,
+                     deadline_ns: int = 0, endpoint: int | None = None) -> int:
+        """Schedule OPEN_ENDPOINT at both ends and PAIR_REQUEST at ``head``; returns request id."""
+        h, t = self.node_id(head), self.node_id(tail)
+        rid = len(self.requests) + 1
+        ep = endpoint or rid
+        self.requests.append({"request_id": rid, "head": h, "tail": t, "endpoint": ep,
+                              "num_pairs": num_pairs, "at_ns": at_ns})
+        for node, remote in ((t, h), (h, t)):
+            self._app_send(at_ns, node, "OPEN_ENDPOINT", {"endpoint": ep, "remote_node": remote,
+                                                          "remote_endpoint": ep})
+        self._app_send(at_ns, h, "PAIR_REQUEST", {
+            "endpoint": ep, "request_id": rid, "num_pairs": num_pairs,
+            "min_fidelity": fidelity_to_wire(min_fidelity), "min_rate_mhz": rate_to_wire(min_rate),
+            "deadline_ns": deadline_ns})
+        return rid
+
+    def _app_send(self, at: int, node: int, mtype: str, body: dict[str, Any]) -> None:
+        fac = self._app.setdefault(node, MessageFactory(node, counter=10**9))
+        self._push(at, 0, node, fac.make(mtype, node, body))
+
+    # -- event loop ---------------------------------------------------------------------------
+    def _push(self, t: int, kind: int, target: int, payload: Any) -> None:
+        self._seq += 1
+        heapq.heappush(self._heap, (t, self._seq, kind, target, payload))
+
+    def _arm(self, actor_id: int, actor: Any) -> None:
+        d = actor.next_deadline()
+        if d is not None and self._armed.get(actor_id) != d:
+            self._armed[actor_id] = d
+            self._push(max(d, self.now), 1, actor_id, d)
+
+    def _delay(self, src: int, dst: int) -> int:
+        if src == dst:
+            return 0
+        if (src, dst) in self._station_delay:
+            return self._station_delay[(src, dst)]
+        if (dst, src) in self._station_delay:
+            return self._station_delay[(dst, src)]
+        for a, b in ((dst, src), (src, dst)):
+            if a in self._dist:
+                return round(self._dist[a][b] * NS_PER_KM)
+        self._dist[dst] = nx.single_source_dijkstra_path_length(self.graph, dst, weight="km")
+        return round(self._dist[dst][src] * NS_PER_KM)
+
+    def _log(self, rec: dict[str, Any]) -> None:
+        if self.trace is not None:
+            self.trace.write(json.dumps(rec, separators=(",", ":"), sort_keys=True) + "\n")
+
+    def _outputs(self, src: int, outputs: list[Any]) -> None:
+        for o in outputs:
+            if isinstance(o, Send):
+                self._send(src, o.msg)
+            elif isinstance(o, TransitionRecord):
+                if self.trace is not None:
+                    self._log({"t": o.now, "ev": "transition", "engine": o.engine, "key": o.key,
+                               "from": o.state, "on": o.event, "to": o.next_state})
+            elif isinstance(o, tuple):
+                self.errors.append({"t": self.now, "where": src, "detail": o[1]})
+
+    def _send(self, src: int, msg: dict[str, Any]) -> None:
+        if self.strict:
+            validate_message(msg)
+            back = decode(encode(msg))
+            assert back == msg, f"wire round trip changed {msg['type']}"
+        self.messages += 1
+        dst = msg["destination"]
+        self._log({"t": self.now, "ev": "send", "msg": msg})
+        if dst == src and src in self.nodes:
+            self._app_receive(src, msg)
+            return
+        if msg["type"] == "ERROR":
+            self.errors.append({"t": self.now, "from": src, "to": dst, "body": msg["body"]})
+        self._push(self.now + self._delay(src, dst), 0, dst, msg)
+
+    def run_until(self, t_end: int) -> None:
+        """Process every event up to and including ``t_end`` (ns)."""
+        for nid, node in self.nodes.items():
+            self._arm(nid, node)
+        heap = self._heap
+        while heap and heap[0][0] <= t_end:
+            t, _, kind, target, payload = heapq.heappop(heap)
+            actor = self.nodes.get(target) or self.stations.get(target)
+            if actor is None:
+                continue
+            if kind == 1:
+                if self._armed.get(target) != payload:
+                    continue
+                del self._armed[target]
+                self.now = t
+                self.events += 1
+                self._outputs(target, actor.on_timer(t))
+            else:
+                self.now = t
+                self.events += 1
+                self._log({"t": t, "ev": "recv", "at": target, "type": payload["type"],
+                           "id": payload["message_id"], "from": payload["source"]})
+                self._outputs(target, actor.receive(t, payload))
+            self._arm(target, actor)
+            if self.on_progress is not None and self.events % 4096 == 0:
+                self.on_progress(t)
+        self.now = max(self.now, t_end)
+
+    # -- applications ------------------------------------------------------------------------
+    def _app_receive(self, node: int, msg: dict[str, Any]) -> None:
+        t, b = msg["type"], msg["body"]
+        if t == "PAIR_DELIVERY":
+            key = (b["circuit_id"], b["pair_id"])
+            d = self.deliveries.setdefault(key, Delivery(b["circuit_id"], b["pair_id"]))
+            head = node == (b["circuit_id"] >> 16)
+            if (d.head if head else d.tail) is not None:
+                self.errors.append({"t": self.now, "where": node, "detail": "delivered twice"})
+            if head:
+                d.head = dict(b)
+            else:
+                d.tail = dict(b)
+            if d.head is not None and d.tail is not None and not d.expired:
+                self._both_delivered(d)
+        elif t == "PAIR_EXPIRED":
+            key = (b["circuit_id"], b["pair_id"])
+            d = self.deliveries.setdefault(key, Delivery(b["circuit_id"], b["pair_id"]))
+            d.expired = True
+        elif t == "ERROR":
+            self.rejects.append({"t": self.now, "node": node, **b})
+        self._log({"t": self.now, "ev": "app", "at": node, "msg": msg})
+
+    def _both_delivered(self, d: Delivery) -> None:
+        assert d.head is not None and d.tail is not None
+        h, t = d.circuit_id >> 16, None
+        t = next(r["tail"] for r in self.requests if r["head"] == h)
+        for r in self.requests:
+            if r["head"] == h and r["endpoint"] == d.head["endpoint"]:
+                t = r["tail"]
+        qh, qt = (h, d.head["qubit_handle"]), (t, d.tail["qubit_handle"])
+        d.time_ns = self.now
+        d.fidelity = self.world.fidelity(qh, BELL_CODES[d.head["bell_state"]], self.now)
+        basis = self.measure_basis
+        if basis == "cycle":
+            basis = "ZXY"[self._basis_i % 3]
+            self._basis_i += 1
+        if basis in ("X", "Y", "Z"):
+            d.basis = basis
+            d.bits = (self.world.measure(*qh, basis, self.now),
+                      self.world.measure(*qt, basis, self.now))
+        for node, q in ((h, qh[1]), (t, qt[1])):
+            self._outputs(node, self.nodes[node].consume(self.now, q))
+            self._arm(node, self.nodes[node])
+
+    # -- results -------------------------------------------------------------------------------
+    def completed(self) -> list[Delivery]:
+        """Pairs delivered at both ends (in delivery order)."""
+        done = [d for d in self.deliveries.values() if d.head and d.tail and not d.expired]
+        return sorted(done, key=lambda d: (d.time_ns, d.circuit_id, d.pair_id))
+
+    def check_invariants(self) -> list[str]:
+        """Problems found (empty list = all invariants hold)."""
+        bad = []
+        for d in self.deliveries.values():
+            if d.head and d.tail:
+                if d.head["bell_state"] != d.tail["bell_state"]:
+                    bad.append(f"pair {d.pair_id}: Bell states differ")
+            elif not d.expired and (d.head or d.tail):
+                pass  # one side may still be in flight or expire later
+            for side in (d.head, d.tail):
+                if side and side["expires_ns"] and side["created_ns"] >= side["expires_ns"]:
+                    bad.append(f"pair {d.pair_id}: delivered at/after its cutoff")
+        return bad
+
+    def memory_in_use(self) -> dict[int, int]:
+        """Occupied memory slots per node."""
+        return {nid: n.memory_in_use() for nid, n in self.nodes.items()}

@@ -1,0 +1,90 @@
+"""Scenario and hardware-profile loading with clear, typed errors naming the field."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+
+class ScenarioError(ValueError):
+    """A scenario or profile is invalid; ``field`` is a JSON path like ``demands[0].head``."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field or '<scenario>'}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+def _schemas() -> Any:
+    return resources.files("qvcp.schemas")
+
+
+def _path(err: jsonschema.ValidationError) -> str:
+    out = ""
+    for p in err.absolute_path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out
+
+
+def _validate(doc: Any, schema_name: str) -> None:
+    schema = json.loads((_schemas() / "meta" / schema_name).read_text())
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(doc),
+                    key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        raise ScenarioError(_path(errors[0]), errors[0].message)
+
+
+def load_profile(name: str) -> dict[str, Any]:
+    """Parameter values (no sources) of profile ``name`` from ``schemas/profiles``."""
+    f = _schemas() / "profiles" / f"{name}.json"
+    if not f.is_file():
+        raise ScenarioError("profile", f"unknown hardware profile {name!r}")
+    doc = json.loads(f.read_text())
+    _validate(doc, "profile.schema.json")
+    return {k: v["value"] for k, v in doc["parameters"].items()}
+
+
+def load_scenario(source: str | Path | dict[str, Any]) -> dict[str, Any]:
+    """Read (YAML or JSON), validate against ``scenario.schema.json`` and cross-check names."""
+    if isinstance(source, dict):
+        doc = source
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise ScenarioError("", f"no such scenario file: {path}")
+        try:
+            doc = yaml.safe_load(path.read_text())
+        except yaml.YAMLError as exc:
+            raise ScenarioError("", f"not valid YAML/JSON: {exc}") from None
+    _validate(doc, "scenario.schema.json")
+    names = [n["name"] for n in doc["nodes"]]
+    if len(set(names)) != len(names):
+        raise ScenarioError("nodes", "node names must be unique")
+    known = set(names)
+    for i, link in enumerate(doc["links"]):
+        for end in ("a", "b"):
+            if link[end] not in known:
+                raise ScenarioError(f"links[{i}].{end}", f"unknown node {link[end]!r}")
+        if link["a"] == link["b"]:
+            raise ScenarioError(f"links[{i}].b", "a link needs two distinct nodes")
+    roles = {n["name"]: n["role"] for n in doc["nodes"]}
+    for i, d in enumerate(doc["demands"]):
+        for end in ("head", "tail"):
+            if d[end] not in known:
+                raise ScenarioError(f"demands[{i}].{end}", f"unknown node {d[end]!r}")
+            if roles[d[end]] == "repeater":
+                raise ScenarioError(f"demands[{i}].{end}", "an automated repeater cannot be "
+                                    "a circuit end (no control plane)")
+        if d["head"] == d["tail"]:
+            raise ScenarioError(f"demands[{i}].tail", "head and tail must differ")
+    for i, n in enumerate(doc["nodes"]):
+        try:
+            load_profile(n.get("profile", "ideal"))
+        except ScenarioError as exc:
+            raise ScenarioError(f"nodes[{i}].profile", exc.reason) from None
+    return doc

@@ -1,0 +1,201 @@
+"""Physical state of the simulated network: stored pairs, backed by the noise core.
+
+Pairs are Bell-diagonal weights (float64 ``(4,)``) plus the time they were last brought up to
+date; memory decoherence is applied from elapsed time (``decohere_bd``) at every operation,
+per qubit with that node's T1/T2. Swaps use ``sample_swap_bd`` with the node's gate and readout
+parameters; measurements ``measure_bd``. The world owns the simulator's ``np.random.Generator``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .. import noise
+
+Qubit = tuple[int, int]  # (node, handle)
+
+
+@dataclass(frozen=True)
+class MemoryModel:
+    """Per-node hardware: T1/T2 (seconds, inf allowed), BSM gate ``p`` and readout ``eta``."""
+
+    t1_s: float = math.inf
+    t2_s: float = math.inf
+    gate_p: float = 1.0
+    readout_eta: float = 1.0
+
+
+@dataclass(frozen=True)
+class LinkModel:
+    """Per-attempt model of one link: success probability and the heralded BD states."""
+
+    success_probability: float
+    weights: dict[int, np.ndarray]  # herald code (1 or 3) -> BD weights (4,)
+    codes: tuple[int, ...] = (1, 3)
+    code_probs: tuple[float, ...] = (0.5, 0.5)
+
+
+@dataclass
+class Pair:
+    """One entangled pair; an end is None once freed."""
+
+    weights: np.ndarray
+    t_ns: int
+    ends: list[Qubit | None]
+
+
+@dataclass
+class World:
+    """Every pair in the network and the quantum side of every operation."""
+
+    rng: np.random.Generator
+    memory: dict[int, MemoryModel] = field(default_factory=dict)
+    links: dict[int, LinkModel] = field(default_factory=dict)
+    pairs: dict[Qubit, Pair] = field(default_factory=dict)
+    attempts: dict[int, tuple[int, dict[int, int]]] = field(default_factory=dict)  # link ->
+    pending_bits: dict[Qubit, int] = field(default_factory=dict)
+
+    # -- time evolution ----------------------------------------------------------------------
+    def _decohere(self, pair: Pair, now: int) -> None:
+        dt = (now - pair.t_ns) * 1e-9
+        if dt <= 0:
+            return
+        for i, end in enumerate(pair.ends):
+            if end is None:
+                continue
+            m = self.memory.get(end[0], MemoryModel())
+            if math.isinf(m.t2_s) and math.isinf(m.t1_s):
+                continue
+            pair.weights = noise.decohere_bd(pair.weights, dt, t1=m.t1_s, t2=min(
+                m.t2_s, 2 * m.t1_s), qubit=i)
+        pair.t_ns = now
+
+    def state(self, q: Qubit, now: int) -> np.ndarray:
+        """BD weights of the pair holding ``q`` at time ``now`` (float64 ``(4,)``)."""
+        pair = self.pairs[q]
+        self._decohere(pair, now)
+        return pair.weights.copy()
+
+    def fidelity(self, q: Qubit, code: int, now: int) -> float:
+        """Fidelity of ``q``'s pair to Bell state ``code`` at ``now`` (nan if no pair)."""
+        if q not in self.pairs:
+            return math.nan
+        return float(self.state(q, now)[code])
+
+    def partner(self, q: Qubit) -> Qubit | None:
+        """The other qubit of ``q``'s pair, if still held."""
+        pair = self.pairs.get(q)
+        if pair is None:
+            return None
+        other = pair.ends[1] if pair.ends[0] == q else pair.ends[0]
+        return other
+
+    # -- operations ----------------------------------------------------------------------------
+    def attempt(self, node: int, link: int, slot: int, handle: int) -> None:
+        """Record that ``node`` attempts with ``handle`` on ``link`` in ``slot``.
+
+        Only the latest slot of a link is kept: a station never matches an older one.
+        """
+        current = self.attempts.get(link)
+        if current is None or current[0] != slot:
+            current = self.attempts[link] = (slot, {})
+        current[1][node] = handle
+
+    def resolve(self, link: int, slot: int, now: int) -> int:
+        """Sample the slot's herald; on success create the pair (created at ``slot``)."""
+        cur = self.attempts.pop(link, None)
+        who = cur[1] if cur is not None and cur[0] == slot else {}
+        model = self.links[link]
+        if len(who) != 2 or self.rng.random() >= model.success_probability:
+            return 255
+        code = model.codes[0] if self.rng.random() < model.code_probs[0] else model.codes[1]
+        (na, ha), (nb, hb) = sorted(who.items())
+        pair = Pair(model.weights[code].copy(), slot, [(na, ha), (nb, hb)])
+        self.pairs[(na, ha)] = pair
+        self.pairs[(nb, hb)] = pair
+        return code
+
+    def bsm(self, node: int, left: int, right: int, now: int) -> int:
+        """Swap the pairs of ``(node, left)`` and ``(node, right)``; returns the reported m."""
+        ql, qr = (node, left), (node, right)
+        pl, pr = self.pairs.pop(ql, None), self.pairs.pop(qr, None)
+        mem = self.memory.get(node, MemoryModel())
+        if pl is None or pr is None:
+            for p, q in ((pl, ql), (pr, qr)):
+                if p is not None:
+                    p.ends[p.ends.index(q)] = None
+            return int(self.rng.integers(4))
+        self._decohere(pl, now)
+        self._decohere(pr, now)
+        m, w = noise.sample_swap_bd(pl.weights, pr.weights, p=mem.gate_p, eta=mem.readout_eta,
+                                    rng=self.rng)
+        a = pl.ends[1] if pl.ends[0] == ql else pl.ends[0]
+        c = pr.ends[1] if pr.ends[0] == qr else pr.ends[0]
+        new = Pair(np.asarray(w, dtype=np.float64), now, [a, c])
+        for end in (a, c):
+            if end is not None:
+                self.pairs[end] = new
+        return int(m)
+
+    def measure(self, node: int, handle: int, basis: str, now: int) -> int:
+        """Measure one qubit; both bits are sampled jointly from the pair's state."""
+        q = (node, handle)
+        if q in self.pending_bits:
+            return self.pending_bits.pop(q)
+        pair = self.pairs.get(q)
+        if pair is None:
+            return int(self.rng.integers(2))
+        self._decohere(pair, now)
+        bits = noise.measure_bd(pair.weights, basis=basis, rng=self.rng)
+        i = pair.ends.index(q)
+        other = pair.ends[1 - i]
+        if other is not None:
+            self.pending_bits[other] = int(bits[1 - i])
+        return int(bits[i])
+
+    def free(self, node: int, handle: int) -> None:
+        """Discard ``(node, handle)``'s qubit."""
+        q = (node, handle)
+        pair = self.pairs.pop(q, None)
+        self.pending_bits.pop(q, None)
+        if pair is not None:
+            pair.ends[pair.ends.index(q)] = None
+        for _, who in self.attempts.values():
+            if who.get(node) == handle:
+                del who[node]
+
+
+@dataclass
+class SimDevice:
+    """:class:`qvcp.reference.device.QuantumDevice` of one node, backed by the world."""
+
+    world: World
+    node: int
+
+    def attempt(self, *, now: int, link_id: int, slot_ns: int, qubit: int) -> None:
+        self.world.attempt(self.node, link_id, slot_ns, qubit)
+
+    def bsm(self, *, now: int, left: int, right: int) -> int:
+        return self.world.bsm(self.node, left, right, now)
+
+    def distil(self, *, now: int, kept: int, sacrificed: int, protocol: str) -> int:
+        raise NotImplementedError("distillation is not simulated yet")
+
+    def measure(self, *, now: int, qubit: int, basis: str) -> int:
+        return self.world.measure(self.node, qubit, basis, now)
+
+    def free(self, *, now: int, qubit: int) -> None:
+        self.world.free(self.node, qubit)
+
+
+@dataclass
+class SimStationDevice:
+    """:class:`qvcp.reference.device.StationDevice` backed by the world."""
+
+    world: World
+
+    def resolve(self, *, now: int, link_id: int, slot_ns: int) -> int:
+        return self.world.resolve(link_id, slot_ns, now)

@@ -1,0 +1,124 @@
+"""A tiny in-memory driver for scripted-device tests: nodes + stations, explicit time."""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+from typing import Any
+
+from qvcp.reference.device import ScriptedDevice
+from qvcp.reference.engines.base import Send, TransitionRecord
+from qvcp.reference.engines.events import Attempt
+from qvcp.reference.engines.station import StationEngine
+from qvcp.reference.node import LinkConfig, Node, NodeConfig
+from qvcp.schemas import decode, encode, validate_message
+
+SLOT = 1000
+
+
+class Harness:
+    """Chain of nodes 1..n (roles given) with stations 100+link, unit message delay."""
+
+    def __init__(self, roles: list[str], *, memory: int = 4, cutoff_ns: int = 0,
+                 delay: int = 10) -> None:
+        self.delay = delay
+        self.devices = {i + 1: ScriptedDevice() for i in range(len(roles))}
+        self.station_dev = ScriptedDevice()
+        self.records: list[TransitionRecord] = []
+        self.sent: list[dict[str, Any]] = []
+        self.app: list[dict[str, Any]] = []
+        n = len(roles)
+        links: dict[int, list[LinkConfig]] = {i: [] for i in range(1, n + 1)}
+        self.stations: dict[int, StationEngine] = {}
+        for k in range(1, n):
+            for me, peer in ((k, k + 1), (k + 1, k)):
+                links[me].append(LinkConfig(link_id=k, peer=peer, station=100 + k, slot_ns=SLOT,
+                                            rate_mhz=10**6, fidelity=0.99))
+            self.stations[100 + k] = StationEngine(station_id=100 + k, link_id=k, node_a=k,
+                                                   node_b=k + 1, device=self.station_dev)
+        route = list(range(1, n + 1))
+        self.nodes = {
+            i: Node(NodeConfig(node_id=i, role=roles[i - 1], memory_qubits=memory,
+                               comm_qubits=2, links=tuple(links[i]), cutoff_ns=cutoff_ns,
+                               strict=True), self.devices[i],
+                    router=lambda s, d, q: route if (s, d) == (1, n) else None)
+            for i in route
+        }
+        self.now = 0
+        self.heap: list[tuple[int, int, int, dict[str, Any]]] = []
+        self.seq = 0
+
+    def _outputs(self, outs: list[Any]) -> None:
+        for o in outs:
+            if isinstance(o, TransitionRecord):
+                self.records.append(o)
+            elif isinstance(o, Send):
+                msg = o.msg
+                validate_message(msg)
+                assert decode(encode(msg)) == msg
+                self.sent.append(msg)
+                if msg["destination"] == msg["source"] and msg["source"] in self.nodes:
+                    self.app.append(msg)
+                else:
+                    self.seq += 1
+                    heapq.heappush(self.heap, (self.now + self.delay, self.seq,
+                                               msg["destination"], msg))
+
+    def inject(self, node: int, mtype: str, body: dict[str, Any], source: int | None = None,
+               message_id: int = 1) -> None:
+        """Deliver a message to ``node`` now."""
+        msg = {"version": 1, "type": mtype, "message_id": message_id,
+               "source": node if source is None else source, "destination": node,
+               "body": body, "extensions": [], "auth": None}
+        self._outputs(self.nodes[node].receive(self.now, msg))
+
+    def run(self, until: int) -> None:
+        """Advance to ``until`` processing messages and timers in time order."""
+        while True:
+            deadlines = [(d, 0, i) for i, n in self.nodes.items()
+                         if (d := n.next_deadline()) is not None]
+            deadlines += [(d, 1, i) for i, s in self.stations.items()
+                          if (d := s.next_deadline()) is not None]
+            t_timer = min(deadlines) if deadlines else None
+            t_msg = self.heap[0][0] if self.heap else None
+            cands = [t for t in (t_timer and t_timer[0], t_msg) if t is not None]
+            if not cands or min(cands) > until:
+                self.now = until
+                return
+            if t_msg is not None and (t_timer is None or t_msg <= t_timer[0]):
+                self.now, _, dest, msg = heapq.heappop(self.heap)
+                if dest in self.stations:
+                    st = self.stations[dest]
+                    with contextlib.suppress(Exception):
+                        st.fire(self.now, Attempt(msg=msg))
+                    self._outputs(st.drain())
+                elif dest in self.nodes:
+                    self._outputs(self.nodes[dest].receive(self.now, msg))
+            else:
+                self.now, kind, who = t_timer
+                if kind == 0:
+                    self._outputs(self.nodes[who].on_timer(self.now))
+                else:
+                    st = self.stations[who]
+                    for name in st.due_timers(self.now):
+                        st.on_timer(self.now, name)
+                    self._outputs(st.drain())
+
+    def open(self, head: int, tail: int, *, num_pairs: int = 1, min_fidelity: int = 0) -> None:
+        """Open endpoint 5 at both ends and request pairs at ``head``."""
+        self.inject(tail, "OPEN_ENDPOINT", {"endpoint": 5, "remote_node": head,
+                                            "remote_endpoint": 5})
+        self.inject(head, "OPEN_ENDPOINT", {"endpoint": 5, "remote_node": tail,
+                                            "remote_endpoint": 5})
+        self.inject(head, "PAIR_REQUEST", {"endpoint": 5, "request_id": 9,
+                                           "num_pairs": num_pairs, "min_fidelity": min_fidelity,
+                                           "min_rate_mhz": 0, "deadline_ns": 0})
+
+    def app_of(self, node: int, mtype: str) -> list[dict[str, Any]]:
+        """Service messages of ``mtype`` delivered to the application at ``node``."""
+        return [m for m in self.app if m["source"] == node and m["type"] == mtype]
+
+    def errors(self) -> list[dict[str, Any]]:
+        """Every ERROR sent between nodes (not counting station mismatch noise)."""
+        return [m for m in self.sent if m["type"] == "ERROR"
+                and m["source"] in self.nodes and m["body"]["code"] != 258]
