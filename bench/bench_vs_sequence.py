@@ -1,0 +1,137 @@
+"""Side by side: the QVCP reference simulator against SeQUeNCe on a matched repeater chain.
+
+The SeQUeNCe side is the probe ``shared/peers/seq_chain.py`` (beside this repository), run in
+its own virtual environment (``.bench/venv-sequence``, made with ``pip install
+sequence==0.8.5`` on first use, since SeQUeNCe pins its own numpy). The QVCP side is
+``qvcp simulate --json`` on a scenario written to match the probe: a chain of N routers,
+2 km links with a midpoint station, 0.2 dB/km, detector efficiency 1 (double-click success
+probability eta^2/2 with eta the one-arm transmissivity), raw link fidelity 0.99, 10 memories
+per node, 2 kHz attempts, no decoherence, the same simulated time. Both are timed as whole
+processes and from their own reports.
+
+    python bench/bench_vs_sequence.py [--nodes 3 9] [--sim-seconds 0.3] [--skip-sequence]
+
+Prints pairs delivered, wall seconds and pairs per wall-clock second for each, and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+PROBE = ROOT.parent / "shared" / "peers" / "seq_chain.py"
+VENV = ROOT / ".bench" / "venv-sequence"
+LINK_KM = 2.0
+ATTENUATION_DB_PER_KM = 0.2
+RAW_FIDELITY = 0.99
+MEMORIES = 10
+ATTEMPT_PERIOD_NS = 500_000  # 2 kHz
+REQUEST_START_S = 0.1  # the probe reserves resources at 0.1 s
+
+
+def matched_scenario(n: int, sim_seconds: float) -> dict[str, Any]:
+    """The QVCP scenario matching ``seq_chain.py n``."""
+    eta_arm = 10 ** (-ATTENUATION_DB_PER_KM * LINK_KM / 2 / 10)
+    names = [f"r{i}" for i in range(n)]
+    nodes = [{"name": name, "role": "end" if i in (0, n - 1) else "router", "profile": "ideal",
+              "memory_qubits": MEMORIES, "comm_qubits": MEMORIES}
+             for i, name in enumerate(names)]
+    links = [{"a": a, "b": b, "distance_km": LINK_KM, "model": "werner",
+              "fidelity": RAW_FIDELITY, "success_probability": round(eta_arm**2 / 2, 6),
+              "preparation_ns": ATTEMPT_PERIOD_NS} for a, b in itertools.pairwise(names)]
+    return {
+        "name": f"sequence-matched-chain-{n}",
+        "description": "Matched to shared/peers/seq_chain.py",
+        "seed": 1,
+        "duration_ns": int(sim_seconds * 1e9),
+        "options": {"measure_basis": "none"},
+        "nodes": nodes,
+        "links": links,
+        "demands": [{"head": names[0], "tail": names[-1], "num_pairs": 10**6,
+                     "min_fidelity": 0.5, "start_ns": int(REQUEST_START_S * 1e9)}],
+    }
+
+
+def run_qvcp(n: int, sim_seconds: float) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"chain-{n}.yaml"
+        path.write_text(yaml.safe_dump(matched_scenario(n, sim_seconds)))
+        qvcp = Path(sys.executable).parent / "qvcp"
+        start = time.perf_counter()
+        out = subprocess.run([str(qvcp), "simulate", str(path), "--json"], check=True,
+                             capture_output=True, text=True)
+        wall = time.perf_counter() - start
+    report = json.loads(out.stdout)
+    return {"pairs": report["pairs_delivered"], "process_wall_s": wall,
+            "run_wall_s": report["wall_time_s"], "events": report["events"],
+            "fidelity": report["mean_fidelity"]}
+
+
+def ensure_sequence() -> Path:
+    python = VENV / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "sequence==0.8.5"],
+                       check=True)
+    return python
+
+
+def run_sequence(n: int, sim_seconds: float) -> dict[str, Any]:
+    python = ensure_sequence()
+    start = time.perf_counter()
+    out = subprocess.run([str(python), str(PROBE), str(n), "--sim-seconds", str(sim_seconds)],
+                         check=True, capture_output=True, text=True, cwd=tempfile.gettempdir())
+    wall = time.perf_counter() - start
+    text = out.stdout
+    pairs = int(re.search(r"end-to-end pairs delivered: (\d+)", text).group(1))  # type: ignore[union-attr]
+    run_wall = float(re.search(r"run wall: ([\d.]+) s", text).group(1))  # type: ignore[union-attr]
+    events = int(re.search(r"events run: (\d+)", text).group(1))  # type: ignore[union-attr]
+    fid = re.search(r"actual state fidelity .*?: mean ([\d.]+)", text)
+    return {"pairs": pairs, "process_wall_s": wall, "run_wall_s": run_wall, "events": events,
+            "fidelity": float(fid.group(1)) if fid else None}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nodes", type=int, nargs="+", default=[3, 9])
+    parser.add_argument("--sim-seconds", type=float, default=0.3)
+    parser.add_argument("--skip-sequence", action="store_true")
+    args = parser.parse_args()
+    if not args.skip_sequence and not PROBE.exists():
+        sys.exit(f"probe not found: {PROBE} (use --skip-sequence)")
+    if not args.skip_sequence and shutil.which("python3") is None:
+        sys.exit("python3 is needed to build the SeQUeNCe environment")
+    header = (f"{'chain':>5} {'simulator':10} {'pairs':>7} {'events':>9} {'run wall s':>10} "
+              f"{'pairs/wall-s':>13} {'mean F':>7}")
+    print(f"simulated time {args.sim_seconds} s (requests from {REQUEST_START_S} s)")
+    print(header)
+    for n in args.nodes:
+        rows = [("qvcp", run_qvcp(n, args.sim_seconds))]
+        if not args.skip_sequence:
+            rows.append(("sequence", run_sequence(n, args.sim_seconds)))
+        rates = {}
+        for name, r in rows:
+            rate = r["pairs"] / r["run_wall_s"] if r["run_wall_s"] else float("nan")
+            rates[name] = rate
+            fid = f"{r['fidelity']:.4f}" if r["fidelity"] is not None else "-"
+            print(f"{n:>5} {name:10} {r['pairs']:>7} {r['events'] or 0:>9} "
+                  f"{r['run_wall_s']:>10.3f} {rate:>13.1f} {fid:>7}")
+        if "sequence" in rates and rates["sequence"] > 0:
+            print(f"{n:>5} ratio qvcp/sequence in pairs per wall-clock second: "
+                  f"{rates['qvcp'] / rates['sequence']:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
