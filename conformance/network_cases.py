@@ -1,10 +1,10 @@
-"""Cases of the ``network`` profile: the implementation builds a repeater chain, runs a
-circuit and reports what both ends delivered (and, with ``network.measure``, measured).
+"""Cases of the ``network`` profile: the implementation builds a repeater chain from a QVCP
+scenario document, serves pair requests and reports what both ends delivered (and, with
+``network.measure``, measured).
 
-Scenario format (``network.run``): ``links`` with ``link_id``, end nodes ``a``/``b``, Werner
-``fidelity``, per-slot ``success_probability`` and ``slot_ns``; optional ``memory_t2_ns``.
-Circuits give ``circuit_id``, ``route``, ``num_pairs``, ``cutoff_ns``, ``min_fidelity``
-(n/65535) and ``min_rate_mhz``.
+Every case uses the chain HEAD - MIDDLE - TAIL (node ids 1, 2, 3; end, router, end) with
+Werner links of 0.1 km and 1 us preparation, ideal memories unless a case says otherwise. The
+harness owns the scenario; the implementation owns circuit ids, routes and timing.
 """
 
 from __future__ import annotations
@@ -21,36 +21,44 @@ from qvcp.conformance.stats import (
     poisson_rate_interval,
 )
 
-__all__ = ["FIDELITY_CASE", "network_cases"]
+__all__ = ["FIDELITY_CASE", "chain", "network_cases", "request", "run"]
 
 Json = dict[str, Any]
 HEAD, MIDDLE, TAIL = 1, 2, 3
-CIRCUIT = 7
+NAMES = {HEAD: "H", MIDDLE: "M", TAIL: "T"}
 BASES = ["X", "Y", "Z"]
+LONG_NS = 10**10
 
 
-def chain(fidelity: float, success_probability: float, *, slot_ns: int = 1000,
-          t2_ns: int = 0) -> Json:
-    """A two-link repeater chain HEAD - MIDDLE - TAIL."""
-    link = {"fidelity": fidelity, "success_probability": success_probability, "slot_ns": slot_ns}
-    return {"nodes": [HEAD, MIDDLE, TAIL], "memory_t2_ns": t2_ns, "links": [
-        {"link_id": 1, "a": HEAD, "b": MIDDLE, **link},
-        {"link_id": 2, "a": MIDDLE, "b": TAIL, **link}]}
+def chain(fidelity: float, success_probability: float, *, cutoff_ns: int = 0,
+          t2_s: float | None = None) -> Json:
+    """A QVCP scenario: the chain H - M - T with two identical Werner links."""
+    def node(nid: int, role: str) -> Json:
+        extra = {"t2_s": t2_s} if t2_s else {}
+        return {"name": NAMES[nid], "id": nid, "role": role, "profile": "ideal", **extra}
+
+    link = {"distance_km": 0.1, "model": "werner", "fidelity": fidelity,
+            "success_probability": success_probability, "preparation_ns": 1000}
+    return {"name": "conformance-chain", "nodes": [node(HEAD, "end"), node(MIDDLE, "router"),
+                                                     node(TAIL, "end")],
+            "links": [{"a": "H", "b": "M", **link}, {"a": "M", "b": "T", **link}],
+            "demands": [], "options": {"cutoff_ns": cutoff_ns}}
 
 
-def circuit(num_pairs: int, *, cutoff_ns: int = 0, min_fidelity: int = 0,
-            min_rate_mhz: int = 0) -> Json:
-    return {"circuit_id": CIRCUIT, "route": [HEAD, MIDDLE, TAIL], "num_pairs": num_pairs,
-            "cutoff_ns": cutoff_ns, "min_fidelity": min_fidelity, "min_rate_mhz": min_rate_mhz}
+def request(num_pairs: int, *, min_fidelity: float = 0.0, min_rate: float = 0.0) -> Json:
+    """The application at H asks for pairs with the application at T."""
+    return {"head": "H", "tail": "T", "num_pairs": num_pairs, "min_fidelity": min_fidelity,
+            "min_rate": min_rate}
 
 
 def run(ctx: CaseContext, scenario: Json, circ: Json, *, measure: bool = False,
-        until_ns: int = 10**12) -> list[Json]:
+        until_ns: int = LONG_NS) -> Json:
+    """The whole ``network.run`` result."""
     args: Json = {"scenario": scenario, "circuits": [circ], "until_ns": until_ns,
                   "seed": ctx.seed}
     if measure:
         args["measure"] = {"bases": BASES}
-    return list(ctx.call("network.run", **args)["deliveries"])
+    return ctx.call("network.run", **args)
 
 
 def pairs(deliveries: list[Json]) -> dict[tuple[int, int], dict[int, list[Json]]]:
@@ -69,10 +77,28 @@ def both_ends(pair_id: int, by_node: dict[int, list[Json]]) -> tuple[Json, Json]
     return by_node[HEAD][0], by_node[TAIL][0]
 
 
+def measured(deliveries: list[Json]) -> list[tuple[Json, Json]]:
+    """(head, tail) deliveries of the pairs both ends measured.
+
+    A pair one end lost before its application measured it (PAIR_EXPIRED) carries no
+    outcome; the case fails when fewer than 90 % of the pairs were measured.
+    """
+    out, total = [], 0
+    for (_, pair_id), by_node in pairs(deliveries).items():
+        head, tail = both_ends(pair_id, by_node)
+        total += 1
+        if "outcome" in head and "outcome" in tail:
+            out.append((head, tail))
+    require(len(out) >= 0.9 * total, f"only {len(out)} of {total} delivered pairs were "
+            "measured at both ends", measured=len(out), delivered=total)
+    return out
+
+
 # --- deterministic cases --------------------------------------------------------------------
 
 def _pair_agreement(ctx: CaseContext) -> None:
-    deliveries = run(ctx, chain(0.95, 0.4), circuit(200))
+    wanted = 200
+    deliveries = run(ctx, chain(0.95, 0.4), request(wanted))["deliveries"]
     require(deliveries, "no pair was delivered")
     for (circ, pair_id), by_node in pairs(deliveries).items():
         require(set(by_node) == {HEAD, TAIL},
@@ -85,15 +111,15 @@ def _pair_agreement(ctx: CaseContext) -> None:
         require(head["bell_state"] == tail["bell_state"],
                 f"ends disagree on the Bell state of pair {pair_id}", head=head, tail=tail)
     per_node = Counter(d["node"] for d in deliveries)
-    require(per_node[HEAD] == per_node[TAIL] <= 200, "ends delivered different numbers of pairs "
-            "or more than requested", per_node=dict(per_node))
+    require(per_node[HEAD] == per_node[TAIL] <= wanted, "ends delivered different numbers of "
+            "pairs or more than requested", per_node=dict(per_node))
 
 
 def _noiseless_correlations(ctx: CaseContext) -> None:
-    deliveries = run(ctx, chain(1.0, 0.5), circuit(150), measure=True)
+    deliveries = run(ctx, chain(1.0, 0.5), request(150), measure=True)["deliveries"]
     require(deliveries, "no pair was delivered")
-    for (_, pair_id), by_node in pairs(deliveries).items():
-        head, tail = both_ends(pair_id, by_node)
+    for head, tail in measured(deliveries):
+        pair_id = head["pair_id"]
         require(head["basis"] == tail["basis"], f"pair {pair_id} measured in different bases",
                 head=head, tail=tail)
         sign = BELL_SIGNS[head["bell_state"]][head["basis"]]
@@ -104,30 +130,69 @@ def _noiseless_correlations(ctx: CaseContext) -> None:
                 "Bell state is not the pair's state", head=head, tail=tail)
 
 
+CUTOFF_NS = 3000
+
+
 def _cutoff(ctx: CaseContext) -> None:
-    cutoff = 3000
-    deliveries = run(ctx, chain(0.95, 0.2), circuit(100, cutoff_ns=cutoff), until_ns=10**9)
+    deliveries = run(ctx, chain(0.95, 0.2, cutoff_ns=CUTOFF_NS), request(100),
+                     until_ns=10**9)["deliveries"]
     require(deliveries, "no pair was delivered")
     for d in deliveries:
-        age = d["at_ns"] - d["origin_ns"]
-        require(age <= cutoff, f"pair {d['pair_id']} delivered at age {age} ns, after the "
-                f"{cutoff} ns cutoff", delivery=d)
+        expires = d.get("expires_ns", 0)
+        require(expires > 0, f"pair {d['pair_id']} delivered with expires_ns 0 although a "
+                f"{CUTOFF_NS} ns cutoff applies (DLV-021)", delivery=d)
+        require(d["at_ns"] < expires, f"pair {d['pair_id']} delivered at {d['at_ns']} ns, at "
+                f"or after its cutoff expiry {expires} ns", delivery=d)
+        require(expires - CUTOFF_NS <= d.get("created_ns", expires),
+                f"pair {d['pair_id']} expires later than its cutoff allows", delivery=d)
 
 
-def _min_fidelity(ctx: CaseContext) -> None:
-    floor = round(0.8 * 65535)
-    deliveries = run(ctx, chain(0.93, 0.4, t2_ns=20_000), circuit(200, min_fidelity=floor))
-    for d in deliveries:
+MIN_FIDELITY = 0.8
+
+
+def _min_fidelity_estimates(ctx: CaseContext) -> None:
+    floor = round(MIN_FIDELITY * 65535)
+    result = run(ctx, chain(0.95, 0.4, t2_s=1e-3), request(200, min_fidelity=MIN_FIDELITY))
+    require(result["deliveries"], "no pair was delivered")
+    for d in result["deliveries"]:
         require(d["fidelity_estimate"] >= floor,
                 f"pair {d['pair_id']} delivered with estimate {d['fidelity_estimate']}/65535 "
                 f"below the requested {floor}/65535", delivery=d)
 
 
+def _reject_unsatisfiable(ctx: CaseContext) -> None:
+    result = run(ctx, chain(0.9, 0.4), request(10, min_fidelity=0.99), until_ns=10**8)
+    require(not result["deliveries"], "pairs were delivered for a request whose fidelity no "
+            "circuit on the chain can reach", count=len(result["deliveries"]))
+    circuits = result.get("circuits", [])
+    require(circuits, "the implementation reports no circuit for the request")
+    reasons = {(c.get("rejected") or {}).get("reason") for c in circuits}
+    require(bool(reasons & {"FIDELITY_UNREACHABLE", "NO_RESOURCES"}),
+            "the circuit was not refused with FIDELITY_UNREACHABLE or NO_RESOURCES",
+            circuits=circuits)
+    require(not any(c["established"] for c in circuits),
+            "an unsatisfiable circuit was established", circuits=circuits)
+
+
+def _teardown_frees(ctx: CaseContext) -> None:
+    result = run(ctx, chain(0.95, 0.4), request(20))
+    require(result["deliveries"], "no pair was delivered")
+    circuits = result.get("circuits", [])
+    require(circuits and all(c.get("torn_down") for c in circuits),
+            "the completed circuit was not torn down", circuits=circuits)
+    held = {e["node"]: e["qubits_in_use"] for e in result.get("qubits_in_use", [])}
+    require(len(held) == 3, "the implementation reports no memory use per node",
+            qubits_in_use=result.get("qubits_in_use"))
+    require(not any(held.values()), "memory still occupied after the circuit was torn down",
+            qubits_in_use=held)
+
+
 # --- statistical cases ----------------------------------------------------------------------
 
-FIDELITY_PAIRS = 3000
+FIDELITY_PAIRS = 2400
 FIDELITY_CONFIDENCE = 0.95
 FIDELITY_TOLERANCE = 0.06
+MIN_FIDELITY_PAIRS = 1200
 
 
 def _interval(quantity: str, est: Estimate, threshold: float, tolerance: float) -> Json:
@@ -136,27 +201,29 @@ def _interval(quantity: str, est: Estimate, threshold: float, tolerance: float) 
             "n": est.n}
 
 
-def _fidelity_claim(ctx: CaseContext) -> Outcome:
-    deliveries = run(ctx, chain(0.95, 0.4), circuit(FIDELITY_PAIRS), measure=True)
-    by_state: dict[str, dict[str, list[int]]] = defaultdict(lambda: {b: [0, 0] for b in BASES})
+def _measured_fidelity(deliveries: list[Json]) -> tuple[Estimate, list[float], Json]:
+    """Fidelity to the *reported* states: each pair relabelled to PHI_PLUS by its signs."""
+    merged = {b: [0, 0] for b in BASES}
     claims = []
-    for (_, pair_id), by_node in pairs(deliveries).items():
-        head, tail = both_ends(pair_id, by_node)
-        counts = by_state[head["bell_state"]][head["basis"]]
-        counts[0] += head["outcome"] == tail["outcome"]
+    for head, tail in measured(deliveries):
+        even = head["outcome"] == tail["outcome"]
+        flip = BELL_SIGNS[head["bell_state"]][head["basis"]] != \
+            BELL_SIGNS["PHI_PLUS"][head["basis"]]
+        counts = merged[head["basis"]]
+        counts[0] += even != flip
         counts[1] += 1
         claims.append(head["fidelity_estimate"] / 65535)
-    # Fidelity to the *reported* state: relabel each pair to PHI_PLUS by its signs.
-    merged = {b: [0, 0] for b in BASES}
-    for state, per_basis in by_state.items():
-        for b, (even, shots) in per_basis.items():
-            flip = BELL_SIGNS[state][b] != BELL_SIGNS["PHI_PLUS"][b]
-            merged[b][0] += (shots - even) if flip else even
-            merged[b][1] += shots
     require(all(shots for _, shots in merged.values()),
             "every basis needs measured pairs", counts=merged)
     est = fidelity_from_correlations({b: (e, n) for b, (e, n) in merged.items()},
                                      bell_state="PHI_PLUS", confidence=FIDELITY_CONFIDENCE)
+    return est, claims, {"counts_even_shots": merged}
+
+
+def _fidelity_claim(ctx: CaseContext) -> Outcome:
+    deliveries = run(ctx, chain(0.9, 0.4), request(FIDELITY_PAIRS), measure=True)["deliveries"]
+    require(deliveries, "no pair was delivered")
+    est, claims, evidence = _measured_fidelity(deliveries)
     claimed = sum(claims) / len(claims)
     threshold = claimed - FIDELITY_TOLERANCE
     verdict = judge_at_least(est, threshold)
@@ -165,27 +232,39 @@ def _fidelity_claim(ctx: CaseContext) -> Outcome:
                Verdict.INCONCLUSIVE: "interval straddles the claim; more pairs needed"}[verdict]
     return Outcome(verdict=verdict, message=message,
                    interval=_interval("fidelity", est, threshold, FIDELITY_TOLERANCE),
-                   evidence={"counts_even_shots": merged, "claimed_mean": claimed})
+                   evidence={**evidence, "claimed_mean": claimed})
+
+
+def _min_fidelity_measured(ctx: CaseContext) -> Outcome:
+    deliveries = run(ctx, chain(0.95, 0.4), request(MIN_FIDELITY_PAIRS,
+                                                    min_fidelity=MIN_FIDELITY),
+                     measure=True)["deliveries"]
+    require(deliveries, "no pair was delivered")
+    est, _, evidence = _measured_fidelity(deliveries)
+    verdict = judge_at_least(est, MIN_FIDELITY)
+    message = {Verdict.PASS: "", Verdict.FAIL: "measured fidelity of the delivered pairs is "
+               f"below the requested minimum {MIN_FIDELITY}",
+               Verdict.INCONCLUSIVE: "interval straddles the requested minimum"}[verdict]
+    return Outcome(verdict=verdict, message=message, evidence=evidence,
+                   interval=_interval("fidelity", est, MIN_FIDELITY, 0.0))
 
 
 RATE_CONFIDENCE = 0.95
+MIN_RATE = 50_000.0  # pairs/s requested; the chain offers about 190 000
 
 
 def _rate_claim(ctx: CaseContext) -> Outcome:
-    min_rate_mhz = 50_000_000  # 50 000 pairs/s requested; the chain offers about 110 000
-    slot_ns, pairs_wanted = 1000, 400
-    deliveries = run(ctx, chain(0.95, 0.2, slot_ns=slot_ns),
-                     circuit(pairs_wanted, min_rate_mhz=min_rate_mhz))
-    heads = sorted(d["at_ns"] for d in deliveries if d["node"] == HEAD)
-    require(len(heads) >= 2, "too few deliveries to judge a rate", count=len(heads))
+    result = run(ctx, chain(0.95, 0.4), request(400, min_rate=MIN_RATE))
+    heads = sorted(d["at_ns"] for d in result["deliveries"] if d["node"] == HEAD)
+    require(len(heads) >= 2, "too few deliveries to judge a rate", count=len(heads),
+            circuits=result.get("circuits"))
     exposure_s = heads[-1] / 1e9
     low, high = poisson_rate_interval(len(heads), exposure_s, RATE_CONFIDENCE)
     est = Estimate(len(heads) / exposure_s, low, high, RATE_CONFIDENCE, len(heads))
-    threshold = min_rate_mhz / 1000
-    verdict = judge_at_least(est, threshold)
+    verdict = judge_at_least(est, MIN_RATE)
     return Outcome(verdict=verdict, message="" if verdict is Verdict.PASS else
-                   f"delivered rate vs the admitted QoS minimum {threshold:g} pairs/s",
-                   interval=_interval("rate (pairs/s)", est, threshold, 0.0))
+                   f"delivered rate vs the admitted QoS minimum {MIN_RATE:g} pairs/s",
+                   interval=_interval("rate (pairs/s)", est, MIN_RATE, 0.0))
 
 
 FIDELITY_CASE = "network.stat.fidelity-claim"
@@ -193,25 +272,42 @@ FIDELITY_CASE = "network.stat.fidelity-claim"
 
 def network_cases() -> list[Case]:
     """Network-level cases."""
+    measure = ("network.measure",)
     return [
         Case(id="network.pair-agreement", profile="network", run=_pair_agreement,
              title="Both ends deliver every pair once, with the same pair id and Bell state",
              requirements=("DLV-020", "TRK-005", "TRK-016"), randomised=True),
         Case(id="network.noiseless-correlations", profile="network",
-             run=_noiseless_correlations, capabilities=("network.measure",), randomised=True,
+             run=_noiseless_correlations, capabilities=measure, randomised=True,
              title="On perfect links the reported Bell state predicts every measured parity",
              requirements=("TRK-002", "LINK-007", "DLV-023")),
         Case(id="network.cutoff", profile="network", run=_cutoff, randomised=True,
-             title="No pair is delivered older than its cutoff",
+             title="No pair is delivered at or after its cutoff expiry; expires_ns is set",
              requirements=("DLV-021", "TRK-011", "FWD-008")),
-        Case(id="network.min-fidelity", profile="network", run=_min_fidelity, randomised=True,
+        Case(id="network.min-fidelity", profile="network", run=_min_fidelity_estimates,
+             randomised=True,
              title="No pair is delivered with an estimate below the requested fidelity",
-             requirements=("DLV-022",)),
+             requirements=("DLV-022", "DLV-101")),
+        Case(id="network.reject-unsatisfiable", profile="network", run=_reject_unsatisfiable,
+             randomised=True,
+             title="A request no route can satisfy is refused (FIDELITY_UNREACHABLE or "
+                   "NO_RESOURCES) and nothing is delivered",
+             requirements=("SIG-005", "SIG-002", "SIG-020")),
+        Case(id="network.teardown-frees-memory", profile="network", run=_teardown_frees,
+             randomised=True,
+             title="A completed circuit is torn down and leaves no memory occupied",
+             requirements=("SIG-030", "SIG-035")),
         Case(id=FIDELITY_CASE, profile="network", run=_fidelity_claim, randomised=True,
-             capabilities=("network.measure",), tags=("statistical",),
+             capabilities=measure, tags=("statistical",),
              title=f"Fidelity measured from XX/YY/ZZ correlations ({FIDELITY_PAIRS} pairs, "
                    f"{FIDELITY_CONFIDENCE:.0%}) supports the claimed fidelity_estimate "
                    f"within {FIDELITY_TOLERANCE}",
+             requirements=("DLV-022",)),
+        Case(id="network.stat.min-fidelity", profile="network", run=_min_fidelity_measured,
+             randomised=True, capabilities=measure, tags=("statistical",),
+             title=f"Measured fidelity ({MIN_FIDELITY_PAIRS} pairs, "
+                   f"{FIDELITY_CONFIDENCE:.0%}) is at least the requested minimum "
+                   f"{MIN_FIDELITY}",
              requirements=("DLV-022",)),
         Case(id="network.stat.rate", profile="network", run=_rate_claim, randomised=True,
              tags=("statistical",),

@@ -1,6 +1,288 @@
 """Step definitions for node-profile scenarios (link layer, tracking, signalling, delivery).
 
-Loaded as a pytest plugin by :func:`qvcp.conformance.bdd.run_bdd_cases`.
+Loaded as a pytest plugin by :func:`qvcp.conformance.bdd.run_bdd_cases`. The harness plays
+the neighbours, the heralding stations and the quantum device of one node
+(:mod:`qvcp.conformance.node_harness`); "the node sends ..." looks at what the node sent
+since the previous *Then* step (or since the end of the *Given* steps).
 """
 
 from __future__ import annotations
+
+import json
+from typing import Any
+
+from pytest_bdd import given, parsers, then, when
+
+from qvcp.conformance.bdd import World
+from qvcp.conformance.cases import require
+from qvcp.conformance.node_harness import (
+    BELL,
+    NodeUnderTest,
+    baseline_rules,
+    link_config,
+    setup_body,
+)
+from qvcp.schemas import ErrorCode
+
+Json = dict[str, Any]
+
+
+def _route(text: str) -> list[int]:
+    return [int(n) for n in text.replace(" ", "").split(",")]
+
+
+def _node(world: World) -> NodeUnderTest:
+    node: NodeUnderTest = world.node
+    if world.data.pop("checked", False):
+        node.clear()
+    return node
+
+
+def _start(world: World, node_id: int, config: Json) -> None:
+    node = NodeUnderTest(ctx=world.ctx, node_id=node_id, config=config)
+    node.start()
+    world.data["node"] = node
+
+
+# --- given: the node and its neighbourhood --------------------------------------------------
+
+@given(parsers.re(r"a router node (?P<me>\d+) between nodes (?P<a>\d+) and (?P<b>\d+)"
+                  r"(?: with (?P<memory>\d+) memory qubits)?"
+                  r"(?: and (?P<slots>\d+) slots per link)?$"))
+def router_node(world: World, me: str, a: str, b: str, memory: str | None,
+                slots: str | None) -> None:
+    _start(world, int(me), {"role": "router", "memory_qubits": int(memory or 4),
+                            "comm_qubits": 2, "slots_per_link": int(slots or 1),
+                            "links": [link_config(int(me), int(a)),
+                                      link_config(int(me), int(b))]})
+
+
+@given(parsers.re(r"an end node (?P<me>\d+) linked to node (?P<peer>\d+)"
+                  r"(?: with a route (?P<route>[\d, ]+))?$"))
+def end_node(world: World, me: str, peer: str, route: str | None) -> None:
+    routes = {str(_route(route)[-1]): _route(route)} if route else {}
+    _start(world, int(me), {"role": "end", "memory_qubits": 4, "comm_qubits": 2,
+                            "links": [link_config(int(me), int(peer))], "routes": routes})
+
+
+@given(parsers.re(r"circuit (?P<cid>\d+) along route (?P<route>[\d, ]+?)"
+                  r"(?: with a cutoff of (?P<cutoff>\d+) ns)? is established at the node$"))
+def circuit_established(world: World, cid: str, route: str, cutoff: str | None) -> None:
+    node = _node(world)
+    path, circuit, cut = _route(route), int(cid), int(cutoff or 0)
+    me = path.index(node.node_id)
+    node.inject("SETUP", path[me - 1], setup_body(circuit, path, node.node_id, cutoff_ns=cut))
+    if me < len(path) - 1:
+        require(bool(node.sent("SETUP", path[me + 1])),
+                f"the node did not forward the SETUP of circuit {circuit}", sent=node.recent)
+        node.inject("CONFIRM", path[me + 1], {
+            "circuit_id": circuit, "expected_rate_mhz": 1000, "expected_fidelity": 58000,
+            "rules": baseline_rules(circuit, path, cutoff_ns=cut)})
+    else:
+        require(bool(node.sent("CONFIRM", path[me - 1])),
+                f"the tail end did not confirm circuit {circuit}", sent=node.recent)
+    node.clear()
+
+
+@given(parsers.re(r"the application has opened endpoint (?P<ep>\d+) for node (?P<rn>\d+) "
+                  r"endpoint (?P<rep>\d+)$"))
+def endpoint_opened(world: World, ep: str, rn: str, rep: str) -> None:
+    node = _node(world)
+    node.local("OPEN_ENDPOINT", {"endpoint": int(ep), "remote_node": int(rn),
+                                 "remote_endpoint": int(rep)})
+    node.clear()
+
+
+@given(parsers.re(r"the node holds a (?P<outcome>[A-Z_]+) pair with seq (?P<seq>\d+) on link "
+                  r"(?P<link>\d+)$"))
+def holds_pair(world: World, outcome: str, seq: str, link: str) -> None:
+    node = _node(world)
+    if int(link) not in node.attempts:
+        node.advance(node.now + 1000)
+    node.herald(int(link), outcome, int(seq))
+    require(not node.sent("ERROR"), "the node refused a valid HERALD", sent=node.recent)
+    node.clear()
+
+
+@given(parsers.re(r"node (?P<src>\d+) has sent the node SETUP for circuit (?P<cid>\d+) along "
+                  r"route (?P<route>[\d, ]+)$"))
+def setup_pending(world: World, src: str, cid: str, route: str) -> None:
+    node = _node(world)
+    path = _route(route)
+    node.inject("SETUP", int(src), setup_body(int(cid), path, node.node_id))
+    nxt = path[path.index(node.node_id) + 1]
+    require(bool(node.sent("SETUP", nxt)), f"the node did not forward the SETUP of circuit "
+            f"{cid}", sent=node.recent)
+    node.clear()
+
+
+# --- when: inject, advance, script ----------------------------------------------------------
+
+@when(parsers.re(r"the clock advances to (?P<t>\d+) ns$"))
+def advance(world: World, t: str) -> None:
+    _node(world).advance(int(t))
+
+
+@when(parsers.re(r"the device will report Bell-state measurement (?P<name>[A-Z_]+)$"))
+def script_bsm(world: World, name: str) -> None:
+    _node(world).device.bsm_codes.append(BELL.index(name))
+
+
+@when(parsers.re(r"the station heralds (?P<outcome>[A-Z_]+) with seq (?P<seq>\d+) for the "
+                 r"node's attempt on link (?P<link>\d+)$"))
+def herald(world: World, outcome: str, seq: str, link: str) -> None:
+    _node(world).herald(int(link), outcome, int(seq))
+
+
+@when(parsers.re(r"the station heralds (?P<outcome>[A-Z_]+) with seq (?P<seq>\d+) echoing a "
+                 r"foreign attempt on link (?P<link>\d+)$"))
+def herald_foreign(world: World, outcome: str, seq: str, link: str) -> None:
+    _node(world).herald(int(link), outcome, int(seq), foreign=True)
+
+
+@when(parsers.re(r"node (?P<src>\d+) sends (?P<mtype>[A-Z_]+) (?P<body>\{.*\})$"))
+def inject(world: World, src: str, mtype: str, body: str) -> None:
+    _node(world).inject(mtype, int(src), json.loads(body))
+
+
+@when(parsers.re(r"node (?P<src>\d+) sends SETUP for circuit (?P<cid>\d+) along route "
+                 r"(?P<route>[\d, ]+?)(?: with (?P<field>[a-z_]+) (?P<value>\d+))?$"))
+def inject_setup(world: World, src: str, cid: str, route: str, field: str | None,
+                 value: str | None) -> None:
+    node = _node(world)
+    extra = {field: int(value)} if field and value else {}
+    node.inject("SETUP", int(src), setup_body(int(cid), _route(route), node.node_id, **extra))
+
+
+@when(parsers.re(r"node (?P<src>\d+) sends SETUP for circuit (?P<cid>\d+) along route "
+                 r"(?P<route>[\d, ]+?) without hop records$"))
+def inject_setup_no_hops(world: World, src: str, cid: str, route: str) -> None:
+    node = _node(world)
+    body = setup_body(int(cid), _route(route), node.node_id)
+    node.inject("SETUP", int(src), {**body, "hops": []})
+
+
+@when(parsers.re(r"node (?P<src>\d+) confirms circuit (?P<cid>\d+) along route "
+                 r"(?P<route>[\d, ]+)$"))
+def inject_confirm(world: World, src: str, cid: str, route: str) -> None:
+    _node(world).inject("CONFIRM", int(src), {
+        "circuit_id": int(cid), "expected_rate_mhz": 1000, "expected_fidelity": 58000,
+        "rules": baseline_rules(int(cid), _route(route), cutoff_ns=0)})
+
+
+@when(parsers.re(r"the application sends (?P<mtype>[A-Z_]+) (?P<body>\{.*\})$"))
+def app_sends(world: World, mtype: str, body: str) -> None:
+    _node(world).local(mtype, json.loads(body))
+
+
+# --- then -----------------------------------------------------------------------------------
+
+def _checked(world: World) -> NodeUnderTest:
+    world.data["checked"] = True
+    node: NodeUnderTest = world.node
+    return node
+
+
+def _path(message: Json, path: str) -> Any:
+    value: Any = message
+    for part in path.split("."):
+        value = value[int(part)] if isinstance(value, list) else value[part]
+    return value
+
+
+@then(parsers.re(r"the node sends (?P<mtype>[A-Z_]+) to node (?P<dst>\d+)$"))
+def sends(world: World, mtype: str, dst: str) -> None:
+    node = _checked(world)
+    found = node.sent(mtype, int(dst))
+    require(bool(found), f"the node did not send {mtype} to node {dst}", sent=node.recent)
+    world.data["last"] = found[-1]
+
+
+@then(parsers.re(r"the node sends (?P<kind>ERROR|REJECT) (?P<name>[A-Z_]+) to node "
+                 r"(?P<dst>\d+)$"))
+def sends_refusal(world: World, kind: str, name: str, dst: str) -> None:
+    node = _checked(world)
+    found = node.sent(kind, int(dst))
+    require(bool(found), f"the node did not send {kind} to node {dst}", sent=node.recent)
+    got = found[-1]["body"]["code"] if kind == "ERROR" else found[-1]["body"]["reason"]
+    want: Any = int(ErrorCode[name]) if kind == "ERROR" else name
+    require(got == want, f"{kind} carries {got!r}, expected {want!r} ({name})",
+            msg=found[-1])
+    world.data["last"] = found[-1]
+
+
+@then(parsers.re(r"the node sends no (?P<mtype>[A-Z_]+)$"))
+def sends_no(world: World, mtype: str) -> None:
+    node = _checked(world)
+    found = node.sent(mtype)
+    require(not found, f"the node sent {mtype}", sent=found)
+
+
+@then("the node sends nothing")
+def sends_nothing(world: World) -> None:
+    node = _checked(world)
+    require(not node.recent, "the node sent messages", sent=node.recent)
+
+
+@then(parsers.re(r'its "(?P<path>[a-z_.0-9]+)" is (?P<value>.+)$'))
+def field_is(world: World, path: str, value: str) -> None:
+    last = world.data.get("last")
+    require(last is not None, "no message to inspect")
+    got, want = _path(last, path), json.loads(value)
+    require(got == want, f"{last['type']} has {path} = {got!r}, expected {want!r}",
+            msg=last)
+
+
+@then(parsers.re(r'every (?P<mtype>[A-Z_]+) has "(?P<path>[a-z_.0-9]+)" (?P<value>.+)$'))
+def every_field_is(world: World, mtype: str, path: str, value: str) -> None:
+    node = _checked(world)
+    found = node.sent(mtype)
+    require(bool(found), f"the node sent no {mtype}", sent=node.recent)
+    want = json.loads(value)
+    for msg in found:
+        require(_path(msg, path) == want, f"{mtype} to node {msg['destination']} has {path} = "
+                f"{_path(msg, path)!r}, expected {want!r}", msg=msg)
+
+
+@then(parsers.re(r"the application receives (?P<mtype>[A-Z_]+)$"))
+def app_receives(world: World, mtype: str) -> None:
+    node = _checked(world)
+    found = [m for m in node.app if m["type"] == mtype]
+    require(bool(found), f"the application did not receive {mtype}", app=node.app)
+    world.data["last"] = found[-1]
+
+
+@then(parsers.re(r"the application receives ERROR (?P<name>[A-Z_]+)$"))
+def app_receives_error(world: World, name: str) -> None:
+    node = _checked(world)
+    found = [m for m in node.app if m["type"] == "ERROR"]
+    require(bool(found), "the application did not receive an ERROR", app=node.app)
+    code = found[-1]["body"]["code"]
+    require(code == int(ErrorCode[name]), f"the application's ERROR has code {code}, expected "
+            f"{int(ErrorCode[name])} ({name})", msg=found[-1])
+
+
+@then(parsers.re(r"the application receives no (?P<mtype>[A-Z_]+)$"))
+def app_receives_no(world: World, mtype: str) -> None:
+    node = _checked(world)
+    found = [m for m in node.app if m["type"] == mtype]
+    require(not found, f"the application received {mtype}", app=found)
+
+
+@then(parsers.re(r"the node holds (?P<n>\d+) memory qubits?$"))
+def holds(world: World, n: str) -> None:
+    node = _checked(world)
+    status = node.ctx.call("node.status")
+    require(status["qubits_in_use"] == int(n), f"the node holds {status['qubits_in_use']} "
+            f"memory qubits, expected {n}", status=status)
+
+
+@then(parsers.re(r"the pair id is (?P<head>\d+) x 65536 \+ (?P<tail>\d+)$"))
+def pair_id_is(world: World, head: str, tail: str) -> None:
+    last = world.data.get("last")
+    require(last is not None, "no delivery to inspect")
+    want = int(head) * 65536 + int(tail)
+    got = last["body"]["pair_id"]
+    require(got == want, f"pair_id {got} is not {head} x 65536 + {tail} = {want} (TRK-016)",
+            msg=last)
+

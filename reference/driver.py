@@ -1,14 +1,16 @@
 """The reference implementation as an in-process conformance driver.
 
 Registered in the ``qvcp.drivers`` entry-point group as ``reference``; the conformance suite
-never imports this module by name. It adapts the reference message layer (wire profile) and
-the reference node and network (node and network profiles) to the verbs of
-``schemas/meta/driver.schema.json``.
+never imports this module by name. It adapts the reference message layer (wire profile), one
+reference :class:`~qvcp.reference.node.Node` (node profile) and the discrete-event simulator
+(network profile) to the verbs of ``schemas/meta/driver.schema.json``, using only the public
+API documented in ``docs/simulator.md``.
 """
 
 from __future__ import annotations
 
-import itertools
+import json
+from collections.abc import Callable
 from typing import Any
 
 from qvcp import __version__
@@ -23,100 +25,205 @@ def _reject(exc: WireError) -> Json:
     return {"reject": {"code": int(exc.code), "name": exc.code.name, "detail": str(exc)}}
 
 
-# --- network profile --------------------------------------------------------------------------
-# Interim adapter: until the discrete-event simulator (qvcp.reference.sim) lands, a circuit on
-# a repeater chain is computed pair by pair with the reference noise core: heralded Werner link
-# pairs (codes PSI_PLUS/PSI_MINUS), memory dephasing while waiting (T2), cutoff, Bell-state
-# measurements sampled with sample_swap_bd and Bell indices composed by XOR (TRK-002).
-
-_BELL_NAMES = ("PHI_PLUS", "PSI_PLUS", "PHI_MINUS", "PSI_MINUS")
-_HERALD_CODES = (1, 3)
+# --- node profile ----------------------------------------------------------------------------
 
 
-def _next_seq(seq: int) -> int:
-    return 1 if seq >= 0xFFFF else seq + 1
+class _HarnessDevice:
+    """The reference's ``QuantumDevice`` interface forwarded to the harness's device."""
+
+    def __init__(self, device: Any) -> None:
+        self.device = device
+
+    def _call(self, verb: str, **args: Any) -> Json:
+        result: Json = self.device.call(verb, {("now_ns" if k == "now" else k): v
+                                               for k, v in args.items()})
+        return result
+
+    def attempt(self, *, now: int, link_id: int, slot_ns: int, qubit: int) -> None:
+        self._call("device.attempt", now=now, link_id=link_id, slot_ns=slot_ns, qubit=qubit)
+
+    def bsm(self, *, now: int, left: int, right: int) -> int:
+        return int(self._call("device.bsm", now=now, left=left, right=right)["code"])
+
+    def distil(self, *, now: int, kept: int, sacrificed: int, protocol: str) -> int:
+        return int(self._call("device.distil", now=now, kept=kept, sacrificed=sacrificed,
+                              protocol=protocol)["bit"])
+
+    def measure(self, *, now: int, qubit: int, basis: str) -> int:
+        return int(self._call("device.measure", now=now, qubit=qubit, basis=basis)["bit"])
+
+    def free(self, *, now: int, qubit: int) -> None:
+        self._call("device.free", now=now, qubit=qubit)
 
 
-def _run_circuit(circuit: Json, links: dict[frozenset[int], Json], *, until_ns: int,
-                 t2_ns: int, bases: list[str], rng: Any) -> list[Json]:
-    import math
+def _router(routes: dict[str, list[int]]) -> Callable[[int, int, dict[str, int]], list[int] | None]:
+    """The head end's router: the routes given in the node configuration, by tail end."""
 
-    import numpy as np
+    def route(src: int, dst: int, qos: dict[str, int]) -> list[int] | None:
+        found = routes.get(str(dst))
+        return list(found) if found else None
 
-    from qvcp.reference.noise import dephase_bd, fidelity_bd, measure_bd, werner_bd
-    from qvcp.reference.noise.swap import sample_swap_bd
+    return route
 
-    route = circuit["route"]
-    hops = [links[frozenset(pair)] for pair in itertools.pairwise(route)]
-    seqs = {hop["link_id"]: 0 for hop in hops}
-    cutoff = circuit.get("cutoff_ns", 0)
-    min_fidelity = circuit.get("min_fidelity", 0) / 65535
-    now, delivered, out = circuit.get("start_ns", 0), 0, []
-    while delivered < circuit["num_pairs"]:
-        born = [now + int(rng.geometric(h["success_probability"])) * h["slot_ns"] for h in hops]
-        ready = max(born)
-        if ready > until_ns:
-            break
-        now = ready
-        codes, states = [], []
-        for hop, t in zip(hops, born, strict=True):
-            seqs[hop["link_id"]] = _next_seq(seqs[hop["link_id"]])
-            code = int(rng.choice(_HERALD_CODES))
-            state = werner_bd(hop["fidelity"], target=code)
-            if t2_ns:
-                state = dephase_bd(state, (1 - math.exp(-(ready - t) / t2_ns)) / 2)
-            codes.append(code)
-            states.append(state)
-        if cutoff and ready - min(born) > cutoff:
-            continue  # discarded at the cutoff (TRK-011); start afresh
-        code, state = codes[0], np.asarray(states[0])
-        for other_code, other in zip(codes[1:], states[1:], strict=True):
-            m, state = sample_swap_bd(state, other, rng=rng)
-            code = code ^ other_code ^ int(m)
-        fidelity = float(fidelity_bd(state, target=code))
-        if fidelity < min_fidelity:
-            continue  # never deliver below the requested fidelity (DLV-022)
-        delivered += 1
-        pair_id = seqs[hops[0]["link_id"]] * 65536 + seqs[hops[-1]["link_id"]]
-        common = {"circuit_id": circuit["circuit_id"], "pair_id": pair_id,
-                  "bell_state": _BELL_NAMES[code], "fidelity_estimate": round(fidelity * 65535),
-                  "at_ns": ready, "origin_ns": min(born)}
-        ends = [{"node": route[0], **common}, {"node": route[-1], **common}]
-        if bases:
-            basis = str(rng.choice(bases))
-            bits = measure_bd(state, basis=basis, rng=rng)
-            for end, bit in zip(ends, bits.tolist(), strict=True):
-                end.update(basis=basis, outcome=int(bit))
-        out += ends
-    return out
+
+class _NodeProfile:
+    """The node-profile verbs: one reference node, driven message by message (API (a))."""
+
+    _node: Any = None
+    _node_id: int = 0
+
+    def node_start(self, *, node_id: int, now_ns: int, config: Json, harness_device: bool,
+                   device: Any = None) -> Json:
+        from qvcp.reference.device import ScriptedDevice
+        from qvcp.reference.node import LinkConfig, Node, NodeConfig
+
+        links = tuple(LinkConfig(link_id=lk["link_id"], peer=lk["peer"], station=lk["station"],
+                                 slot_ns=lk["slot_ns"], rate_mhz=lk.get("rate_mhz", 0),
+                                 fidelity=lk.get("fidelity", 1.0))
+                      for lk in config.get("links", []))
+        t2 = config.get("t2_ns", 0)
+        cfg = NodeConfig(node_id=node_id, role=config.get("role", "router"),
+                         memory_qubits=config.get("memory_qubits", 4),
+                         comm_qubits=config.get("comm_qubits", 2),
+                         t2_ns=float(t2) if t2 else float("inf"), links=links,
+                         cutoff_ns=config.get("cutoff_ns", 0),
+                         slots_per_link=config.get("slots_per_link", 1),
+                         strict=config.get("strict", True))
+        dev = _HarnessDevice(device) if harness_device and device is not None else \
+            ScriptedDevice()
+        self._node = Node(cfg, dev, router=_router(config.get("routes", {})))
+        self._node_id = node_id
+        return {}
+
+    def _step(self, outputs: list[Any]) -> Json:
+        node = self._node
+        sent, events = [], []
+        for msg in node.sent(outputs):
+            if msg["destination"] == self._node_id and msg["source"] == self._node_id:
+                events.append({"kind": "app", "message": msg})
+            else:
+                sent.append(msg)
+        return {"sent": sent, "events": events, "next_deadline_ns": node.next_deadline()}
+
+    def _started(self) -> Any:
+        if self._node is None:
+            raise RuntimeError("node.start has not been called")
+        return self._node
+
+    def node_receive(self, *, now_ns: int, message: Json) -> Json:
+        node = self._started()
+        return self._step(node.receive(now_ns, message))
+
+    def node_advance(self, *, now_ns: int) -> Json:
+        node = self._started()
+        outputs: list[Any] = []
+        while (deadline := node.next_deadline()) is not None and deadline <= now_ns:
+            outputs += node.on_timer(deadline)
+        return self._step(outputs)
+
+    def node_status(self) -> Json:
+        # Circuit states are not part of the documented node API (docs/simulator.md); only
+        # the memory in use is reported.
+        return {"circuits": [], "qubits_in_use": int(self._started().memory_in_use())}
+
+
+# --- network profile -------------------------------------------------------------------------
+
+
+class _Trace:
+    """Text sink for the simulator's trace: keeps application and signalling records."""
+
+    _KEEP = ('"app"', '"REJECT"', '"CONFIRM"', '"TEARDOWN"')
+
+    def __init__(self) -> None:
+        self.records: list[Json] = []
+
+    def write(self, text: str) -> int:
+        if any(k in text for k in self._KEEP):
+            self.records.append(json.loads(text))
+        return len(text)
+
+
+def _measure_basis(bases: list[str]) -> str:
+    if not bases:
+        return "none"
+    if len(set(bases)) == 1:
+        return bases[0]
+    if set(bases) == {"X", "Y", "Z"}:
+        return "cycle"  # Z, X, Y in turn: every basis equally often
+    raise NotImplementedError("the simulator measures in one basis or cycles through all three")
+
+
+def _circuit_reports(trace: list[Json], heads: dict[int, int]) -> list[Json]:
+    """Per requested circuit: its id, whether it was established, rejected or torn down."""
+    out: dict[int, Json] = {}
+    for rec in trace:
+        msg = rec.get("msg")
+        if rec.get("ev") != "send" or msg is None:
+            continue
+        body = msg["body"]
+        head = body["circuit_id"] >> 16
+        if head not in heads:
+            continue
+        entry = out.setdefault(body["circuit_id"], {
+            "circuit_id": body["circuit_id"], "request": heads[head], "established": False,
+            "rejected": None, "torn_down": False})
+        if msg["type"] == "CONFIRM" and msg["destination"] == head:
+            entry["established"] = True
+        elif msg["type"] == "REJECT" and msg["destination"] == head:
+            entry["rejected"] = {"reason": body["reason"],
+                                 "rejecting_node": body["rejecting_node"]}
+        elif msg["type"].startswith("TEARDOWN"):
+            entry["torn_down"] = True
+    return sorted(out.values(), key=lambda e: e["circuit_id"])
 
 
 class _NetworkProfile:
-    """The network-profile verb."""
+    """The network-profile verb: the discrete-event simulator (API (b))."""
 
     def network_run(self, *, scenario: Json, circuits: list[Json], until_ns: int, seed: int,
                     measure: Json | None = None) -> Json:
-        import numpy as np
+        from qvcp.reference.sim.network import Network
 
-        rng = np.random.default_rng(seed)
-        links = {frozenset((link["a"], link["b"])): link for link in scenario["links"]}
-        bases = list((measure or {}).get("bases", []))
+        trace = _Trace()
+        doc = {**scenario, "demands": []}
+        net = Network.from_scenario(doc, seed=seed, trace=trace)  # type: ignore[arg-type]
+        net.measure_basis = _measure_basis(list((measure or {}).get("bases", [])))
+        ids = {n["name"]: n["id"] for n in scenario["nodes"]}
+        heads: dict[int, int] = {}
+        for index, c in enumerate(circuits):
+            heads.setdefault(ids[c["head"]], index)
+            net.open_circuit(c["head"], c["tail"], num_pairs=c["num_pairs"],
+                             min_fidelity=c.get("min_fidelity", 0.0),
+                             min_rate=c.get("min_rate", 0.0), at_ns=c.get("start_ns", 0))
+        net.run_until(until_ns)
+        measured = {(d.circuit_id, d.pair_id): d for d in net.completed()}
         deliveries: list[Json] = []
-        for circuit in circuits:
-            deliveries += _run_circuit(circuit, links, until_ns=until_ns,
-                                       t2_ns=scenario.get("memory_t2_ns", 0), bases=bases,
-                                       rng=rng)
-        return {"deliveries": deliveries, "circuits": [
-            {"circuit_id": c["circuit_id"],
-             "pairs": sum(d["circuit_id"] == c["circuit_id"] for d in deliveries) // 2}
-            for c in circuits]}
+        for rec in trace.records:
+            msg = rec.get("msg", {})
+            if rec.get("ev") != "app" or msg.get("type") != "PAIR_DELIVERY":
+                continue
+            b = msg["body"]
+            entry = {"node": rec["at"], "circuit_id": b["circuit_id"], "pair_id": b["pair_id"],
+                     "bell_state": b["bell_state"], "fidelity_estimate": b["fidelity_estimate"],
+                     "at_ns": rec["t"], "created_ns": b["created_ns"],
+                     "expires_ns": b["expires_ns"]}
+            d = measured.get((b["circuit_id"], b["pair_id"]))
+            if d is not None and d.basis is not None and d.bits is not None:
+                head = rec["at"] == b["circuit_id"] >> 16
+                entry.update(basis=d.basis, outcome=int(d.bits[0 if head else 1]))
+            deliveries.append(entry)
+        return {"deliveries": deliveries, "circuits": _circuit_reports(trace.records, heads),
+                "qubits_in_use": [{"node": n, "qubits_in_use": q}
+                                  for n, q in sorted(net.memory_in_use().items())]}
 
 
-class ReferenceDriver(_NetworkProfile):
+class ReferenceDriver(_NodeProfile, _NetworkProfile):
     """Driver protocol verbs backed by the reference implementation."""
 
-    profiles: tuple[str, ...] = ("wire", "network")
-    capabilities: tuple[str, ...] = ("wire.auth", "network.measure")
+    profiles: tuple[str, ...] = ("wire", "node", "network")
+    capabilities: tuple[str, ...] = ("wire.auth", "network.measure", "node.harness-device",
+                                     "virtual-clock")
 
     def hello(self, *, protocol: int, harness: str) -> Json:
         return {"protocol": 1,
@@ -126,6 +233,7 @@ class ReferenceDriver(_NetworkProfile):
                 "capabilities": list(self.capabilities)}
 
     def reset(self) -> Json:
+        self._node = None
         return {}
 
     def bye(self) -> Json:

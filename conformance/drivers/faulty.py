@@ -206,7 +206,9 @@ class DeliversAfterCutoff(_NetworkFault):
     fault = "delivers-after-cutoff"
 
     def adjust_args(self, args: Json) -> Json:
-        return {**args, "circuits": [{**c, "cutoff_ns": 0} for c in args["circuits"]]}
+        scenario = args["scenario"]
+        options = {**scenario.get("options", {}), "cutoff_ns": 0}
+        return {**args, "scenario": {**scenario, "options": options}}
 
 
 class OverClaimsFidelity(_NetworkFault):
@@ -220,6 +222,18 @@ class OverClaimsFidelity(_NetworkFault):
         return deliveries
 
 
+class LeaksMemory(_NetworkFault):
+    """Reports a memory qubit still occupied at every node after the run (SIG-030)."""
+
+    fault = "leaks-memory-after-teardown"
+
+    def network_run(self, **args: Any) -> Json:
+        result = super().network_run(**args)
+        for entry in result.get("qubits_in_use", []):
+            entry["qubits_in_use"] += 1
+        return result
+
+
 class DuplicateDelivery(_NetworkFault):
     """Delivers each pair twice at the tail end."""
 
@@ -228,6 +242,92 @@ class DuplicateDelivery(_NetworkFault):
     def adjust(self, deliveries: list[Json]) -> list[Json]:
         tail = max(d["node"] for d in deliveries) if deliveries else 0
         return deliveries + [dict(d) for d in deliveries if d["node"] == tail]
+
+
+class _NodeFault(FaultyDriver):
+    """Rewrites what the node of the node profile sends (or withholds a message from it)."""
+
+    node_id = 0
+
+    def node_start(self, **args: Any) -> Json:
+        self.node_id = args["node_id"]
+        return self.inner.node_start(**args)  # type: ignore[no-any-return]
+
+    def node_receive(self, *, now_ns: int, message: Json) -> Json:
+        result: Json = self.intercept(message) or self.inner.node_receive(now_ns=now_ns,
+                                                                         message=message)
+        return self.adjust(result)
+
+    def node_advance(self, *, now_ns: int) -> Json:
+        return self.adjust(self.inner.node_advance(now_ns=now_ns))
+
+    def intercept(self, message: Json) -> Json | None:
+        """An answer given instead of the reference's, or None."""
+        return None
+
+    def adjust(self, result: Json) -> Json:
+        return result
+
+    def reply(self, message: Json, mtype: str, body: Json) -> Json:
+        return {"version": 1, "type": mtype, "message_id": 90000 + message["message_id"],
+                "source": self.node_id, "destination": message["source"], "body": body,
+                "extensions": [], "auth": None}
+
+
+class KeepsResourcesAfterTeardown(_NodeFault):
+    """Acknowledges TEARDOWN without releasing anything (SIG-030)."""
+
+    fault = "keeps-resources-after-teardown"
+
+    def intercept(self, message: Json) -> Json | None:
+        if message["type"] != "TEARDOWN":
+            return None
+        ack = self.reply(message, "TEARDOWN_ACK", {"circuit_id": message["body"]["circuit_id"],
+                                                   "released_memory": 2})
+        return {"sent": [ack], "events": [], "next_deadline_ns": None}
+
+
+class WrongSwapBellIndex(_NodeFault):
+    """A swapping node leaves the BSM result out of bell_index (TRK-002)."""
+
+    fault = "wrong-swap-bell-index"
+
+    def adjust(self, result: Json) -> Json:
+        for msg in result["sent"]:
+            if msg["type"] == "SWAP_OUTCOME":
+                body = msg["body"]
+                code = WrongBellIndex._NAMES.index(body["bell_index"])
+                m = WrongBellIndex._NAMES.index(body["bsm_result"])
+                body["bell_index"] = WrongBellIndex._NAMES[code ^ m]
+        return result
+
+
+class NodePairIdMismatch(_NodeFault):
+    """The tail end puts its own seq in the high half of pair_id (TRK-016)."""
+
+    fault = "node-pair-id-mismatch"
+
+    def adjust(self, result: Json) -> Json:
+        for event in result["events"]:
+            msg = event.get("message", {})
+            if msg.get("type") == "PAIR_DELIVERY":
+                pid = msg["body"]["pair_id"]
+                msg["body"]["pair_id"] = (pid & 0xFFFF) << 16 | pid >> 16
+        return result
+
+
+class AnswersErrorWithError(_NodeFault):
+    """Answers every ERROR it receives with an ERROR (ERR-003)."""
+
+    fault = "answers-error-with-error"
+
+    def intercept(self, message: Json) -> Json | None:
+        if message["type"] != "ERROR":
+            return None
+        error = self.reply(message, "ERROR", {"code": 771, "offending_message_id":
+                                              message["message_id"], "offending_type": 1,
+                                              "field": "", "detail": "unexpected ERROR"})
+        return {"sent": [error], "events": [], "next_deadline_ns": None}
 
 
 @dataclass(frozen=True)
@@ -258,6 +358,19 @@ FAULTS: dict[str, Fault] = {
     "delivers-after-cutoff": Fault(DeliversAfterCutoff, "network.cutoff"),
     "over-claims-fidelity": Fault(OverClaimsFidelity, "network.stat.fidelity-claim"),
     "duplicate-delivery": Fault(DuplicateDelivery, "network.pair-agreement"),
+    "keeps-resources-after-teardown": Fault(
+        KeepsResourcesAfterTeardown,
+        "node.bdd.05-signalling.after-teardown-every-reserved-resource-is-free-for-a-new-circuit"),
+    "wrong-swap-bell-index": Fault(
+        WrongSwapBellIndex, "node.bdd.04-swapping-and-tracking.bell-index-is-the-xor-of-both-"
+        "pairs-codes-and-the-bsm-result"),
+    "node-pair-id-mismatch": Fault(
+        NodePairIdMismatch, "node.bdd.06-delivery.after-the-last-swap-the-pair-is-delivered-"
+        "with-the-composed-state-and-both-seqs"),
+    "answers-error-with-error": Fault(
+        AnswersErrorWithError, "node.bdd.07-errors.an-error-about-an-unknown-message-is-not-"
+        "answered"),
+    "leaks-memory-after-teardown": Fault(LeaksMemory, "network.teardown-frees-memory"),
 }
 
 

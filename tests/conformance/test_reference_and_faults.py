@@ -19,8 +19,27 @@ def test_reference_conforms_on_every_claimed_case(reference_run: RunResult) -> N
     assert counts["fail"] == counts["errored"] == counts["inconclusive"] == 0, [
         (r.case.id, r.message) for r in reference_run.results if r.verdict is not Verdict.PASS
         and r.verdict is not Verdict.UNSUPPORTED]
-    assert counts["pass"] >= 368 + 2 + 6
+    assert counts["pass"] >= 368 + 2 + 9 + 60
     assert exit_code(reference_run) == 0
+
+
+def test_every_profile_is_exercised(reference_run: RunResult) -> None:
+    passed = {r.case.profile for r in reference_run.results if r.verdict is Verdict.PASS}
+    assert passed == {"wire", "node", "network"}
+
+
+def test_reference_findings_are_expected_failures_with_reasons(reference_run: RunResult
+                                                               ) -> None:
+    xfails = [r for r in reference_run.results if r.verdict is Verdict.XFAIL]
+    assert xfails, "the node profile's findings about the reference are recorded"
+    assert all(r.expected is not None and r.expected.reason for r in xfails)
+    assert reference_run.unused_expected == []
+
+
+def test_reference_without_its_expected_failures_is_non_conformant() -> None:
+    run = run_conformance("reference", selectors=["SIG-006"], profiles=["node"])
+    assert exit_code(run) == 1
+    assert any(r.verdict is Verdict.FAIL for r in run.results)
 
 
 def test_reports_are_written_and_schema_valid(reference_run: RunResult, tmp_path: Path) -> None:
@@ -57,6 +76,8 @@ def test_faulty_implementation_is_caught_by_its_case(name: str, reference_run: R
 
 def test_at_least_twelve_faults() -> None:
     assert len(FAULTS) >= 12
+    profiles = {FAULTS[n].caught_by.split(".")[0] for n in FAULTS}
+    assert profiles == {"wire", "node", "network"}
 
 
 @needs_node

@@ -1,0 +1,192 @@
+"""The harness side of the node profile: it plays the neighbours, the heralding stations and
+(capability ``node.harness-device``) the quantum device of one node under test.
+
+Topology convention (every node case uses it): nodes are numbered along a line, link ``k``
+joins nodes ``k`` and ``k + 1`` and its heralding station is node ``1000 + k``. Messages the
+harness injects carry the virtual time the case chooses; timers of the node fire only when
+the harness advances the clock (``node.advance``).
+
+>>> link_between(2, 3), station(2)
+(2, 1002)
+>>> [r["action"] for r in baseline_rules(7, [1, 2, 3], cutoff_ns=0) if r["node"] == 2]
+['GENERATE', 'GENERATE', 'SWAP']
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from qvcp.conformance.cases import CaseContext
+
+__all__ = ["HarnessDevice", "NodeUnderTest", "baseline_rules", "link_between", "station"]
+
+Json = dict[str, Any]
+BELL = ("PHI_PLUS", "PSI_PLUS", "PHI_MINUS", "PSI_MINUS")
+STATION_BASE = 1000
+SLOT_NS = 1000
+LINK_RATE_MHZ = 10**9  # one million pairs per second
+LINK_FIDELITY = 0.95
+HEAD_ENDPOINT, TAIL_ENDPOINT = 5, 6
+
+
+def link_between(a: int, b: int) -> int:
+    """The link joining neighbours ``a`` and ``b`` on the line."""
+    if abs(a - b) != 1:
+        raise ValueError(f"nodes {a} and {b} are not neighbours on the line")
+    return min(a, b)
+
+
+def station(link: int) -> int:
+    """The heralding station of ``link``."""
+    return STATION_BASE + link
+
+
+def link_config(me: int, peer: int) -> Json:
+    link = link_between(me, peer)
+    return {"link_id": link, "peer": peer, "station": station(link), "slot_ns": SLOT_NS,
+            "rate_mhz": LINK_RATE_MHZ, "fidelity": LINK_FIDELITY}
+
+
+def hop_record(node: int, route: list[int]) -> Json:
+    """The capability record ``node`` appends to a SETUP along ``route``."""
+    i = route.index(node)
+    nxt = route[i + 1] if i + 1 < len(route) else 0
+    return {"node": node, "free_memory": 2, "comm_qubits": 2,
+            "link_id": link_between(node, nxt) if nxt else 0,
+            "link_rate_mhz": LINK_RATE_MHZ if nxt else 0,
+            "link_fidelity": round(LINK_FIDELITY * 65535) if nxt else 0, "memory_t2_ns": 0}
+
+
+def qos(*, cutoff_ns: int = 0, min_fidelity: int = 0, min_rate_mhz: int = 0,
+        num_pairs: int = 0) -> Json:
+    return {"min_rate_mhz": min_rate_mhz, "min_fidelity": min_fidelity, "max_latency_ns": 0,
+            "cutoff_ns": cutoff_ns, "num_pairs": num_pairs, "duration_ns": 0, "priority": 0}
+
+
+def setup_body(circuit: int, route: list[int], receiver: int, **qos_args: int) -> Json:
+    """SETUP as it reaches ``receiver``: one hop record per node before it (SIG-001)."""
+    before = route[:route.index(receiver)]
+    return {"circuit_id": circuit, "head_end": route[0], "tail_end": route[-1],
+            "head_endpoint": HEAD_ENDPOINT, "tail_endpoint": TAIL_ENDPOINT,
+            "qos": qos(**qos_args), "route": list(route),
+            "hops": [hop_record(n, route) for n in before]}
+
+
+def _rule(circuit: int, node: int, link: int, action: str, *, peer_link: int = 0,
+          endpoint: int = 0, cutoff_ns: int = 0) -> Json:
+    return {"node": node, "match_circuit": circuit, "match_link": link, "action": action,
+            "peer_link": peer_link, "cutoff_ns": cutoff_ns, "distil_protocol": "NONE",
+            "distil_rounds": 0, "endpoint": endpoint}
+
+
+def baseline_rules(circuit: int, route: list[int], *, cutoff_ns: int) -> list[Json]:
+    """The baseline rule set of chapter 05 section 7 for ``route``."""
+    links = [link_between(a, b) for a, b in itertools.pairwise(route)]
+    rules = [_rule(circuit, route[0], links[0], "GENERATE", cutoff_ns=cutoff_ns),
+             _rule(circuit, route[0], links[0], "DELIVER", endpoint=HEAD_ENDPOINT,
+                   cutoff_ns=cutoff_ns)]
+    for i, node in enumerate(route[1:-1], start=1):
+        left, right = links[i - 1], links[i]
+        rules += [_rule(circuit, node, left, "GENERATE", cutoff_ns=cutoff_ns),
+                  _rule(circuit, node, right, "GENERATE", cutoff_ns=cutoff_ns),
+                  _rule(circuit, node, left, "SWAP", peer_link=right, cutoff_ns=cutoff_ns)]
+    rules += [_rule(circuit, route[-1], links[-1], "GENERATE", cutoff_ns=cutoff_ns),
+              _rule(circuit, route[-1], links[-1], "DELIVER", endpoint=TAIL_ENDPOINT,
+                    cutoff_ns=cutoff_ns)]
+    return rules
+
+
+@dataclass
+class HarnessDevice:
+    """The quantum device the harness lends the node: scripted BSM results, recorded calls."""
+
+    bsm_codes: deque[int] = field(default_factory=deque)
+    calls: list[tuple[str, Json]] = field(default_factory=list)
+
+    def call(self, verb: str, args: Json) -> Json:
+        self.calls.append((verb, dict(args)))
+        if verb == "device.bsm":
+            return {"code": self.bsm_codes.popleft() if self.bsm_codes else 0}
+        if verb in ("device.measure", "device.distil"):
+            return {"bit": 0}
+        return {}
+
+    def count(self, verb: str) -> int:
+        return sum(1 for v, _ in self.calls if v == verb)
+
+
+@dataclass
+class NodeUnderTest:
+    """One node of the implementation, its clock, and what it sent since the last check."""
+
+    ctx: CaseContext
+    node_id: int
+    config: Json
+    device: HarnessDevice = field(default_factory=HarnessDevice)
+    now: int = 0
+    recent: list[Json] = field(default_factory=list)  # messages sent since the last clear
+    app: list[Json] = field(default_factory=list)  # messages to the application, ditto
+    attempts: dict[int, Json] = field(default_factory=dict)  # link -> last ATTEMPT body
+    ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    def start(self) -> None:
+        use_device = "node.harness-device" in self.ctx.implementation.capabilities
+        self.ctx.call("node.start", device=self.device if use_device else None,
+                      node_id=self.node_id, now_ns=self.now, config=self.config,
+                      harness_device=use_device)
+
+    def _take(self, result: Json) -> Json:
+        for msg in result["sent"]:
+            self.recent.append(msg)
+            if msg["type"] == "ATTEMPT":
+                self.attempts[msg["body"]["link_id"]] = msg["body"]
+        self.app += [e["message"] for e in result["events"] if e.get("kind") == "app"]
+        return result
+
+    def clear(self) -> None:
+        self.recent, self.app = [], []
+
+    def message(self, mtype: str, source: int, body: Json, *, destination: int | None = None
+                ) -> Json:
+        return {"version": 1, "type": mtype, "message_id": next(self.ids), "source": source,
+                "destination": self.node_id if destination is None else destination,
+                "body": body, "extensions": [], "auth": None}
+
+    def inject(self, mtype: str, source: int, body: Json, *, at: int | None = None) -> Json:
+        """Deliver one message from ``source`` at virtual time ``at`` (default: now)."""
+        self.advance(self.now if at is None else at)
+        return self.inject_message(self.message(mtype, source, body))
+
+    def inject_message(self, msg: Json) -> Json:
+        return self._take(self.ctx.call("node.receive", now_ns=self.now, message=msg))
+
+    def local(self, mtype: str, body: Json) -> Json:
+        """A message from the node's own application."""
+        return self.inject(mtype, self.node_id, body)
+
+    def advance(self, to: int) -> None:
+        """Move the clock to ``to``, firing every timer due until then."""
+        if to < self.now:
+            raise ValueError(f"the clock cannot go back from {self.now} to {to}")
+        self.now = to
+        self._take(self.ctx.call("node.advance", now_ns=to))
+
+    def herald(self, link: int, outcome: str, seq: int, *, foreign: bool = False,
+               slot_ns: int | None = None, source: int | None = None) -> Json:
+        """The station of ``link`` answers the node's last ATTEMPT on it (LINK-004/006)."""
+        attempt = self.attempts.get(link, {"attempt_id": 0, "slot_ns": self.now})
+        mine = attempt["attempt_id"] ^ (0x5A5A if foreign else 0)
+        peer = next((lk["peer"] for lk in self.config["links"] if lk["link_id"] == link),
+                    self.node_id + 1)
+        ids = (mine, 4242) if self.node_id < peer else (4242, mine)
+        body = {"link_id": link, "slot_ns": attempt["slot_ns"] if slot_ns is None else slot_ns,
+                "outcome": outcome, "seq": seq, "attempt_id_a": ids[0],
+                "attempt_id_b": ids[1]}
+        return self.inject("HERALD", station(link) if source is None else source, body)
+
+    def sent(self, mtype: str, destination: int | None = None) -> list[Json]:
+        return [m for m in self.recent if m["type"] == mtype
+                and (destination is None or m["destination"] == destination)]

@@ -1,0 +1,65 @@
+@node
+Feature: HERALD handling at a node (spec chapter 03)
+  The harness plays the heralding stations (node 1000 + link) and the neighbours of router
+  node 2 on the line 1 - 2 - 3, with circuit 7 established so that the node attempts.
+
+  Background:
+    Given a router node 2 between nodes 1 and 3
+    And circuit 7 along route 1, 2, 3 is established at the node
+
+  @LINK-013 @LINK-004 @TRK-001 @cap:node.harness-device
+  Scenario: Successful heralds on both links give pairs the node swaps
+    When the clock advances to 1000 ns
+    And the station heralds PSI_PLUS with seq 1 for the node's attempt on link 1
+    And the station heralds PSI_MINUS with seq 1 for the node's attempt on link 2
+    Then the node sends SWAP_OUTCOME to node 1
+    And the node sends SWAP_OUTCOME to node 3
+    And the node sends no ERROR
+
+  @LINK-001 @FWD-004 @SIG-010
+  Scenario: The node attempts on both links of the installed rules
+    When the clock advances to 1000 ns
+    Then the node sends ATTEMPT to node 1001
+    And its "body.link_id" is 1
+    And the node sends ATTEMPT to node 1002
+    And its "body.link_id" is 2
+
+  @LINK-005
+  Scenario: A successful HERALD with seq 0 is refused
+    When the clock advances to 1000 ns
+    And the station heralds PSI_PLUS with seq 0 for the node's attempt on link 1
+    Then the node sends ERROR HERALD_SEQUENCE_INVALID to node 1001
+
+  @LINK-005
+  Scenario: A FAILURE HERALD with a non-zero seq is refused
+    When the clock advances to 1000 ns
+    And the station heralds FAILURE with seq 3 for the node's attempt on link 1
+    Then the node sends ERROR HERALD_SEQUENCE_INVALID to node 1001
+
+  @LINK-005 @LINK-007
+  Scenario: A FAILURE HERALD with seq 0 is accepted silently
+    When the clock advances to 1000 ns
+    And the station heralds FAILURE with seq 0 for the node's attempt on link 1
+    Then the node sends no ERROR
+
+  @LINK-006
+  Scenario: A HERALD echoing a foreign attempt id is refused
+    When the clock advances to 1000 ns
+    And the station heralds PSI_PLUS with seq 1 echoing a foreign attempt on link 1
+    Then the node sends ERROR ATTEMPT_MISMATCH to node 1001
+
+  @LINK-006
+  Scenario: A HERALD for a slot in which the node made no attempt is refused
+    When node 1001 sends HERALD {"link_id": 1, "slot_ns": 5000, "outcome": "PSI_PLUS", "seq": 1, "attempt_id_a": 1, "attempt_id_b": 1}
+    Then the node sends ERROR ATTEMPT_MISMATCH to node 1001
+
+  @LINK-008
+  Scenario: A HERALD on a link not configured at the node is refused
+    When node 1009 sends HERALD {"link_id": 9, "slot_ns": 1000, "outcome": "PSI_PLUS", "seq": 1, "attempt_id_a": 1, "attempt_id_b": 1}
+    Then the node sends ERROR UNKNOWN_LINK to node 1009
+
+  @LINK-008
+  Scenario: A HERALD from a node that is not a member of the link is refused
+    When the clock advances to 1000 ns
+    And node 1002 sends HERALD {"link_id": 1, "slot_ns": 1000, "outcome": "PSI_PLUS", "seq": 1, "attempt_id_a": 1, "attempt_id_b": 1}
+    Then the node sends ERROR UNKNOWN_LINK to node 1002

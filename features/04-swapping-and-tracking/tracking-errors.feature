@@ -1,0 +1,26 @@
+@node
+Feature: Tracking messages the node cannot attribute (spec chapter 04, TRK-004)
+
+  Background:
+    Given a router node 2 between nodes 1 and 3
+    And circuit 7 along route 1, 2, 3 is established at the node
+
+  @TRK-004
+  Scenario: A SWAP_OUTCOME for a circuit not installed is refused
+    When node 1 sends SWAP_OUTCOME {"circuit_id": 99, "outcome_seq": 0, "left": {"link_id": 1, "seq": 1}, "right": {"link_id": 2, "seq": 1}, "bsm_result": "PHI_PLUS", "bell_index": "PHI_PLUS", "new_partner": 3}
+    Then the node sends ERROR UNKNOWN_CIRCUIT to node 1
+
+  @TRK-004
+  Scenario: A DISCARD for a circuit not installed is refused
+    When node 1 sends DISCARD {"circuit_id": 99, "pair": {"link_id": 1, "seq": 1}, "reason": "CUTOFF"}
+    Then the node sends ERROR UNKNOWN_CIRCUIT to node 1
+
+  @TRK-004
+  Scenario: A SWAP_OUTCOME naming a pair the node never held is refused
+    When node 1 sends SWAP_OUTCOME {"circuit_id": 7, "outcome_seq": 0, "left": {"link_id": 1, "seq": 40}, "right": {"link_id": 2, "seq": 41}, "bsm_result": "PHI_PLUS", "bell_index": "PHI_PLUS", "new_partner": 3}
+    Then the node sends ERROR UNKNOWN_PAIR to node 1
+
+  @TRK-004
+  Scenario: A DISCARD naming a pair the node never held is refused
+    When node 1 sends DISCARD {"circuit_id": 7, "pair": {"link_id": 1, "seq": 40}, "reason": "CUTOFF"}
+    Then the node sends ERROR UNKNOWN_PAIR to node 1

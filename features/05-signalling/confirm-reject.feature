@@ -1,0 +1,46 @@
+@node
+Feature: CONFIRM and REJECT at a hop (spec chapter 05 sections 5 and 6)
+
+  Background:
+    Given a router node 2 between nodes 1 and 3 with 2 memory qubits
+    And node 1 has sent the node SETUP for circuit 7 along route 1, 2, 3
+
+  @SIG-010 @FWD-001
+  Scenario: CONFIRM installs the node's rules and travels on upstream unchanged
+    When node 3 confirms circuit 7 along route 1, 2, 3
+    Then the node sends CONFIRM to node 1
+    And its "body.rules.4.action" is "SWAP"
+    When the clock advances to 1000 ns
+    Then the node sends ATTEMPT to node 1001
+    And the node sends ATTEMPT to node 1002
+
+  @SIG-020 @SIG-002
+  Scenario: REJECT releases the reservation and travels on upstream unchanged
+    When node 3 sends REJECT {"circuit_id": 7, "reason": "FIDELITY_UNREACHABLE", "rejecting_node": 3, "retry_after_ns": 0}
+    Then the node sends REJECT FIDELITY_UNREACHABLE to node 1
+    And its "body.rejecting_node" is 3
+    When node 1 sends SETUP for circuit 8 along route 1, 2, 3
+    Then the node sends SETUP to node 3
+    And the node sends no REJECT
+
+  @SIG-006
+  Scenario: A second CONFIRM for an established circuit is refused as unexpected
+    When node 3 confirms circuit 7 along route 1, 2, 3
+    Then the node sends CONFIRM to node 1
+    When node 3 confirms circuit 7 along route 1, 2, 3
+    Then the node sends ERROR UNEXPECTED_MESSAGE to node 3
+
+  @SIG-006
+  Scenario: A CONFIRM for a circuit the node never saw is refused as unexpected
+    When node 3 confirms circuit 99 along route 1, 2, 3
+    Then the node sends ERROR UNEXPECTED_MESSAGE to node 3
+
+  @SIG-006
+  Scenario: A TEARDOWN_ACK for a circuit that is not closing is ignored without an ERROR
+    When node 3 sends TEARDOWN_ACK {"circuit_id": 7, "released_memory": 0}
+    Then the node sends nothing
+
+  @SIG-006
+  Scenario: A TEARDOWN_ACK for a circuit the node never saw is ignored without an ERROR
+    When node 3 sends TEARDOWN_ACK {"circuit_id": 99, "released_memory": 0}
+    Then the node sends nothing

@@ -1,0 +1,80 @@
+@node
+Feature: SETUP admission at a hop (spec chapter 05 sections 3 and 4)
+
+  @SIG-001 @SIG-002
+  Scenario: An admitted SETUP is forwarded with exactly one more hop record
+    Given a router node 2 between nodes 1 and 3
+    When node 1 sends SETUP for circuit 7 along route 1, 2, 3
+    Then the node sends SETUP to node 3
+    And its "body.hops.1.node" is 2
+    And its "body.hops.1.link_id" is 2
+    And its "body.route" is [1, 2, 3]
+    And its "body.circuit_id" is 7
+
+  @SIG-002 @SIG-022
+  Scenario: A SETUP beyond the node's free memory is refused with NO_RESOURCES
+    Given a router node 2 between nodes 1 and 3 with 2 memory qubits
+    When node 1 sends SETUP for circuit 7 along route 1, 2, 3
+    Then the node sends SETUP to node 3
+    When node 1 sends SETUP for circuit 8 along route 1, 2, 3
+    Then the node sends REJECT NO_RESOURCES to node 1
+    And its "body.rejecting_node" is 2
+    And the node sends no SETUP
+
+  @SIG-003
+  Scenario: A SETUP whose route does not have the sender before the node is refused
+    Given a router node 2 between nodes 1 and 3
+    When node 3 sends SETUP for circuit 7 along route 1, 2, 3
+    Then the node sends ERROR ROUTE_INVALID to node 3
+    And the node sends no SETUP
+
+  @SIG-008
+  Scenario: A SETUP without the hop records of the nodes before the node is refused
+    Given a router node 2 between nodes 1 and 3
+    When node 1 sends SETUP for circuit 7 along route 1, 2, 3 without hop records
+    Then the node sends ERROR ROUTE_INVALID to node 1
+
+  @SIG-004
+  Scenario: A second SETUP for a circuit the node holds is refused
+    Given a router node 2 between nodes 1 and 3
+    When node 1 sends SETUP for circuit 7 along route 1, 2, 3
+    Then the node sends SETUP to node 3
+    When node 1 sends SETUP for circuit 7 along route 1, 2, 3
+    Then the node sends ERROR DUPLICATE_CIRCUIT to node 1
+    And the node sends no SETUP
+
+  @SIG-005
+  Scenario: The tail end refuses a fidelity its route cannot reach
+    Given an end node 3 linked to node 2
+    And the application has opened endpoint 6 for node 1 endpoint 5
+    When node 2 sends SETUP for circuit 7 along route 1, 2, 3 with min_fidelity 65535
+    Then the node sends REJECT FIDELITY_UNREACHABLE to node 2
+    And its "body.rejecting_node" is 3
+
+  @SIG-011
+  Scenario: The tail end refuses a rate its route cannot offer
+    Given an end node 3 linked to node 2
+    And the application has opened endpoint 6 for node 1 endpoint 5
+    When node 2 sends SETUP for circuit 7 along route 1, 2, 3 with min_rate_mhz 4000000000
+    Then the node sends REJECT NO_RESOURCES to node 2
+
+  @SIG-012 @DLV-004
+  Scenario: The tail end confirms a satisfiable circuit with rules for every hop
+    Given an end node 3 linked to node 2
+    And the application has opened endpoint 6 for node 1 endpoint 5
+    When node 2 sends SETUP for circuit 7 along route 1, 2, 3
+    Then the node sends CONFIRM to node 2
+    And its "body.circuit_id" is 7
+
+  @DLV-004
+  Scenario: The tail end refuses a SETUP for an endpoint that is not open
+    Given an end node 3 linked to node 2
+    When node 2 sends SETUP for circuit 7 along route 1, 2, 3
+    Then the node sends REJECT UNREACHABLE to node 2
+
+  @ROLE-101
+  Scenario: An end node refuses a SETUP in which it is neither head nor tail end
+    Given an end node 2 linked to node 1
+    When node 1 sends SETUP for circuit 7 along route 1, 2, 3
+    Then the node sends REJECT UNREACHABLE to node 1
+    And the node sends no SETUP

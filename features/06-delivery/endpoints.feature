@@ -1,0 +1,64 @@
+@node
+Feature: Endpoints and requests (spec chapter 06 sections 2 and 3)
+
+  Background:
+    Given an end node 1 linked to node 2 with a route 1, 2, 3
+
+  @DLV-001 @DLV-003
+  Scenario: OPEN_ENDPOINT opens the endpoint and is answered with ENDPOINT_STATUS OPEN
+    When the application sends OPEN_ENDPOINT {"endpoint": 5, "remote_node": 3, "remote_endpoint": 6}
+    Then the application receives ENDPOINT_STATUS
+    And its "body" is {"endpoint": 5, "status": "OPEN"}
+
+  @DLV-001
+  Scenario: OPEN_ENDPOINT for an endpoint already open is refused with ENDPOINT_IN_USE
+    Given the application has opened endpoint 5 for node 3 endpoint 6
+    When the application sends OPEN_ENDPOINT {"endpoint": 5, "remote_node": 3, "remote_endpoint": 6}
+    Then the application receives ERROR ENDPOINT_IN_USE
+
+  @DLV-003 @DLV-005
+  Scenario: CLOSE_ENDPOINT closes the endpoint and is answered with ENDPOINT_STATUS CLOSED
+    Given the application has opened endpoint 5 for node 3 endpoint 6
+    When the application sends CLOSE_ENDPOINT {"endpoint": 5}
+    Then the application receives ENDPOINT_STATUS
+    And its "body" is {"endpoint": 5, "status": "CLOSED"}
+
+  @DLV-010
+  Scenario: PAIR_REQUEST on an endpoint that is not open is refused with ENDPOINT_NOT_OPEN
+    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0}
+    Then the application receives ERROR ENDPOINT_NOT_OPEN
+    And the node sends no SETUP
+
+  @DLV-010
+  Scenario: CLOSE_ENDPOINT on an endpoint that is not open is refused with ENDPOINT_NOT_OPEN
+    When the application sends CLOSE_ENDPOINT {"endpoint": 5}
+    Then the application receives ERROR ENDPOINT_NOT_OPEN
+
+  @DLV-012
+  Scenario: PAIR_REQUEST for zero pairs is refused with FIELD_OUT_OF_RANGE
+    Given the application has opened endpoint 5 for node 3 endpoint 6
+    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 0, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0}
+    Then the application receives ERROR FIELD_OUT_OF_RANGE
+    And the node sends no SETUP
+
+  @DLV-002
+  Scenario: OPEN_ENDPOINT for endpoint 0 is refused with FIELD_OUT_OF_RANGE
+    When the application sends OPEN_ENDPOINT {"endpoint": 0, "remote_node": 3, "remote_endpoint": 6}
+    Then the application receives ERROR FIELD_OUT_OF_RANGE
+
+  @SIG-001 @DLV-010
+  Scenario: A PAIR_REQUEST on an open endpoint sets up a circuit along the route
+    Given the application has opened endpoint 5 for node 3 endpoint 6
+    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0}
+    Then the node sends SETUP to node 2
+    And its "body.route" is [1, 2, 3]
+    And its "body.hops.0.node" is 1
+    And its "body.qos.num_pairs" is 3
+
+  @DLV-102
+  Scenario: A second PAIR_REQUEST while one is served is refused with REQUEST_UNSATISFIABLE
+    Given the application has opened endpoint 5 for node 3 endpoint 6
+    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0}
+    Then the node sends SETUP to node 2
+    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 2, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0}
+    Then the application receives ERROR REQUEST_UNSATISFIABLE
