@@ -1,7 +1,8 @@
 """Call admission estimates and baseline forwarding rules (chapter 05 sections 4 and 7).
 
 Pure functions: the tail end's estimate of the delivered fidelity and rate from the
-accumulated ``hops`` (SIG-005, SIG-011), and the baseline rule set (SIG-012).
+accumulated ``hops`` (SIG-005, SIG-011), the cutoff that guarantees the requested fidelity
+(SIG-039), and the baseline rule set (SIG-012).
 """
 
 from __future__ import annotations
@@ -18,25 +19,114 @@ def werner(f: float) -> float:
     return (4 * f - 1) / 3
 
 
+def fidelity_of(w: float) -> float:
+    """Fidelity ``(3w + 1)/4`` of Werner parameter ``w``."""
+    return (3 * w + 1) / 4
+
+
+def swap_factor(gate_fidelity: float, readout_fidelity: float) -> float:
+    """Werner factor of one noisy Bell-state measurement.
+
+    The noise core's swap (``noise.swap_bd``) depolarises with ``p = gate_fidelity`` and
+    flips each of the two reported bits with ``1 - readout_fidelity``; the Werner twirl of that
+    Pauli channel multiplies ``w`` by ``p (4 eta^2 - 1) / 3``.
+    """
+    eta = readout_fidelity
+    return gate_fidelity * (4 * eta * eta - 1) / 3
+
+
+def storage_factor(t_ns: float, t2_ns: float) -> float:
+    """Werner factor ``(1 + 2 exp(-t/T2)) / 3`` of storing one qubit for ``t_ns`` (T2 dephasing).
+
+    Exact for a Werner input (the Bell twirl of dephasing); ``t2_ns`` 0 or inf: no dephasing.
+    """
+    if not t2_ns or math.isinf(t2_ns) or t_ns <= 0:
+        return 1.0
+    if math.isinf(t_ns):
+        return 1 / 3
+    return (1 + 2 * math.exp(-t_ns / t2_ns)) / 3
+
+
+def _links(hops: Sequence[dict[str, Any]]) -> list[tuple[float, int, int]]:
+    """(Werner parameter, T2 of one end, T2 of the other end) of each link of the route."""
+    out = []
+    for i, h in enumerate(hops):
+        if h["link_id"] and i + 1 < len(hops):
+            out.append((werner(fidelity_from_wire(h["link_fidelity"])), h["memory_t2_ns"],
+                        hops[i + 1]["memory_t2_ns"]))
+        elif h["link_id"]:
+            out.append((werner(fidelity_from_wire(h["link_fidelity"])), h["memory_t2_ns"], 0))
+    return out
+
+
+def chain_fidelity(hops: Sequence[dict[str, Any]], storage_ns: float) -> float:
+    """End-to-end fidelity when every qubit of the route is stored for ``storage_ns``.
+
+    Werner model: product of the advertised link parameters (which include the swap noise of
+    the advertising hop, SIG-038) and of the storage factor of both qubits of every link pair.
+    Fidelity decreases monotonically with ``storage_ns``, so with ``storage_ns`` equal to the
+    cutoff it is a lower bound for every pair the cutoff lets through.
+    """
+    w = 1.0
+    for wl, t2a, t2b in _links(hops):
+        w *= wl * storage_factor(storage_ns, t2a) * storage_factor(storage_ns, t2b)
+    return fidelity_of(w)
+
+
+def link_rate(hops: Sequence[dict[str, Any]]) -> float:
+    """Rate (pairs/s) of the slowest link of the route."""
+    links = [h for h in hops if h["link_id"]]
+    return min((h["link_rate_mhz"] for h in links), default=0) / 1000.0
+
+
+def fidelity_cutoff(hops: Sequence[dict[str, Any]], min_fidelity: float,
+                    limit_ns: float = math.inf) -> float | None:
+    """Largest storage time (ns, <= ``limit_ns``) with ``chain_fidelity >= min_fidelity``.
+
+    None when even fresh pairs fall short; ``limit_ns`` when it already satisfies the bound
+    (``inf`` when nothing decoheres and no limit is given).
+    """
+    if chain_fidelity(hops, 0.0) < min_fidelity:
+        return None
+    if chain_fidelity(hops, limit_ns) >= min_fidelity:
+        return limit_ns
+    lo, hi = 0.0, limit_ns if math.isfinite(limit_ns) else 1.0
+    while math.isinf(limit_ns) and chain_fidelity(hops, hi) >= min_fidelity:
+        hi *= 2
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if chain_fidelity(hops, mid) >= min_fidelity else (lo, mid)
+    return math.floor(lo)
+
+
+def expected_rate(hops: Sequence[dict[str, Any]], cutoff_ns: float = math.inf) -> float:
+    """Expected end-to-end rate (pairs/s): slowest link / H_N, times the chance that the other
+    N-1 links succeed within the cutoff of a waiting pair (swap-asap, one memory per link)."""
+    n = sum(1 for h in hops if h["link_id"])
+    rate = link_rate(hops)
+    if n == 0 or rate <= 0:
+        return 0.0
+    harmonic = sum(1 / k for k in range(1, n + 1))
+    survive = 1.0
+    if math.isfinite(cutoff_ns):
+        survive = (1 - math.exp(-rate * cutoff_ns * 1e-9)) ** (n - 1)
+    return rate / harmonic * survive
+
+
 def estimate(hops: Sequence[dict[str, Any]]) -> tuple[float, float]:
     """(fidelity, pairs per second) expected for the route described by ``hops``.
 
-    Werner model: product of link parameters, storage for the slowest link's expected wait
-    ``1/r`` in two memories of the smallest T2; rate = slowest link / H_N (expected maximum
-    of N independent waits, swap-asap with one memory per link).
+    Every qubit is stored for the expected time ``H_N / r`` until the slowest of the N links
+    (rate r) has succeeded; rate from :func:`expected_rate` without a cutoff.
     """
     links = [h for h in hops if h["link_id"]]
     if not links:
         return 0.0, 0.0
-    w = math.prod(werner(fidelity_from_wire(h["link_fidelity"])) for h in links)
-    rate = min(h["link_rate_mhz"] for h in links) / 1000.0
+    rate = link_rate(hops)
     if rate <= 0:
-        return (3 * w + 1) / 4, 0.0
-    t2 = min((h["memory_t2_ns"] for h in hops if h["memory_t2_ns"]), default=0)
-    if t2:
-        w *= math.exp(-2 * (1e9 / rate) / t2)
+        return chain_fidelity(hops, 0.0), 0.0
     harmonic = sum(1 / k for k in range(1, len(links) + 1))
-    return (3 * w + 1) / 4, rate / harmonic
+    return chain_fidelity(hops, harmonic / rate * 1e9), expected_rate(hops)
 
 
 def baseline_rules(

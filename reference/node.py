@@ -29,6 +29,7 @@ from typing import Any
 
 from qvcp.schemas import ErrorCode, WireError, message_specs, validate_message
 
+from .admission import swap_factor
 from .circuit import NodeContext
 from .engines import events as ev
 from .engines.base import Engine, Fault, Local, Output, ProtocolError, Send
@@ -72,6 +73,8 @@ class NodeConfig:
     memory_qubits: int = 4
     comm_qubits: int = 1
     t2_ns: float = float("inf")
+    gate_fidelity: float = 1.0
+    readout_fidelity: float = 1.0
     links: tuple[LinkConfig, ...] = ()
     cutoff_ns: int = 0
     slots_per_link: int = 1
@@ -86,6 +89,9 @@ class NodeConfig:
             raise ValueError("NodeConfig.node_id: must be 1..2^32-1")
         if self.memory_qubits < 1 or self.comm_qubits < 1:
             raise ValueError("NodeConfig: memory_qubits and comm_qubits must be >= 1")
+        for name in ("gate_fidelity", "readout_fidelity"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"NodeConfig.{name}: must be in [0, 1]")
 
 
 Router = Callable[[int, int, dict[str, int]], "list[int] | None"]
@@ -142,6 +148,8 @@ class Node:
     def on_timer(self, now: int) -> list[Output]:
         """Fire every timer due at ``now``."""
         for eng in self._engines():
+            if not eng.timers:
+                continue
             for name in eng.due_timers(now):
                 try:
                     eng.on_timer(now, name)  # type: ignore[attr-defined]
@@ -151,8 +159,13 @@ class Node:
 
     def next_deadline(self) -> int | None:
         """Earliest timer of any engine, or None."""
-        ds = [d for e in self._engines() if (d := e.next_deadline()) is not None]
-        return min(ds) if ds else None
+        best = None
+        for e in self._engines():
+            if e.timers:
+                d = min(e.timers.values())
+                if best is None or d < best:
+                    best = d
+        return best
 
     def consume(self, now: int, qubit: int) -> list[Output]:
         """The application releases delivered ``qubit`` (after measuring or using it)."""
@@ -172,8 +185,12 @@ class Node:
 
     # -- internals ----------------------------------------------------------------------------
     def _engines(self) -> list[Engine]:
-        return [*self.links.values(), *self.signalling.values(), *self.dataplane.values(),
-                *self.endpoints.values()]
+        if self._engine_cache is None:
+            self._engine_cache = [*self.links.values(), *self.signalling.values(),
+                                  *self.dataplane.values(), *self.endpoints.values()]
+        return self._engine_cache
+
+    _engine_cache: list[Engine] | None = field(init=False, default=None)
 
     def _error_out(self, err: ProtocolError, msg: dict[str, Any] | None) -> None:
         msg = msg or err.msg
@@ -235,8 +252,10 @@ class Node:
         sig = SignallingEngine(
             ctx=self.ctx, circuit_id=cid, role=c.role, links=self._by_peer, router=self.router,
             policy={"slots_per_link": c.slots_per_link, "setup_timeout_ns": c.setup_timeout_ns,
-                    "ack_timeout_ns": c.ack_timeout_ns, "endpoint_ok": self._endpoint_ok})
+                    "ack_timeout_ns": c.ack_timeout_ns, "endpoint_ok": self._endpoint_ok,
+                    "swap_factor": swap_factor(c.gate_fidelity, c.readout_fidelity)})
         self.signalling[cid] = sig
+        self._engine_cache = None
         return sig
 
     def _endpoint_ok(self, setup: dict[str, Any]) -> bool:
@@ -247,6 +266,7 @@ class Node:
     def _new_endpoint(self, number: int) -> DeliveryEngine:
         eng = DeliveryEngine(ctx=self.ctx, endpoint=number, new_circuit_id=self._next_circuit)
         self.endpoints[number] = eng
+        self._engine_cache = None
         return eng
 
     def _next_circuit(self) -> int:
@@ -261,7 +281,8 @@ class Node:
         while True:
             for eng in self._engines():
                 if eng.out:
-                    queue.extend(eng.drain())
+                    queue.extend(eng.out)
+                    eng.out = []
             if not queue:
                 return result
             while queue:
@@ -309,6 +330,7 @@ class Node:
         cls = EndEngine if end else SwapEngine
         self.dataplane[info.circuit_id] = cls(ctx=self.ctx, info=info,
                                               cutoff_ns=info.cutoff_of(me))
+        self._engine_cache = None
         for rule in info.rules_of(me):
             if rule["action"] == "GENERATE" and rule["match_link"] in self.links:
                 self.links[rule["match_link"]].fire(now, ev.GenerateOn(circuit_id=info.circuit_id))

@@ -27,6 +27,7 @@ class Resources:
     link_load_mhz: dict[int, dict[int, int]] = field(default_factory=dict)  # link -> circ -> mHz
     comm_busy: int = 0
     free_slots: list[int] = field(default_factory=list)
+    delivered: dict[int, int] = field(default_factory=dict)  # handle -> circuit (app holds it)
 
     def __post_init__(self) -> None:
         self.free_slots = list(range(self.memory - 1, -1, -1))
@@ -78,13 +79,25 @@ class Resources:
         """The attempt's communication qubit is free again (herald received)."""
         self.comm_busy -= 1
 
+    def hand_over(self, circuit: int, handle: int) -> None:
+        """``handle`` was delivered: the application holds it until it consumes it or it
+        expires, independently of the circuit's reservation (a teardown does not free it)."""
+        held = self.in_use.get(circuit)
+        if held is not None and handle in held:
+            del held[handle]
+            self.delivered[handle] = circuit
+
     def give_back(self, circuit: int, handle: int) -> None:
         """Return a memory slot (idempotent; after :meth:`release` the handle is already free)."""
+        if self.delivered.get(handle) == circuit:
+            del self.delivered[handle]
+            self.free_slots.append(handle)
+            return
         held = self.in_use.get(circuit)
         if held is not None and handle in held:
             del held[handle]
             self.free_slots.append(handle)
-        elif (held is None and handle not in self.free_slots
+        elif (held is None and handle not in self.free_slots and handle not in self.delivered
               and not any(handle in h for h in self.in_use.values())):
             self.free_slots.append(handle)
 

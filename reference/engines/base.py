@@ -141,14 +141,23 @@ class Engine:
                 msg=getattr(event, "msg", None),
             )
         before = self.state
-        chosen = getattr(self, rule.action)(now, event)
-        nxt = rule.next if chosen is None else chosen
-        if nxt not in rule.allowed():
-            raise AssertionError(f"{self.NAME}.{rule.action} chose {nxt}, table allows {rule.next}")
+        try:
+            chosen = getattr(self, rule.action)(now, event)
+        except ProtocolError:
+            # error transitions are table entries too: record them (state unchanged)
+            self.out.append(TransitionRecord(self.NAME, self.key, now, before._name_,
+                                             type(event).__name__, before._name_))
+            raise
+        if chosen is None:
+            nxt = rule.next
+        else:
+            nxt = chosen
+            if nxt is not rule.next and nxt not in rule.allowed():
+                raise AssertionError(
+                    f"{self.NAME}.{rule.action} chose {nxt}, table allows {rule.next}")
         self.state = nxt
-        self.out.append(
-            TransitionRecord(self.NAME, self.key, now, before.name, type(event).__name__, nxt.name)
-        )
+        self.out.append(TransitionRecord(self.NAME, self.key, now, before._name_,
+                                         type(event).__name__, nxt._name_))
 
     def report(self, error: ProtocolError) -> None:
         """Report ``error`` without aborting the transition."""

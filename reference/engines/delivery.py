@@ -168,7 +168,8 @@ class DeliveryEngine(_Engine):
                                 "offending_message_id": 0, "offending_type": 67,
                                 "field": "", "detail": f"circuit refused: {ev.rejected}"})
             self.request = None
-        self._free_circuit(now, ev.circuit_id, expire=True)
+        if ev.reason != "COMPLETED":  # DLV-103; a completed circuit's pairs stay delivered
+            self._free_circuit(now, ev.circuit_id, expire=True)
         return EndpointState.ACTIVE if self.circuits else EndpointState.OPEN
 
     def deliver(self, now: int, ev: PairIdentified) -> None:

@@ -184,6 +184,7 @@ class CircuitDown(Event):
     circuit_id: int
     endpoint: int
     rejected: str = ""
+    reason: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -8,6 +8,7 @@ CONFIRM travels back installing rules (SIG-010). TEARDOWN releases every resourc
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -15,7 +16,15 @@ from typing import Any
 
 from qvcp.schemas import ErrorCode
 
-from ..admission import baseline_rules, estimate
+from ..admission import (
+    baseline_rules,
+    chain_fidelity,
+    estimate,
+    expected_rate,
+    fidelity_cutoff,
+    fidelity_of,
+    werner,
+)
 from ..circuit import CircuitInfo, NodeContext
 from ..messages import fidelity_from_wire, fidelity_to_wire, rate_to_wire
 from .base import Engine as _Engine
@@ -60,6 +69,8 @@ class Release(Event):
 
     circuit_id: int
 
+
+FIDELITY_MARGIN = 1e-3  # head room of the guaranteed bound over min_fidelity (wire rounding, T1)
 
 IDLE_, S, P, E, T, C = (SigState.IDLE, SigState.SETUP_SENT, SigState.PENDING,
                     SigState.ESTABLISHED, SigState.TEARING_DOWN, SigState.CLOSED)
@@ -170,13 +181,18 @@ class SignallingEngine(_Engine):
         _, nxt = self._neighbours()
         link = self.links.get(nxt, {}) if nxt else {}
         t2 = self.ctx.t2_ns
+        fid = link.get("fidelity", 0)
+        prev, _ = self._neighbours()
+        if prev and nxt:  # SIG-038: a swapping hop folds its BSM noise into its link
+            w = werner(fidelity_from_wire(fid)) * self.policy.get("swap_factor", 1.0)
+            fid = fidelity_to_wire(fidelity_of(w))
         return {
             "node": self.me,
             "free_memory": min(self.ctx.resources.reserved.get(self.circuit_id, 0), 65535),
             "comm_qubits": min(self.ctx.resources.comm, 255),
             "link_id": link.get("link_id", 0),
             "link_rate_mhz": link.get("rate_mhz", 0),
-            "link_fidelity": link.get("fidelity", 0),
+            "link_fidelity": fid,
             "memory_t2_ns": int(min(t2, 2**63)) if t2 != float("inf") else 0,
         }
 
@@ -226,11 +242,7 @@ class SignallingEngine(_Engine):
         reason = reason or self._admit_here()
         if reason is None and tail:
             hops = [*b["hops"], self._capability()]
-            fid, rate = estimate(hops)
-            if fid < fidelity_from_wire(b["qos"]["min_fidelity"]):
-                reason = "FIDELITY_UNREACHABLE"  # SIG-005
-            elif rate_to_wire(rate) < b["qos"]["min_rate_mhz"]:
-                reason = "NO_RESOURCES"  # SIG-011
+            reason, fid, rate, cutoff = self._decide(hops, b["qos"])
         if reason:
             assert self.ctx is not None
             self.ctx.resources.release(self.circuit_id)
@@ -243,12 +255,33 @@ class SignallingEngine(_Engine):
             return SigState.PENDING
         links = tuple(hop["link_id"] for hop in b["hops"])
         rules = baseline_rules(self.circuit_id, route, links, head_endpoint=b["head_endpoint"],
-                               tail_endpoint=b["tail_endpoint"], cutoff_ns=b["qos"]["cutoff_ns"])
+                               tail_endpoint=b["tail_endpoint"], cutoff_ns=cutoff)
         body = {"circuit_id": self.circuit_id, "expected_rate_mhz": rate_to_wire(rate),
                 "expected_fidelity": fidelity_to_wire(fid), "rules": rules}
         self._install(now, body)
         self._send("CONFIRM", ev.source, body)
         return SigState.ESTABLISHED
+
+    def _decide(self, hops: list[dict[str, Any]], qos: dict[str, int]
+                ) -> tuple[str | None, float, float, int]:
+        """SIG-005, SIG-011, SIG-039: (reject reason, fidelity bound, rate, rule cutoff ns)."""
+        min_f = fidelity_from_wire(qos["min_fidelity"])
+        limit = qos["cutoff_ns"] or math.inf
+        cut: float | None = limit
+        if min_f > 0:
+            cut = fidelity_cutoff(hops, min(min_f + FIDELITY_MARGIN, 1.0), limit)
+            if cut is None:
+                return "FIDELITY_UNREACHABLE", 0.0, 0.0, 0
+            cut = max(cut, 1)
+        assert cut is not None
+        if math.isfinite(cut):
+            fid, rate = chain_fidelity(hops, cut), expected_rate(hops, cut)
+        else:
+            fid, rate = estimate(hops)
+        cutoff = int(cut) if math.isfinite(cut) else 0
+        if rate_to_wire(rate) < qos["min_rate_mhz"]:
+            return "NO_RESOURCES", fid, rate, cutoff
+        return None, fid, rate, cutoff
 
     def _install(self, now: int, confirm: dict[str, Any]) -> None:
         assert self.setup is not None
@@ -315,7 +348,8 @@ class SignallingEngine(_Engine):
         self.out.append(Local(Release(circuit_id=self.circuit_id)))
         if self.setup and self.me in (self.setup["head_end"], self.setup["tail_end"]):
             self.out.append(Local(CircuitDown(circuit_id=self.circuit_id,
-                                              endpoint=self._endpoint())))
+                                              endpoint=self._endpoint(),
+                                              reason=self.teardown_reason)))
         self.timers.clear()
         return slots
 

@@ -7,10 +7,10 @@ from tracking, fidelity estimate (DLV-022), and hands it to the delivery engine 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from enum import Enum
 
+from ..admission import fidelity_of, storage_factor, werner
 from .base import Local, Rule
 from .events import (
     CloseCircuit,
@@ -95,13 +95,21 @@ class EndEngine(TrackingEngine):
         return self._holding()
 
     def estimate(self, now: int, created_ns: int) -> float:
-        """DLV-022 baseline: CONFIRM's estimate, decayed by this qubit's storage in two T2s."""
+        """DLV-022: the circuit's guaranteed bound refined by this qubit's actual storage.
+
+        CONFIRM's ``expected_fidelity`` is the bound with every qubit stored for the cutoff
+        (SIG-039); this qubit was stored ``now - created_ns`` only, so its storage factor is
+        replaced by the actual one. Without a cutoff the estimate decays with the storage.
+        """
         assert self.info is not None and self.ctx is not None
-        w = (4 * self.info.expected_fidelity - 1) / 3
+        w = werner(self.info.expected_fidelity)
         age = max(0, now - created_ns)
-        if math.isfinite(self.ctx.t2_ns):
-            w *= math.exp(-2 * age / self.ctx.t2_ns)
-        return min(max((3 * w + 1) / 4, 0.0), 1.0)
+        t2 = self.ctx.t2_ns
+        if self.cutoff_ns:
+            w *= storage_factor(age, t2) / storage_factor(self.cutoff_ns, t2)
+        else:
+            w *= storage_factor(age, t2)
+        return min(max(fidelity_of(w), 0.0), 1.0)
 
     def updated(self, now: int, ref: Ref) -> None:
         """Identify and hand over the pair once its partner is the other end (TRK-005)."""
@@ -124,6 +132,8 @@ class EndEngine(TrackingEngine):
         self.timers.pop(f"cutoff:{ref[0]}:{ref[1]}", None)
         self._remember(self.delivered, ref, pair_id)
         self.identified += 1
+        assert self.ctx is not None
+        self.ctx.resources.hand_over(self.info.circuit_id, rec.qubit)
         endpoint = self.info.head_endpoint if head else self.info.tail_endpoint
         self.out.append(Local(PairIdentified(
             circuit_id=self.info.circuit_id, endpoint=endpoint, pair_id=pair_id,

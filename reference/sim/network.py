@@ -169,6 +169,8 @@ class Network:
             cfg = NodeConfig(node_id=nid, role=n["role"], memory_qubits=prof["memory_qubits"],
                              comm_qubits=prof["comm_qubits"],
                              t2_ns=t2 * 1e9 if t2 else math.inf, links=tuple(link_cfgs[nid]),
+                             gate_fidelity=prof["gate_fidelity"],
+                             readout_fidelity=prof["readout_fidelity"],
                              cutoff_ns=opts.get("cutoff_ns", 0),
                              slots_per_link=opts.get("slots_per_link", 1), strict=self.strict)
             self.nodes[nid] = Node(cfg, SimDevice(self.world, nid),
@@ -219,7 +221,8 @@ class Network:
         rid = len(self.requests) + 1
         ep = endpoint or rid
         self.requests.append({"request_id": rid, "head": h, "tail": t, "endpoint": ep,
-                              "num_pairs": num_pairs, "at_ns": at_ns})
+                              "num_pairs": num_pairs, "at_ns": at_ns,
+                              "min_fidelity": min_fidelity})
         for node, remote in ((t, h), (h, t)):
             self._app_send(at_ns, node, "OPEN_ENDPOINT", {"endpoint": ep, "remote_node": remote,
                                                           "remote_endpoint": ep})

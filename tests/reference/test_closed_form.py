@@ -92,3 +92,38 @@ def test_measurements_follow_bell_state() -> None:
     for d in net.completed():
         bell = d.head["bell_state"]
         assert (d.bits[0] ^ d.bits[1]) == (1 if bell in ("PSI_PLUS", "PSI_MINUS") else 0)
+
+
+def test_admission_factors_match_noise_core() -> None:
+    """SIG-005/SIG-038: the Werner factors of storage and of a noisy BSM are exact for Werner
+    inputs (checked against the noise core's decohere_bd and swap_bd)."""
+    from qvcp.reference.admission import storage_factor, swap_factor
+
+    w0 = 0.9
+    state = noise.werner_bd((3 * w0 + 1) / 4)
+    for t_s, t2 in ((1e-3, 0.01), (0.05, 0.02)):
+        out = noise.decohere_bd(state, t_s, t1=math.inf, t2=t2)
+        assert out[0] == pytest.approx((3 * w0 * storage_factor(t_s * 1e9, t2 * 1e9) + 1) / 4)
+    for p, eta in ((0.98, 0.95), (0.9, 0.99)):
+        r = noise.swap_bd(state, state, p=p, eta=eta)
+        # closed form: w_out = w^2 p (4 eta^2 - 1)/3, F = (3 w_out + 1)/4
+        assert r.corrected[0] == pytest.approx((3 * w0 * w0 * p * (4 * eta**2 - 1) / 3 + 1) / 4)
+        assert swap_factor(p, eta) == pytest.approx(p * (4 * eta**2 - 1) / 3)
+
+
+def test_cutoff_guarantees_requested_fidelity() -> None:
+    """SIG-039: the tail end's cutoff makes the worst case (every qubit stored that long) meet
+    min_fidelity; a route that cannot is refused with FIDELITY_UNREACHABLE."""
+    from qvcp.reference.admission import chain_fidelity, fidelity_cutoff
+    from qvcp.reference.messages import fidelity_to_wire
+
+    hops = [{"link_id": k, "link_fidelity": fidelity_to_wire(0.97), "link_rate_mhz": 10**6,
+             "memory_t2_ns": 10**7} for k in (1, 2)] + [
+        {"link_id": 0, "link_fidelity": 0, "link_rate_mhz": 0, "memory_t2_ns": 10**7}]
+    w_link = (4 * fidelity_to_wire(0.97) / 65535 - 1) / 3
+    cut = fidelity_cutoff(hops, 0.85)
+    assert cut is not None and cut > 0
+    # closed form: F = (3 w^2 ((1 + 2 exp(-c/T2))/3)^4 + 1)/4 at the cutoff
+    f_at = (3 * w_link**2 * ((1 + 2 * math.exp(-cut / 1e7)) / 3) ** 4 + 1) / 4
+    assert f_at == pytest.approx(0.85, abs=1e-6) and chain_fidelity(hops, cut) >= 0.85
+    assert fidelity_cutoff(hops, 0.99) is None
