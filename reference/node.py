@@ -33,9 +33,9 @@ from .admission import swap_factor
 from .circuit import NodeContext
 from .engines import events as ev
 from .engines.base import Engine, Fault, Local, Output, ProtocolError, Send
-from .engines.delivery import DeliveryEngine
+from .engines.delivery import DeliveryEngine, check_service_fields
 from .engines.link import LinkEngine
-from .engines.signalling import Install, Release, SignallingEngine
+from .engines.signalling import Install, Release, SignallingEngine, SigState
 from .engines.swap import SwapEngine
 from .engines.tracking import EndEngine
 from .messages import MessageFactory, fidelity_to_wire
@@ -227,18 +227,25 @@ class Node:
         elif t in ("SETUP", "CONFIRM", "REJECT", "TEARDOWN", "TEARDOWN_ACK"):
             cid = body["circuit_id"]
             sig = self.signalling.get(cid)
-            if sig is None:
-                if t not in ("SETUP", "TEARDOWN"):
-                    raise ProtocolError(ErrorCode.UNKNOWN_CIRCUIT, "circuit unknown",
-                                        field="body.circuit_id", msg=msg)
+            if sig is None or (sig.state is SigState.CLOSED and t == "SETUP"):
+                # A circuit never seen, or fully released, is IDLE (spec 05 section 2): the
+                # IDLE row of the signalling table decides, and an engine that stays IDLE is
+                # not kept.
                 sig = self._new_signalling(cid)
             cls = {"SETUP": ev.Setup, "CONFIRM": ev.Confirm, "REJECT": ev.Reject,
                    "TEARDOWN": ev.Teardown, "TEARDOWN_ACK": ev.TeardownAck}[t]
-            sig.fire(now, cls(msg=msg))
+            try:
+                sig.fire(now, cls(msg=msg))
+            finally:
+                if sig.state is SigState.IDLE:
+                    self._pending.extend(sig.out)
+                    del self.signalling[cid]
+                    self._engine_cache = None
         elif t in ("OPEN_ENDPOINT", "CLOSE_ENDPOINT", "PAIR_REQUEST"):
             if msg["source"] != self.node_id or self.config.role == "repeater":
                 raise ProtocolError(ErrorCode.UNEXPECTED_MESSAGE, "service messages are local "
                                     "and need an end node or router", field="source", msg=msg)
+            check_service_fields(msg)  # DLV-002
             ep = self.endpoints.get(body["endpoint"]) or self._new_endpoint(body["endpoint"])
             cls = {"OPEN_ENDPOINT": ev.OpenEndpoint, "CLOSE_ENDPOINT": ev.CloseEndpoint,
                    "PAIR_REQUEST": ev.PairRequest}[t]

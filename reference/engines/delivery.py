@@ -45,6 +45,24 @@ class EndpointState(Enum):
 C, OP, R, A = EndpointState.CLOSED, EndpointState.OPEN, EndpointState.REQUESTED, \
     EndpointState.ACTIVE
 
+def check_service_fields(msg: dict[str, Any]) -> None:
+    """DLV-002: endpoint 0 is not an endpoint; OPEN_ENDPOINT names both remote parts or none.
+
+    Raises:
+        ProtocolError: FIELD_OUT_OF_RANGE naming the field.
+    """
+    body = msg["body"]
+    if body["endpoint"] == 0:
+        raise ProtocolError(ErrorCode.FIELD_OUT_OF_RANGE, "endpoint 0 is reserved",
+                            field="body.endpoint", msg=msg)
+    if msg["type"] == "OPEN_ENDPOINT" and (body["remote_node"] == 0) != (
+            body["remote_endpoint"] == 0):
+        field = "body.remote_node" if body["remote_node"] == 0 else "body.remote_endpoint"
+        raise ProtocolError(ErrorCode.FIELD_OUT_OF_RANGE,
+                            "remote_node and remote_endpoint are both 0 or both set",
+                            field=field, msg=msg)
+
+
 TABLE = {
     (C, OpenEndpoint): Rule(OP, "open"),
     (OP, OpenEndpoint): Rule(OP, "in_use"),

@@ -100,6 +100,11 @@ TABLE = {
     (T, TeardownAck): Rule((T, C), "on_ack"),
     (T, AckTimeout): Rule((T, C), "retransmit"),
     (C, TeardownAck): Rule(C, "ignore"),
+    (IDLE_, TeardownAck): Rule(IDLE_, "ignore"),  # SIG-006: TEARDOWN_ACK outside CLOSING
+    (S, TeardownAck): Rule(S, "ignore"),
+    (P, TeardownAck): Rule(P, "ignore"),
+    (E, TeardownAck): Rule(E, "ignore"),
+    (T, Setup): Rule(T, "duplicate"),  # SIG-004: any state other than IDLE
     (T, Confirm): Rule(T, "ignore"),
     (T, Reject): Rule(T, "ignore"),
     (C, Confirm): Rule(C, "ignore"),

@@ -116,6 +116,19 @@ def _workloads() -> set[tuple[str, str, str]]:
     h3.inject(2, "CLOSE_ENDPOINT", {"endpoint": 5})
     h3.run(20_000)
     seen |= {(r.engine, r.state, r.event) for r in h3.records}
+    h4 = Harness(["end", "router", "end"])  # SIG-004/006 rows: stray acks, late SETUP
+    h4.inject(2, "TEARDOWN_ACK", {"circuit_id": 55, "released_memory": 0}, source=1)
+    h4.open(1, 3)
+    h4.run(15)
+    setup = next(m for m in h4.sent if m["type"] == "SETUP")
+    cid = setup["body"]["circuit_id"]
+    for node, peer in ((2, 1), (1, 2)):  # PENDING at the router, SETUP_SENT at the head
+        h4.inject(node, "TEARDOWN_ACK", {"circuit_id": cid, "released_memory": 0}, source=peer)
+    h4.run(200)
+    h4.inject(2, "TEARDOWN_ACK", {"circuit_id": cid, "released_memory": 0}, source=1)
+    h4.inject(2, "TEARDOWN", {"circuit_id": cid, "reason": "NORMAL"}, source=1)
+    h4.inject(2, "SETUP", setup["body"], source=1, message_id=99)
+    seen |= {(r.engine, r.state, r.event) for r in h4.records}
     net = Network.from_scenario("schemas/scenarios/chain-9.yaml")
     records: list[TransitionRecord] = []
     original = net._outputs

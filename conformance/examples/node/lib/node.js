@@ -1,0 +1,340 @@
+// One QVCP node, restricted to the link layer (spec chapter 03) plus the minimum of signalling
+// the link layer needs to have something to attempt for:
+//   * SETUP at a router is forwarded with this node's hop record appended; at the tail end it is
+//     answered with CONFIRM carrying the baseline rules (chapter 05 s.7). No admission control,
+//     no REJECT, no TEARDOWN, no timeouts.
+//   * CONFIRM installs this node's rules; each GENERATE rule arms its link. A router's CONFIRM
+//     is passed on towards the head end.
+//   * Link layer: one ATTEMPT per slot and link (LINK-001/002), HERALD checks (LINK-005/006/008),
+//     link pairs recorded under (link_id, seq) (LINK-013), herald timeout (LINK-009), EXPIRE /
+//     EXPIRE_ACK (LINK-010/011/012/014), ERROR from the station ends the attempt.
+//   * A SWAP rule swaps as soon as both links hold a pair of the circuit: one BSM on the device,
+//     SWAP_OUTCOME to both new partners (TRK-001/002/003). Nothing else of chapter 04 (no
+//     incoming SWAP_OUTCOME / DISCARD processing, no cutoffs), nothing of chapter 06 (delivery).
+// Everything the node sends is encoded with the wire codec first, so it is schema-valid.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const wire = require('./wire');
+
+const ERRORS = Object.fromEntries(JSON.parse(fs.readFileSync(path.join(wire.SCHEMAS, '..', 'errors.json'), 'utf8'))
+  .errors.map(e => [e.name, e.code]));
+const DEFS = wire.common.$defs;
+const BELL = DEFS.bell_state['x-wire'].codes;                 // name -> code
+const BELL_NAME = Object.fromEntries(Object.entries(BELL).map(([k, v]) => [v, k]));
+const HERALD = DEFS.herald_outcome['x-wire'].codes;           // FAILURE: 255, PSI_PLUS: 1, ...
+const FAILURE = HERALD.FAILURE;
+const HERALD_TIMEOUT_SLOTS = 3;
+
+class ProtocolError extends Error {
+  constructor(name, detail, field) { super(detail); this.ename = name; this.field = field || ''; }
+}
+
+// A device that is not the harness's: attempts always "emit", BSMs report PHI_PLUS.
+const LOCAL_DEVICE = { call: async verb => (verb === 'device.bsm' ? { code: 0 } : verb === 'device.measure' || verb === 'device.distil' ? { bit: 0 } : {}) };
+
+class Node {
+  constructor({ node_id, now_ns, config }, device) {
+    this.id = Number(node_id);
+    this.now = Number(now_ns);
+    this.config = config;
+    this.role = config.role || 'end';
+    this.device = device || LOCAL_DEVICE;
+    this.msgIds = 0;
+    this.out = [];
+    this.events = [];
+    this.freeQubits = [];
+    for (let q = (config.memory_qubits || 1) - 1; q >= 0; q--) this.freeQubits.push(q);
+    this.commQubits = config.comm_qubits || 1;
+    this.slotsPerLink = config.slots_per_link || 1;
+    this.links = new Map();
+    for (const lc of config.links || []) {
+      this.links.set(Number(lc.link_id), {
+        id: Number(lc.link_id), peer: Number(lc.peer), station: Number(lc.station), slot: Number(lc.slot_ns),
+        rate: Number(lc.rate_mhz || 0), fidelity: lc.fidelity === undefined ? 0 : lc.fidelity,
+        circuits: [],             // circuits generating on the link (FWD-003 round robin)
+        nextSlotAt: null,         // slot timer
+        lastSlot: -1,
+        counter: 0,               // attempt ids (LINK-001)
+        attempt: null,            // {slot, id, circuit, qubit, msgId, deadline}
+        heralded: new Map(),      // seq -> circuit, every pair heralded on the link (LINK-010)
+        held: new Map(),          // seq -> {circuit, qubit, bell, created} pairs still held
+      });
+    }
+    this.circuits = new Map();   // circuit id -> {route, state, rules, swaps}
+  }
+
+  // ---- outputs ----------------------------------------------------------------------------
+  send(type, destination, body) {
+    const msg = { version: 1, type, message_id: ++this.msgIds, source: this.id, destination,
+      body, extensions: [], auth: null };
+    wire.encode(msg);   // throws (driver error "failed") if this node would send an invalid message
+    this.out.push(msg);
+    return msg;
+  }
+
+  error(err, msg) {
+    if (!msg || msg.type === 'ERROR') return;   // never answer an ERROR with an ERROR
+    const spec = wire.BY_NAME[msg.type];
+    this.send('ERROR', msg.source, { code: ERRORS[err.ename], offending_message_id: msg.message_id || 0,
+      offending_type: spec ? spec.code : 0, field: err.field.slice(0, 255), detail: String(err.message).slice(0, 255) });
+  }
+
+  collect() {
+    const result = { sent: this.out, events: this.events, next_deadline_ns: this.nextDeadline() };
+    this.out = []; this.events = [];
+    return result;
+  }
+
+  nextDeadline() {
+    let best = null;
+    for (const link of this.links.values()) {
+      for (const t of [link.nextSlotAt, link.attempt && link.attempt.deadline]) {
+        if (t !== null && t !== undefined && (best === null || t < best)) best = t;
+      }
+    }
+    return best;
+  }
+
+  qubitsInUse() { return (this.config.memory_qubits || 1) - this.freeQubits.length; }
+
+  // ---- driver verbs -----------------------------------------------------------------------
+  async receive(now, msg) {
+    await this.advance(now, false);
+    try {
+      await this.dispatch(msg);
+    } catch (e) {
+      if (!(e instanceof ProtocolError)) throw e;
+      this.error(e, msg);
+    }
+    return this.collect();
+  }
+
+  async advance(now, collect = true) {
+    if (now < this.now) throw new Error(`clock goes back from ${this.now} to ${now}`);
+    this.now = now;
+    for (const link of this.links.values()) {
+      if (link.attempt && link.attempt.deadline <= now) {   // LINK-009: no HERALD in time
+        await this.endAttempt(link, false);
+        this.arm(link);
+      }
+      if (link.nextSlotAt !== null && link.nextSlotAt <= now) await this.startSlot(link);
+    }
+    return collect ? this.collect() : null;
+  }
+
+  status() {
+    return { qubits_in_use: this.qubitsInUse(),
+      circuits: [...this.circuits.entries()].map(([id, c]) => ({ circuit_id: id, state: c.state })) };
+  }
+
+  // ---- dispatch ---------------------------------------------------------------------------
+  async dispatch(msg) {
+    const body = msg.body;
+    switch (msg.type) {
+      case 'HERALD': case 'EXPIRE': case 'EXPIRE_ACK': {
+        const link = this.links.get(Number(body.link_id));
+        if (!link || (msg.source !== link.station && msg.source !== link.peer)) {   // LINK-008
+          throw new ProtocolError('UNKNOWN_LINK', link ? 'source is not a member of the link' : 'link not configured here', 'body.link_id');
+        }
+        if (msg.type === 'HERALD') return this.onHerald(link, msg);
+        if (msg.type === 'EXPIRE') return this.onExpire(link, msg);
+        return undefined;   // EXPIRE_ACK: this node never sends EXPIRE, nothing to stop
+      }
+      case 'ERROR': {
+        for (const link of this.links.values()) {
+          if (msg.source === link.station && link.attempt && body.offending_message_id === link.attempt.msgId) {
+            await this.endAttempt(link, false);
+            this.arm(link);
+          }
+        }
+        return undefined;
+      }
+      case 'SETUP': return this.onSetup(msg);
+      case 'CONFIRM': return this.onConfirm(msg);
+      default:
+        throw new ProtocolError('UNEXPECTED_MESSAGE', `${msg.type} is not handled by this example node`, 'type');
+    }
+  }
+
+  // ---- link layer -------------------------------------------------------------------------
+  arm(link) {
+    if (!link.circuits.length) { link.nextSlotAt = null; return; }
+    const k = Math.max(Math.ceil(this.now / link.slot), link.lastSlot + 1);   // LINK-002: one attempt per slot
+    link.nextSlotAt = k * link.slot;
+  }
+
+  usedBy(circuit, link) {
+    return [...link.held.values()].filter(p => p.circuit === circuit).length
+      + (link.attempt && link.attempt.circuit === circuit ? 1 : 0);
+  }
+
+  commBusy() { return [...this.links.values()].filter(l => l.attempt).length; }
+
+  async startSlot(link) {
+    const k = Math.floor(this.now / link.slot);
+    const circuit = link.circuits[k % link.circuits.length];   // FWD-003 slot attribution
+    link.nextSlotAt = null;
+    if (this.usedBy(circuit, link) >= this.slotsPerLink || !this.freeQubits.length || this.commBusy() >= this.commQubits) {
+      link.nextSlotAt = (k + 1) * link.slot;   // nothing free: try the next slot
+      return;
+    }
+    const qubit = this.freeQubits.pop();
+    const slot = k * link.slot;
+    link.counter = (link.counter + 1) % 2 ** 32;
+    link.lastSlot = k;
+    await this.device.call('device.attempt', { now_ns: this.now, link_id: link.id, slot_ns: slot, qubit });
+    const msg = this.send('ATTEMPT', link.station, { link_id: link.id, attempt_id: link.counter, slot_ns: slot });
+    link.attempt = { slot, id: link.counter, circuit, qubit, msgId: msg.message_id,
+      deadline: slot + HERALD_TIMEOUT_SLOTS * link.slot };
+  }
+
+  async endAttempt(link, keep) {
+    const a = link.attempt;
+    link.attempt = null;
+    if (!keep) await this.freeQubit(a.qubit);
+    return a;
+  }
+
+  async freeQubit(qubit) {
+    await this.device.call('device.free', { now_ns: this.now, qubit });
+    this.freeQubits.push(qubit);
+  }
+
+  async onHerald(link, msg) {
+    const b = msg.body;
+    const a = link.attempt;
+    if (!a) throw new ProtocolError('ATTEMPT_MISMATCH', 'HERALD for a slot without attempt', 'body.slot_ns');
+    const mine = this.id < link.peer ? b.attempt_id_a : b.attempt_id_b;
+    if (Number(b.slot_ns) !== a.slot || Number(mine) !== a.id) {   // LINK-006
+      await this.endAttempt(link, false);
+      this.arm(link);
+      throw new ProtocolError('ATTEMPT_MISMATCH', Number(b.slot_ns) !== a.slot ? 'HERALD for a slot without attempt'
+        : 'HERALD echoes a foreign attempt', Number(b.slot_ns) !== a.slot ? 'body.slot_ns' : (this.id < link.peer ? 'body.attempt_id_a' : 'body.attempt_id_b'));
+    }
+    const code = HERALD[b.outcome];
+    const seq = Number(b.seq);
+    const badSeq = (code === FAILURE) !== (seq === 0) || link.held.has(seq);   // LINK-005
+    if (code === FAILURE || badSeq) {
+      await this.endAttempt(link, false);
+      this.arm(link);
+      if (badSeq) throw new ProtocolError('HERALD_SEQUENCE_INVALID', `seq ${seq} invalid for ${b.outcome}`, 'body.seq');
+      return;
+    }
+    await this.endAttempt(link, true);   // LINK-013: record before any use
+    link.heralded.delete(seq);
+    link.heralded.set(seq, a.circuit);
+    while (link.heralded.size > 4096) link.heralded.delete(link.heralded.keys().next().value);
+    link.held.set(seq, { circuit: a.circuit, qubit: a.qubit, bell: code, created: a.slot });
+    this.arm(link);
+    await this.trySwap(a.circuit);
+  }
+
+  async onExpire(link, msg) {
+    const { first_seq: first, last_seq: last } = msg.body;
+    if (first === 0 || last === 0) throw new ProtocolError('EXPIRE_RANGE_INVALID', 'range endpoint 0', first === 0 ? 'body.first_seq' : 'body.last_seq');
+    const seqs = [first];
+    for (let s = first; s !== last && seqs.length < 65535;) { s = (s % 65535) + 1; seqs.push(s); }
+    if (seqs.some(s => !link.heralded.has(s))) {   // LINK-010
+      throw new ProtocolError('EXPIRE_RANGE_INVALID', 'range names pairs never heralded on this link', 'body.first_seq');
+    }
+    for (const s of seqs) {                        // LINK-011: free, never use again
+      const pair = link.held.get(s);
+      if (!pair) continue;                         // already gone (or a repeated EXPIRE, LINK-014)
+      link.held.delete(s);
+      await this.freeQubit(pair.qubit);
+    }
+    this.send('EXPIRE_ACK', msg.source, { link_id: link.id, first_seq: first, last_seq: last });   // LINK-012
+    for (const l of this.links.values()) if (!l.attempt && l.nextSlotAt === null) this.arm(l);
+  }
+
+  // ---- the signalling the link layer needs ----------------------------------------------
+  linkTo(peer) { return [...this.links.values()].find(l => l.peer === peer); }
+
+  onSetup(msg) {
+    const b = msg.body;
+    const route = b.route.map(Number);
+    const me = route.indexOf(this.id);
+    if (me < 0) throw new ProtocolError('ROUTE_INVALID', 'this node is not on the route', 'body.route');
+    if (this.circuits.has(b.circuit_id)) throw new ProtocolError('DUPLICATE_CIRCUIT', 'circuit already known', 'body.circuit_id');
+    const next = me + 1 < route.length ? route[me + 1] : 0;
+    const out = next ? this.linkTo(next) : null;
+    this.circuits.set(b.circuit_id, { route, state: 'PENDING', rules: [], swaps: 0 });
+    if (next) {
+      if (!out) throw new ProtocolError('ROUTE_INVALID', `no link to next hop ${next}`, 'body.route');
+      const hop = { node: this.id, free_memory: this.freeQubits.length, comm_qubits: this.commQubits,
+        link_id: out.id, link_rate_mhz: out.rate, link_fidelity: Math.round(out.fidelity * 65535), memory_t2_ns: this.config.t2_ns || 0 };
+      this.send('SETUP', next, Object.assign({}, b, { hops: [...b.hops, hop] }));
+      return;
+    }
+    // tail end: confirm with the baseline rules
+    // the link ids along the route, from the hop records (each names its link to the next hop)
+    const links = b.hops.slice(0, me).map(h => Number(h.link_id));
+    if (links.length !== me || !links.length) throw new ProtocolError('ROUTE_INVALID', 'hop records missing', 'body.hops');
+    const rule = (node, link, action, extra = {}) => Object.assign({ node, match_circuit: b.circuit_id, match_link: link,
+      action, peer_link: 0, cutoff_ns: b.qos.cutoff_ns, distil_protocol: 'NONE', distil_rounds: 0, endpoint: 0 }, extra);
+    const rules = [rule(route[0], links[0], 'GENERATE'), rule(route[0], links[0], 'DELIVER', { endpoint: b.head_endpoint })];
+    route.slice(1, -1).forEach((n, i) => rules.push(rule(n, links[i], 'GENERATE'), rule(n, links[i + 1], 'GENERATE'),
+      rule(n, links[i], 'SWAP', { peer_link: links[i + 1] })));
+    rules.push(rule(this.id, links[links.length - 1], 'GENERATE'), rule(this.id, links[links.length - 1], 'DELIVER', { endpoint: b.tail_endpoint }));
+    const body = { circuit_id: b.circuit_id, expected_rate_mhz: 0, expected_fidelity: 0, rules };
+    this.install(b.circuit_id, rules);
+    this.send('CONFIRM', route[me - 1], body);
+  }
+
+  onConfirm(msg) {
+    const b = msg.body;
+    const c = this.circuits.get(b.circuit_id);
+    if (!c) throw new ProtocolError('UNKNOWN_CIRCUIT', 'circuit unknown', 'body.circuit_id');
+    this.install(b.circuit_id, b.rules);
+    const me = c.route.indexOf(this.id);
+    if (me > 0) this.send('CONFIRM', c.route[me - 1], b);
+  }
+
+  install(cid, rules) {
+    const c = this.circuits.get(cid);
+    c.state = 'ESTABLISHED';
+    c.rules = rules.filter(r => Number(r.node) === this.id && r.match_circuit === cid);
+    for (const r of c.rules) {
+      if (r.action !== 'GENERATE') continue;
+      const link = this.links.get(Number(r.match_link));
+      if (!link || link.circuits.includes(cid)) continue;
+      link.circuits.push(cid);
+      link.circuits.sort((x, y) => x - y);
+      if (!link.attempt && link.nextSlotAt === null) this.arm(link);
+    }
+  }
+
+  // ---- swapping (the part of chapter 04 a router's link pairs lead to) -------------------
+  oldest(link, circuit) {
+    let best = null;
+    for (const [seq, p] of link.held) if (p.circuit === circuit && (!best || p.created < best[1].created)) best = [seq, p];
+    return best;
+  }
+
+  async trySwap(cid) {
+    const c = this.circuits.get(cid);
+    for (const r of c.rules) {
+      if (r.action !== 'SWAP') continue;
+      const left = this.links.get(Number(r.match_link));
+      const right = this.links.get(Number(r.peer_link));
+      if (!left || !right) continue;
+      const l = this.oldest(left, cid);
+      const rr = this.oldest(right, cid);
+      if (!l || !rr) continue;
+      left.held.delete(l[0]); right.held.delete(rr[0]);
+      const { code } = await this.device.call('device.bsm', { now_ns: this.now, left: l[1].qubit, right: rr[1].qubit });
+      await this.freeQubit(l[1].qubit);
+      await this.freeQubit(rr[1].qubit);
+      const body = { circuit_id: cid, outcome_seq: c.swaps, left: { link_id: left.id, seq: l[0] },
+        right: { link_id: right.id, seq: rr[0] }, bsm_result: BELL_NAME[code],
+        bell_index: BELL_NAME[l[1].bell ^ rr[1].bell ^ code] };
+      c.swaps = (c.swaps + 1) % 2 ** 32;
+      this.send('SWAP_OUTCOME', left.peer, Object.assign({}, body, { new_partner: right.peer }));   // TRK-001
+      this.send('SWAP_OUTCOME', right.peer, Object.assign({}, body, { new_partner: left.peer }));
+      for (const link of [left, right]) if (!link.attempt && link.nextSlotAt === null) this.arm(link);
+    }
+  }
+}
+
+module.exports = { Node };
