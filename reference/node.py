@@ -174,6 +174,24 @@ class Node:
                 eng.fire(now, ev.Consume(qubit=qubit))
         return self._collect(now)
 
+    def internal(self, now: int, event: Any, *, link_id: int = 0) -> list[Output]:
+        """Feed a node-internal event as another engine of this node would raise it.
+
+        For tests and drivers that need an ordering the node itself produces only in races
+        (e.g. a ``PairIdentified`` reaching an endpoint that has just closed). ``GenerateOn``
+        and ``GenerateOff`` go to the link engine ``link_id``; every other event is routed as
+        the node routes its own local events. A ``ProtocolError`` becomes an ERROR (if the
+        event carries a message) at the usual boundary.
+        """
+        try:
+            if isinstance(event, ev.GenerateOn | ev.GenerateOff):
+                self.links[link_id].fire(now, event)
+            else:
+                self._local(now, event)
+        except ProtocolError as err:
+            self._error_out(err, None)
+        return self._collect(now)
+
     @staticmethod
     def sent(outputs: list[Output]) -> list[dict[str, Any]]:
         """The message dicts among ``outputs``."""

@@ -89,11 +89,14 @@ TABLE = {
     (A, PairLost): Rule(A, "lost"),
     (OP, PairLost): Rule(OP, "ignore"),
     (C, PairLost): Rule(C, "ignore"),
+    # pairs of a completed circuit stay delivered (DLV-103) while a new request is served;
+    # a CLOSED endpoint holds no pair (DLV-005), so it never sees Consume
     (A, Consume): Rule(A, "consume"),
     (OP, Consume): Rule(OP, "consume"),
-    (C, Consume): Rule(C, "consume"),
+    (R, Consume): Rule(R, "consume"),
     (A, ExpiryTimer): Rule(A, "expire_due"),
     (OP, ExpiryTimer): Rule(OP, "expire_due"),
+    (R, ExpiryTimer): Rule(R, "expire_due"),
 }
 
 

@@ -77,6 +77,19 @@ class StationActor:
 
 
 @dataclass
+class _Batch:
+    """Failed slots ``k0 .. k_end - 1`` of a link, elided (see :meth:`Network._try_batch`)."""
+
+    link: int
+    nodes: tuple[int, int]
+    circuits: list[int]
+    k0: int
+    k_end: int
+    slot_ns: int
+    rtt_ns: int
+
+
+@dataclass
 class Network:
     """A simulated QVCP network. Build with :meth:`from_scenario`."""
 
@@ -105,6 +118,10 @@ class Network:
     _station_delay: dict[tuple[int, int], int] = field(default_factory=dict)
     _app: dict[int, MessageFactory] = field(default_factory=dict)
     _basis_i: int = 0
+    fast_forward: bool = True
+    elided_slots: int = 0
+    _batches: dict[int, _Batch] = field(default_factory=dict)
+    _node_batches: dict[int, set[int]] = field(default_factory=dict)
 
     # -- construction -------------------------------------------------------------------------
     @classmethod
@@ -116,7 +133,8 @@ class Network:
         seed = doc.get("seed", 0) if seed is None else seed
         net = cls(seed=seed, strict=opts.get("strict", False) if strict is None else strict,
                   world=World(np.random.default_rng(seed)), trace=trace,
-                  measure_basis=opts.get("measure_basis", "none"))
+                  measure_basis=opts.get("measure_basis", "none"),
+                  fast_forward=opts.get("fast_forward", True))
         net._build(doc)
         return net
 
@@ -305,18 +323,134 @@ class Network:
                     continue
                 del self._armed[target]
                 self.now = t
+                batched = self._node_batches.get(target)
+                if batched:
+                    self._settle(target, t, due_only=True)
                 self.events += 1
                 self._outputs(target, actor.on_timer(t))
+                if batched:
+                    for link in self._settle(target, t, due_only=False):
+                        self._try_batch(link)
             else:
                 self.now = t
+                batched = self._node_batches.get(target)
+                if batched:
+                    self._settle(target, t, due_only=True)
                 self.events += 1
                 self._log({"t": t, "ev": "recv", "at": target, "type": payload["type"],
                            "id": payload["message_id"], "from": payload["source"]})
                 self._outputs(target, actor.receive(t, payload))
+                if (self.fast_forward and payload["type"] == "HERALD"
+                        and payload["body"]["outcome"] == "FAILURE" and target in self.nodes):
+                    self._try_batch(payload["body"]["link_id"])
+                if batched:
+                    for link in self._settle(target, t, due_only=False):
+                        self._try_batch(link)
             self._arm(target, actor)
             if self.on_progress is not None and self.events % 4096 == 0:
                 self.on_progress(t)
         self.now = max(self.now, t_end)
+
+    # -- fast-forward of failed slots -----------------------------------------------------------
+    def _try_batch(self, link: int) -> None:
+        """Jump over the failed slots of a link attempting continuously (docs/simulator.md).
+
+        When both node sides of ``link`` are ARMED for the same next slot with nothing
+        outstanding, and every circuit of the slot rotation can attempt at both ends (with a
+        communication qubit and a memory slot to spare for every link being fast-forwarded at
+        that node), the number K of failures before the next success is sampled with the
+        noise core's geometric sampler. The K rounds (ATTEMPT, ATTEMPT, HERALD FAILURE x2) are
+        elided: their only lasting effect, the attempt counter and last slot of both link
+        engines, is applied when the batch is settled, and the success slot's outcome is
+        fixed in the world. An event at either node that breaks these conditions (the link
+        engine touched, or the spare resources gone) settles the batch early: rounds completed
+        by then count as failures, the round in progress is attempted for real, and the
+        geometric law being memoryless the statistics are unchanged.
+        """
+        if link in self._batches:
+            return
+        st = self.stations.get(STATION_BASE + link)
+        if st is None or st.engine.state.name != "IDLE" or link in self.world.attempts:
+            return
+        a, b = st.engine.node_a, st.engine.node_b
+        ea, eb = self.nodes[a].links[link], self.nodes[b].links[link]
+        slot = ea.slot_ns
+        t0 = ea.timers.get("slot")
+        if (ea.state.name != "ARMED" or eb.state.name != "ARMED" or t0 is None
+                or eb.timers.get("slot") != t0 or "herald" in ea.timers or "herald" in eb.timers
+                or ea.last_slot != eb.last_slot or ea.circuits != eb.circuits
+                or eb.slot_ns != slot or t0 % slot or t0 // slot != ea.last_slot + 1):
+            return
+        rtt = self._station_delay[(a, st.engine.station_id)] + self._station_delay[
+            (b, st.engine.station_id)]
+        if rtt >= slot or self.world.links[link].success_probability <= 0:
+            return
+        for nid in (a, b):
+            res = self.nodes[nid].ctx.resources
+            need = 1 + len(self._node_batches.get(nid, ()))
+            if (res.comm - res.comm_busy < need or len(res.free_slots) < need
+                    or not all(res.can_take(c, link) for c in ea.circuits)):
+                return
+        k0 = t0 // slot
+        failures, code = self.world.sample_failures(link, slot)
+        self.world.forced[link] = ((k0 + failures) * slot, code)
+        if failures == 0:
+            return
+        self._batches[link] = _Batch(link, (a, b), list(ea.circuits), k0, k0 + failures, slot, rtt)
+        for nid, eng in ((a, ea), (b, eb)):
+            self._node_batches.setdefault(nid, set()).add(link)
+            eng.timers["slot"] = (k0 + failures) * slot
+            self._arm(nid, self.nodes[nid])
+        self._log({"t": self.now, "ev": "fast_forward", "link": link, "from_slot_ns": t0,
+                   "failed_slots": failures})
+
+    def _still_valid(self, b: _Batch, node: int) -> bool:
+        """The batch's conditions still hold at ``node`` (checked after each event there)."""
+        eng = self.nodes[node].links[b.link]
+        if (eng.state.name != "ARMED" or eng.timers.get("slot") != b.k_end * b.slot_ns
+                or eng.circuits != b.circuits):
+            return False
+        res = self.nodes[node].ctx.resources
+        need = len(self._node_batches[node])
+        return (res.comm - res.comm_busy >= need and len(res.free_slots) >= need
+                and all(res.can_take(c, b.link) for c in b.circuits))
+
+    def _settle(self, node: int, t: int, *, due_only: bool) -> list[int]:
+        """Apply the elided rounds of batches at ``node``: before an event, those due (their
+        success slot has come); after it, those whose conditions it broke. Returns the links
+        settled (the caller tries to fast-forward them again)."""
+        links = []
+        for link in sorted(self._node_batches.get(node, ())):
+            b = self._batches[link]
+            due = t >= b.k_end * b.slot_ns
+            if due_only != due or (not due and self._still_valid(b, node)):
+                continue
+            del self._batches[link]
+            links.append(link)
+            s = b.slot_ns
+            inprog = False
+            if due:
+                done = b.k_end - b.k0
+            else:
+                self.world.forced.pop(link, None)  # a fresh round decides from here on
+                kc = t // s
+                if kc < b.k0:
+                    done = 0
+                elif t < kc * s + b.rtt_ns:
+                    done, inprog = kc - b.k0, True
+                else:
+                    done = kc - b.k0 + 1
+            self.elided_slots += done
+            for nid in b.nodes:
+                self._node_batches[nid].discard(link)
+                eng = self.nodes[nid].links[link]
+                if done:
+                    eng.attempt_counter = (eng.attempt_counter + done) % 2**32
+                    eng.last_slot = max(eng.last_slot, b.k0 + done - 1)
+                if not due and eng.timers.get("slot") == b.k_end * s:
+                    eng.timers["slot"] = t if inprog else (b.k0 + done) * s
+                self._arm(nid, self.nodes[nid])
+        return links
 
     # -- applications ------------------------------------------------------------------------
     def _app_receive(self, node: int, msg: dict[str, Any]) -> None:

@@ -57,6 +57,8 @@ class World:
     pairs: dict[Qubit, Pair] = field(default_factory=dict)
     attempts: dict[int, tuple[int, dict[int, int]]] = field(default_factory=dict)  # link ->
     pending_bits: dict[Qubit, int] = field(default_factory=dict)
+    #: link -> (slot_ns, herald code): that slot's outcome was sampled ahead (fast-forward)
+    forced: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     # -- time evolution ----------------------------------------------------------------------
     def _decohere(self, pair: Pair, now: int) -> None:
@@ -93,6 +95,21 @@ class World:
         other = pair.ends[1] if pair.ends[0] == q else pair.ends[0]
         return other
 
+    def sample_failures(self, link: int, slot_ns: int) -> tuple[int, int]:
+        """(failed attempts before the first success, its herald code) of ``link``.
+
+        Uses the noise core's geometric sampler (``noise.sample_link_generation``) with the
+        link's per-attempt success probability; the code follows the link's code weights.
+        """
+        model = self.links[link]
+        hl = noise.HeraldedLink(
+            success_probability=model.success_probability, attempt_duration=slot_ns * 1e-9,
+            herald_indices=np.asarray(model.codes, dtype=np.int64),
+            herald_probabilities=np.asarray(model.code_probs, dtype=np.float64),
+            states=np.zeros((len(model.codes), 4, 4), dtype=np.complex128), fidelity=0.0)
+        _, attempts, codes = noise.sample_link_generation(hl, rng=self.rng)
+        return int(attempts[0]) - 1, int(codes[0])
+
     # -- operations ----------------------------------------------------------------------------
     def attempt(self, node: int, link: int, slot: int, handle: int) -> None:
         """Record that ``node`` attempts with ``handle`` on ``link`` in ``slot``.
@@ -109,9 +126,13 @@ class World:
         cur = self.attempts.pop(link, None)
         who = cur[1] if cur is not None and cur[0] == slot else {}
         model = self.links[link]
-        if len(who) != 2 or self.rng.random() >= model.success_probability:
-            return 255
-        code = model.codes[0] if self.rng.random() < model.code_probs[0] else model.codes[1]
+        forced = self.forced.pop(link, None)
+        if forced is not None and forced[0] == slot and len(who) == 2:
+            code = forced[1]
+        else:
+            if len(who) != 2 or self.rng.random() >= model.success_probability:
+                return 255
+            code = model.codes[0] if self.rng.random() < model.code_probs[0] else model.codes[1]
         (na, ha), (nb, hb) = sorted(who.items())
         pair = Pair(model.weights[code].copy(), slot, [(na, ha), (nb, hb)])
         self.pairs[(na, ha)] = pair

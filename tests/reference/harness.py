@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import heapq
-from typing import Any
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 from qvcp.reference.device import ScriptedDevice
 from qvcp.reference.engines.base import Send, TransitionRecord
@@ -16,14 +19,41 @@ from qvcp.schemas import decode, encode, validate_message
 SLOT = 1000
 
 
+@dataclass
+class StationScript:
+    """Station device: per-link scripted outcomes (``by_link``), else the shared script."""
+
+    shared: ScriptedDevice
+    by_link: dict[int, deque[int]] = field(default_factory=dict)
+
+    def resolve(self, *, now: int, link_id: int, slot_ns: int) -> int:
+        script = self.by_link.get(link_id)
+        if script:
+            self.shared.calls.append(("resolve", {"now": now, "link_id": link_id,
+                                                  "slot_ns": slot_ns}))
+            return script.popleft()
+        return self.shared.resolve(now=now, link_id=link_id, slot_ns=slot_ns)
+
+
 class Harness:
     """Chain of nodes 1..n (roles given) with stations 100+link, unit message delay."""
 
+    #: every harness built, in order (the table-coverage test collects their records)
+    created: ClassVar[list[Harness]] = []
+
     def __init__(self, roles: list[str], *, memory: int = 4, cutoff_ns: int = 0,
-                 delay: int = 10) -> None:
+                 delay: int = 10, slots_per_link: int = 1, setup_timeout_ns: int = 10**9,
+                 ack_timeout_ns: int = 10**8) -> None:
+        Harness.created.append(self)
         self.delay = delay
+        #: messages for which this returns True are lost in transit (recorded in ``lost``)
+        self.drop: Callable[[dict[str, Any]], bool] = lambda msg: False
+        self.lost: list[dict[str, Any]] = []
         self.devices = {i + 1: ScriptedDevice() for i in range(len(roles))}
         self.station_dev = ScriptedDevice()
+        #: per-link herald outcomes (link id -> deque), consumed before ``station_dev``'s
+        self.station_script = StationScript(self.station_dev)
+        self.resolve_by_link = self.station_script.by_link
         self.records: list[TransitionRecord] = []
         self.sent: list[dict[str, Any]] = []
         self.app: list[dict[str, Any]] = []
@@ -35,12 +65,15 @@ class Harness:
                 links[me].append(LinkConfig(link_id=k, peer=peer, station=100 + k, slot_ns=SLOT,
                                             rate_mhz=10**6, fidelity=0.99))
             self.stations[100 + k] = StationEngine(station_id=100 + k, link_id=k, node_a=k,
-                                                   node_b=k + 1, device=self.station_dev)
+                                                   node_b=k + 1,
+                                                   device=self.station_script)
         route = list(range(1, n + 1))
         self.nodes = {
             i: Node(NodeConfig(node_id=i, role=roles[i - 1], memory_qubits=memory,
                                comm_qubits=2, links=tuple(links[i]), cutoff_ns=cutoff_ns,
-                               strict=True), self.devices[i],
+                               slots_per_link=slots_per_link,
+                               setup_timeout_ns=setup_timeout_ns,
+                               ack_timeout_ns=ack_timeout_ns, strict=True), self.devices[i],
                     router=lambda s, d, q: route if (s, d) == (1, n) else None)
             for i in route
         }
@@ -59,6 +92,8 @@ class Harness:
                 self.sent.append(msg)
                 if msg["destination"] == msg["source"] and msg["source"] in self.nodes:
                     self.app.append(msg)
+                elif self.drop(msg):
+                    self.lost.append(msg)
                 else:
                     self.seq += 1
                     heapq.heappush(self.heap, (self.now + self.delay, self.seq,
@@ -71,6 +106,14 @@ class Harness:
                "source": node if source is None else source, "destination": node,
                "body": body, "extensions": [], "auth": None}
         self._outputs(self.nodes[node].receive(self.now, msg))
+
+    def internal(self, node: int, event: Any, *, link_id: int = 0) -> None:
+        """Raise a node-internal event at ``node`` now (see ``Node.internal``)."""
+        self._outputs(self.nodes[node].internal(self.now, event, link_id=link_id))
+
+    def consume(self, node: int, qubit: int) -> None:
+        """The application at ``node`` is done with delivered ``qubit``."""
+        self._outputs(self.nodes[node].consume(self.now, qubit))
 
     def run(self, until: int) -> None:
         """Advance to ``until`` processing messages and timers in time order."""
@@ -117,6 +160,17 @@ class Harness:
     def app_of(self, node: int, mtype: str) -> list[dict[str, Any]]:
         """Service messages of ``mtype`` delivered to the application at ``node``."""
         return [m for m in self.app if m["source"] == node and m["type"] == mtype]
+
+    def sent_of(self, mtype: str, source: int | None = None,
+                dest: int | None = None) -> list[dict[str, Any]]:
+        """Messages of ``mtype`` sent (optionally from ``source`` / to ``dest``)."""
+        return [m for m in self.sent if m["type"] == mtype
+                and source in (None, m["source"]) and dest in (None, m["destination"])]
+
+    def taken(self, engine: str, state: str, event: str) -> list[TransitionRecord]:
+        """Transition records of ``engine`` taken from ``state`` on ``event``."""
+        return [r for r in self.records
+                if (r.engine, r.state, r.event) == (engine, state, event)]
 
     def errors(self) -> list[dict[str, Any]]:
         """Every ERROR sent between nodes (not counting station mismatch noise)."""
