@@ -2,7 +2,8 @@
 
 Each Scenario is one case. Its id is ``<profile>.bdd.<chapter folder>.<scenario slug>``; its
 profile is the feature's (or scenario's) tag ``@wire``, ``@node`` or ``@network``; its
-requirement ids are its tags of the form ``@WIRE-003``; other tags (``@cap:X`` for a needed
+requirement ids are its tags of the form ``@WIRE-003``; its chapter (matched against the
+handshake's ``chapters`` claim) is its folder; other tags (``@cap:X`` for a needed
 capability, ``@type:HERALD`` for a needed message type) narrow what it needs.
 
 ``qvcp conform`` runs the selected scenarios in one in-process pytest session: the session's
@@ -13,6 +14,7 @@ isolation and expected failures exactly as for any other case.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tempfile
 import uuid
@@ -73,7 +75,8 @@ def scenario_case(feature_file: Path, name: str, tags: set[str], root: Path) -> 
         tags=("bdd", chapter, *sorted(t for t in tags if t.startswith("cap:")
                                       or t.startswith("type:"))),
         capabilities=tuple(sorted(t[4:] for t in tags if t.startswith("cap:"))),
-        message_types=tuple(sorted(t[5:] for t in tags if t.startswith("type:"))))
+        message_types=tuple(sorted(t[5:] for t in tags if t.startswith("type:"))),
+        chapter=chapter)
 
 
 @cache
@@ -167,9 +170,7 @@ class BddPlugin:
             finally:
                 self.current = None
 
-        self.run_one(Case(id=base.id, profile=base.profile, title=base.title,
-                          requirements=base.requirements, run=run, tags=base.tags,
-                          capabilities=base.capabilities, message_types=base.message_types))
+        self.run_one(dataclasses.replace(base, run=run))
         return True
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:

@@ -41,7 +41,7 @@ class Verdict(enum.StrEnum):
     FAIL = "fail"
     INCONCLUSIVE = "inconclusive"  # statistical case: the interval straddles the threshold
     ERRORED = "errored"  # the implementation (or harness) misbehaved; no conclusion
-    UNSUPPORTED = "unsupported"  # profile, capability or message type not claimed
+    UNSUPPORTED = "unsupported"  # profile, chapter, capability or message type not claimed
     XFAIL = "xfail"  # failed, and listed in the expected-failures file
     XPASS = "xpass"  # listed as expected to fail, but passed
 
@@ -112,13 +112,32 @@ class Case:
     run: Callable[[CaseContext], Outcome | None] = field(repr=False, compare=False)
     tags: tuple[str, ...] = ()
     capabilities: tuple[str, ...] = ()
-    message_types: tuple[str, ...] = ()  # wire profile: the types the case needs
+    message_types: tuple[str, ...] = ()  # the message types the case needs (@type: tags)
+    # the spec chapter the case belongs to (BDD: its feature folder); "" = spans several
+    chapter: str = ""
     randomised: bool = False
 
     def unsupported_reason(self, impl: Implementation) -> str | None:
-        """Why ``impl`` cannot be judged by this case, or ``None`` if it can."""
+        """Why ``impl`` cannot be judged by this case, or ``None`` if it can.
+
+        >>> from qvcp.conformance.protocol import Implementation
+        >>> impl = Implementation(name="x", version="1", language="C", spec_version="1.0",
+        ...     profiles=frozenset({"node"}), capabilities=frozenset(),
+        ...     chapters={"node": frozenset({"03-link-layer"})})
+        >>> case = Case(id="node.x", profile="node", title="", requirements=(),
+        ...             run=lambda ctx: None, chapter="05-signalling")
+        >>> case.unsupported_reason(impl)
+        "chapter '05-signalling' not claimed for profile 'node' (claimed: 03-link-layer)"
+        """
         if self.profile not in impl.profiles:
             return f"profile {self.profile!r} not claimed"
+        if not impl.claims_chapter(self.profile, self.chapter):
+            claimed = ", ".join(sorted(impl.chapters.get(self.profile, ())))
+            if not self.chapter:
+                return (f"the case spans several chapters of profile {self.profile!r}, "
+                        f"which is claimed for {claimed} only")
+            return (f"chapter {self.chapter!r} not claimed for profile {self.profile!r} "
+                    f"(claimed: {claimed})")
         missing = sorted(set(self.capabilities) - impl.capabilities)
         if missing:
             return f"capabilities not claimed: {', '.join(missing)}"

@@ -183,7 +183,7 @@ def _machine(ctx: CaseContext) -> type[RuleBasedStateMachine]:
 
         @invariant()
         def memory_within_bounds(self) -> None:
-            status = ctx.call("node.status")
+            status = self.node.status()
             require(status["qubits_in_use"] <= MEMORY, "more memory qubits in use than the "
                     "node has", status=status)
             if not self.model.ids("PENDING", "ESTABLISHED", "CLOSING") and \
@@ -209,6 +209,7 @@ def _run(ctx: CaseContext) -> None:
 def lifecycle_case() -> Case:
     """The state-machine case."""
     return Case(id=LIFECYCLE_CASE, profile="node", run=_run, randomised=True,
+                chapter="05-signalling",
                 tags=("property", "state-machine"),
                 title="Random interleavings of SETUP, CONFIRM, REJECT, TEARDOWN, acks, clock "
                       "and stray ERRORs follow the circuit state machine",

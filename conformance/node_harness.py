@@ -132,11 +132,24 @@ class NodeUnderTest:
     attempts: dict[int, Json] = field(default_factory=dict)  # link -> last ATTEMPT body
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
+    @property
+    def lends_device(self) -> bool:
+        """True when the harness plays the node's quantum device (node.harness-device)."""
+        return "node.harness-device" in self.ctx.implementation.capabilities
+
+    def call(self, verb: str, **args: Any) -> Json:
+        """Perform a ``node.*`` verb. The harness's device is lent for the lifetime of the
+        node under test: an implementation may make device calls while *any* of its
+        ``node.*`` requests is pending (start, receive, advance, status), not only during
+        ``node.start``."""
+        return self.ctx.call(verb, device=self.device if self.lends_device else None, **args)
+
     def start(self) -> None:
-        use_device = "node.harness-device" in self.ctx.implementation.capabilities
-        self.ctx.call("node.start", device=self.device if use_device else None,
-                      node_id=self.node_id, now_ns=self.now, config=self.config,
-                      harness_device=use_device)
+        self.call("node.start", node_id=self.node_id, now_ns=self.now, config=self.config,
+                  harness_device=self.lends_device)
+
+    def status(self) -> Json:
+        return self.call("node.status")
 
     def _take(self, result: Json) -> Json:
         for msg in result["sent"]:
@@ -161,7 +174,7 @@ class NodeUnderTest:
         return self.inject_message(self.message(mtype, source, body))
 
     def inject_message(self, msg: Json) -> Json:
-        return self._take(self.ctx.call("node.receive", now_ns=self.now, message=msg))
+        return self._take(self.call("node.receive", now_ns=self.now, message=msg))
 
     def local(self, mtype: str, body: Json) -> Json:
         """A message from the node's own application."""
@@ -172,7 +185,7 @@ class NodeUnderTest:
         if to < self.now:
             raise ValueError(f"the clock cannot go back from {self.now} to {to}")
         self.now = to
-        self._take(self.ctx.call("node.advance", now_ns=to))
+        self._take(self.call("node.advance", now_ns=to))
 
     def herald(self, link: int, outcome: str, seq: int, *, foreign: bool = False,
                slot_ns: int | None = None, source: int | None = None) -> Json:

@@ -56,27 +56,47 @@ class Implementation:
     profiles: frozenset[str]
     capabilities: frozenset[str]
     message_types: frozenset[str] | None = None
+    # profile -> the spec chapters claimed for it; a profile not listed: every chapter
+    chapters: Mapping[str, frozenset[str]] = field(default_factory=dict, hash=False)
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
     def from_hello(cls, result: Mapping[str, Any]) -> Implementation:
         impl = result["implementation"]
         types = result.get("message_types")
+        chapters = result.get("chapters") or {}
         return cls(name=impl["name"], version=impl["version"], language=impl["language"],
                    spec_version=result["spec_version"], profiles=frozenset(result["profiles"]),
                    capabilities=frozenset(result["capabilities"]),
-                   message_types=None if types is None else frozenset(types), raw=dict(result))
+                   message_types=None if types is None else frozenset(types),
+                   chapters={p: frozenset(c) for p, c in chapters.items()}, raw=dict(result))
 
     def claims(self, profile: str, capabilities: tuple[str, ...] = ()) -> bool:
         """True when the profile and every capability are claimed."""
         return profile in self.profiles and set(capabilities) <= self.capabilities
+
+    def claims_chapter(self, profile: str, chapter: str) -> bool:
+        """True when every chapter of ``profile`` is claimed, or ``chapter`` is among those
+        claimed (``chapter == ""``: a case spanning several chapters needs all of them).
+
+        >>> impl = Implementation(name="x", version="1", language="C", spec_version="1.0",
+        ...     profiles=frozenset({"node"}), capabilities=frozenset(),
+        ...     chapters={"node": frozenset({"03-link-layer"})})
+        >>> [impl.claims_chapter("node", c) for c in ("03-link-layer", "05-signalling", "")]
+        [True, False, False]
+        >>> impl.claims_chapter("wire", "02-wire-format")
+        True
+        """
+        claimed = self.chapters.get(profile)
+        return claimed is None or (bool(chapter) and chapter in claimed)
 
     def as_dict(self) -> Json:
         return {"name": self.name, "version": self.version, "language": self.language,
                 "spec_version": self.spec_version, "profiles": sorted(self.profiles),
                 "capabilities": sorted(self.capabilities),
                 "message_types": None if self.message_types is None
-                else sorted(self.message_types)}
+                else sorted(self.message_types),
+                "chapters": {p: sorted(c) for p, c in sorted(self.chapters.items())} or None}
 
 
 class DriverError(Exception):
@@ -142,7 +162,8 @@ class Driver(Protocol):
     * ``reset()``, ``bye()``
     * ``wire_decode(*, hex, keys=None)``, ``wire_encode(*, json)``
     * ``node_start(*, node_id, now_ns, config, harness_device, device)``: ``device`` is a
-      :class:`Device` when ``harness_device`` is true, else ``None``
+      :class:`Device` when ``harness_device`` is true, else ``None``; keep it and use it
+      during any later ``node_*`` call (it stays valid until the next ``node_start``)
     * ``node_receive(*, now_ns, message)``, ``node_advance(*, now_ns)``, ``node_status()``
     * ``network_run(*, scenario, circuits, until_ns, seed, measure=None)``
     """

@@ -44,12 +44,19 @@ def _row(case: Json) -> str:
             f"<td>{escape(message)}{evidence}</td></tr>")
 
 
+def _profiles(impl: Json) -> str:
+    """``wire, node (03-link-layer)``: the profiles with their chapter claims, if any."""
+    chapters = impl.get("chapters") or {}
+    return ", ".join(f"{p} ({', '.join(chapters[p])})" if p in chapters else p
+                     for p in impl["profiles"])
+
+
 def render_html(report: Json) -> str:
     """The HTML text."""
     s = report["summary"]
     impl = report["implementation"]
     who = (f"{impl['name']} {impl['version']} ({impl['language']}); profiles: "
-           f"{', '.join(impl['profiles'])}; capabilities: {', '.join(impl['capabilities'])}"
+           f"{_profiles(impl)}; capabilities: {', '.join(impl['capabilities'])}"
            if impl else "no handshake")
     counts = " ".join(f"{v}: {n}" for v, n in s["counts"].items() if n)
     cov = "".join(

@@ -24,12 +24,18 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _profiles(impl: Json) -> str:
+    chapters = impl.get("chapters") or {}
+    return ", ".join(f"{p} (chapters {', '.join(chapters[p])})" if p in chapters else p
+                     for p in impl["profiles"])
+
+
 def render_markdown(report: Json) -> str:
     """The Markdown text."""
     impl = report["implementation"]
     s = report["summary"]
     who = (f"{impl['name']} {impl['version']} ({impl['language']}), claims "
-           f"{', '.join(impl['profiles']) or 'no profile'}" if impl else "no handshake")
+           f"{_profiles(impl) or 'no profile'}" if impl else "no handshake")
     lines = [
         f"# QVCP conformance: {s['verdict'].upper()}",
         "",

@@ -1,7 +1,7 @@
 """Which cases a run includes: ``--profile`` and ``--select``.
 
 A selector matches a case when it matches (as a glob) the case id, one of its requirement
-ids, one of its tags, or its profile.
+ids, one of its tags, its profile or its spec chapter (``05-signalling``).
 
 >>> from qvcp.conformance.cases import Case
 >>> c = Case(id="wire.vector.x", profile="wire", title="", requirements=("WIRE-003",),
@@ -22,7 +22,8 @@ __all__ = ["select", "selects"]
 
 def selects(selector: str, case: Case) -> bool:
     """True when ``selector`` names ``case``."""
-    names = (case.id, case.profile, *case.requirements, *case.tags)
+    names = (case.id, case.profile, *case.requirements, *case.tags,
+             *((case.chapter,) if case.chapter else ()))
     return any(fnmatchcase(name, selector) for name in names)
 
 

@@ -272,7 +272,7 @@ def app_receives_no(world: World, mtype: str) -> None:
 @then(parsers.re(r"the node holds (?P<n>\d+) memory qubits?$"))
 def holds(world: World, n: str) -> None:
     node = _checked(world)
-    status = node.ctx.call("node.status")
+    status = node.status()
     require(status["qubits_in_use"] == int(n), f"the node holds {status['qubits_in_use']} "
             f"memory qubits, expected {n}", status=status)
 

@@ -84,7 +84,8 @@ def _vector_case(vector: Vector) -> Case:
         requirements=vector.requirements, run=lambda ctx: _run_vector(vector, ctx),
         tags=("vector", "valid" if vector.valid else "invalid", vector.file.removesuffix(".json")),
         capabilities=("wire.auth",) if vector.key is not None else (),
-        message_types=(message_type,) if message_type else ())
+        message_types=(message_type,) if message_type else (),
+        chapter="08-security" if vector.key is not None else "02-wire-format")
 
 
 # --- properties -----------------------------------------------------------------------------
@@ -151,13 +152,13 @@ PROPERTIES = (
     Case(id="wire.prop.round-trip", profile="wire", randomised=True,
          title="Generated valid messages encode to the canonical bytes and decode back",
          requirements=("WIRE-001", "WIRE-008", "WIRE-010", "EXT-003"), run=_round_trip,
-         tags=("property",)),
+         tags=("property",), chapter="02-wire-format"),
     Case(id="wire.prop.mutated-bytes", profile="wire", randomised=True,
          title="Mutated messages are rejected exactly when the spec rejects them, with a "
                "wire-class code, and decoded identically otherwise",
          requirements=("WIRE-002", "WIRE-003", "WIRE-006", "WIRE-007", "EXT-001", "EXT-002",
                        "ERR-002"),
-         run=_mutated_bytes, tags=("property",)),
+         run=_mutated_bytes, tags=("property",), chapter="02-wire-format"),
 )
 
 

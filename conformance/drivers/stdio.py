@@ -2,8 +2,10 @@
 
 The command is started once (and again after a crash or timeout). Each request is one line on
 its stdin; the answer is one line on its stdout, possibly preceded by device calls (which the
-harness answers on stdin). Anything on stderr is kept (last lines) as evidence. Every way the
-process can misbehave becomes a :class:`~qvcp.conformance.protocol.DriverError`.
+harness answers on stdin, with the device the case lends for that request: the node harness
+lends its device with every ``node.*`` request, so calls during ``node.receive`` and
+``node.advance`` are answered too). Anything on stderr is kept (last lines) as evidence.
+Every way the process can misbehave becomes a :class:`~qvcp.conformance.protocol.DriverError`.
 """
 
 from __future__ import annotations
@@ -182,7 +184,8 @@ class StdioTransport:
                                       {**self.evidence(), "line": json.dumps(obj)[:400]})
         if device is None:
             reply: Json = {"call": obj["call"], "error": {
-                "kind": "unsupported", "message": "no harness device in this case"}}
+                "kind": "unsupported", "message": "the harness lends no device for this request "
+                "(capability node.harness-device not claimed, or not a node.* request)"}}
         else:
             reply = {"call": obj["call"], "result": device.call(obj["verb"], obj["args"])}
         self._write(reply)

@@ -22,14 +22,43 @@ Feature: EXPIRE and EXPIRE_ACK (spec chapter 03 section 4)
 
   @LINK-010
   Scenario: An EXPIRE whose range starts at 0 is refused
+    # Ranges skip 0, so 0..1 names only seq 1, which the node holds: only the rule against
+    # 0 as an endpoint refuses it (not the rule against sequence numbers never heralded).
     When node 1 sends EXPIRE {"link_id": 1, "first_seq": 0, "last_seq": 1}
     Then the node sends ERROR EXPIRE_RANGE_INVALID to node 1
+    And the node sends no EXPIRE_ACK
+
+  @LINK-010 @cap:node.harness-device
+  Scenario: An EXPIRE refused for starting at 0 frees nothing
+    When node 1 sends EXPIRE {"link_id": 1, "first_seq": 0, "last_seq": 1}
+    And the station heralds PSI_MINUS with seq 1 for the node's attempt on link 2
+    Then the node sends SWAP_OUTCOME to node 1
+    And its "body.left" is {"link_id": 1, "seq": 1}
+
+  @LINK-010
+  Scenario: An EXPIRE whose range ends at 0 is refused
+    When node 1 sends EXPIRE {"link_id": 1, "first_seq": 1, "last_seq": 0}
+    Then the node sends ERROR EXPIRE_RANGE_INVALID to node 1
+    And the node sends no EXPIRE_ACK
 
   @LINK-010
   Scenario: An EXPIRE naming pairs never heralded is refused
     When node 1 sends EXPIRE {"link_id": 1, "first_seq": 5, "last_seq": 9}
     Then the node sends ERROR EXPIRE_RANGE_INVALID to node 1
     And the node sends no EXPIRE_ACK
+
+  @LINK-010
+  Scenario: An EXPIRE naming a held pair and pairs never heralded is refused
+    When node 1 sends EXPIRE {"link_id": 1, "first_seq": 1, "last_seq": 3}
+    Then the node sends ERROR EXPIRE_RANGE_INVALID to node 1
+    And the node sends no EXPIRE_ACK
+
+  @LINK-010 @cap:node.harness-device
+  Scenario: An EXPIRE refused for naming pairs never heralded frees nothing
+    When node 1 sends EXPIRE {"link_id": 1, "first_seq": 1, "last_seq": 3}
+    And the station heralds PSI_MINUS with seq 1 for the node's attempt on link 2
+    Then the node sends SWAP_OUTCOME to node 1
+    And its "body.left" is {"link_id": 1, "seq": 1}
 
   @LINK-014
   Scenario: A repeated EXPIRE is acknowledged again

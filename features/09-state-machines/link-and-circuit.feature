@@ -18,12 +18,3 @@ Feature: Transitions of the state-machine chapter (spec chapter 09)
     Then the node sends SETUP to node 3
     When node 1 sends SETUP for circuit 8 along route 1, 2, 3
     Then the node sends REJECT NO_RESOURCES to node 1
-
-  @LINK-005
-  Scenario: A HERALD repeating the seq of a pair the node still holds is refused
-    Given a router node 2 between nodes 1 and 3 with 4 memory qubits and 2 slots per link
-    And circuit 7 along route 1, 2, 3 is established at the node
-    And the node holds a PSI_PLUS pair with seq 1 on link 1
-    When the clock advances to 2000 ns
-    And the station heralds PSI_PLUS with seq 1 for the node's attempt on link 1
-    Then the node sends ERROR HERALD_SEQUENCE_INVALID to node 1001

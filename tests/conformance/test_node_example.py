@@ -1,32 +1,33 @@
-"""The Node.js example (conformance/examples/node/qvcp-node.js) through the harness, over stdio.
+"""The Node.js examples (conformance/examples/node/) through the harness, over stdio.
 
-It proves that the driver boundary is language-neutral for the node profile too: a JavaScript
-node's link layer (chapter 03) passes the harness's link-layer scenarios.
-
-The claim vocabulary of driver protocol 1 (profiles, capabilities, message types) cannot say
-"only the link-layer part of the node profile" (node scenarios carry no ``@type:`` tags, and
-the only node capability is ``node.harness-device``), so the example claims the node profile
-only when asked (``--claim-node``), and that run selects the link-layer scenarios. Its default
-handshake claims the wire profile alone, exactly like qvcp-wire.js.
+They prove that the driver boundary is language-neutral: qvcp-wire.js implements the wire
+profile; qvcp-node.js adds the link layer of a node and claims, with the ``chapters`` claim of
+the handshake (driver protocol 1, revision 2), only chapter 03 of the node profile. Its
+default run is therefore a full ``qvcp conform`` with no fail and no errored case: wire cases
+pass (or are unsupported for unclaimed message types and wire.auth), link-layer scenarios pass,
+every other node case is unsupported with the chapter as the reason. It claims
+node.harness-device, so the harness answers its device calls during node.receive and
+node.advance (stdio device callbacks).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from conformance_helpers import ROOT, needs_node
 
 from qvcp.conformance.cases import Verdict
 from qvcp.conformance.conform import run_conformance
 from qvcp.conformance.runner import RunResult, exit_code
 
-ENTRY = ROOT / "conformance/examples/node/qvcp-node.js"
-DEFAULT = f"exec:node {ENTRY}"
-CLAIM_NODE = f"exec:node {ENTRY} --claim-node"
-LINK_LAYER = "node.bdd.03-link-layer.*"
+NODE_ENTRY = ROOT / "conformance/examples/node/qvcp-node.js"
+WIRE_ENTRY = ROOT / "conformance/examples/node/qvcp-wire.js"
+LINK_LAYER = "node.bdd.03-link-layer."
+MIN_WIRE_PASS = 185
+MIN_LINK_LAYER_PASS = 21  # every scenario of features/03-link-layer
 
-# Scenarios of features/03-link-layer the example must pass (a few, named; the count below
-# covers the rest).
+# Named link-layer scenarios the example must pass (the count above covers the rest).
 MUST_PASS = (
     "node.bdd.03-link-layer.the-node-attempts-on-both-links-of-the-installed-rules",
     "node.bdd.03-link-layer.a-successful-herald-with-seq-0-is-refused",
@@ -34,21 +35,20 @@ MUST_PASS = (
     "node.bdd.03-link-layer.a-herald-echoing-a-foreign-attempt-id-is-refused",
     "node.bdd.03-link-layer.a-herald-on-a-link-not-configured-at-the-node-is-refused",
     "node.bdd.03-link-layer.a-herald-from-a-node-that-is-not-a-member-of-the-link-is-refused",
+    "node.bdd.03-link-layer.a-herald-repeating-the-seq-of-a-pair-the-node-still-holds-is-refused",
     "node.bdd.03-link-layer.a-valid-expire-is-acknowledged-with-the-same-range",
+    "node.bdd.03-link-layer.an-expire-whose-range-starts-at-0-is-refused",
     "node.bdd.03-link-layer.an-expire-naming-pairs-never-heralded-is-refused",
     "node.bdd.03-link-layer.a-repeated-expire-is-acknowledged-again",
 )
-MIN_LINK_LAYER_PASS = 13
-# Need capability node.harness-device, which the example does not claim over stdio (the harness
-# only lends its device during node.start, not during node.receive / node.advance).
+# Tagged @cap:node.harness-device: they need device callbacks during node.receive/advance.
 NEEDS_DEVICE = (
     "node.bdd.03-link-layer.successful-heralds-on-both-links-give-pairs-the-node-swaps",
     "node.bdd.03-link-layer.an-expired-pair-is-freed-and-never-swapped",
+    "node.bdd.03-link-layer.the-result-of-a-herald-repeating-a-held-seq-is-discarded",
 )
-
-
-def _verdicts(run: RunResult) -> dict[str, Verdict]:
-    return {r.case.id: r.verdict for r in run.results}
+OTHER_CHAPTERS = ("04-swapping-and-tracking", "05-signalling", "06-delivery", "07-errors",
+                  "09-state-machines")
 
 
 def _no_fail_no_error(run: RunResult) -> None:
@@ -59,37 +59,73 @@ def _no_fail_no_error(run: RunResult) -> None:
     assert exit_code(run) == 0
 
 
-@needs_node
-def test_default_handshake_claims_wire_only_and_leaves_node_unsupported() -> None:
-    run = run_conformance(DEFAULT)
-    _no_fail_no_error(run)
-    assert run.implementation is not None
-    assert run.implementation.name == "qvcp-node-js"
-    assert run.implementation.profiles == {"wire"}
-    by_profile = Counter((r.case.profile, r.verdict) for r in run.results)
-    assert by_profile[("wire", Verdict.PASS)] >= 185  # as qvcp-wire.js
-    for r in run.results:
-        if r.case.profile in ("node", "network"):
-            assert r.verdict is Verdict.UNSUPPORTED, (r.case.id, r.verdict)
-            assert r.message == f"profile {r.case.profile!r} not claimed"
-        else:
-            assert r.verdict in (Verdict.PASS, Verdict.UNSUPPORTED), (r.case.id, r.message)
-    assert by_profile[("node", Verdict.UNSUPPORTED)] >= 69
+@pytest.fixture(scope="module")
+def node_run() -> RunResult:
+    return run_conformance(f"exec:node {NODE_ENTRY}")
 
 
 @needs_node
-def test_link_layer_scenarios_pass_when_the_node_profile_is_claimed() -> None:
-    run = run_conformance(CLAIM_NODE, selectors=[LINK_LAYER])
-    _no_fail_no_error(run)
-    assert run.implementation is not None
-    assert run.implementation.profiles == {"wire", "node"}
-    assert "node.harness-device" not in run.implementation.capabilities
-    verdicts = _verdicts(run)
-    assert all(cid.startswith("node.bdd.03-link-layer.") for cid in verdicts)
-    for cid in MUST_PASS:
+def test_qvcp_node_js_claims_the_link_layer_chapter_and_the_harness_device(
+        node_run: RunResult) -> None:
+    _no_fail_no_error(node_run)
+    impl = node_run.implementation
+    assert impl is not None and impl.name == "qvcp-node-js"
+    assert impl.profiles == {"wire", "node"}
+    assert impl.capabilities == {"node.harness-device"}
+    assert impl.chapters == {"node": frozenset({"03-link-layer"})}
+
+
+@needs_node
+def test_qvcp_node_js_passes_wire_and_link_layer_and_nothing_else_is_judged(
+        node_run: RunResult) -> None:
+    verdicts = {r.case.id: r.verdict for r in node_run.results}
+    counts = Counter((r.case.profile, r.verdict) for r in node_run.results)
+    assert counts[("wire", Verdict.PASS)] >= MIN_WIRE_PASS
+    link = {cid: v for cid, v in verdicts.items() if cid.startswith(LINK_LAYER)}
+    assert sum(v is Verdict.PASS for v in link.values()) >= MIN_LINK_LAYER_PASS
+    assert set(link.values()) == {Verdict.PASS}
+    for cid in (*MUST_PASS, *NEEDS_DEVICE):
         assert verdicts.get(cid) is Verdict.PASS, (cid, verdicts.get(cid))
-    assert sum(v is Verdict.PASS for v in verdicts.values()) >= MIN_LINK_LAYER_PASS
+    others = [r for r in node_run.results
+              if r.case.profile == "node" and not r.case.id.startswith(LINK_LAYER)]
+    assert {r.case.chapter for r in others} == {*OTHER_CHAPTERS}  # the lifecycle is in 05
+    assert len(others) >= 50
+    for r in others:
+        assert r.verdict is Verdict.UNSUPPORTED, (r.case.id, r.verdict, r.message)
+        assert r.message == (f"chapter {r.case.chapter!r} not claimed for profile 'node' "
+                             "(claimed: 03-link-layer)")
+    assert verdicts["node.prop.circuit-lifecycle"] is Verdict.UNSUPPORTED
+    for r in node_run.results:
+        if r.case.profile == "network":
+            assert r.verdict is Verdict.UNSUPPORTED
+            assert r.message == "profile 'network' not claimed"
+
+
+@needs_node
+def test_qvcp_node_js_with_its_own_device_leaves_the_device_scenarios_unsupported() -> None:
+    run = run_conformance(f"exec:node {NODE_ENTRY} --local-device",
+                          selectors=[f"{LINK_LAYER}*"])
+    _no_fail_no_error(run)
+    verdicts = {r.case.id: r.verdict for r in run.results}
+    for cid in MUST_PASS:
+        assert verdicts[cid] is Verdict.PASS, cid
     for r in run.results:
-        if r.case.id in NEEDS_DEVICE:
+        if r.case.id in NEEDS_DEVICE or "cap:node.harness-device" in r.case.tags:
             assert r.verdict is Verdict.UNSUPPORTED
             assert r.message == "capabilities not claimed: node.harness-device"
+    assert {r.case.id for r in run.results if r.verdict is Verdict.UNSUPPORTED} >= {
+        *NEEDS_DEVICE}
+
+
+@needs_node
+def test_qvcp_wire_js_claims_the_wire_profile_only() -> None:
+    run = run_conformance(f"exec:node {WIRE_ENTRY}", profiles=["wire", "node"])
+    _no_fail_no_error(run)
+    assert run.implementation is not None and run.implementation.profiles == {"wire"}
+    counts = Counter((r.case.profile, r.verdict) for r in run.results)
+    assert counts[("wire", Verdict.PASS)] >= MIN_WIRE_PASS
+    assert counts[("node", Verdict.UNSUPPORTED)] == sum(
+        1 for r in run.results if r.case.profile == "node")
+    for r in run.results:
+        if r.case.profile == "node":
+            assert r.message == "profile 'node' not claimed"
