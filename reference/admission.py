@@ -80,23 +80,82 @@ def link_rate(hops: Sequence[dict[str, Any]]) -> float:
 
 
 def fidelity_cutoff(hops: Sequence[dict[str, Any]], min_fidelity: float,
-                    limit_ns: float = math.inf) -> float | None:
+                    limit_ns: float = math.inf, *, rounds: int = 0, gate_fidelity: float = 1.0,
+                    readout_fidelity: float = 1.0) -> float | None:
     """Largest storage time (ns, <= ``limit_ns``) with ``chain_fidelity >= min_fidelity``.
 
-    None when even fresh pairs fall short; ``limit_ns`` when it already satisfies the bound
-    (``inf`` when nothing decoheres and no limit is given).
+    With ``rounds`` > 0 the bound is :func:`distilled_fidelity` instead. None when even fresh
+    pairs fall short; ``limit_ns`` when it already satisfies the bound (``inf`` when nothing
+    decoheres and no limit is given). The bound decreases monotonically with the storage time.
     """
-    if chain_fidelity(hops, 0.0) < min_fidelity:
+
+    def bound(t: float) -> float:
+        if rounds:
+            return distilled_fidelity(hops, t, rounds, gate_fidelity=gate_fidelity,
+                                      readout_fidelity=readout_fidelity)[0]
+        return chain_fidelity(hops, t)
+
+    if bound(0.0) < min_fidelity:
         return None
-    if chain_fidelity(hops, limit_ns) >= min_fidelity:
+    if bound(limit_ns) >= min_fidelity:
         return limit_ns
     lo, hi = 0.0, limit_ns if math.isfinite(limit_ns) else 1.0
-    while math.isinf(limit_ns) and chain_fidelity(hops, hi) >= min_fidelity:
+    while math.isinf(limit_ns) and bound(hi) >= min_fidelity:
         hi *= 2
     for _ in range(60):
         mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if chain_fidelity(hops, mid) >= min_fidelity else (lo, mid)
+        lo, hi = (mid, hi) if bound(mid) >= min_fidelity else (lo, mid)
     return math.floor(lo)
+
+
+MAX_DISTIL_ROUNDS = 3
+
+
+def end_storage_factor(hops: Sequence[dict[str, Any]], storage_ns: float) -> float:
+    """Werner factor of storing both end qubits of an end-to-end pair for ``storage_ns``."""
+    if not hops:
+        return 1.0
+    return storage_factor(storage_ns, hops[0]["memory_t2_ns"]) * storage_factor(
+        storage_ns, hops[-1]["memory_t2_ns"])
+
+
+def distilled_fidelity(hops: Sequence[dict[str, Any]], storage_ns: float, rounds: int, *,
+                       gate_fidelity: float = 1.0, readout_fidelity: float = 1.0
+                       ) -> tuple[float, list[float]]:
+    """Lower bound of the fidelity after ``rounds`` end-to-end DEJMPS rounds, and the success
+    probability of each round (SIG-040).
+
+    Round 1 combines two pairs of the plain chain bound (:func:`chain_fidelity` with every
+    qubit stored for ``storage_ns``) taken as Werner states; round k combines two outputs of
+    round k-1 (Bell-diagonal, in the PHI_PLUS frame of TRK-021). Each round uses
+    ``noise.dejmps_bd`` with the ends' gate and readout fidelity, and its output is stored
+    once more for ``storage_ns`` at both ends (T2 of the end hops): an age limit counted from
+    the origin herald bounds every storage interval, so this over-counts decoherence and
+    keeps the result a lower bound for Werner-like inputs. DEJMPS needs F > 1/2 to improve a
+    Werner pair.
+    """
+    import numpy as np
+
+    from . import noise
+
+    w = noise.werner_bd(chain_fidelity(hops, storage_ns))
+    probs: list[float] = []
+    store = end_storage_factor(hops, storage_ns)
+    for _ in range(rounds):
+        r = noise.dejmps_bd(w, w, p=gate_fidelity, eta=readout_fidelity)
+        probs.append(float(r.success_probability))
+        out = np.asarray(r.state, dtype=np.float64)
+        # storage twirled to Werner noise: w -> store * w + (1 - store) * I/4
+        w = store * out + (1 - store) / 4
+    return float(w[0]), probs
+
+
+def distilled_rate(rate: float, rounds: int, probs: Sequence[float]) -> float:
+    """Delivery rate after ``rounds`` rounds: each round consumes two pairs of the previous
+    level and succeeds with ``probs[k]`` (SIG-041)."""
+    for k in range(rounds):
+        rate *= probs[k] / 2
+    return rate
 
 
 def expected_rate(hops: Sequence[dict[str, Any]], cutoff_ns: float = math.inf) -> float:
@@ -153,3 +212,12 @@ def baseline_rules(
               rule(route[0], "DELIVER", links[0], endpoint=head_endpoint),
               rule(route[-1], "DELIVER", links[-1], endpoint=tail_endpoint)]
     return rules
+
+
+def distil_rules(circuit_id: int, route: Sequence[int], links: Sequence[int], *, rounds: int,
+                 cutoff_ns: int, protocol: str = "DEJMPS") -> list[dict[str, Any]]:
+    """SIG-040: end-to-end DISTIL rules (``peer_link`` 0) at both end nodes."""
+    return [{"node": node, "match_circuit": circuit_id, "match_link": link, "action": "DISTIL",
+             "peer_link": 0, "cutoff_ns": cutoff_ns, "distil_protocol": protocol,
+             "distil_rounds": rounds, "endpoint": 0}
+            for node, link in ((route[0], links[0]), (route[-1], links[-1]))]

@@ -24,8 +24,17 @@ class QuantumDevice(Protocol):
     def bsm(self, *, now: int, left: int, right: int) -> int:
         """Bell-state measurement on two qubits (head-side first); returns the code 0..3."""
 
-    def distil(self, *, now: int, kept: int, sacrificed: int, protocol: str) -> int:
-        """Local half of one distillation round; returns the measured bit of ``sacrificed``."""
+    def distil(self, *, now: int, kept: int, sacrificed: int, protocol: str,
+               frame: tuple[int, int] = (0, 0)) -> int:
+        """Local half of one distillation round; returns the measured bit of ``sacrificed``.
+
+        ``protocol`` is ``"DEJMPS"`` or ``"BBPSSW"``. ``frame`` (Bell codes, TRK-021) asks the
+        device first to apply X^x Z^z of code ``frame[0]`` to ``kept`` and of ``frame[1]`` to
+        ``sacrificed``; callers omit it when it is ``(0, 0)``. Afterwards the device applies
+        the protocol's local rotations (DEJMPS), the CNOT ``kept -> sacrificed`` and measures
+        ``sacrificed`` in Z; ``kept`` stays in memory, ``sacrificed`` is then freed by the
+        caller. The two ends' calls together form the bilateral operation.
+        """
 
     def measure(self, *, now: int, qubit: int, basis: str) -> int:
         """Measure ``qubit`` in basis ``"Z"``, ``"X"`` or ``"Y"``; returns the bit."""
@@ -64,8 +73,10 @@ class ScriptedDevice:
         self.calls.append(("bsm", {"now": now, "left": left, "right": right}))
         return self.bsm_results.popleft() if self.bsm_results else 0
 
-    def distil(self, *, now: int, kept: int, sacrificed: int, protocol: str) -> int:
-        self.calls.append(("distil", {"now": now, "kept": kept, "sacrificed": sacrificed}))
+    def distil(self, *, now: int, kept: int, sacrificed: int, protocol: str,
+               frame: tuple[int, int] = (0, 0)) -> int:
+        self.calls.append(("distil", {"now": now, "kept": kept, "sacrificed": sacrificed,
+                                      "protocol": protocol, "frame": frame}))
         return self.distil_results.popleft() if self.distil_results else 0
 
     def measure(self, *, now: int, qubit: int, basis: str) -> int:

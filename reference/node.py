@@ -81,6 +81,8 @@ class NodeConfig:
     setup_timeout_ns: int = 10**9
     ack_timeout_ns: int = 10**8
     strict: bool = False
+    #: end-to-end DEJMPS rounds the node is willing to configure as tail end (SIG-040)
+    max_distil_rounds: int = 3
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
@@ -236,12 +238,14 @@ class Node:
             link = self._stations.get(msg["source"])
             if link is not None:
                 self.links[link].fire(now, ev.ErrorReceived(msg=msg))
-        elif t in ("SWAP_OUTCOME", "DISCARD"):
+        elif t in ("SWAP_OUTCOME", "DISCARD", "DISTIL_OUTCOME"):
             dp = self.dataplane.get(body["circuit_id"])
             if dp is None:  # TRK-004
                 raise ProtocolError(ErrorCode.UNKNOWN_CIRCUIT, "circuit not installed",
                                     field="body.circuit_id", msg=msg)
-            dp.fire(now, (ev.SwapOutcome if t == "SWAP_OUTCOME" else ev.Discard)(msg=msg))
+            cls = {"SWAP_OUTCOME": ev.SwapOutcome, "DISCARD": ev.Discard,
+                   "DISTIL_OUTCOME": ev.DistilOutcome}[t]
+            dp.fire(now, cls(msg=msg))
         elif t in ("SETUP", "CONFIRM", "REJECT", "TEARDOWN", "TEARDOWN_ACK"):
             cid = body["circuit_id"]
             sig = self.signalling.get(cid)
@@ -278,7 +282,9 @@ class Node:
             ctx=self.ctx, circuit_id=cid, role=c.role, links=self._by_peer, router=self.router,
             policy={"slots_per_link": c.slots_per_link, "setup_timeout_ns": c.setup_timeout_ns,
                     "ack_timeout_ns": c.ack_timeout_ns, "endpoint_ok": self._endpoint_ok,
-                    "swap_factor": swap_factor(c.gate_fidelity, c.readout_fidelity)})
+                    "swap_factor": swap_factor(c.gate_fidelity, c.readout_fidelity),
+                    "gate_fidelity": c.gate_fidelity, "readout_fidelity": c.readout_fidelity,
+                    "max_distil_rounds": c.max_distil_rounds})
         self.signalling[cid] = sig
         self._engine_cache = None
         return sig

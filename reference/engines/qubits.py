@@ -64,6 +64,8 @@ class TrackingEngine(Engine):
     consumed: OrderedDict[Ref, SwapRecord] = field(default_factory=OrderedDict)
     discarded: OrderedDict[Ref, str] = field(default_factory=OrderedDict)
     delivered: OrderedDict[Ref, int] = field(default_factory=OrderedDict)
+    #: qubits measured as the sacrificed pair of a distillation round -> the round's kept ref
+    distilled: OrderedDict[Ref, Ref] = field(default_factory=OrderedDict)
     seen: set[tuple[int, int]] = field(default_factory=set)
     outcome_seq: int = 0
     cutoff_ns: int = 0
@@ -153,6 +155,8 @@ class TrackingEngine(Engine):
                 self.updated(now, ref)
         elif ref in self.consumed:
             self._pass_on(ref, new_partner, other_ref, bell, head_side)
+        elif ref in self.distilled:
+            return  # a stale outcome for a pair since sacrificed in distillation (TRK-009)
         elif ref in self.discarded:  # TRK-013
             if new_partner:
                 self._send("DISCARD", new_partner, {"circuit_id": self.info.circuit_id,
@@ -211,6 +215,8 @@ class TrackingEngine(Engine):
                                                       "reason": ev.body["reason"]})
         elif ref in self.delivered:
             self.lost(now, ref)
+        elif ref in self.distilled:
+            self.sacrifice_lost(now, ref)
         elif ref not in self.discarded:
             raise self._unknown(ev, "pair")
 
@@ -226,6 +232,9 @@ class TrackingEngine(Engine):
 
     def lost(self, now: int, ref: Ref) -> None:
         """A delivered pair was discarded by the other end."""
+
+    def sacrifice_lost(self, now: int, ref: Ref) -> None:
+        """The other end discarded a pair this node already sacrificed in distillation."""
 
     def on_timer(self, now: int, name: str) -> None:
         """Fire the cutoff timer ``name``."""

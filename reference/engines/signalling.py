@@ -17,8 +17,12 @@ from typing import Any
 from qvcp.schemas import ErrorCode
 
 from ..admission import (
+    MAX_DISTIL_ROUNDS,
     baseline_rules,
     chain_fidelity,
+    distil_rules,
+    distilled_fidelity,
+    distilled_rate,
     estimate,
     expected_rate,
     fidelity_cutoff,
@@ -245,9 +249,12 @@ class SignallingEngine(_Engine):
         elif tail and not self.policy.get("endpoint_ok", lambda s: True)(b):
             reason = "UNREACHABLE"  # DLV-004
         reason = reason or self._admit_here()
+        rounds = 0
         if reason is None and tail:
             hops = [*b["hops"], self._capability()]
-            reason, fid, rate, cutoff = self._decide(hops, b["qos"])
+            reason, fid, rate, cutoff, rounds = self._decide(hops, b["qos"])
+            if reason is None and rounds and not self._grow_reservation(rounds):
+                reason = "NO_RESOURCES"  # SIG-002: no memory for the distillation rounds
         if reason:
             assert self.ctx is not None
             self.ctx.resources.release(self.circuit_id)
@@ -261,6 +268,9 @@ class SignallingEngine(_Engine):
         links = tuple(hop["link_id"] for hop in b["hops"])
         rules = baseline_rules(self.circuit_id, route, links, head_endpoint=b["head_endpoint"],
                                tail_endpoint=b["tail_endpoint"], cutoff_ns=cutoff)
+        if rounds:  # SIG-040: end-to-end DISTIL rules at both ends
+            rules += distil_rules(self.circuit_id, route, links, rounds=rounds,
+                                  cutoff_ns=cutoff)
         body = {"circuit_id": self.circuit_id, "expected_rate_mhz": rate_to_wire(rate),
                 "expected_fidelity": fidelity_to_wire(fid), "rules": rules}
         self._install(now, body)
@@ -268,25 +278,51 @@ class SignallingEngine(_Engine):
         return SigState.ESTABLISHED
 
     def _decide(self, hops: list[dict[str, Any]], qos: dict[str, int]
-                ) -> tuple[str | None, float, float, int]:
-        """SIG-005, SIG-011, SIG-039: (reject reason, fidelity bound, rate, rule cutoff ns)."""
+                ) -> tuple[str | None, float, float, int, int]:
+        """SIG-005, SIG-011, SIG-039, SIG-040: (reject reason, fidelity bound, rate, rule
+        cutoff ns, end-to-end DEJMPS rounds)."""
         min_f = fidelity_from_wire(qos["min_fidelity"])
         limit = qos["cutoff_ns"] or math.inf
         cut: float | None = limit
+        rounds = 0
+        gate = self.policy.get("gate_fidelity", 1.0)
+        readout = self.policy.get("readout_fidelity", 1.0)
         if min_f > 0:
-            cut = fidelity_cutoff(hops, min(min_f + FIDELITY_MARGIN, 1.0), limit)
-            if cut is None:
-                return "FIDELITY_UNREACHABLE", 0.0, 0.0, 0
+            target = min(min_f + FIDELITY_MARGIN, 1.0)
+            cut = fidelity_cutoff(hops, target, limit)
+            while cut is None and rounds < self.policy.get("max_distil_rounds",
+                                                           MAX_DISTIL_ROUNDS):
+                rounds += 1  # SIG-040: the smallest number of rounds that reaches the target
+                cut = fidelity_cutoff(hops, target, limit, rounds=rounds, gate_fidelity=gate,
+                                      readout_fidelity=readout)
+            if cut is None or (rounds and chain_fidelity(hops, cut) <= 0.5):
+                return "FIDELITY_UNREACHABLE", 0.0, 0.0, 0, 0
             cut = max(cut, 1)
         assert cut is not None
         if math.isfinite(cut):
             fid, rate = chain_fidelity(hops, cut), expected_rate(hops, cut)
         else:
             fid, rate = estimate(hops)
+        if rounds:
+            fid, probs = distilled_fidelity(hops, cut if math.isfinite(cut) else 0.0, rounds,
+                                            gate_fidelity=gate, readout_fidelity=readout)
+            rate = distilled_rate(rate, rounds, probs)  # SIG-041
         cutoff = int(cut) if math.isfinite(cut) else 0
         if rate_to_wire(rate) < qos["min_rate_mhz"]:
-            return "NO_RESOURCES", fid, rate, cutoff
-        return None, fid, rate, cutoff
+            return "NO_RESOURCES", fid, rate, cutoff, rounds
+        return None, fid, rate, cutoff, rounds
+
+    def _grow_reservation(self, rounds: int) -> bool:
+        """An end of a distilling circuit holds one pair per level: reserve ``rounds`` more
+        memory slots (SIG-042); False if the node cannot."""
+        assert self.ctx is not None
+        res = self.ctx.resources
+        extra = rounds * self.policy.get("slots_per_link", 1)
+        if res.unreserved() < extra:
+            return False
+        res.reserved[self.circuit_id] = res.reserved.get(self.circuit_id, 0) + extra
+        res.quota[self.circuit_id] = res.quota.get(self.circuit_id, 0) + extra
+        return True
 
     def _install(self, now: int, confirm: dict[str, Any]) -> None:
         assert self.setup is not None
@@ -323,6 +359,10 @@ class SignallingEngine(_Engine):
 
     def install_head(self, now: int, ev: Confirm) -> None:
         self._check_rules(ev)
+        rounds = max((r["distil_rounds"] for r in ev.body["rules"]
+                      if r["node"] == self.me and r["action"] == "DISTIL"), default=0)
+        if rounds:  # SIG-042: best effort at the head (it reserved before knowing)
+            self._grow_reservation(rounds)
         self._install(now, dict(ev.body))
 
     def install_and_forward(self, now: int, ev: Confirm) -> None:

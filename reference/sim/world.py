@@ -45,6 +45,8 @@ class Pair:
     weights: np.ndarray
     t_ns: int
     ends: list[Qubit | None]
+    #: first half of a bilateral distillation round on this (kept) pair, see World.distil
+    distil: dict | None = None  # type: ignore[type-arg]
 
 
 @dataclass
@@ -161,6 +163,53 @@ class World:
                 self.pairs[end] = new
         return int(m)
 
+    def _pauli(self, q: Qubit, code: int) -> None:
+        """Apply X^x Z^z of Bell ``code`` to ``q``: its pair's state b becomes b XOR code."""
+        pair = self.pairs.get(q)
+        if pair is not None and code:
+            pair.weights = pair.weights[[b ^ code for b in range(4)]]
+
+    def distil(self, node: int, kept: int, sacrificed: int, protocol: str, now: int,
+               frame: tuple[int, int] = (0, 0)) -> int:
+        """One end's half of a bilateral distillation round; returns its measured bit.
+
+        The round is evaluated jointly when the second end acts: both pairs are brought up
+        to ``now``, ``noise.dejmps_bd`` (or ``bbpssw_bd``) gives the success probability and
+        the output state (gate ``p`` = geometric mean of both ends' ``gate_p``, readout such
+        that the acceptance ``eta^2 + (1-eta)^2`` equals ``eta_a eta_b + (1-eta_a)(1-eta_b)``).
+        The first end's bit is uniform (a Bell-diagonal pair's local marginals are maximally
+        mixed); the second end's bit equals it exactly when the round succeeds. On success the
+        kept pair takes the output weights (the physical state after the protocol's rotations,
+        so index 0 is still PHI_PLUS); the sacrificed pair is measured and gone.
+        """
+        qk, qs = (node, kept), (node, sacrificed)
+        self._pauli(qk, frame[0])
+        self._pauli(qs, frame[1])
+        pk, ps = self.pairs.get(qk), self.pairs.pop(qs, None)
+        if ps is not None:
+            ps.ends[ps.ends.index(qs)] = None
+        if pk is None or ps is None:
+            return int(self.rng.integers(2))
+        self._decohere(pk, now)
+        self._decohere(ps, now)
+        rec = pk.distil
+        if rec is None or rec["node"] == node or rec["sacrificed"] is not ps:
+            bit = int(self.rng.integers(2))
+            pk.distil = {"node": node, "sacrificed": ps, "bit": bit}
+            return bit
+        pk.distil = None
+        ma = self.memory.get(rec["node"], MemoryModel())
+        mb = self.memory.get(node, MemoryModel())
+        p = math.sqrt(ma.gate_p * mb.gate_p)
+        g = ma.readout_eta * mb.readout_eta + (1 - ma.readout_eta) * (1 - mb.readout_eta)
+        eta = (1 + math.sqrt(max(2 * g - 1, 0.0))) / 2
+        fn = noise.bbpssw_bd if protocol == "BBPSSW" else noise.dejmps_bd
+        res = fn(pk.weights, ps.weights, p=p, eta=eta)
+        ok = bool(self.rng.random() < float(res.success_probability))
+        if ok:
+            pk.weights = np.asarray(res.state, dtype=np.float64)
+        return rec["bit"] if ok else 1 - rec["bit"]
+
     def measure(self, node: int, handle: int, basis: str, now: int) -> int:
         """Measure one qubit; both bits are sampled jointly from the pair's state."""
         q = (node, handle)
@@ -202,8 +251,9 @@ class SimDevice:
     def bsm(self, *, now: int, left: int, right: int) -> int:
         return self.world.bsm(self.node, left, right, now)
 
-    def distil(self, *, now: int, kept: int, sacrificed: int, protocol: str) -> int:
-        raise NotImplementedError("distillation is not simulated yet")
+    def distil(self, *, now: int, kept: int, sacrificed: int, protocol: str,
+               frame: tuple[int, int] = (0, 0)) -> int:
+        return self.world.distil(self.node, kept, sacrificed, protocol, now, frame)
 
     def measure(self, *, now: int, qubit: int, basis: str) -> int:
         return self.world.measure(self.node, qubit, basis, now)

@@ -9,6 +9,7 @@ import inspect
 from collections import deque
 
 import test_chain_scripted
+import test_distil_scripted
 import test_signalling_rules
 import test_table_entries
 from harness import Harness
@@ -20,7 +21,8 @@ from qvcp.reference.statetables import ENGINES
 # Every entry must be taken: the workloads below plus every scripted-device test of the
 # modules in TEST_MODULES (each is run here and the records of its harnesses collected).
 KNOWN_GAPS: set[tuple[str, str, str]] = set()
-TEST_MODULES = (test_table_entries, test_signalling_rules, test_chain_scripted)
+TEST_MODULES = (test_table_entries, test_signalling_rules, test_chain_scripted,
+                test_distil_scripted)
 
 
 def _tests_taken() -> set[tuple[str, str, str]]:
