@@ -62,9 +62,13 @@ class Resources:
 
     def can_take(self, circuit: int, link: int) -> bool:
         """True if ``circuit`` has a slot reserved on ``link`` free and a comm qubit is idle."""
-        held = sum(1 for lk in self.in_use.get(circuit, {}).values() if lk == link)
-        return (held < self.quota.get(circuit, 0) and self.comm_busy < self.comm
-                and bool(self.free_slots))
+        if self.comm_busy >= self.comm or not self.free_slots:
+            return False
+        held = self.in_use.get(circuit)
+        quota = self.quota.get(circuit, 0)
+        if not held:
+            return quota > 0
+        return list(held.values()).count(link) < quota
 
     def take(self, circuit: int, link: int) -> int:
         """Allocate a memory slot and a comm qubit for an attempt of ``circuit`` on ``link``."""

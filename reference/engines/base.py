@@ -55,7 +55,8 @@ class MessageEvent(Event):
     msg: Mapping[str, Any]
 
     def validate(self) -> None:
-        require(self.msg.get("type") == self.MESSAGE_TYPE, self, "msg", f"not {self.MESSAGE_TYPE}")
+        if self.msg.get("type") != self.MESSAGE_TYPE:  # message built only on failure
+            require(False, self, "msg", f"not {self.MESSAGE_TYPE}")
 
     @property
     def body(self) -> Mapping[str, Any]:
@@ -115,6 +116,38 @@ class Fault:
 
 Output = Send | Local | TransitionRecord | Fault
 
+_new = object.__new__
+
+
+def _record(engine: str, key: str, now: int, state: str, event: str,
+            next_state: str) -> TransitionRecord:
+    """A :class:`TransitionRecord` built without the frozen ``__init__`` (same value; twice as
+    fast, and one is built per transition)."""
+    rec = _new(TransitionRecord)
+    rec.__dict__.update(engine=engine, key=key, now=now, state=state, event=event,
+                        next_state=next_state)
+    return rec
+
+
+#: Per engine class: ``(TABLE, its size, {(state name, event type): (rule, action function,
+#: allowed next states)})``.
+#: Enum members hash through a Python-level ``Enum.__hash__``; state names are unique within an
+#: engine's state enum and hash in C, so :meth:`Engine.fire` looks rules up here, with the
+#: action already resolved on the class. Rebuilt when ``TABLE`` is replaced or changes size
+#: (tables are module constants).
+_FastTable = dict[tuple[str, type], tuple[Rule, Any, tuple[Any, ...]]]
+_FAST_TABLES: dict[type, tuple[Mapping[Any, Rule], int, _FastTable]] = {}
+
+
+def _fast_table(engine: Engine) -> _FastTable:
+    cls, table = type(engine), engine.TABLE
+    entry = _FAST_TABLES.get(cls)
+    if entry is None or entry[0] is not table or entry[1] != len(table):
+        entry = _FAST_TABLES[cls] = (table, len(table), {
+            (s._name_, e): (r, getattr(cls, r.action, None), r.allowed())
+            for (s, e), r in table.items()})
+    return entry[2]
+
 
 @dataclass
 class Engine:
@@ -133,31 +166,46 @@ class Engine:
 
     def fire(self, now: int, event: Event) -> None:
         """Take the transition for ``(state, type(event))`` or raise ``UNEXPECTED_MESSAGE``."""
-        rule = self.TABLE.get((self.state, type(event)))
-        if rule is None:
+        before = self.state
+        etype = type(event)
+        entry = _FAST_TABLES.get(type(self))
+        if entry is not None and entry[0] is self.TABLE and entry[1] == len(entry[0]):
+            found = entry[2].get((before._name_, etype))
+        else:
+            found = _fast_table(self).get((before._name_, etype))
+        if found is None:
             raise ProtocolError(
                 ErrorCode.UNEXPECTED_MESSAGE,
-                f"{type(event).__name__} not legal in {self.NAME} state {self.state.name}",
+                f"{etype.__name__} not legal in {self.NAME} state {before.name}",
                 msg=getattr(event, "msg", None),
             )
-        before = self.state
+        rule, action, allowed = found
         try:
-            chosen = getattr(self, rule.action)(now, event)
+            if action is None:
+                chosen = getattr(self, rule.action)(now, event)
+            else:
+                chosen = action(self, now, event)
         except ProtocolError:
             # error transitions are table entries too: record them (state unchanged)
-            self.out.append(TransitionRecord(self.NAME, self.key, now, before._name_,
-                                             type(event).__name__, before._name_))
+            self.out.append(_record(self.NAME, self.__dict__.get("_key") or self._trace_key(),
+                                    now, before._name_, etype.__name__, before._name_))
             raise
         if chosen is None:
             nxt = rule.next
         else:
             nxt = chosen
-            if nxt is not rule.next and nxt not in rule.allowed():
+            if nxt is not rule.next and nxt not in allowed:
                 raise AssertionError(
                     f"{self.NAME}.{rule.action} chose {nxt}, table allows {rule.next}")
         self.state = nxt
-        self.out.append(TransitionRecord(self.NAME, self.key, now, before._name_,
-                                         type(event).__name__, nxt._name_))
+        self.out.append(_record(self.NAME, self.__dict__.get("_key") or self._trace_key(), now,
+                                before._name_, etype.__name__, nxt._name_))
+
+    def _trace_key(self) -> str:
+        """:attr:`key`, computed once per instance (it names the instance: node, link,
+        circuit or endpoint, fixed for the engine's life)."""
+        key = self.__dict__["_key"] = self.key
+        return key
 
     def report(self, error: ProtocolError) -> None:
         """Report ``error`` without aborting the transition."""
@@ -165,13 +213,21 @@ class Engine:
 
     def next_deadline(self) -> int | None:
         """Earliest armed timer, or None."""
-        return min(self.timers.values()) if self.timers else None
+        timers = self.timers
+        return min(timers.values()) if timers else None
 
     def due_timers(self, now: int) -> list[str]:
         """Names of timers due at ``now``, earliest first (they are disarmed)."""
-        due = sorted((t, n) for n, t in self.timers.items() if t <= now)
+        timers = self.timers
+        if len(timers) == 1:  # the common case: no sort, no tuples
+            for name, t in timers.items():
+                if t <= now:
+                    del timers[name]
+                    return [name]
+                return []
+        due = sorted((t, n) for n, t in timers.items() if t <= now)
         for _, name in due:
-            del self.timers[name]
+            del timers[name]
         return [n for _, n in due]
 
     def drain(self) -> list[Output]:

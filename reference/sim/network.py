@@ -26,6 +26,7 @@ from qvcp.schemas import decode, encode, validate_message
 
 from .. import noise
 from ..engines.base import Send, TransitionRecord
+from ..engines.events import Attempt
 from ..engines.station import StationEngine
 from ..messages import BELL_CODES, MessageFactory, fidelity_to_wire, rate_to_wire
 from ..node import LinkConfig, Node, NodeConfig
@@ -59,8 +60,6 @@ class StationActor:
     engine: StationEngine
 
     def receive(self, now: int, msg: dict[str, Any]) -> list[Any]:
-        from ..engines.events import Attempt
-
         try:
             self.engine.fire(now, Attempt(msg=msg))
         except Exception as exc:
@@ -122,6 +121,7 @@ class Network:
     elided_slots: int = 0
     _batches: dict[int, _Batch] = field(default_factory=dict)
     _node_batches: dict[int, set[int]] = field(default_factory=dict)
+    _delay_cache: dict[tuple[int, int], int] = field(default_factory=dict)
 
     # -- construction -------------------------------------------------------------------------
     @classmethod
@@ -266,28 +266,42 @@ class Network:
             self._push(max(d, self.now), 1, actor_id, d)
 
     def _delay(self, src: int, dst: int) -> int:
+        d = self._delay_cache.get((src, dst))
+        if d is not None:
+            return d
         if src == dst:
-            return 0
-        if (src, dst) in self._station_delay:
-            return self._station_delay[(src, dst)]
-        if (dst, src) in self._station_delay:
-            return self._station_delay[(dst, src)]
-        for a, b in ((dst, src), (src, dst)):
-            if a in self._dist:
-                return round(self._dist[a][b] * NS_PER_KM)
-        self._dist[dst] = nx.single_source_dijkstra_path_length(self.graph, dst, weight="km")
-        return round(self._dist[dst][src] * NS_PER_KM)
+            d = 0
+        elif (src, dst) in self._station_delay:
+            d = self._station_delay[(src, dst)]
+        elif (dst, src) in self._station_delay:
+            d = self._station_delay[(dst, src)]
+        elif dst in self._dist:
+            d = round(self._dist[dst][src] * NS_PER_KM)
+        elif src in self._dist:
+            # not cached: once the distances from dst exist they decide, as before
+            return round(self._dist[src][dst] * NS_PER_KM)
+        else:
+            self._dist[dst] = nx.single_source_dijkstra_path_length(self.graph, dst, weight="km")
+            d = round(self._dist[dst][src] * NS_PER_KM)
+        self._delay_cache[(src, dst)] = d
+        return d
 
     def _log(self, rec: dict[str, Any]) -> None:
         if self.trace is not None:
             self.trace.write(json.dumps(rec, separators=(",", ":"), sort_keys=True) + "\n")
 
     def _outputs(self, src: int, outputs: list[Any]) -> None:
+        trace = self.trace
         for o in outputs:
-            if isinstance(o, Send):
+            cls = type(o)
+            if cls is TransitionRecord:  # the most frequent output: nothing to do untraced
+                if trace is not None:
+                    self._log({"t": o.now, "ev": "transition", "engine": o.engine, "key": o.key,
+                               "from": o.state, "on": o.event, "to": o.next_state})
+            elif cls is Send or isinstance(o, Send):
                 self._send(src, o.msg)
             elif isinstance(o, TransitionRecord):
-                if self.trace is not None:
+                if trace is not None:
                     self._log({"t": o.now, "ev": "transition", "engine": o.engine, "key": o.key,
                                "from": o.state, "on": o.event, "to": o.next_state})
             elif isinstance(o, tuple):
@@ -300,30 +314,37 @@ class Network:
             assert back == msg, f"wire round trip changed {msg['type']}"
         self.messages += 1
         dst = msg["destination"]
-        self._log({"t": self.now, "ev": "send", "msg": msg})
+        if self.trace is not None:
+            self._log({"t": self.now, "ev": "send", "msg": msg})
         if dst == src and src in self.nodes:
             self._app_receive(src, msg)
             return
         if msg["type"] == "ERROR":
             self.errors.append({"t": self.now, "from": src, "to": dst, "body": msg["body"]})
-        self._push(self.now + self._delay(src, dst), 0, dst, msg)
+        self._seq += 1
+        heapq.heappush(self._heap, (self.now + self._delay(src, dst), self._seq, 0, dst, msg))
 
     def run_until(self, t_end: int) -> None:
         """Process every event up to and including ``t_end`` (ns)."""
         for nid, node in self.nodes.items():
             self._arm(nid, node)
         heap = self._heap
+        pop, push = heapq.heappop, heapq.heappush
+        nodes, stations = self.nodes, self.stations
+        armed = self._armed
+        node_batches = self._node_batches
+        t = self.now
         while heap and heap[0][0] <= t_end:
-            t, _, kind, target, payload = heapq.heappop(heap)
-            actor = self.nodes.get(target) or self.stations.get(target)
+            t, _, kind, target, payload = pop(heap)
+            actor = nodes.get(target) or stations.get(target)
             if actor is None:
                 continue
             if kind == 1:
-                if self._armed.get(target) != payload:
+                if armed.get(target) != payload:
                     continue
-                del self._armed[target]
+                del armed[target]
                 self.now = t
-                batched = self._node_batches.get(target)
+                batched = node_batches.get(target)
                 if batched:
                     self._settle(target, t, due_only=True)
                 self.events += 1
@@ -333,20 +354,25 @@ class Network:
                         self._try_batch(link)
             else:
                 self.now = t
-                batched = self._node_batches.get(target)
+                batched = node_batches.get(target)
                 if batched:
                     self._settle(target, t, due_only=True)
                 self.events += 1
-                self._log({"t": t, "ev": "recv", "at": target, "type": payload["type"],
-                           "id": payload["message_id"], "from": payload["source"]})
+                if self.trace is not None:
+                    self._log({"t": t, "ev": "recv", "at": target, "type": payload["type"],
+                               "id": payload["message_id"], "from": payload["source"]})
                 self._outputs(target, actor.receive(t, payload))
                 if (self.fast_forward and payload["type"] == "HERALD"
-                        and payload["body"]["outcome"] == "FAILURE" and target in self.nodes):
+                        and payload["body"]["outcome"] == "FAILURE" and target in nodes):
                     self._try_batch(payload["body"]["link_id"])
                 if batched:
                     for link in self._settle(target, t, due_only=False):
                         self._try_batch(link)
-            self._arm(target, actor)
+            d = actor.next_deadline()  # self._arm(target, actor), inlined
+            if d is not None and armed.get(target) != d:
+                armed[target] = d
+                self._seq += 1
+                push(heap, (d if d > self.now else self.now, self._seq, 1, target, d))
             if self.on_progress is not None and self.events % 4096 == 0:
                 self.on_progress(t)
         self.now = max(self.now, t_end)
@@ -370,13 +396,13 @@ class Network:
         if link in self._batches:
             return
         st = self.stations.get(STATION_BASE + link)
-        if st is None or st.engine.state.name != "IDLE" or link in self.world.attempts:
+        if st is None or st.engine.state._name_ != "IDLE" or link in self.world.attempts:
             return
         a, b = st.engine.node_a, st.engine.node_b
         ea, eb = self.nodes[a].links[link], self.nodes[b].links[link]
         slot = ea.slot_ns
         t0 = ea.timers.get("slot")
-        if (ea.state.name != "ARMED" or eb.state.name != "ARMED" or t0 is None
+        if (ea.state._name_ != "ARMED" or eb.state._name_ != "ARMED" or t0 is None
                 or eb.timers.get("slot") != t0 or "herald" in ea.timers or "herald" in eb.timers
                 or ea.last_slot != eb.last_slot or ea.circuits != eb.circuits
                 or eb.slot_ns != slot or t0 % slot or t0 // slot != ea.last_slot + 1):
@@ -407,7 +433,7 @@ class Network:
     def _still_valid(self, b: _Batch, node: int) -> bool:
         """The batch's conditions still hold at ``node`` (checked after each event there)."""
         eng = self.nodes[node].links[b.link]
-        if (eng.state.name != "ARMED" or eng.timers.get("slot") != b.k_end * b.slot_ns
+        if (eng.state._name_ != "ARMED" or eng.timers.get("slot") != b.k_end * b.slot_ns
                 or eng.circuits != b.circuits):
             return False
         res = self.nodes[node].ctx.resources
