@@ -45,9 +45,12 @@ class _HarnessDevice:
     def bsm(self, *, now: int, left: int, right: int) -> int:
         return int(self._call("device.bsm", now=now, left=left, right=right)["code"])
 
-    def distil(self, *, now: int, kept: int, sacrificed: int, protocol: str) -> int:
+    def distil(self, *, now: int, kept: int, sacrificed: int, protocol: str,
+               frame: tuple[int, int] = (0, 0)) -> int:
+        # The TRK-021 frame correction travels only when there is one to make.
+        extra = {"frame": list(frame)} if tuple(frame) != (0, 0) else {}
         return int(self._call("device.distil", now=now, kept=kept, sacrificed=sacrificed,
-                              protocol=protocol)["bit"])
+                              protocol=protocol, **extra)["bit"])
 
     def measure(self, *, now: int, qubit: int, basis: str) -> int:
         return int(self._call("device.measure", now=now, qubit=qubit, basis=basis)["bit"])

@@ -22,7 +22,6 @@ offending message's source.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +31,7 @@ from qvcp.schemas import ErrorCode, WireError, message_specs, validate_message
 from .admission import swap_factor
 from .circuit import NodeContext
 from .engines import events as ev
-from .engines.base import Engine, Fault, Local, Output, ProtocolError, Send
+from .engines.base import Engine, Fault, Local, Output, ProtocolError, Send, TransitionRecord
 from .engines.delivery import DeliveryEngine, check_service_fields
 from .engines.link import LinkEngine
 from .engines.signalling import Install, Release, SignallingEngine, SigState
@@ -43,6 +42,20 @@ from .resources import Resources
 
 ROLES = ("end", "router", "repeater")
 _TYPE_CODES = {name: spec.type_code for name, spec in message_specs().items()}
+
+#: Incoming message type -> (the engine family it goes to, its event class).
+_LINK, _DATAPLANE, _SIGNALLING, _SERVICE = range(4)
+_ROUTES: dict[str, tuple[int, type[ev.MessageEvent]]] = {
+    "HERALD": (_LINK, ev.Herald), "EXPIRE": (_LINK, ev.Expire),
+    "EXPIRE_ACK": (_LINK, ev.ExpireAck),
+    "SWAP_OUTCOME": (_DATAPLANE, ev.SwapOutcome), "DISCARD": (_DATAPLANE, ev.Discard),
+    "DISTIL_OUTCOME": (_DATAPLANE, ev.DistilOutcome),
+    "SETUP": (_SIGNALLING, ev.Setup), "CONFIRM": (_SIGNALLING, ev.Confirm),
+    "REJECT": (_SIGNALLING, ev.Reject), "TEARDOWN": (_SIGNALLING, ev.Teardown),
+    "TEARDOWN_ACK": (_SIGNALLING, ev.TeardownAck),
+    "OPEN_ENDPOINT": (_SERVICE, ev.OpenEndpoint), "CLOSE_ENDPOINT": (_SERVICE, ev.CloseEndpoint),
+    "PAIR_REQUEST": (_SERVICE, ev.PairRequest),
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -161,13 +174,8 @@ class Node:
 
     def next_deadline(self) -> int | None:
         """Earliest timer of any engine, or None."""
-        best = None
-        for e in self._engines():
-            if e.timers:
-                d = min(e.timers.values())
-                if best is None or d < best:
-                    best = d
-        return best
+        armed = [t for e in self._engines() for t in e.timers.values()]
+        return min(armed) if armed else None
 
     def consume(self, now: int, qubit: int) -> list[Output]:
         """The application releases delivered ``qubit`` (after measuring or using it)."""
@@ -226,27 +234,26 @@ class Node:
     def _dispatch(self, now: int, msg: dict[str, Any]) -> None:
         t = msg["type"]
         body = msg["body"]
-        if t in ("HERALD", "EXPIRE", "EXPIRE_ACK"):
+        route = _ROUTES.get(t)
+        family = -1 if route is None else route[0]
+        if family == _LINK:
             eng = self.links.get(body["link_id"])
             ok = eng is not None and msg["source"] in (eng.station, eng.peer)
             if not ok:  # LINK-008
                 raise ProtocolError(ErrorCode.UNKNOWN_LINK, "link not configured here",
                                     field="body.link_id", msg=msg)
-            eng.fire(now, {"HERALD": ev.Herald, "EXPIRE": ev.Expire,
-                           "EXPIRE_ACK": ev.ExpireAck}[t](msg=msg))
+            eng.fire(now, route[1].trusted(msg=msg))  # type: ignore[index]
         elif t == "ERROR":
             link = self._stations.get(msg["source"])
             if link is not None:
                 self.links[link].fire(now, ev.ErrorReceived(msg=msg))
-        elif t in ("SWAP_OUTCOME", "DISCARD", "DISTIL_OUTCOME"):
+        elif family == _DATAPLANE:
             dp = self.dataplane.get(body["circuit_id"])
             if dp is None:  # TRK-004
                 raise ProtocolError(ErrorCode.UNKNOWN_CIRCUIT, "circuit not installed",
                                     field="body.circuit_id", msg=msg)
-            cls = {"SWAP_OUTCOME": ev.SwapOutcome, "DISCARD": ev.Discard,
-                   "DISTIL_OUTCOME": ev.DistilOutcome}[t]
-            dp.fire(now, cls(msg=msg))
-        elif t in ("SETUP", "CONFIRM", "REJECT", "TEARDOWN", "TEARDOWN_ACK"):
+            dp.fire(now, route[1].trusted(msg=msg))  # type: ignore[index]
+        elif family == _SIGNALLING:
             cid = body["circuit_id"]
             sig = self.signalling.get(cid)
             if sig is None or (sig.state is SigState.CLOSED and t == "SETUP"):
@@ -254,24 +261,20 @@ class Node:
                 # IDLE row of the signalling table decides, and an engine that stays IDLE is
                 # not kept.
                 sig = self._new_signalling(cid)
-            cls = {"SETUP": ev.Setup, "CONFIRM": ev.Confirm, "REJECT": ev.Reject,
-                   "TEARDOWN": ev.Teardown, "TEARDOWN_ACK": ev.TeardownAck}[t]
             try:
-                sig.fire(now, cls(msg=msg))
+                sig.fire(now, route[1].trusted(msg=msg))  # type: ignore[index]
             finally:
                 if sig.state is SigState.IDLE:
                     self._pending.extend(sig.out)
                     del self.signalling[cid]
                     self._engine_cache = None
-        elif t in ("OPEN_ENDPOINT", "CLOSE_ENDPOINT", "PAIR_REQUEST"):
+        elif family == _SERVICE:
             if msg["source"] != self.node_id or self.config.role == "repeater":
                 raise ProtocolError(ErrorCode.UNEXPECTED_MESSAGE, "service messages are local "
                                     "and need an end node or router", field="source", msg=msg)
             check_service_fields(msg)  # DLV-002
             ep = self.endpoints.get(body["endpoint"]) or self._new_endpoint(body["endpoint"])
-            cls = {"OPEN_ENDPOINT": ev.OpenEndpoint, "CLOSE_ENDPOINT": ev.CloseEndpoint,
-                   "PAIR_REQUEST": ev.PairRequest}[t]
-            ep.fire(now, cls(msg=msg))
+            ep.fire(now, route[1].trusted(msg=msg))  # type: ignore[index]
         else:
             raise ProtocolError(ErrorCode.UNEXPECTED_MESSAGE, f"{t} is not accepted by a node",
                                 field="type", msg=msg)
@@ -307,18 +310,24 @@ class Node:
     def _collect(self, now: int) -> list[Output]:
         """Drain engines, route Local events inside the node until quiet."""
         result: list[Output] = []
-        queue: deque[Output] = deque(self._pending)
+        queue = self._pending  # FIFO: a list read by index (outputs are only appended)
         self._pending = []
         while True:
-            for eng in self._engines():
-                if eng.out:
-                    queue.extend(eng.out)
+            for eng in self._engines():  # refetched: routing may create or drop engines
+                out = eng.out
+                if out:
+                    queue.extend(out)
                     eng.out = []
             if not queue:
                 return result
-            while queue:
-                o = queue.popleft()
-                if isinstance(o, Local):
+            i = 0
+            while i < len(queue):
+                o = queue[i]
+                i += 1
+                cls = o.__class__
+                if cls is TransitionRecord or cls is Send:  # the common outputs
+                    result.append(o)
+                elif isinstance(o, Local):
                     try:
                         self._local(now, o.event)
                     except ProtocolError as err:
@@ -329,6 +338,7 @@ class Node:
                     self._pending = []
                 else:
                     result.append(o)
+            queue = []
 
     def _local(self, now: int, e: Any) -> None:
         if isinstance(e, ev.LinkPairReady | ev.PeerExpired):

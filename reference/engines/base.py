@@ -40,6 +40,16 @@ class Event:
     def validate(self) -> None:
         """Raise ``ValueError`` naming the offending field; subclasses extend."""
 
+    @classmethod
+    def trusted(cls, **fields: Any) -> Any:
+        """The event built without the frozen ``__init__`` and without :meth:`validate`, for
+        callers whose fields are valid by construction (e.g. a message event whose class was
+        chosen from the message's own type). Same value as ``cls(**fields)``: every field must
+        be given (defaults are not applied)."""
+        event = object.__new__(cls)
+        event.__dict__.update(fields)
+        return event
+
 
 def require(cond: bool, event: object, name: str, reason: str) -> None:
     """Raise ``ValueError('<Event>.<name>: <reason>')`` unless ``cond``."""

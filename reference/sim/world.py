@@ -1,9 +1,11 @@
 """Physical state of the simulated network: stored pairs, backed by the noise core.
 
-Pairs are Bell-diagonal weights (float64 ``(4,)``) plus the time they were last brought up to
+Pairs are Bell-diagonal weights (four Python floats) plus the time they were last brought up to
 date; memory decoherence is applied from elapsed time (``decohere_bd``) at every operation,
 per qubit with that node's T1/T2. Swaps use ``sample_swap_bd`` with the node's gate and readout
 parameters; measurements ``measure_bd``. The world owns the simulator's ``np.random.Generator``.
+Decoherence, swaps and link sampling of single pairs go through :mod:`.fastbd`, plain-Python
+copies of the noise core's arithmetic that reproduce its results bit for bit.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import noise
+from . import fastbd
 
 Qubit = tuple[int, int]  # (node, handle)
 
@@ -42,7 +45,7 @@ class LinkModel:
 class Pair:
     """One entangled pair; an end is None once freed."""
 
-    weights: np.ndarray
+    weights: list[float]
     t_ns: int
     ends: list[Qubit | None]
     #: first half of a bilateral distillation round on this (kept) pair, see World.distil
@@ -61,33 +64,39 @@ class World:
     pending_bits: dict[Qubit, int] = field(default_factory=dict)
     #: link -> (slot_ns, herald code): that slot's outcome was sampled ahead (fast-forward)
     forced: dict[int, tuple[int, int]] = field(default_factory=dict)
+    _default_memory: MemoryModel = field(default_factory=MemoryModel, repr=False)
 
     # -- time evolution ----------------------------------------------------------------------
     def _decohere(self, pair: Pair, now: int) -> None:
         dt = (now - pair.t_ns) * 1e-9
         if dt <= 0:
             return
-        for i, end in enumerate(pair.ends):
+        memory = self.memory
+        for end in pair.ends:
             if end is None:
                 continue
-            m = self.memory.get(end[0], MemoryModel())
-            if math.isinf(m.t2_s) and math.isinf(m.t1_s):
+            m = memory.get(end[0])  # absent: ideal memory
+            if m is None:
                 continue
-            pair.weights = noise.decohere_bd(pair.weights, dt, t1=m.t1_s, t2=min(
-                m.t2_s, 2 * m.t1_s), qubit=i)
+            t1, t2 = m.t1_s, m.t2_s
+            if math.isinf(t2) and math.isinf(t1):
+                continue
+            pair.weights = fastbd.decohere(pair.weights, dt, t1, min(t2, 2 * t1))
         pair.t_ns = now
 
     def state(self, q: Qubit, now: int) -> np.ndarray:
         """BD weights of the pair holding ``q`` at time ``now`` (float64 ``(4,)``)."""
         pair = self.pairs[q]
         self._decohere(pair, now)
-        return pair.weights.copy()
+        return np.array(pair.weights, dtype=np.float64)
 
     def fidelity(self, q: Qubit, code: int, now: int) -> float:
         """Fidelity of ``q``'s pair to Bell state ``code`` at ``now`` (nan if no pair)."""
         if q not in self.pairs:
             return math.nan
-        return float(self.state(q, now)[code])
+        pair = self.pairs[q]
+        self._decohere(pair, now)
+        return pair.weights[code]
 
     def partner(self, q: Qubit) -> Qubit | None:
         """The other qubit of ``q``'s pair, if still held."""
@@ -104,13 +113,10 @@ class World:
         link's per-attempt success probability; the code follows the link's code weights.
         """
         model = self.links[link]
-        hl = noise.HeraldedLink(
-            success_probability=model.success_probability, attempt_duration=slot_ns * 1e-9,
-            herald_indices=np.asarray(model.codes, dtype=np.int64),
-            herald_probabilities=np.asarray(model.code_probs, dtype=np.float64),
-            states=np.zeros((len(model.codes), 4, 4), dtype=np.complex128), fidelity=0.0)
-        _, attempts, codes = noise.sample_link_generation(hl, rng=self.rng)
-        return int(attempts[0]) - 1, int(codes[0])
+        p = model.success_probability
+        if not 0.0 < p <= 1.0:
+            raise ValueError("link.success_probability must be in (0, 1] to sample")
+        return fastbd.sample_link_failures(p, model.codes, model.code_probs, self.rng)
 
     # -- operations ----------------------------------------------------------------------------
     def attempt(self, node: int, link: int, slot: int, handle: int) -> None:
@@ -136,7 +142,7 @@ class World:
                 return 255
             code = model.codes[0] if self.rng.random() < model.code_probs[0] else model.codes[1]
         (na, ha), (nb, hb) = sorted(who.items())
-        pair = Pair(model.weights[code].copy(), slot, [(na, ha), (nb, hb)])
+        pair = Pair(model.weights[code].tolist(), slot, [(na, ha), (nb, hb)])
         self.pairs[(na, ha)] = pair
         self.pairs[(nb, hb)] = pair
         return code
@@ -145,7 +151,6 @@ class World:
         """Swap the pairs of ``(node, left)`` and ``(node, right)``; returns the reported m."""
         ql, qr = (node, left), (node, right)
         pl, pr = self.pairs.pop(ql, None), self.pairs.pop(qr, None)
-        mem = self.memory.get(node, MemoryModel())
         if pl is None or pr is None:
             for p, q in ((pl, ql), (pr, qr)):
                 if p is not None:
@@ -153,21 +158,24 @@ class World:
             return int(self.rng.integers(4))
         self._decohere(pl, now)
         self._decohere(pr, now)
-        m, w = noise.sample_swap_bd(pl.weights, pr.weights, p=mem.gate_p, eta=mem.readout_eta,
-                                    rng=self.rng)
+        mem = self.memory.get(node, self._default_memory)
+        m, w = fastbd.sample_swap(pl.weights, pr.weights, mem.gate_p, mem.readout_eta, self.rng)
         a = pl.ends[1] if pl.ends[0] == ql else pl.ends[0]
         c = pr.ends[1] if pr.ends[0] == qr else pr.ends[0]
-        new = Pair(np.asarray(w, dtype=np.float64), now, [a, c])
-        for end in (a, c):
-            if end is not None:
-                self.pairs[end] = new
-        return int(m)
+        new = Pair(w, now, [a, c])
+        pairs = self.pairs
+        if a is not None:
+            pairs[a] = new
+        if c is not None:
+            pairs[c] = new
+        return m
 
     def _pauli(self, q: Qubit, code: int) -> None:
         """Apply X^x Z^z of Bell ``code`` to ``q``: its pair's state b becomes b XOR code."""
         pair = self.pairs.get(q)
         if pair is not None and code:
-            pair.weights = pair.weights[[b ^ code for b in range(4)]]
+            w = pair.weights
+            pair.weights = [w[b ^ code] for b in range(4)]
 
     def distil(self, node: int, kept: int, sacrificed: int, protocol: str, now: int,
                frame: tuple[int, int] = (0, 0)) -> int:
@@ -204,10 +212,11 @@ class World:
         g = ma.readout_eta * mb.readout_eta + (1 - ma.readout_eta) * (1 - mb.readout_eta)
         eta = (1 + math.sqrt(max(2 * g - 1, 0.0))) / 2
         fn = noise.bbpssw_bd if protocol == "BBPSSW" else noise.dejmps_bd
-        res = fn(pk.weights, ps.weights, p=p, eta=eta)
+        res = fn(np.array(pk.weights, dtype=np.float64), np.array(ps.weights, dtype=np.float64),
+                 p=p, eta=eta)
         ok = bool(self.rng.random() < float(res.success_probability))
         if ok:
-            pk.weights = np.asarray(res.state, dtype=np.float64)
+            pk.weights = np.asarray(res.state, dtype=np.float64).tolist()
         return rec["bit"] if ok else 1 - rec["bit"]
 
     def measure(self, node: int, handle: int, basis: str, now: int) -> int:
@@ -219,7 +228,8 @@ class World:
         if pair is None:
             return int(self.rng.integers(2))
         self._decohere(pair, now)
-        bits = noise.measure_bd(pair.weights, basis=basis, rng=self.rng)
+        bits = noise.measure_bd(np.array(pair.weights, dtype=np.float64), basis=basis,
+                                rng=self.rng)
         i = pair.ends.index(q)
         other = pair.ends[1 - i]
         if other is not None:
