@@ -187,6 +187,62 @@ def _teardown_frees(ctx: CaseContext) -> None:
             qubits_in_use=held)
 
 
+DISTIL_MIN_FIDELITY = 0.85
+DISTIL_PAIRS = 20
+
+
+def distil_chain() -> Json:
+    """Like ``schemas/scenarios/chain-distil.yaml``: 2 km Werner links of fidelity 0.9 and
+    trapped-ion memories; the plain chain estimates about 0.81, below the requested 0.85, so
+    only end-to-end distillation (SIG-040) can serve the request."""
+    def node(nid: int, role: str) -> Json:
+        return {"name": NAMES[nid], "id": nid, "role": role, "profile": "trapped_ion",
+                "memory_qubits": 6 if role == "end" else 4, "comm_qubits": 2}
+
+    link = {"distance_km": 2, "model": "werner", "fidelity": 0.9, "success_probability": 0.2,
+            "preparation_ns": 1000}
+    return {"name": "conformance-chain-distil",
+            "nodes": [node(HEAD, "end"), node(MIDDLE, "router"), node(TAIL, "end")],
+            "links": [{"a": "H", "b": "M", **link}, {"a": "M", "b": "T", **link}],
+            "demands": [], "options": {"cutoff_ns": 5_000_000}}
+
+
+def _distilled(ctx: CaseContext) -> None:
+    floor = round(DISTIL_MIN_FIDELITY * 65535)
+    result = run(ctx, distil_chain(), request(DISTIL_PAIRS, min_fidelity=DISTIL_MIN_FIDELITY),
+                 until_ns=10**9)
+    circuits = result.get("circuits", [])
+    require(circuits, "the implementation reports no circuit for the request")
+    deliveries = result["deliveries"]
+    if not any(c["established"] for c in circuits):
+        # an implementation that does not distil refuses the request (SIG-005, SIG-040)
+        reasons = {(c.get("rejected") or {}).get("reason") for c in circuits}
+        require("FIDELITY_UNREACHABLE" in reasons or "NO_RESOURCES" in reasons,
+                "the request was neither served nor refused with FIDELITY_UNREACHABLE or "
+                "NO_RESOURCES", circuits=circuits)
+        require(not deliveries, "pairs delivered on a refused circuit",
+                count=len(deliveries))
+        return
+    require(deliveries, "no pair was delivered on the established circuit", circuits=circuits)
+    for (circ, pair_id), by_node in pairs(deliveries).items():
+        head, tail = both_ends(pair_id, by_node)
+        for node, ds in by_node.items():
+            require(len(ds) == 1, f"pair {pair_id} delivered {len(ds)} times at node {node}",
+                    deliveries=ds)
+        for d in (head, tail):
+            require(d["fidelity_estimate"] >= floor,
+                    f"pair {pair_id} delivered at node {d['node']} with estimate "
+                    f"{d['fidelity_estimate']}/65535 below the requested {floor}/65535",
+                    delivery=d)
+        require(head["bell_state"] == tail["bell_state"] == "PHI_PLUS",
+                f"distilled pair {pair_id} of circuit {circ} delivered as "
+                f"{head['bell_state']}/{tail['bell_state']}, not PHI_PLUS at both ends "
+                "(TRK-026)", head=head, tail=tail)
+    per_node = Counter(d["node"] for d in deliveries)
+    require(per_node[HEAD] == per_node[TAIL] <= DISTIL_PAIRS, "ends delivered different "
+            "numbers of pairs or more than requested", per_node=dict(per_node))
+
+
 # --- statistical cases ----------------------------------------------------------------------
 
 FIDELITY_PAIRS = 2400
@@ -297,6 +353,10 @@ def network_cases() -> list[Case]:
              randomised=True,
              title="A completed circuit is torn down and leaves no memory occupied",
              requirements=("SIG-030", "SIG-035")),
+        Case(id="network.distillation", profile="network", run=_distilled, randomised=True,
+             title="A request only distillation can serve: every pair delivered once at both "
+                   "ends, as PHI_PLUS, with an estimate of at least the requested 0.85",
+             requirements=("TRK-026", "DLV-020", "DLV-022")),
         Case(id=FIDELITY_CASE, profile="network", run=_fidelity_claim, randomised=True,
              capabilities=measure, tags=("statistical",),
              title=f"Fidelity measured from XX/YY/ZZ correlations ({FIDELITY_PAIRS} pairs, "

@@ -21,7 +21,8 @@ from typing import Any
 
 from qvcp.conformance.cases import CaseContext
 
-__all__ = ["HarnessDevice", "NodeUnderTest", "baseline_rules", "link_between", "station"]
+__all__ = ["HarnessDevice", "NodeUnderTest", "baseline_rules", "distil_rules", "link_between",
+           "station"]
 
 Json = dict[str, Any]
 BELL = ("PHI_PLUS", "PSI_PLUS", "PHI_MINUS", "PSI_MINUS")
@@ -82,6 +83,18 @@ def _rule(circuit: int, node: int, link: int, action: str, *, peer_link: int = 0
             "distil_rounds": 0, "endpoint": endpoint}
 
 
+def distil_rules(circuit: int, route: list[int], *, rounds: int, protocol: str = "DEJMPS",
+                 cutoff_ns: int = 0) -> list[Json]:
+    """The end-to-end DISTIL rules of chapter 05 (SIG-040): one at each end node, on its link
+    of the route, ``peer_link`` 0."""
+    out = []
+    for node, link in ((route[0], link_between(route[0], route[1])),
+                       (route[-1], link_between(route[-2], route[-1]))):
+        rule = _rule(circuit, node, link, "DISTIL", cutoff_ns=cutoff_ns)
+        out.append({**rule, "distil_protocol": protocol, "distil_rounds": rounds})
+    return out
+
+
 def baseline_rules(circuit: int, route: list[int], *, cutoff_ns: int) -> list[Json]:
     """The baseline rule set of chapter 05 section 7 for ``route``."""
     links = [link_between(a, b) for a, b in itertools.pairwise(route)]
@@ -104,13 +117,16 @@ class HarnessDevice:
     """The quantum device the harness lends the node: scripted BSM results, recorded calls."""
 
     bsm_codes: deque[int] = field(default_factory=deque)
+    distil_bits: deque[int] = field(default_factory=deque)  # scripted device.distil results
     calls: list[tuple[str, Json]] = field(default_factory=list)
 
     def call(self, verb: str, args: Json) -> Json:
         self.calls.append((verb, dict(args)))
         if verb == "device.bsm":
             return {"code": self.bsm_codes.popleft() if self.bsm_codes else 0}
-        if verb in ("device.measure", "device.distil"):
+        if verb == "device.distil":
+            return {"bit": self.distil_bits.popleft() if self.distil_bits else 0}
+        if verb == "device.measure":
             return {"bit": 0}
         return {}
 
@@ -131,6 +147,7 @@ class NodeUnderTest:
     app: list[Json] = field(default_factory=list)  # messages to the application, ditto
     attempts: dict[int, Json] = field(default_factory=dict)  # link -> last ATTEMPT body
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    last_injected: Json | None = None  # the last message the harness delivered to the node
 
     @property
     def lends_device(self) -> bool:
@@ -174,6 +191,7 @@ class NodeUnderTest:
         return self.inject_message(self.message(mtype, source, body))
 
     def inject_message(self, msg: Json) -> Json:
+        self.last_injected = msg
         return self._take(self.call("node.receive", now_ns=self.now, message=msg))
 
     def local(self, mtype: str, body: Json) -> Json:

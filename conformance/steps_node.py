@@ -19,10 +19,11 @@ from qvcp.conformance.node_harness import (
     BELL,
     NodeUnderTest,
     baseline_rules,
+    distil_rules,
     link_config,
     setup_body,
 )
-from qvcp.schemas import ErrorCode
+from qvcp.schemas import ErrorCode, message_specs
 
 Json = dict[str, Any]
 
@@ -58,20 +59,24 @@ def router_node(world: World, me: str, a: str, b: str, memory: str | None,
 
 
 @given(parsers.re(r"an end node (?P<me>\d+) linked to node (?P<peer>\d+)"
-                  r"(?: with a route (?P<route>[\d, ]+))?$"))
-def end_node(world: World, me: str, peer: str, route: str | None) -> None:
+                  r"(?: with a route (?P<route>[\d, ]+?))?"
+                  r"(?:,? with (?P<memory>\d+) memory qubits?)?$"))
+def end_node(world: World, me: str, peer: str, route: str | None, memory: str | None) -> None:
     routes = {str(_route(route)[-1]): _route(route)} if route else {}
-    _start(world, int(me), {"role": "end", "memory_qubits": 4, "comm_qubits": 2,
+    _start(world, int(me), {"role": "end", "memory_qubits": int(memory or 4), "comm_qubits": 2,
                             "links": [link_config(int(me), int(peer))], "routes": routes})
 
 
 @given(parsers.re(r"circuit (?P<cid>\d+) along route (?P<route>[\d, ]+?)"
-                  r"(?: with a cutoff of (?P<cutoff>\d+) ns)? is established at the node$"))
-def circuit_established(world: World, cid: str, route: str, cutoff: str | None) -> None:
+                  r"(?: with a cutoff of (?P<cutoff>\d+) ns)?"
+                  r"(?: with min_fidelity (?P<fid>\d+))? is established at the node$"))
+def circuit_established(world: World, cid: str, route: str, cutoff: str | None,
+                        fid: str | None) -> None:
     node = _node(world)
     path, circuit, cut = _route(route), int(cid), int(cutoff or 0)
     me = path.index(node.node_id)
-    node.inject("SETUP", path[me - 1], setup_body(circuit, path, node.node_id, cutoff_ns=cut))
+    node.inject("SETUP", path[me - 1], setup_body(circuit, path, node.node_id, cutoff_ns=cut,
+                                                  min_fidelity=int(fid or 0)))
     if me < len(path) - 1:
         require(bool(node.sent("SETUP", path[me + 1])),
                 f"the node did not forward the SETUP of circuit {circuit}", sent=node.recent)
@@ -81,6 +86,7 @@ def circuit_established(world: World, cid: str, route: str, cutoff: str | None) 
     else:
         require(bool(node.sent("CONFIRM", path[me - 1])),
                 f"the tail end did not confirm circuit {circuit}", sent=node.recent)
+        world.data["confirm"] = node.sent("CONFIRM", path[me - 1])[-1]
     node.clear()
 
 
@@ -142,7 +148,15 @@ def herald_foreign(world: World, outcome: str, seq: str, link: str) -> None:
 
 @when(parsers.re(r"node (?P<src>\d+) sends (?P<mtype>[A-Z_]+) (?P<body>\{.*\})$"))
 def inject(world: World, src: str, mtype: str, body: str) -> None:
-    _node(world).inject(mtype, int(src), json.loads(body))
+    _node(world).inject(mtype, int(src), json.loads(_circuit_in(world, body)))
+
+
+def _circuit_in(world: World, text: str) -> str:
+    """``"$circuit"`` in a JSON body stands for the circuit id the node chose (its SETUP)."""
+    if '"$circuit"' in text:
+        require("circuit" in world.data, "no circuit id of the node's SETUP to refer to")
+        text = text.replace('"$circuit"', str(world.data["circuit"]))
+    return text
 
 
 @when(parsers.re(r"node (?P<src>\d+) sends SETUP for circuit (?P<cid>\d+) along route "
@@ -172,7 +186,7 @@ def inject_confirm(world: World, src: str, cid: str, route: str) -> None:
 
 @when(parsers.re(r"the application sends (?P<mtype>[A-Z_]+) (?P<body>\{.*\})$"))
 def app_sends(world: World, mtype: str, body: str) -> None:
-    _node(world).local(mtype, json.loads(body))
+    _node(world).local(mtype, json.loads(_circuit_in(world, body)))
 
 
 # --- then -----------------------------------------------------------------------------------
@@ -196,6 +210,10 @@ def sends(world: World, mtype: str, dst: str) -> None:
     found = node.sent(mtype, int(dst))
     require(bool(found), f"the node did not send {mtype} to node {dst}", sent=node.recent)
     world.data["last"] = found[-1]
+    if mtype == "SETUP":
+        world.data["circuit"] = found[-1]["body"]["circuit_id"]
+    if mtype == "CONFIRM":
+        world.data["confirm"] = found[-1]
 
 
 @then(parsers.re(r"the node sends (?P<kind>ERROR|REJECT) (?P<name>[A-Z_]+) to node "
@@ -286,3 +304,134 @@ def pair_id_is(world: World, head: str, tail: str) -> None:
     require(got == want, f"pair_id {got} is not {head} x 65536 + {tail} = {want} (TRK-016)",
             msg=last)
 
+
+
+# --- distillation, comparisons, device calls ------------------------------------------------
+
+@when(parsers.re(r"node (?P<src>\d+) confirms (?:circuit (?P<cid>\d+)|the node's circuit) along "
+                 r"route (?P<route>[\d, ]+?)(?: with (?P<n>\d+) rounds? of (?P<proto>[A-Z]+) "
+                 r"distillation)?$"))
+def inject_confirm_distil(world: World, src: str, cid: str | None, route: str, n: str | None,
+                          proto: str | None) -> None:
+    node = _node(world)
+    if cid is None:
+        require("circuit" in world.data, "the node sent no SETUP whose circuit to confirm")
+    circuit, path = int(cid) if cid else int(world.data["circuit"]), _route(route)
+    rules = baseline_rules(circuit, path, cutoff_ns=0)
+    if n:
+        rules += distil_rules(circuit, path, rounds=int(n), protocol=proto or "DEJMPS")
+    node.inject("CONFIRM", int(src), {"circuit_id": circuit, "expected_rate_mhz": 1000,
+                                      "expected_fidelity": 58000, "rules": rules})
+
+
+@when(parsers.re(r"the device will report distillation bit (?P<bit>[01])$"))
+def script_distil(world: World, bit: str) -> None:
+    _node(world).device.distil_bits.append(int(bit))
+
+
+@then(parsers.re(r"the device was asked for (?P<n>\d+) distillations?$"))
+def distillations(world: World, n: str) -> None:
+    node = _checked(world)
+    calls = [a for v, a in node.device.calls if v == "device.distil"]
+    require(len(calls) == int(n), f"the node performed {len(calls)} distillation rounds on the "
+            f"device, expected {n}", calls=calls)
+
+
+@then(parsers.re(r'its "(?P<path>[a-z_.0-9]+)" is at (?P<how>least|most) (?P<value>-?\d+)$'))
+def field_bound(world: World, path: str, how: str, value: str) -> None:
+    last = world.data.get("last")
+    require(last is not None, "no message to inspect")
+    got = _path(last, path)
+    ok = got >= int(value) if how == "least" else got <= int(value)
+    require(ok, f"{last['type']} has {path} = {got!r}, expected at {how} {value}", msg=last)
+
+
+@then(parsers.re(r'its "(?P<path>[a-z_.0-9]+)" is remembered as (?P<name>[a-z]+)$'))
+def remember(world: World, path: str, name: str) -> None:
+    last = world.data.get("last")
+    require(last is not None, "no message to inspect")
+    world.data[f"saved:{name}"] = _path(last, path)
+
+
+@then(parsers.re(r"its rules hold one end-to-end (?P<proto>[A-Z]+) DISTIL rule at each end of "
+                 r"route (?P<route>[\d, ]+), with the circuit's cutoff$"))
+def distil_rules_in_confirm(world: World, proto: str, route: str) -> None:
+    last = world.data.get("last")
+    require(last is not None and last["type"] == "CONFIRM", "no CONFIRM to inspect")
+    path = _route(route)
+    rules = last["body"]["rules"]
+    distil = [r for r in rules if r["action"] == "DISTIL"]
+    ends = {path[0]: link_config(path[0], path[1])["link_id"],
+            path[-1]: link_config(path[-1], path[-2])["link_id"]}
+    require(sorted(r["node"] for r in distil) == sorted(ends), "CONFIRM does not carry exactly "
+            f"one DISTIL rule at each end node {sorted(ends)} (SIG-040)", rules=distil)
+    rounds = {r["distil_rounds"] for r in distil}
+    require(len(rounds) == 1 and min(rounds) >= 1, "the DISTIL rules disagree on the number "
+            "of rounds or have none", rules=distil)
+    for r in distil:
+        deliver = [d for d in rules if d["node"] == r["node"] and d["action"] == "DELIVER"]
+        require(r["match_link"] == ends[r["node"]] and r["peer_link"] == 0
+                and r["distil_protocol"] == proto and r["endpoint"] == 0
+                and r["match_circuit"] == last["body"]["circuit_id"],
+                f"the DISTIL rule of node {r['node']} is not end-to-end {proto} on link "
+                f"{ends[r['node']]} with peer_link 0 (SIG-040, FWD-009)", rule=r)
+        require(bool(deliver) and r["cutoff_ns"] == deliver[0]["cutoff_ns"],
+                f"the DISTIL rule of node {r['node']} does not have the circuit's cutoff "
+                "(that of its DELIVER rule)", rule=r, deliver=deliver)
+    world.data["rounds"] = rounds.pop()
+
+
+@then(parsers.re(r'its "(?P<path>[a-z_.0-9]+)" is at most (?P<name>[a-z]+) halved per '
+                 r"distillation round$"))
+def halved_per_round(world: World, path: str, name: str) -> None:
+    last = world.data.get("last")
+    require(last is not None and "rounds" in world.data, "no distilling CONFIRM to inspect")
+    got, plain, n = _path(last, path), world.data[f"saved:{name}"], world.data["rounds"]
+    require(got * 2**n <= plain, f"{path} {got} with {n} rounds of distillation is above the "
+            f"undistilled {plain} x (1/2)^{n} (SIG-041)", msg=last, undistilled=plain)
+
+
+@then("its fidelity_estimate is at most the CONFIRM's expected_fidelity")
+def estimate_within_confirm(world: World) -> None:
+    last, confirm = world.data.get("last"), world.data.get("confirm")
+    require(last is not None and confirm is not None, "no delivery or CONFIRM to compare")
+    got, bound = last["body"]["fidelity_estimate"], confirm["body"]["expected_fidelity"]
+    require(got <= bound, f"a distilled pair is delivered with fidelity_estimate {got}, above "
+            f"the CONFIRM's expected_fidelity {bound} (SIG-043)", msg=last, confirm=confirm)
+
+
+
+@then(parsers.re(r'its "(?P<path>[a-z_.0-9]+)" is the remembered (?P<name>[a-z]+)$'))
+def field_is_remembered(world: World, path: str, name: str) -> None:
+    last = world.data.get("last")
+    require(last is not None and f"saved:{name}" in world.data, "nothing to compare")
+    got, want = _path(last, path), world.data[f"saved:{name}"]
+    require(got == want, f"{last['type']} has {path} = {got!r}, expected the remembered "
+            f"{name} {want!r}", msg=last)
+
+
+@then("it echoes the message_id and type code of the message it answers")
+def echoes_offending(world: World) -> None:
+    last, node = world.data.get("last"), world.node
+    require(last is not None and last["type"] == "ERROR", "no ERROR to inspect")
+    offending = node.last_injected
+    require(offending is not None, "no message was injected")
+    want_type = message_specs()[offending["type"]].type_code
+    body = last["body"]
+    require(body["offending_message_id"] == offending["message_id"]
+            and body["offending_type"] == want_type,
+            f"ERROR echoes message {body['offending_message_id']} of type "
+            f"{body['offending_type']}, not message {offending['message_id']} of type "
+            f"{want_type} ({offending['type']})", msg=last, offending=offending)
+
+
+@then(parsers.re(r"the device's last distillation (?:had frame (?P<frame>\[\d, \d\])|had no "
+                 r"frame correction)$"))
+def distil_frame(world: World, frame: str | None) -> None:
+    node = _checked(world)
+    calls = [a for v, a in node.device.calls if v == "device.distil"]
+    require(bool(calls), "the node performed no distillation round on the device")
+    got = calls[-1].get("frame", [0, 0])
+    want = json.loads(frame) if frame else [0, 0]
+    require(list(got) == want, f"device.distil had frame {got}, expected {want} (TRK-021: the "
+            "end with the higher node id corrects both pairs' tracked codes)", call=calls[-1])

@@ -24,6 +24,7 @@ from .events import (
     CloseCircuit,
     CloseEndpoint,
     Consume,
+    DeadlineTimer,
     ExpiryTimer,
     OpenCircuit,
     OpenEndpoint,
@@ -97,6 +98,11 @@ TABLE = {
     (A, ExpiryTimer): Rule(A, "expire_due"),
     (OP, ExpiryTimer): Rule(OP, "expire_due"),
     (R, ExpiryTimer): Rule(R, "expire_due"),
+    # DLV-011: the request's deadline passed before all its pairs were delivered (the timer is
+    # disarmed when the request completes, is refused or the endpoint closes)
+    (R, DeadlineTimer): Rule(R, "deadline_passed"),
+    (A, DeadlineTimer): Rule(A, "deadline_passed"),
+    (OP, DeadlineTimer): Rule(OP, "deadline_passed"),
 }
 
 
@@ -111,10 +117,12 @@ class DeliveryEngine(_Engine):
     new_circuit_id: Callable[[], int] | None = None
     remote: tuple[int, int] = (0, 0)
     request: dict[str, Any] | None = None  # the request being served
+    request_msg_id: int = 0  # message_id of its PAIR_REQUEST (echoed by DLV-011 ERRORs)
     circuits: set[int] = field(default_factory=set)
     head_circuits: set[int] = field(default_factory=set)
     held: dict[int, tuple[int, int, int]] = field(default_factory=dict)  # qubit->circ,pair,exp
     counts: dict[int, int] = field(default_factory=dict)
+    failed: set[int] = field(default_factory=set)  # circuits of a request past its deadline
 
     def __post_init__(self) -> None:
         self.state = EndpointState.CLOSED
@@ -155,8 +163,7 @@ class DeliveryEngine(_Engine):
             self.out.append(Local(CloseCircuit(circuit_id=circuit, reason="NORMAL")))
         self._free_all(now, expire=False)
         self.circuits.clear()
-        if self.request is not None:
-            self.request = None
+        self._end_request()
         self._status("CLOSED")
 
     def request_pairs(self, now: int, ev: PairRequest) -> EndpointState:
@@ -164,15 +171,23 @@ class DeliveryEngine(_Engine):
         if b["num_pairs"] == 0:  # DLV-012
             raise ProtocolError(ErrorCode.FIELD_OUT_OF_RANGE, "num_pairs 0",
                                 field="body.num_pairs", msg=ev.msg)
+        if b["deadline_ns"] and b["deadline_ns"] <= now:  # DLV-011: the deadline has passed
+            raise ProtocolError(ErrorCode.REQUEST_UNSATISFIABLE, "deadline_ns has passed",
+                                field="body.deadline_ns", msg=ev.msg)
         assert self.new_circuit_id is not None
         circuit = self.new_circuit_id()
         self.request = dict(b)
+        self.request_msg_id = int(ev.msg.get("message_id", 0))
+        if b["deadline_ns"]:
+            self.timers["deadline"] = b["deadline_ns"]
         self.head_circuits.add(circuit)
         self.circuits.add(circuit)
         policy_cutoff = getattr(self.ctx, "cutoff_ns", 0)
+        # spec 06 section 3: max_latency_ns = deadline_ns - now; the deadline itself is
+        # enforced here (DLV-011), so the circuit gets no duration of its own
         qos = {"min_rate_mhz": b["min_rate_mhz"], "min_fidelity": b["min_fidelity"],
-               "max_latency_ns": 0, "cutoff_ns": policy_cutoff, "num_pairs": b["num_pairs"],
-               "duration_ns": max(b["deadline_ns"] - now, 0) if b["deadline_ns"] else 0,
+               "max_latency_ns": b["deadline_ns"] - now if b["deadline_ns"] else 0,
+               "cutoff_ns": policy_cutoff, "num_pairs": b["num_pairs"], "duration_ns": 0,
                "priority": 0}
         self.out.append(Local(OpenCircuit(circuit_id=circuit, tail_end=self.remote[0],
                                           head_endpoint=self.endpoint,
@@ -184,17 +199,15 @@ class DeliveryEngine(_Engine):
 
     def down(self, now: int, ev: CircuitDown) -> EndpointState:
         self.circuits.discard(ev.circuit_id)
+        self.failed.discard(ev.circuit_id)
         if ev.rejected and self.request is not None:  # DLV-011
-            self._app("ERROR", {"code": int(ErrorCode.REQUEST_UNSATISFIABLE),
-                                "offending_message_id": 0, "offending_type": 67,
-                                "field": "", "detail": f"circuit refused: {ev.rejected}"})
-            self.request = None
+            self._unsatisfiable(f"circuit refused: {ev.rejected}")
         if ev.reason != "COMPLETED":  # DLV-103; a completed circuit's pairs stay delivered
             self._free_circuit(now, ev.circuit_id, expire=True)
         return EndpointState.ACTIVE if self.circuits else EndpointState.OPEN
 
     def deliver(self, now: int, ev: PairIdentified) -> None:
-        if ev.circuit_id not in self.circuits:
+        if ev.circuit_id not in self.circuits or ev.circuit_id in self.failed:  # DLV-011
             self.refuse_pair(now, ev)
             return
         head = ev.circuit_id in self.head_circuits
@@ -209,7 +222,31 @@ class DeliveryEngine(_Engine):
             self.timers[f"expire:{ev.qubit}"] = ev.expires_ns  # DLV-031
         n = self.counts[ev.circuit_id] = self.counts.get(ev.circuit_id, 0) + 1
         if head and self.request and n >= self.request["num_pairs"]:  # SIG-035
+            self.timers.pop("deadline", None)  # request met: its deadline no longer applies
             self.out.append(Local(CloseCircuit(circuit_id=ev.circuit_id, reason="COMPLETED")))
+
+    def _end_request(self) -> None:
+        self.request = None
+        self.timers.pop("deadline", None)
+
+    def _unsatisfiable(self, detail: str, field: str = "") -> None:
+        """DLV-011: fail the request being served with REQUEST_UNSATISFIABLE, echoing its
+        PAIR_REQUEST's message_id."""
+        self._app("ERROR", {"code": int(ErrorCode.REQUEST_UNSATISFIABLE),
+                            "offending_message_id": self.request_msg_id, "offending_type": 67,
+                            "field": field,
+                            "detail": detail})
+        self._end_request()
+
+    def deadline_passed(self, now: int, ev: DeadlineTimer) -> None:
+        """DLV-011: report the request unsatisfiable and deliver no more pairs for it: its
+        circuits (set up for it by this head end) are torn down (reason NORMAL); the state
+        changes when their CircuitDown arrives."""
+        self._unsatisfiable("deadline passed before all pairs were delivered",
+                            "body.deadline_ns")
+        for circuit in sorted(self.circuits & self.head_circuits):
+            self.failed.add(circuit)
+            self.out.append(Local(CloseCircuit(circuit_id=circuit, reason="NORMAL")))
 
     def refuse_pair(self, now: int, ev: PairIdentified) -> None:
         self._release(now, ev.circuit_id, ev.qubit)
@@ -258,5 +295,5 @@ class DeliveryEngine(_Engine):
         return None
 
     def on_timer(self, now: int, name: str) -> None:
-        """Fire the expiry timer ``name``."""
-        self.fire(now, ExpiryTimer(name=name))
+        """Fire the timer ``name``: ``deadline`` (DLV-011) or ``expire:<qubit>``."""
+        self.fire(now, DeadlineTimer(name=name) if name == "deadline" else ExpiryTimer(name=name))

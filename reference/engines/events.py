@@ -83,6 +83,11 @@ class DurationTimer(Timer):
 
 
 @dataclass(frozen=True, kw_only=True)
+class DeadlineTimer(Timer):
+    """The ``deadline_ns`` of the request being served passed (DLV-011)."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class ExpiryTimer(Timer):
     """A delivered pair reached ``expires_ns`` (DLV-031)."""
 

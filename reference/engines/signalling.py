@@ -85,8 +85,8 @@ TABLE = {
     (S, Setup): Rule(S, "duplicate"),
     (P, Setup): Rule(P, "duplicate"),
     (E, Setup): Rule(E, "duplicate"),
-    (S, Confirm): Rule(E, "install_head"),
-    (P, Confirm): Rule(E, "install_and_forward"),
+    (S, Confirm): Rule((E, T), "install_head"),  # SIG-013: TEARING_DOWN if it cannot install
+    (P, Confirm): Rule((E, T), "install_and_forward"),  # SIG-013 likewise
     (S, Reject): Rule(C, "rejected"),
     (P, Reject): Rule(C, "rejected"),
     (S, SetupTimeout): Rule((T, C), "give_up"),
@@ -114,6 +114,7 @@ TABLE = {
     (C, Confirm): Rule(C, "ignore"),
     (C, Reject): Rule(C, "ignore"),
     (C, CloseCircuit): Rule(C, "ignore"),
+    (T, CloseCircuit): Rule(T, "ignore"),  # e.g. a request deadline (DLV-011) during teardown
 }
 
 
@@ -350,26 +351,74 @@ class SignallingEngine(_Engine):
         if self.me == s["head_end"] and s["qos"]["duration_ns"]:
             self.timers["duration"] = now + s["qos"]["duration_ns"]
 
-    def _check_rules(self, ev: Confirm) -> None:
-        for r in ev.body["rules"]:  # FWD-009, SIG-013
-            if r["node"] == self.me and r["match_link"] not in {
-                    c["link_id"] for c in self.links.values()}:
-                raise ProtocolError(ErrorCode.FIELD_OUT_OF_RANGE, "rule names a foreign link",
-                                    field="body.rules", msg=ev.msg)
+    @staticmethod
+    def _check_rule_fields(ev: Confirm) -> None:
+        """FWD-009: fields that the rule's action does not use are 0 / NONE; a DISTIL rule
+        names a protocol and at least one round. Raises FIELD_OUT_OF_RANGE naming the field."""
+        for i, r in enumerate(ev.body["rules"]):
+            action = r["action"]
+            bad = ""
+            if r["peer_link"] != 0 and action not in ("SWAP", "DISTIL"):
+                bad = "peer_link"
+            elif r["endpoint"] != 0 and action != "DELIVER":
+                bad = "endpoint"
+            elif action == "DISTIL":
+                if r["distil_protocol"] == "NONE":
+                    bad = "distil_protocol"
+                elif r["distil_rounds"] < 1:
+                    bad = "distil_rounds"
+            elif r["distil_protocol"] != "NONE":
+                bad = "distil_protocol"
+            elif r["distil_rounds"] != 0:
+                bad = "distil_rounds"
+            if bad:
+                raise ProtocolError(ErrorCode.FIELD_OUT_OF_RANGE,
+                                    f"{bad} inconsistent with action {action}",
+                                    field=f"body.rules[{i}].{bad}", msg=ev.msg)
 
-    def install_head(self, now: int, ev: Confirm) -> None:
-        self._check_rules(ev)
+    def _can_install(self, ev: Confirm) -> bool:
+        """SIG-013: every rule for this node names a link of this node."""
+        mine = {c["link_id"] for c in self.links.values()}
+        return all(r["match_link"] in mine and (r["action"] != "SWAP" or r["peer_link"] in mine)
+                   for r in ev.body["rules"] if r["node"] == self.me)
+
+    def _refuse_rules(self, now: int) -> SigState:
+        """SIG-013, SIG-020: install nothing, release the reservation, REJECT NO_RESOURCES
+        upstream (the head end fails the request locally) and TEARDOWN FAILURE downstream."""
+        assert self.ctx is not None
+        self.ctx.resources.release(self.circuit_id)
+        self.timers.clear()
+        prev, nxt = self._neighbours()
+        if prev:
+            self._send("REJECT", prev, {
+                "circuit_id": self.circuit_id, "reason": "NO_RESOURCES",
+                "rejecting_node": self.me, "retry_after_ns": self.policy.get("retry_after_ns", 0)})
+        else:
+            self.out.append(Local(CircuitDown(circuit_id=self.circuit_id,
+                                              endpoint=self._endpoint(),
+                                              rejected="NO_RESOURCES")))
+        self.teardown_reason = "FAILURE"
+        return self._teardown_to(now, {nxt})
+
+    def install_head(self, now: int, ev: Confirm) -> SigState:
+        self._check_rule_fields(ev)
+        if not self._can_install(ev):
+            return self._refuse_rules(now)
         rounds = max((r["distil_rounds"] for r in ev.body["rules"]
                       if r["node"] == self.me and r["action"] == "DISTIL"), default=0)
         if rounds:  # SIG-042: best effort at the head (it reserved before knowing)
             self._grow_reservation(rounds)
         self._install(now, dict(ev.body))
+        return SigState.ESTABLISHED
 
-    def install_and_forward(self, now: int, ev: Confirm) -> None:
-        self._check_rules(ev)
+    def install_and_forward(self, now: int, ev: Confirm) -> SigState:
+        self._check_rule_fields(ev)
+        if not self._can_install(ev):
+            return self._refuse_rules(now)
         self._install(now, dict(ev.body))
         prev, _ = self._neighbours()
         self._send("CONFIRM", prev, dict(ev.body))
+        return SigState.ESTABLISHED
 
     def rejected(self, now: int, ev: Reject) -> None:
         assert self.ctx is not None

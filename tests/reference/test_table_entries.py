@@ -277,11 +277,15 @@ def test_close_circuit_while_pending() -> None:
 
 
 def test_duration_timer_tears_the_circuit_down() -> None:
-    """qos.duration_ns (from the request deadline): the head tears down when it elapses."""
+    """qos.duration_ns (SIG-035; requests carry none, their deadline is DLV-011's): the head
+    tears down when it elapses."""
     h = Harness(["end", "end"])
     _open(h, 2, 5, 1)
     _open(h, 1, 5, 2)
-    _request(h, 1, 5, num_pairs=3, deadline_ns=5000)
+    qos = {"min_rate_mhz": 0, "min_fidelity": 0, "max_latency_ns": 0, "cutoff_ns": 0,
+           "num_pairs": 0, "duration_ns": 5000, "priority": 0}
+    h.internal(1, ev.OpenCircuit(circuit_id=CID, tail_end=2, head_endpoint=5, tail_endpoint=5,
+                                 qos=qos))
     h.run(5100)
     _took(h, "signalling", "ESTABLISHED", "DurationTimer", "TEARING_DOWN")
     (td,) = h.sent_of("TEARDOWN", 1, 2)

@@ -1,0 +1,34 @@
+@node
+Feature: Installing rules, timeouts, retries (spec chapter 05 sections 5 to 8)
+
+  @SIG-013
+  Scenario: A hop that cannot install its rules refuses upstream with NO_RESOURCES and tears down downstream
+    Given a router node 2 between nodes 1 and 3
+    And node 1 has sent the node SETUP for circuit 7 along route 1, 2, 3
+    When node 3 sends CONFIRM {"circuit_id": 7, "expected_rate_mhz": 1000, "expected_fidelity": 58000, "rules": [{"node": 2, "match_circuit": 7, "match_link": 5, "action": "GENERATE", "peer_link": 0, "cutoff_ns": 0, "distil_protocol": "NONE", "distil_rounds": 0, "endpoint": 0}, {"node": 2, "match_circuit": 7, "match_link": 1, "action": "GENERATE", "peer_link": 0, "cutoff_ns": 0, "distil_protocol": "NONE", "distil_rounds": 0, "endpoint": 0}]}
+    Then the node sends REJECT NO_RESOURCES to node 1
+    And the node sends TEARDOWN to node 3
+    And its "body.reason" is "FAILURE"
+    And the node sends no CONFIRM
+    When the clock advances to 5000 ns
+    Then the node sends no ATTEMPT
+
+  @SIG-021
+  Scenario: A head end does not retry a request refused with retry_after_ns 0
+    Given an end node 1 linked to node 2 with a route 1, 2, 3
+    And the application has opened endpoint 5 for node 3 endpoint 6
+    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0}
+    Then the node sends SETUP to node 2
+    When node 2 sends REJECT {"circuit_id": "$circuit", "reason": "NO_RESOURCES", "rejecting_node": 2, "retry_after_ns": 0}
+    And the clock advances to 100000000000 ns
+    Then the node sends no SETUP
+
+  @SIG-034
+  Scenario: TEARDOWN is retransmitted until it is acknowledged
+    Given a router node 2 between nodes 1 and 3
+    And circuit 7 along route 1, 2, 3 is established at the node
+    When node 1 sends TEARDOWN {"circuit_id": 7, "reason": "NORMAL"}
+    Then the node sends TEARDOWN to node 3
+    When the clock advances to 100000000000 ns
+    Then the node sends TEARDOWN to node 3
+    And its "body.reason" is "NORMAL"
