@@ -19,12 +19,21 @@ def plot(net: Any, out_dir: Path) -> list[Path]:
     by: dict[int, list[Any]] = {}
     for d in net.completed():
         by.setdefault(d.circuit_id, []).append(d)
+    requested = {r["request_id"]: r["min_fidelity"] for r in net.requests}
+    lowest = 1.0
     paths = []
     fig, ax = plt.subplots(figsize=(7, 4))
     for cid, ds in sorted(by.items()):
-        ax.plot([d.time_ns / 1e6 for d in ds], [d.fidelity for d in ds], ".", ms=3,
-                label=f"circuit {cid:#x}")
-    ax.set(xlabel="time (ms)", ylabel="fidelity at delivery", title="Delivered fidelity")
+        (dots,) = ax.plot([d.time_ns / 1e6 for d in ds], [d.fidelity for d in ds], ".", ms=3,
+                          label=f"circuit {cid:#x}")
+        f_min = requested.get((ds[0].head or {}).get("request_id"))
+        lowest = min(lowest, *(d.fidelity for d in ds), f_min or 1.0)
+        if f_min:  # the QoS the pairs must meet (DLV-022), same colour, dashed
+            ax.axhline(f_min, color=dots.get_color(), ls="--", lw=0.8,
+                       label=f"requested minimum {cid:#x}")
+    ax.set(xlabel="time (ms)", ylabel="fidelity at delivery (true)",
+           title="Delivered fidelity")
+    ax.set_ylim(bottom=max(0.0, lowest - 0.02), top=1.0)
     ax.legend(fontsize=7)
     paths.append(out_dir / "fidelity.png")
     fig.savefig(paths[-1], dpi=120)
