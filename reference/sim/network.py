@@ -122,6 +122,9 @@ class Network:
     _batches: dict[int, _Batch] = field(default_factory=dict)
     _node_batches: dict[int, set[int]] = field(default_factory=dict)
     _delay_cache: dict[tuple[int, int], int] = field(default_factory=dict)
+    #: source -> (tentative distances, heap, push counter) of its resumable Dijkstra (_km)
+    _sp_state: dict[int, tuple[dict[int, float], list[Any], list[int]]] = field(
+        default_factory=dict)
 
     # -- construction -------------------------------------------------------------------------
     @classmethod
@@ -276,15 +279,45 @@ class Network:
         elif (dst, src) in self._station_delay:
             d = self._station_delay[(dst, src)]
         elif dst in self._dist:
-            d = round(self._dist[dst][src] * NS_PER_KM)
+            d = round(self._km(dst, src) * NS_PER_KM)
         elif src in self._dist:
             # not cached: once the distances from dst exist they decide, as before
-            return round(self._dist[src][dst] * NS_PER_KM)
+            return round(self._km(src, dst) * NS_PER_KM)
         else:
-            self._dist[dst] = nx.single_source_dijkstra_path_length(self.graph, dst, weight="km")
-            d = round(self._dist[dst][src] * NS_PER_KM)
+            self._dist[dst] = {}  # the distances from dst decide from now on
+            d = round(self._km(dst, src) * NS_PER_KM)
         self._delay_cache[(src, dst)] = d
         return d
+
+    def _km(self, a: int, b: int) -> float:
+        """Shortest fibre distance from ``a`` to ``b`` (km): Dijkstra from ``a``, resumed only
+        as far as ``b`` (a node's distance is final when it is settled, so the value is the one
+        a full single-source run gives; the whole graph is not explored for every source)."""
+        dist = self._dist[a]
+        if b in dist:
+            return dist[b]
+        st = self._sp_state.get(a)
+        if st is None:
+            st = self._sp_state[a] = ({a: 0}, [(0, 0, a)], [0])
+        seen, heap, count = st
+        adj = self.graph._adj
+        pop, push = heapq.heappop, heapq.heappush
+        while b not in dist:
+            if not heap:
+                raise KeyError(b)
+            d, _, v = pop(heap)
+            if v in dist:
+                continue
+            dist[v] = d
+            for u, e in adj[v].items():
+                if u in dist:
+                    continue
+                vu = d + e.get("km", 1)
+                if u not in seen or vu < seen[u]:
+                    seen[u] = vu
+                    count[0] += 1
+                    push(heap, (vu, count[0], u))
+        return dist[b]
 
     def _log(self, rec: dict[str, Any]) -> None:
         if self.trace is not None:

@@ -65,6 +65,8 @@ class World:
     #: link -> (slot_ns, herald code): that slot's outcome was sampled ahead (fast-forward)
     forced: dict[int, tuple[int, int]] = field(default_factory=dict)
     _default_memory: MemoryModel = field(default_factory=MemoryModel, repr=False)
+    #: node -> links it has ever attempted on (so :meth:`free` looks only at those)
+    _attempt_links: dict[int, set[int]] = field(default_factory=dict, repr=False)
 
     # -- time evolution ----------------------------------------------------------------------
     def _decohere(self, pair: Pair, now: int) -> None:
@@ -128,6 +130,10 @@ class World:
         if current is None or current[0] != slot:
             current = self.attempts[link] = (slot, {})
         current[1][node] = handle
+        links = self._attempt_links.get(node)
+        if links is None:
+            links = self._attempt_links[node] = set()
+        links.add(link)
 
     def resolve(self, link: int, slot: int, now: int) -> int:
         """Sample the slot's herald; on success create the pair (created at ``slot``)."""
@@ -243,9 +249,16 @@ class World:
         self.pending_bits.pop(q, None)
         if pair is not None:
             pair.ends[pair.ends.index(q)] = None
-        for _, who in self.attempts.values():
-            if who.get(node) == handle:
-                del who[node]
+        links = self._attempt_links.get(node)
+        if not links:
+            return
+        attempts = self.attempts
+        for link in links:  # only the links this node attempts on can name it
+            cur = attempts.get(link)
+            if cur is not None:
+                who = cur[1]
+                if who.get(node) == handle:
+                    del who[node]
 
 
 @dataclass
