@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .messages import MessageFactory
@@ -28,9 +29,16 @@ class CircuitInfo:
     expected_fidelity: float = 1.0
     expected_rate_mhz: int = 0
 
+    @cached_property
+    def _positions(self) -> dict[int, int]:
+        positions: dict[int, int] = {}
+        for i, n in enumerate(self.route):
+            positions.setdefault(n, i)
+        return positions
+
     def pos(self, node: int) -> int:
-        """Index of ``node`` on the route (-1 if absent)."""
-        return self.route.index(node) if node in self.route else -1
+        """Index of ``node`` on the route (-1 if absent); a dict lookup, asked per outcome."""
+        return self._positions.get(node, -1)
 
     def rules_of(self, node: int) -> list[dict[str, Any]]:
         """The rules whose ``node`` is ``node``."""

@@ -22,7 +22,6 @@ offending message's source.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -108,36 +107,6 @@ class NodeConfig:
         for name in ("gate_fidelity", "readout_fidelity"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"NodeConfig.{name}: must be in [0, 1]")
-
-
-class _IndexedRoute(tuple):  # type: ignore[type-arg]
-    """A route (tuple of node ids) answering ``in`` and ``index`` from a dict, not a scan.
-
-    The data plane asks a circuit's position of a node (``CircuitInfo.pos``) for every swap
-    outcome; on a long route the tuple scan made that cost grow with the route's length.
-    Equal to, hashed and serialised as the plain tuple.
-    """
-
-    _pos: dict[int, int]
-
-    def __new__(cls, route: tuple[int, ...]) -> _IndexedRoute:
-        self = super().__new__(cls, route)
-        pos: dict[int, int] = {}
-        for i, n in enumerate(route):
-            pos.setdefault(n, i)  # the first occurrence, as tuple.index
-        self._pos = pos
-        return self
-
-    def __contains__(self, node: object) -> bool:
-        return node in self._pos
-
-    def index(self, node: Any, *args: Any) -> int:  # type: ignore[override]
-        if args:
-            return tuple.index(self, node, *args)
-        i = self._pos.get(node)
-        if i is None:
-            raise ValueError(f"{node!r} is not in the route")
-        return i
 
 
 Router = Callable[[int, int, dict[str, int]], "list[int] | None"]
@@ -400,8 +369,6 @@ class Node:
         me = self.node_id
         end = me in (info.head_end, info.tail_end)
         cls = EndEngine if end else SwapEngine
-        if type(info.route) is tuple:
-            info = dataclasses.replace(info, route=_IndexedRoute(info.route))
         self.dataplane[info.circuit_id] = cls(ctx=self.ctx, info=info,
                                               cutoff_ns=info.cutoff_of(me))
         self._engine_cache = None
