@@ -12,9 +12,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from qvcp.schemas import ErrorCode
+
+if TYPE_CHECKING:
+    from ..circuit import NodeContext
 
 
 class ProtocolError(Exception):
@@ -244,3 +247,20 @@ class Engine:
         """Return and clear the pending outputs."""
         out, self.out = self.out, []
         return out
+
+
+@dataclass
+class NodeEngine(Engine):
+    """An engine inside a node: it knows the node's context and sends through its factory."""
+
+    ctx: NodeContext | None = None
+
+    @property
+    def me(self) -> int:
+        """This node's id."""
+        assert self.ctx is not None
+        return self.ctx.node_id
+
+    def _send(self, mtype: str, dest: int, body: dict[str, Any]) -> None:
+        assert self.ctx is not None
+        self.out.append(Send(self.ctx.factory.make(mtype, dest, body)))

@@ -14,9 +14,9 @@ from typing import Any
 
 from qvcp.schemas import ErrorCode
 
-from ..circuit import CircuitInfo, NodeContext
+from ..circuit import CircuitInfo
 from ..messages import BELL_CODES, BELL_NAMES
-from .base import Engine, ProtocolError, Send
+from .base import NodeEngine, ProtocolError
 from .events import CutoffTimer, Discard, LinkPairReady, PeerExpired, SwapOutcome
 
 Ref = tuple[int, int]
@@ -55,10 +55,9 @@ def _refd(r: Ref) -> dict[str, int]:
 
 
 @dataclass
-class TrackingEngine(Engine):
+class TrackingEngine(NodeEngine):
     """Base of :class:`SwapEngine` and :class:`EndEngine`: one per (node, circuit)."""
 
-    ctx: NodeContext | None = None
     info: CircuitInfo | None = None
     held: dict[Ref, QubitRecord] = field(default_factory=dict)
     consumed: OrderedDict[Ref, SwapRecord] = field(default_factory=OrderedDict)
@@ -74,15 +73,6 @@ class TrackingEngine(Engine):
     def key(self) -> str:
         assert self.ctx is not None and self.info is not None
         return f"{self.ctx.node_id}/circuit{self.info.circuit_id}"
-
-    @property
-    def me(self) -> int:
-        assert self.ctx is not None
-        return self.ctx.node_id
-
-    def _send(self, mtype: str, dest: int, body: dict[str, Any]) -> None:
-        assert self.ctx is not None
-        self.out.append(Send(self.ctx.factory.make(mtype, dest, body)))
 
     @staticmethod
     def _remember(book: OrderedDict[Ref, Any], ref: Ref, value: Any) -> None:

@@ -29,10 +29,9 @@ from ..admission import (
     fidelity_of,
     werner,
 )
-from ..circuit import CircuitInfo, NodeContext
+from ..circuit import CircuitInfo
 from ..messages import fidelity_from_wire, fidelity_to_wire, rate_to_wire
-from .base import Engine as _Engine
-from .base import Event, Local, ProtocolError, Rule, Send
+from .base import Event, Local, NodeEngine, ProtocolError, Rule
 from .events import (
     AckTimeout,
     CircuitDown,
@@ -119,12 +118,11 @@ TABLE = {
 
 
 @dataclass
-class SignallingEngine(_Engine):
+class SignallingEngine(NodeEngine):
     """Control plane of one circuit at one node. ``policy`` holds the node's settings."""
 
     NAME = "signalling"
     TABLE = TABLE
-    ctx: NodeContext | None = None
     circuit_id: int = 0
     role: str = "router"
     links: dict[int, dict[str, Any]] = field(default_factory=dict)  # neighbour -> link config
@@ -143,15 +141,6 @@ class SignallingEngine(_Engine):
     def key(self) -> str:
         assert self.ctx is not None
         return f"{self.ctx.node_id}/circuit{self.circuit_id}"
-
-    @property
-    def me(self) -> int:
-        assert self.ctx is not None
-        return self.ctx.node_id
-
-    def _send(self, mtype: str, dest: int, body: dict[str, Any]) -> None:
-        assert self.ctx is not None
-        self.out.append(Send(self.ctx.factory.make(mtype, dest, body)))
 
     def _route(self) -> list[int]:
         assert self.setup is not None
