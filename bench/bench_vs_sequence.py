@@ -6,9 +6,10 @@ sequence==0.8.5`` on first use, since SeQUeNCe pins its own numpy). The QVCP sid
 ``qvcp simulate --json`` on a scenario written to match the probe: a chain of N routers,
 2 km links with a midpoint station, 0.2 dB/km, detector efficiency 1 (double-click success
 probability eta^2/2 with eta the one-arm transmissivity), raw link fidelity 0.99, 10 memories
-per node, 2 kHz attempts, no decoherence, the same simulated time, and the same fidelity
-threshold (QVCP's requested minimum, SeQUeNCe's ``--target``). Both are timed from their own
-reports of the run (model building excluded).
+per node (a router gives 5 to each of its links; QVCP attempts on all of a link's free memories
+at once, one optical mode each), 2 kHz attempts, no decoherence, the same simulated time, and
+the same fidelity threshold (QVCP's requested minimum, SeQUeNCe's ``--target``). Both are
+timed from their own reports of the run (model building excluded).
 
     python bench/bench_vs_sequence.py [--nodes 3 9] [--sim-seconds 0.3] [--skip-sequence]
                                       [--repeat N]
@@ -58,7 +59,9 @@ def matched_scenario(n: int, sim_seconds: float) -> dict[str, Any]:
         "description": "Matched to shared/peers/seq_chain.py",
         "seed": 1,
         "duration_ns": int(sim_seconds * 1e9),
-        "options": {"measure_basis": "none"},
+        # a router splits its memories between its two links, as SeQUeNCe's reservation does;
+        # each link then attempts on MEMORIES // 2 modes per slot (multiplexing, LINK-015)
+        "options": {"measure_basis": "none", "slots_per_link": MEMORIES // 2},
         "nodes": nodes,
         "links": links,
         "demands": [{"head": names[0], "tail": names[-1], "num_pairs": 10**6,

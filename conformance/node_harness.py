@@ -146,6 +146,10 @@ class NodeUnderTest:
     recent: list[Json] = field(default_factory=list)  # messages sent since the last clear
     app: list[Json] = field(default_factory=list)  # messages to the application, ditto
     attempts: dict[int, Json] = field(default_factory=dict)  # link -> last ATTEMPT body
+    # (link, slot_ns) -> the qubits of the node's ATTEMPT of that slot, mode 0 first (from the
+    # harness device's device.attempt calls of that link and slot; empty without the device)
+    attempt_qubits: dict[tuple[int, int], list[int]] = field(default_factory=dict)
+    answered: dict[int, Json] = field(default_factory=dict)  # link -> last ATTEMPT heralded
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     last_injected: Json | None = None  # the last message the harness delivered to the node
 
@@ -172,7 +176,12 @@ class NodeUnderTest:
         for msg in result["sent"]:
             self.recent.append(msg)
             if msg["type"] == "ATTEMPT":
-                self.attempts[msg["body"]["link_id"]] = msg["body"]
+                body = msg["body"]
+                self.attempts[body["link_id"]] = body
+                self.attempt_qubits[body["link_id"], body["slot_ns"]] = [
+                    args["qubit"] for verb, args in self.device.calls
+                    if verb == "device.attempt" and args.get("link_id") == body["link_id"]
+                    and args.get("slot_ns") == body["slot_ns"]]
         self.app += [e["message"] for e in result["events"] if e.get("kind") == "app"]
         return result
 
@@ -207,16 +216,41 @@ class NodeUnderTest:
 
     def herald(self, link: int, outcome: str, seq: int, *, foreign: bool = False,
                slot_ns: int | None = None, source: int | None = None) -> Json:
-        """The station of ``link`` answers the node's last ATTEMPT on it (LINK-004/006)."""
+        """The station of ``link`` answers the node's last ATTEMPT on it with one result, that
+        of mode 0 (LINK-004/006; the node treats any further modes as failed, LINK-015)."""
+        return self.herald_results(link, [(outcome, seq)], foreign=foreign, slot_ns=slot_ns,
+                                   source=source)
+
+    def herald_results(self, link: int, results: list[tuple[str, int]], *,
+                       foreign: bool = False, slot_ns: int | None = None,
+                       source: int | None = None) -> Json:
+        """The station of ``link`` answers the node's last ATTEMPT on it with ``results``,
+        ``(outcome, seq)`` per matched mode, mode 0 first (LINK-004/005/006/015)."""
         attempt = self.attempts.get(link, {"attempt_id": 0, "slot_ns": self.now})
         mine = attempt["attempt_id"] ^ (0x5A5A if foreign else 0)
         peer = next((lk["peer"] for lk in self.config["links"] if lk["link_id"] == link),
                     self.node_id + 1)
         ids = (mine, 4242) if self.node_id < peer else (4242, mine)
         body = {"link_id": link, "slot_ns": attempt["slot_ns"] if slot_ns is None else slot_ns,
-                "outcome": outcome, "seq": seq, "attempt_id_a": ids[0],
-                "attempt_id_b": ids[1]}
+                "attempt_id_a": ids[0], "attempt_id_b": ids[1],
+                "results": [{"outcome": outcome, "seq": seq} for outcome, seq in results]}
+        if source is None and link in self.attempts:
+            # the node's attempt is over, whatever it makes of the HERALD (LINK-005/006/015)
+            self.answered[link] = attempt
         return self.inject("HERALD", station(link) if source is None else source, body)
+
+    def heralded_qubits(self, link: int) -> list[int]:
+        """The qubits, mode 0 first, of the last attempt on ``link`` the station heralded."""
+        attempt = self.answered.get(link)
+        if attempt is None:
+            return []
+        return self.attempt_qubits.get((link, attempt["slot_ns"]), [])
+
+    def qubits_attempting(self) -> int:
+        """Memory qubits of the node's attempts the station has not answered yet: one per mode
+        of the last ATTEMPT on each link, unless heralded (valid until a herald timeout)."""
+        return sum(body.get("modes", 1) for link, body in self.attempts.items()
+                   if self.answered.get(link) is not body)
 
     def sent(self, mtype: str, destination: int | None = None) -> list[Json]:
         return [m for m in self.recent if m["type"] == mtype

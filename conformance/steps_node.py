@@ -49,11 +49,12 @@ def _start(world: World, node_id: int, config: Json) -> None:
 
 @given(parsers.re(r"a router node (?P<me>\d+) between nodes (?P<a>\d+) and (?P<b>\d+)"
                   r"(?: with (?P<memory>\d+) memory qubits)?"
+                  r"(?:, (?P<comm>\d+) communication qubits)?"
                   r"(?: and (?P<slots>\d+) slots per link)?$"))
-def router_node(world: World, me: str, a: str, b: str, memory: str | None,
+def router_node(world: World, me: str, a: str, b: str, memory: str | None, comm: str | None,
                 slots: str | None) -> None:
     _start(world, int(me), {"role": "router", "memory_qubits": int(memory or 4),
-                            "comm_qubits": 2, "slots_per_link": int(slots or 1),
+                            "comm_qubits": int(comm or 2), "slots_per_link": int(slots or 1),
                             "links": [link_config(int(me), int(a)),
                                       link_config(int(me), int(b))]})
 
@@ -140,6 +141,21 @@ def herald(world: World, outcome: str, seq: str, link: str) -> None:
     _node(world).herald(int(link), outcome, int(seq))
 
 
+@when(parsers.re(r"the station heralds results (?P<results>[A-Z_]+/\d+(?:, [A-Z_]+/\d+)*) for "
+                 r"the node's attempt on link (?P<link>\d+)$"))
+def herald_results(world: World, results: str, link: str) -> None:
+    """One result per mode, mode 0 first, each written ``OUTCOME/seq`` (LINK-015)."""
+    pairs = [(outcome, int(seq)) for outcome, seq in
+             (item.strip().split("/") for item in results.split(","))]
+    _node(world).herald_results(int(link), pairs)
+
+
+@when(parsers.re(r"the station heralds no results for the node's attempt on link "
+                 r"(?P<link>\d+)$"))
+def herald_no_results(world: World, link: str) -> None:
+    _node(world).herald_results(int(link), [])
+
+
 @when(parsers.re(r"the station heralds (?P<outcome>[A-Z_]+) with seq (?P<seq>\d+) echoing a "
                  r"foreign attempt on link (?P<link>\d+)$"))
 def herald_foreign(world: World, outcome: str, seq: str, link: str) -> None:
@@ -214,6 +230,16 @@ def sends(world: World, mtype: str, dst: str) -> None:
         world.data["circuit"] = found[-1]["body"]["circuit_id"]
     if mtype == "CONFIRM":
         world.data["confirm"] = found[-1]
+
+
+@then(parsers.re(r"the node sends (?P<n>\d+) (?P<mtype>[A-Z_]+) to node (?P<dst>\d+)$"))
+def sends_count(world: World, n: str, mtype: str, dst: str) -> None:
+    node = _checked(world)
+    found = node.sent(mtype, int(dst))
+    require(len(found) == int(n), f"the node sent {len(found)} {mtype} to node {dst}, expected "
+            f"{n}", sent=node.recent)
+    if found:
+        world.data["last"] = found[-1]
 
 
 @then(parsers.re(r"the node sends (?P<kind>ERROR|REJECT) (?P<name>[A-Z_]+) to node "
@@ -293,6 +319,20 @@ def holds(world: World, n: str) -> None:
     status = node.status()
     require(status["qubits_in_use"] == int(n), f"the node holds {status['qubits_in_use']} "
             f"memory qubits, expected {n}", status=status)
+
+
+@then(parsers.re(r"the node holds (?P<n>\d+) memory qubits? besides those of its unanswered "
+                 r"attempts$"))
+def holds_besides_attempts(world: World, n: str) -> None:
+    """Memory in use less one qubit per mode of each ATTEMPT not yet heralded: the node may
+    already attempt again in the slot after the one heralded."""
+    node = _checked(world)
+    status = node.status()
+    attempting = node.qubits_attempting()
+    got = status["qubits_in_use"] - attempting
+    require(got == int(n), f"the node holds {status['qubits_in_use']} memory qubits, "
+            f"{attempting} of them in unanswered attempts: {got} besides them, expected {n}",
+            status=status, attempts=node.attempts)
 
 
 @then(parsers.re(r"the pair id is (?P<head>\d+) x 65536 \+ (?P<tail>\d+)$"))
@@ -435,3 +475,23 @@ def distil_frame(world: World, frame: str | None) -> None:
     want = json.loads(frame) if frame else [0, 0]
     require(list(got) == want, f"device.distil had frame {got}, expected {want} (TRK-021: the "
             "end with the higher node id corrects both pairs' tracked codes)", call=calls[-1])
+
+
+@then(parsers.re(r"the device's last Bell-state measurement was on the qubits of mode "
+                 r"(?P<lm>\d+) on link (?P<ll>\d+) and mode (?P<rm>\d+) on link (?P<rl>\d+)$"))
+def bsm_qubits(world: World, lm: str, ll: str, rm: str, rl: str) -> None:
+    """The modes are those of the last attempt the station heralded on each link."""
+    node = _checked(world)
+    calls = [a for v, a in node.device.calls if v == "device.bsm"]
+    require(bool(calls), "the node performed no Bell-state measurement on the device")
+    want = []
+    for mode, link in ((int(lm), int(ll)), (int(rm), int(rl))):
+        qubits = node.heralded_qubits(link)
+        require(mode < len(qubits), f"the node attempted with {len(qubits)} qubits in the slot "
+                f"heralded on link {link}, no mode {mode} (device.attempt once per mode, "
+                "LINK-001)", calls=node.device.calls)
+        want.append(qubits[mode])
+    got = [calls[-1].get("left"), calls[-1].get("right")]
+    require(got == want, f"device.bsm measured qubits {got}, expected {want}: the pairs of the "
+            f"results of mode {lm} on link {ll} and of mode {rm} on link {rl} (LINK-013)",
+            call=calls[-1], attempts={str(k): v for k, v in node.attempt_qubits.items()})

@@ -47,8 +47,9 @@ class QuantumDevice(Protocol):
 class StationDevice(Protocol):
     """The optical measurement of a heralding station."""
 
-    def resolve(self, *, now: int, link_id: int, slot_ns: int) -> int:
-        """Outcome code of the slot's joint measurement: 1, 3 (success) or 255 (failure)."""
+    def resolve(self, *, now: int, link_id: int, slot_ns: int, modes: int) -> list[int]:
+        """Outcome code of the slot's joint measurement in each of the ``modes`` matched
+        optical modes, mode 0 first: 1, 3 (success) or 255 (failure)."""
 
 
 @dataclass
@@ -56,7 +57,8 @@ class ScriptedDevice:
     """Test double: returns scripted outcomes and records every call.
 
     ``bsm_results``/``distil_results``/``measure_results`` are consumed in order (default 0
-    when empty); ``resolve_results`` serves the :class:`StationDevice` role.
+    when empty); ``resolve_results`` serves the :class:`StationDevice` role, one entry per
+    mode (default 255, failure).
     """
 
     bsm_results: deque[int] = field(default_factory=deque)
@@ -86,9 +88,11 @@ class ScriptedDevice:
     def free(self, *, now: int, qubit: int) -> None:
         self.calls.append(("free", {"now": now, "qubit": qubit}))
 
-    def resolve(self, *, now: int, link_id: int, slot_ns: int) -> int:
-        self.calls.append(("resolve", {"now": now, "link_id": link_id, "slot_ns": slot_ns}))
-        return self.resolve_results.popleft() if self.resolve_results else 255
+    def resolve(self, *, now: int, link_id: int, slot_ns: int, modes: int) -> list[int]:
+        self.calls.append(("resolve", {"now": now, "link_id": link_id, "slot_ns": slot_ns,
+                                       "modes": modes}))
+        results = self.resolve_results
+        return [results.popleft() if results else 255 for _ in range(modes)]
 
     def names(self) -> list[str]:
         """Operation names called so far, in order."""

@@ -96,6 +96,9 @@ class NodeConfig:
     strict: bool = False
     #: end-to-end DEJMPS rounds the node is willing to configure as tail end (SIG-040)
     max_distil_rounds: int = 3
+    #: emit a TransitionRecord per engine transition (traces, table-coverage tests); off
+    #: when nothing reads them, which saves their cost on every transition
+    record_transitions: bool = True
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
@@ -137,6 +140,8 @@ class Node:
                 node_id=c.node_id, link_id=lc.link_id, peer=lc.peer, station=lc.station,
                 slot_ns=lc.slot_ns, herald_timeout_ns=lc.herald_timeout_ns or 3 * lc.slot_ns,
                 resources=res, device=self.device, factory=self.ctx.factory)
+        for eng in self.links.values():
+            self._adopt(eng)
         self.ctx.link_engines = dict(self.links)
         self._by_peer = {lc.peer: {"link_id": lc.link_id, "rate_mhz": lc.rate_mhz,
                                    "fidelity": fidelity_to_wire(lc.fidelity)} for lc in c.links}
@@ -279,6 +284,12 @@ class Node:
             raise ProtocolError(ErrorCode.UNEXPECTED_MESSAGE, f"{t} is not accepted by a node",
                                 field="type", msg=msg)
 
+    def _adopt(self, eng: Engine) -> Engine:
+        """Apply the node's engine-wide settings to a new engine of this node."""
+        if not self.config.record_transitions:
+            eng.records_transitions = False  # type: ignore[misc]
+        return eng
+
     def _new_signalling(self, cid: int) -> SignallingEngine:
         c = self.config
         sig = SignallingEngine(
@@ -289,6 +300,7 @@ class Node:
                     "gate_fidelity": c.gate_fidelity, "readout_fidelity": c.readout_fidelity,
                     "max_distil_rounds": c.max_distil_rounds})
         self.signalling[cid] = sig
+        self._adopt(sig)
         self._engine_cache = None
         return sig
 
@@ -300,6 +312,7 @@ class Node:
     def _new_endpoint(self, number: int) -> DeliveryEngine:
         eng = DeliveryEngine(ctx=self.ctx, endpoint=number, new_circuit_id=self._next_circuit)
         self.endpoints[number] = eng
+        self._adopt(eng)
         self._engine_cache = None
         return eng
 
@@ -369,8 +382,8 @@ class Node:
         me = self.node_id
         end = me in (info.head_end, info.tail_end)
         cls = EndEngine if end else SwapEngine
-        self.dataplane[info.circuit_id] = cls(ctx=self.ctx, info=info,
-                                              cutoff_ns=info.cutoff_of(me))
+        self.dataplane[info.circuit_id] = self._adopt(cls(ctx=self.ctx, info=info,
+                                                          cutoff_ns=info.cutoff_of(me)))
         self._engine_cache = None
         for rule in info.rules_of(me):
             if rule["action"] == "GENERATE" and rule["match_link"] in self.links:

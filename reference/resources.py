@@ -70,6 +70,25 @@ class Resources:
             return quota > 0
         return list(held.values()).count(link) < quota
 
+    def quota_left(self, circuit: int, link: int) -> int:
+        """Memory slots of ``circuit``'s per-link quota not holding a qubit on ``link``."""
+        quota = self.quota.get(circuit, 0)
+        held = self.in_use.get(circuit)
+        return quota - list(held.values()).count(link) if held else quota
+
+    def modes_available(self, circuit: int, link: int) -> int:
+        """How many qubits ``circuit`` could take on ``link`` at once (the modes of one
+        multiplexed attempt, LINK-001): idle comm qubits, free memory slots and the circuit's
+        per-link quota left, whichever is fewest."""
+        n = min(self.comm - self.comm_busy, len(self.free_slots))
+        if n <= 0:
+            return 0
+        quota = self.quota.get(circuit, 0)
+        held = self.in_use.get(circuit)
+        if held:
+            quota -= list(held.values()).count(link)
+        return n if n < quota else max(quota, 0)
+
     def take(self, circuit: int, link: int) -> int:
         """Allocate a memory slot and a comm qubit for an attempt of ``circuit`` on ``link``."""
         if not self.can_take(circuit, link):
@@ -79,9 +98,9 @@ class Resources:
         self.comm_busy += 1
         return handle
 
-    def comm_done(self) -> None:
-        """The attempt's communication qubit is free again (herald received)."""
-        self.comm_busy -= 1
+    def comm_done(self, n: int = 1) -> None:
+        """The attempt's ``n`` communication qubits are free again (herald received)."""
+        self.comm_busy -= n
 
     def hand_over(self, circuit: int, handle: int) -> None:
         """``handle`` was delivered: the application holds it until it consumes it or it

@@ -6,8 +6,8 @@ generated documentation) is derived from the nodes built here, so that the JSON 
 
 >>> spec = message_specs()["HERALD"]
 >>> spec.type_code, [name for name, _ in spec.body.fields]
-(17, ['link_id', 'slot_ns', 'outcome', 'seq', 'attempt_id_a', 'attempt_id_b'])
->>> spec.body.fields[2][1].codes["PSI_MINUS"]
+(17, ['link_id', 'slot_ns', 'attempt_id_a', 'attempt_id_b', 'results'])
+>>> spec.body.fields[4][1].item.fields[0][1].codes["PSI_MINUS"]
 3
 """
 

@@ -34,17 +34,27 @@ EXAMPLES: list[tuple[str, str, dict[str, Any], list[str]]] = [
     ("ERROR", "Length mismatch reported back to the sender",
      {"code": 2, "offending_message_id": 41, "offending_type": 17, "field": "header.length",
       "detail": "length field says 40 bytes, received 38"}, ["ERR-001"]),
-    ("ATTEMPT", "Attempt 7 on link 12 in the slot starting at 1 ms",
-     {"link_id": 12, "attempt_id": 7, "slot_ns": 1_000_000}, ["LINK-001"]),
-    ("HERALD", "Successful herald: PSI_PLUS, sequence 1",
-     {"link_id": 12, "slot_ns": 1_000_000, "outcome": "PSI_PLUS", "seq": 1,
-      "attempt_id_a": 7, "attempt_id_b": 9}, ["LINK-004", "LINK-005", "LINK-007"]),
-    ("HERALD", "Failed attempt: outcome FAILURE carries sequence 0",
-     {"link_id": 12, "slot_ns": 1_010_000, "outcome": "FAILURE", "seq": 0,
-      "attempt_id_a": 8, "attempt_id_b": 10}, ["LINK-005"]),
-    ("HERALD", "Sequence numbers wrap: 65535 on success",
-     {"link_id": 3, "slot_ns": 2**40, "outcome": "PSI_MINUS", "seq": 65535,
-      "attempt_id_a": 0xFFFFFFFF, "attempt_id_b": 0}, ["LINK-005"]),
+    ("ATTEMPT", "Attempt 7 on link 12 in the slot starting at 1 ms, one mode",
+     {"link_id": 12, "attempt_id": 7, "slot_ns": 1_000_000, "modes": 1}, ["LINK-001"]),
+    ("ATTEMPT", "Multiplexed attempt 8: four communication qubits in optical modes 0..3",
+     {"link_id": 12, "attempt_id": 8, "slot_ns": 1_010_000, "modes": 4},
+     ["LINK-001", "LINK-015"]),
+    ("HERALD", "Successful single-mode herald: PSI_PLUS, sequence 1",
+     {"link_id": 12, "slot_ns": 1_000_000, "attempt_id_a": 7, "attempt_id_b": 9,
+      "results": [{"outcome": "PSI_PLUS", "seq": 1}]},
+     ["LINK-004", "LINK-005", "LINK-007", "LINK-015"]),
+    ("HERALD", "Failed single-mode attempt: the FAILURE result carries sequence 0",
+     {"link_id": 12, "slot_ns": 1_010_000, "attempt_id_a": 8, "attempt_id_b": 10,
+      "results": [{"outcome": "FAILURE", "seq": 0}]}, ["LINK-005", "LINK-007"]),
+    ("HERALD", "Three matched modes: FAILURE, then PSI_MINUS 17 and PSI_PLUS 18 in mode order",
+     {"link_id": 12, "slot_ns": 1_020_000, "attempt_id_a": 9, "attempt_id_b": 11,
+      "results": [{"outcome": "FAILURE", "seq": 0}, {"outcome": "PSI_MINUS", "seq": 17},
+                  {"outcome": "PSI_PLUS", "seq": 18}]},
+     ["LINK-005", "LINK-007", "LINK-013", "LINK-015"]),
+    ("HERALD", "Sequence numbers wrap within one herald: 65535, then 1 (0 is skipped)",
+     {"link_id": 3, "slot_ns": 2**40, "attempt_id_a": 0xFFFFFFFF, "attempt_id_b": 0,
+      "results": [{"outcome": "PSI_MINUS", "seq": 65535}, {"outcome": "PSI_PLUS", "seq": 1}]},
+     ["LINK-005", "LINK-015"]),
     ("EXPIRE", "Expire a wrapping range 65530..4",
      {"link_id": 12, "first_seq": 65530, "last_seq": 4}, ["LINK-010"]),
     ("EXPIRE_ACK", "Acknowledge the range 5..9",
@@ -106,8 +116,9 @@ FILES = {"ERROR": "error", "ATTEMPT": "link.attempt", "HERALD": "link.herald",
 
 # Byte offset (from the start of the message) of one u8 enum or narrowed field per type, with
 # a value outside its range: written out from the struct layouts in struct_oracle.
+# HERALD: link_id, slot_ns, attempt_id_a, attempt_id_b, the results count, then results[0].
 BAD_FIELD = {
-    "HERALD": (20 + 4 + 8, 2, "body.outcome"),
+    "HERALD": (20 + 4 + 8 + 4 + 4 + 1, 2, "body.results[0].outcome"),
     "SWAP_OUTCOME": (20 + 4 + 4 + 6 + 6, 4, "body.bsm_result"),
     "DISCARD": (20 + 4 + 6, 9, "body.reason"),
     "DISTIL_OUTCOME": (20 + 4 + 1 + 6 + 6, 2, "body.outcome"),
@@ -118,6 +129,11 @@ BAD_FIELD = {
     "ENDPOINT_STATUS": (20 + 2, 2, "body.status"),
     "PAIR_DELIVERY": (20 + 2 + 16, 4, "body.bell_state"),
 }
+
+# Byte offset of the count of HERALD's results array (after link_id, slot_ns and the two
+# attempt ids) and of ATTEMPT's modes (after link_id, attempt_id and slot_ns).
+HERALD_COUNT = 20 + 4 + 8 + 4 + 4
+ATTEMPT_MODES = 20 + 4 + 4 + 8
 
 CODES = {"TRUNCATED": 1, "LENGTH_MISMATCH": 2, "UNSUPPORTED_VERSION": 3,
          "UNKNOWN_MESSAGE_TYPE": 4, "RESERVED_BITS_SET": 5, "FIELD_OUT_OF_RANGE": 6,
@@ -196,6 +212,7 @@ def cases_for(name: str, examples: list[tuple[str, dict[str, Any], list[str]]]) 
     for key, desc, raw, err, reqs in bad:
         out.append({"id": f"{slug}-{key}", "description": desc, "requirements": reqs,
                     "valid": False, "binary": raw.hex(), "error": error(err)})
+    out += specific_cases(name, msg, data)
     # JSON-form violations.
     first_field = next(iter(msg["body"]))
     missing = copy.deepcopy(msg)
@@ -221,6 +238,33 @@ def cases_for(name: str, examples: list[tuple[str, dict[str, Any], list[str]]]) 
     return out
 
 
+def specific_cases(name: str, msg: dict[str, Any], data: bytes) -> list[dict[str, Any]]:
+    """Invalid cases that only one message type has (``msg``/``data``: its first example)."""
+    out: list[dict[str, Any]] = []
+    if name == "ATTEMPT":
+        zero = copy.deepcopy(msg)
+        zero["body"]["modes"] = 0
+        raw = data[:ATTEMPT_MODES] + b"\x00" + data[ATTEMPT_MODES + 1:]
+        out.append({"id": "attempt-modes-zero", "requirements": ["LINK-001", "WIRE-007"],
+                    "description": "body.modes is 0: an attempt uses at least one mode",
+                    "valid": False, "json": zero, "binary": raw.hex(),
+                    "error": error("FIELD_OUT_OF_RANGE")})
+    elif name == "HERALD":
+        assert data[HERALD_COUNT] == 1 and len(data) == HERALD_COUNT + 1 + 3
+        raw = data[:HERALD_COUNT] + b"\x02" + data[HERALD_COUNT + 1:]
+        out.append({"id": "herald-results-count-overrun", "requirements": ["WIRE-002",
+                                                                           "WIRE-014"],
+                    "description": "results count says 2 but only 1 item follows, length "
+                                   "field consistent",
+                    "valid": False, "binary": raw.hex(), "error": error("TRUNCATED")})
+    return out
+
+
+def example(name: str, n: int = 0) -> dict[str, Any]:
+    """Body of the n-th example of message type ``name``."""
+    return [body for t, _, body, _ in EXAMPLES if t == name][n]
+
+
 def wire_cases() -> list[dict[str, Any]]:
     """Cases about the header and trailer that belong to no single message type."""
     msg = envelope("TEARDOWN", {"circuit_id": 7, "reason": "NORMAL"}, 500)
@@ -235,10 +279,11 @@ def wire_cases() -> list[dict[str, Any]]:
     fidelity_json = envelope("PAIR_REQUEST", {"endpoint": 80, "request_id": 1, "num_pairs": 1,
                                               "min_fidelity": 65_536, "min_rate_mhz": 0,
                                               "deadline_ns": 0}, 501)
-    priority_json = envelope("SETUP", {**EXAMPLES[10][2], "qos": {**QOS, "priority": 8}}, 502)
-    bell_json = envelope("PAIR_DELIVERY", {**EXAMPLES[20][2], "bell_state": "PHI_ZERO"}, 503)
-    ascii_json = envelope("ERROR", {**EXAMPLES[0][2], "detail": "caf\u00e9"}, 504)
-    err_data = oracle.encode(envelope("ERROR", EXAMPLES[0][2], 505))
+    priority_json = envelope("SETUP", {**example("SETUP"), "qos": {**QOS, "priority": 8}}, 502)
+    bell_json = envelope("PAIR_DELIVERY",
+                         {**example("PAIR_DELIVERY"), "bell_state": "PHI_ZERO"}, 503)
+    ascii_json = envelope("ERROR", {**example("ERROR"), "detail": "caf\u00e9"}, 504)
+    err_data = oracle.encode(envelope("ERROR", example("ERROR"), 505))
     bad_ascii = err_data[:-1] + b"\x80"
     version_json = {**msg, "version": 2}
     unknown_json = {**msg, "type": "HELLO"}

@@ -27,11 +27,12 @@ DISCARD = {"CUTOFF": 0, "DISTIL_FAILED": 1, "TEARDOWN": 2, "MEMORY_FULL": 3}
 STATUS = {"OPEN": 0, "CLOSED": 1}
 
 # name: (type code, struct format of the fixed body, [(field, enum table or None), ...])
-# Fields named "a.b" are nested objects; SETUP and CONFIRM have arrays handled below.
+# Fields named "a.b" are nested objects; HERALD, SETUP and CONFIRM have arrays handled below.
 FLAT: dict[str, tuple[int, str, list[tuple[str, dict[str, int] | None]]]] = {
-    "ATTEMPT": (0x10, ">IIQ", [("link_id", None), ("attempt_id", None), ("slot_ns", None)]),
-    "HERALD": (0x11, ">IQBHII", [("link_id", None), ("slot_ns", None), ("outcome", OUTCOME),
-                                 ("seq", None), ("attempt_id_a", None), ("attempt_id_b", None)]),
+    "ATTEMPT": (0x10, ">IIQB", [("link_id", None), ("attempt_id", None), ("slot_ns", None),
+                                ("modes", None)]),
+    "HERALD": (0x11, ">IQII", [("link_id", None), ("slot_ns", None), ("attempt_id_a", None),
+                               ("attempt_id_b", None)]),
     "EXPIRE": (0x12, ">IHH", [("link_id", None), ("first_seq", None), ("last_seq", None)]),
     "EXPIRE_ACK": (0x13, ">IHH", [("link_id", None), ("first_seq", None), ("last_seq", None)]),
     "SWAP_OUTCOME": (0x20, ">IIIHIHBBI", [
@@ -72,6 +73,7 @@ QOS_FIELDS = ["min_rate_mhz", "min_fidelity", "max_latency_ns", "cutoff_ns", "nu
 HOP = struct.Struct(">IHBIIHQ")
 HOP_FIELDS = ["node", "free_memory", "comm_qubits", "link_id", "link_rate_mhz",
               "link_fidelity", "memory_t2_ns"]
+RESULT = struct.Struct(">BH")  # herald_result: outcome (herald_outcome), seq (herald_seq)
 RULE = struct.Struct(">IIIBIQBBH")
 RULE_FIELDS = ["node", "match_circuit", "match_link", "action", "peer_link", "cutoff_ns",
                "distil_protocol", "distil_rounds", "endpoint"]
@@ -104,7 +106,10 @@ def encode_body(name: str, body: dict[str, Any]) -> tuple[int, bytes]:
     code, fmt, fields = FLAT[name]
     values = [table[_get(body, f)] if table else _get(body, f) for f, table in fields]
     out = struct.pack(fmt, *values)
-    if name == "SETUP":
+    if name == "HERALD":
+        out += struct.pack(">B", len(body["results"])) + b"".join(
+            RESULT.pack(OUTCOME[r["outcome"]], r["seq"]) for r in body["results"])
+    elif name == "SETUP":
         q = body["qos"]
         out += QOS.pack(*(q[f] for f in QOS_FIELDS))
         out += struct.pack(">B", len(body["route"])) + b"".join(
@@ -152,7 +157,16 @@ def decode(data: bytes) -> dict[str, Any]:
         pos += struct.calcsize(fmt)
         for (f, table), v in zip(fields, values, strict=True):
             _put(body, f, {c: n for n, c in table.items()}[v] if table else v)
-        if name == "SETUP":
+        if name == "HERALD":
+            n = data[pos]
+            pos += 1
+            inv_o = {c: k for k, c in OUTCOME.items()}
+            body["results"] = []
+            for _ in range(n):
+                outcome, seq = RESULT.unpack_from(data, pos)
+                body["results"].append({"outcome": inv_o[outcome], "seq": seq})
+                pos += RESULT.size
+        elif name == "SETUP":
             body["qos"] = dict(zip(QOS_FIELDS, QOS.unpack_from(data, pos), strict=True))
             pos += QOS.size
             n = data[pos]

@@ -18,11 +18,14 @@ Feature: HERALD handling at a node (spec chapter 03)
 
   @LINK-001 @FWD-004 @SIG-010
   Scenario: The node attempts on both links of the installed rules
+    # One slot per link reserved for the circuit: one communication qubit, one mode.
     When the clock advances to 1000 ns
-    Then the node sends ATTEMPT to node 1001
+    Then the node sends 1 ATTEMPT to node 1001
     And its "body.link_id" is 1
-    And the node sends ATTEMPT to node 1002
+    And its "body.modes" is 1
+    And the node sends 1 ATTEMPT to node 1002
     And its "body.link_id" is 2
+    And its "body.modes" is 1
 
   @LINK-005
   Scenario: A successful HERALD with seq 0 is refused
@@ -50,16 +53,33 @@ Feature: HERALD handling at a node (spec chapter 03)
 
   @LINK-006
   Scenario: A HERALD for a slot in which the node made no attempt is refused
-    When node 1001 sends HERALD {"link_id": 1, "slot_ns": 5000, "outcome": "PSI_PLUS", "seq": 1, "attempt_id_a": 1, "attempt_id_b": 1}
+    When node 1001 sends HERALD {"link_id": 1, "slot_ns": 5000, "attempt_id_a": 1, "attempt_id_b": 1, "results": [{"outcome": "PSI_PLUS", "seq": 1}]}
     Then the node sends ERROR ATTEMPT_MISMATCH to node 1001
 
   @LINK-008
   Scenario: A HERALD on a link not configured at the node is refused
-    When node 1009 sends HERALD {"link_id": 9, "slot_ns": 1000, "outcome": "PSI_PLUS", "seq": 1, "attempt_id_a": 1, "attempt_id_b": 1}
+    When node 1009 sends HERALD {"link_id": 9, "slot_ns": 1000, "attempt_id_a": 1, "attempt_id_b": 1, "results": [{"outcome": "PSI_PLUS", "seq": 1}]}
     Then the node sends ERROR UNKNOWN_LINK to node 1009
 
   @LINK-008
   Scenario: A HERALD from a node that is not a member of the link is refused
     When the clock advances to 1000 ns
-    And node 1002 sends HERALD {"link_id": 1, "slot_ns": 1000, "outcome": "PSI_PLUS", "seq": 1, "attempt_id_a": 1, "attempt_id_b": 1}
+    And node 1002 sends HERALD {"link_id": 1, "slot_ns": 1000, "attempt_id_a": 1, "attempt_id_b": 1, "results": [{"outcome": "PSI_PLUS", "seq": 1}]}
     Then the node sends ERROR UNKNOWN_LINK to node 1002
+
+  @LINK-015 @ERR-001
+  Scenario: A HERALD with more results than the attempt's modes is refused
+    When the clock advances to 1000 ns
+    And the station heralds results PSI_PLUS/1, PSI_MINUS/2 for the node's attempt on link 1
+    Then the node sends ERROR ATTEMPT_MISMATCH to node 1001
+    And its "body.field" is "body.results"
+    When the station heralds FAILURE with seq 0 for the node's attempt on link 2
+    Then the node holds 0 memory qubits besides those of its unanswered attempts
+
+  @LINK-015
+  Scenario: A HERALD with no results is refused
+    When the clock advances to 1000 ns
+    And the station heralds no results for the node's attempt on link 1
+    Then the node sends ERROR ATTEMPT_MISMATCH to node 1001
+    When the station heralds FAILURE with seq 0 for the node's attempt on link 2
+    Then the node holds 0 memory qubits besides those of its unanswered attempts

@@ -1,10 +1,12 @@
 @node
 Feature: HERALD sequence numbers and the pairs a node holds (spec chapter 03 section 3)
   Router node 2 on the line 1 - 2 - 3 reserves two slots per link for circuit 7, so it attempts
-  again on link 1 while it still holds the pair (link 1, seq 1).
+  again on link 1 while it still holds the pair (link 1, seq 1). With four communication qubits
+  its first attempt on each link has two modes; the HERALD of the pair has one result, so the
+  node treats the second mode as failed (LINK-015) and attempts again with one mode.
 
   Background:
-    Given a router node 2 between nodes 1 and 3 with 4 memory qubits and 2 slots per link
+    Given a router node 2 between nodes 1 and 3 with 4 memory qubits, 4 communication qubits and 2 slots per link
     And circuit 7 along route 1, 2, 3 is established at the node
     And the node holds a PSI_PLUS pair with seq 1 on link 1
 

@@ -168,6 +168,9 @@ class Engine:
 
     NAME: ClassVar[str] = "engine"
     TABLE: ClassVar[Mapping[tuple[enum.Enum, type[Event]], Rule]] = {}
+    #: emit a :class:`TransitionRecord` per transition (a node switches it off per engine
+    #: when nothing reads them: ``NodeConfig.record_transitions``)
+    records_transitions: ClassVar[bool] = True
     state: Any = None
     out: list[Output] = field(default_factory=list)
     timers: dict[str, int] = field(default_factory=dict)
@@ -200,8 +203,10 @@ class Engine:
                 chosen = action(self, now, event)
         except ProtocolError:
             # error transitions are table entries too: record them (state unchanged)
-            self.out.append(_record(self.NAME, self.__dict__.get("_key") or self._trace_key(),
-                                    now, before._name_, etype.__name__, before._name_))
+            if self.records_transitions:
+                self.out.append(_record(self.NAME, self.__dict__.get("_key")
+                                        or self._trace_key(), now, before._name_,
+                                        etype.__name__, before._name_))
             raise
         if chosen is None:
             nxt = rule.next
@@ -211,8 +216,9 @@ class Engine:
                 raise AssertionError(
                     f"{self.NAME}.{rule.action} chose {nxt}, table allows {rule.next}")
         self.state = nxt
-        self.out.append(_record(self.NAME, self.__dict__.get("_key") or self._trace_key(), now,
-                                before._name_, etype.__name__, nxt._name_))
+        if self.records_transitions:
+            self.out.append(_record(self.NAME, self.__dict__.get("_key") or self._trace_key(),
+                                    now, before._name_, etype.__name__, nxt._name_))
 
     def _trace_key(self) -> str:
         """:attr:`key`, computed once per instance (it names the instance: node, link,

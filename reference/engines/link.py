@@ -1,8 +1,10 @@
 """Link-layer engine: one per (node, link); heralded generation with a midpoint station.
 
 Chapter 03. Each slot (epoch-aligned, ``slot_ns`` long) is attributed to a circuit by
-FWD-003; if that circuit has a reserved memory slot free and a communication qubit is idle
-(LINK-002), the node sends one ATTEMPT (LINK-001) and waits for the HERALD.
+FWD-003; the node attempts with as many communication qubits as that circuit can take at
+once (idle comm qubits, free memory, its per-link quota: LINK-002), one per optical mode, sends
+one ATTEMPT naming the mode count (LINK-001) and waits for the HERALD, which carries one result
+per matched mode (LINK-015).
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ from .events import (
     SlotTimer,
 )
 
+#: modes of one ATTEMPT (``modes`` is a u8)
+MAX_MODES = 255
+
 
 class LinkState(Enum):
     """States of the node side of a link."""
@@ -54,7 +59,7 @@ TABLE = {
     (A, Herald): Rule(A, "stray_herald"),
     (IDLE_, Herald): Rule(IDLE_, "stray_herald"),
     (T, HeraldTimeout): Rule((A, IDLE_), "attempt_failed"),
-    (T, ErrorReceived): Rule((A, IDLE_), "on_station_error"),
+    (T, ErrorReceived): Rule((A, IDLE_, T), "on_station_error"),
     (A, ErrorReceived): Rule(A, "ignore"),
     (IDLE_, ErrorReceived): Rule(IDLE_, "ignore"),
     **{(s, Expire): Rule(s, "on_expire") for s in LinkState},
@@ -78,7 +83,8 @@ class LinkEngine(Engine):
     device: Any = None
     factory: MessageFactory | None = None
     circuits: list[int] = field(default_factory=list)
-    attempt: tuple[int, int, int, int, int] | None = None  # slot, id, circuit, qubit, msg id
+    #: the outstanding attempt: slot, attempt id, circuit, qubit of each mode, message id
+    attempt: tuple[int, int, int, tuple[int, ...], int] | None = None
     attempt_counter: int = 0
     last_slot: int = -1
     heralded: OrderedDict[int, int] = field(default_factory=OrderedDict)  # seq -> circuit
@@ -115,62 +121,91 @@ class LinkEngine(Engine):
     def start_slot(self, now: int, ev: SlotTimer) -> LinkState:
         k = now // self.slot_ns
         circuit = self.circuits[k % len(self.circuits)]  # FWD-003
-        assert self.resources is not None and self.factory is not None
-        if not self.resources.can_take(circuit, self.link_id):
+        res = self.resources
+        assert res is not None and self.factory is not None
+        modes = res.modes_available(circuit, self.link_id)
+        if modes <= 0:
             self.timers["slot"] = (k + 1) * self.slot_ns
             return LinkState.ARMED
-        qubit = self.resources.take(circuit, self.link_id)
+        if modes > MAX_MODES:
+            modes = MAX_MODES
         self.attempt_counter = (self.attempt_counter + 1) % 2**32
         slot = k * self.slot_ns
         self.last_slot = k
-        self.device.attempt(now=now, link_id=self.link_id, slot_ns=slot, qubit=qubit)
+        take, attempt, link_id = res.take, self.device.attempt, self.link_id
+        qubits = []
+        for _ in range(modes):  # LINK-001/002: the qubit of mode i emits into mode i
+            qubit = take(circuit, link_id)
+            attempt(now=now, link_id=link_id, slot_ns=slot, qubit=qubit)
+            qubits.append(qubit)
         msg = self.factory.make(
             "ATTEMPT", self.station,
-            {"link_id": self.link_id, "attempt_id": self.attempt_counter, "slot_ns": slot},
+            {"link_id": link_id, "attempt_id": self.attempt_counter, "slot_ns": slot,
+             "modes": modes},
         )
-        self.attempt = (slot, self.attempt_counter, circuit, qubit, msg["message_id"])
+        self.attempt = (slot, self.attempt_counter, circuit, tuple(qubits), msg["message_id"])
         self.out.append(Send(msg))
         self.timers["herald"] = slot + self.herald_timeout_ns
         return LinkState.ATTEMPTING
 
-    def _end_attempt(self, now: int, *, keep: bool) -> tuple[int, int]:
+    def _end_attempt(self, now: int, *, keep: tuple[int, ...] = ()) -> tuple[int, tuple[int, ...]]:
+        """Close the outstanding attempt: its comm qubits are idle again, and every qubit
+        not in ``keep`` (mode indices that heralded a pair) is freed."""
         assert self.attempt is not None and self.resources is not None
-        _, _, circuit, qubit, _ = self.attempt
+        _, _, circuit, qubits, _ = self.attempt
         self.attempt = None
         self.timers.pop("herald", None)
-        self.resources.comm_done()
-        if not keep:
-            self.device.free(now=now, qubit=qubit)
-            self.resources.give_back(circuit, qubit)
-        return circuit, qubit
+        res = self.resources
+        res.comm_done(len(qubits))
+        for i, qubit in enumerate(qubits):
+            if i not in keep:
+                self.device.free(now=now, qubit=qubit)
+                res.give_back(circuit, qubit)
+        return circuit, qubits
 
     def on_herald(self, now: int, ev: Herald) -> LinkState:
         body = ev.body
-        assert self.attempt is not None
-        slot, my_id, *_ = self.attempt
+        attempt = self.attempt
+        assert attempt is not None
+        slot, my_id, _, qubits, _ = attempt
         mine = body["attempt_id_a"] if self.node_id < self.peer else body["attempt_id_b"]
         if body["slot_ns"] != slot or mine != my_id:  # LINK-006
-            self._end_attempt(now, keep=False)
+            self._end_attempt(now)
             self.report(ProtocolError(ErrorCode.ATTEMPT_MISMATCH, "HERALD echoes a foreign "
                                       "attempt", field="body.attempt_id_a", msg=ev.msg))
             return self._arm(now)
-        code = HERALD_CODES[body["outcome"]]
-        seq = body["seq"]
-        bad_seq = (code == FAILURE) != (seq == 0) or seq in self.held_seqs
-        if code == FAILURE or bad_seq:
-            self._end_attempt(now, keep=False)
-            state = self._arm(now)
-            if bad_seq:  # LINK-005
-                self.report(ProtocolError(ErrorCode.HERALD_SEQUENCE_INVALID, f"seq {seq} invalid",
-                                          field="body.seq", msg=ev.msg))
-            return state
-        circuit, qubit = self._end_attempt(now, keep=True)
-        self.heralded[seq] = circuit
-        while len(self.heralded) > 4096:
-            self.heralded.popitem(last=False)
-        self.held_seqs.add(seq)
-        self.out.append(L(LinkPairReady(circuit_id=circuit, link_id=self.link_id, seq=seq,
-                                        qubit=qubit, bell=code, created_ns=slot, peer=self.peer)))
+        results = body["results"]
+        if not 0 < len(results) <= len(qubits):  # LINK-015
+            self._end_attempt(now)
+            self.report(ProtocolError(
+                ErrorCode.ATTEMPT_MISMATCH, f"{len(results)} results for an attempt on "
+                f"{len(qubits)} modes", field="body.results", msg=ev.msg))
+            return self._arm(now)
+        held, heralded = self.held_seqs, self.heralded
+        keep: list[int] = []
+        codes: list[tuple[int, int]] = []
+        for i, result in enumerate(results):
+            code = HERALD_CODES[result["outcome"]]
+            seq = result["seq"]
+            if code == FAILURE and seq == 0:
+                continue
+            if code == FAILURE or seq == 0 or seq in held:  # LINK-005
+                self.report(ProtocolError(ErrorCode.HERALD_SEQUENCE_INVALID, f"seq {seq} "
+                                          f"invalid", field=f"body.results[{i}].seq",
+                                          msg=ev.msg))
+                continue
+            held.add(seq)  # LINK-013: recorded before anything uses it
+            keep.append(i)
+            codes.append((seq, code))
+        circuit, _ = self._end_attempt(now, keep=tuple(keep))
+        link_id, peer, out = self.link_id, self.peer, self.out
+        for i, (seq, code) in zip(keep, codes, strict=True):
+            heralded[seq] = circuit
+            out.append(L(LinkPairReady.trusted(circuit_id=circuit, link_id=link_id, seq=seq,
+                                               qubit=qubits[i], bell=code, created_ns=slot,
+                                               peer=peer)))
+        while len(heralded) > 4096:
+            heralded.popitem(last=False)
         return self._arm(now)
 
     def pair_gone(self, seq: int) -> None:
@@ -182,14 +217,14 @@ class LinkEngine(Engine):
                             field="body.slot_ns", msg=ev.msg)
 
     def attempt_failed(self, now: int, ev: HeraldTimeout) -> LinkState:
-        self._end_attempt(now, keep=False)
+        self._end_attempt(now)
         return self._arm(now)
 
     def on_station_error(self, now: int, ev: ErrorReceived) -> LinkState:
         assert self.attempt is not None
         if ev.body["offending_message_id"] != self.attempt[4]:
             return self.state
-        self._end_attempt(now, keep=False)
+        self._end_attempt(now)
         return self._arm(now)
 
     def ignore(self, now: int, ev: Any) -> None:

@@ -65,7 +65,8 @@ class TrackingEngine(NodeEngine):
     delivered: OrderedDict[Ref, int] = field(default_factory=OrderedDict)
     #: qubits measured as the sacrificed pair of a distillation round -> the round's kept ref
     distilled: OrderedDict[Ref, Ref] = field(default_factory=OrderedDict)
-    seen: set[tuple[int, int]] = field(default_factory=set)
+    #: (sender, outcome_seq) of the SWAP_OUTCOMEs processed, the latest 8192 (duplicates)
+    seen: OrderedDict[tuple[int, int], None] = field(default_factory=OrderedDict)
     outcome_seq: int = 0
     cutoff_ns: int = 0
 
@@ -131,9 +132,10 @@ class TrackingEngine(NodeEngine):
         """TRK-008/009/013 and TRK-101 for one SWAP_OUTCOME."""
         assert self.info is not None
         b = ev.body
-        if (ev.source, b["outcome_seq"]) in self.seen:
+        key = (ev.source, b["outcome_seq"])
+        if key in self.seen:
             return
-        self.seen.add((ev.source, b["outcome_seq"]))
+        self._remember(self.seen, key, None)
         head_side = self.info.pos(ev.source) > self.info.pos(self.me)
         name, other = ("left", "right") if head_side else ("right", "left")
         ref, other_ref = _ref(b[name]), _ref(b[other])

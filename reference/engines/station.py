@@ -1,10 +1,11 @@
 """Heralding-station engine: one per link; matches the two ATTEMPTs of a slot (chapter 03).
 
 The station collects ATTEMPTs by ``(link_id, slot_ns)``; when both nodes have attempted it asks
-its :class:`~qvcp.reference.device.StationDevice` for the outcome and sends identical HERALDs
-(LINK-004) with a sequence number assigned on success only (LINK-005). A missing, duplicated
-or foreign ATTEMPT at the matching deadline gives ERROR ``ATTEMPT_MISMATCH`` to both nodes
-(LINK-003).
+its :class:`~qvcp.reference.device.StationDevice` for the outcome of every matched mode (the
+smaller of the two ATTEMPTs' ``modes``, LINK-015) and sends identical HERALDs (LINK-004) with a
+result per mode, sequence numbers assigned to successes only, in mode order (LINK-005). A
+missing, duplicated or foreign ATTEMPT at the matching deadline gives ERROR ``ATTEMPT_MISMATCH``
+to both nodes (LINK-003).
 """
 
 from __future__ import annotations
@@ -88,19 +89,30 @@ class StationEngine(Engine):
 
     def _herald(self, now: int) -> None:
         assert self.factory is not None
-        outcome = self.device.resolve(now=now, link_id=self.link_id, slot_ns=self.slot)
-        if outcome != FAILURE:
-            self.seq = next_seq(self.seq)
+        att_a = self.pending[self.node_a][0]["body"]
+        att_b = self.pending[self.node_b][0]["body"]
+        modes = min(att_a["modes"], att_b["modes"])  # LINK-015: mode i of A with mode i of B
+        codes = self.device.resolve(now=now, link_id=self.link_id, slot_ns=self.slot,
+                                    modes=modes)
+        results = []
+        seq = self.seq
+        for code in codes:  # LINK-005: seqs to successes only, in mode order
+            if code == FAILURE:
+                results.append({"outcome": "FAILURE", "seq": 0})
+            else:
+                seq = next_seq(seq)
+                results.append({"outcome": HERALD_NAMES[code], "seq": seq})
+        self.seq = seq
         body = {
             "link_id": self.link_id,
             "slot_ns": self.slot,
-            "outcome": HERALD_NAMES[outcome],
-            "seq": self.seq if outcome != FAILURE else 0,
-            "attempt_id_a": self.pending[self.node_a][0]["body"]["attempt_id"],
-            "attempt_id_b": self.pending[self.node_b][0]["body"]["attempt_id"],
+            "attempt_id_a": att_a["attempt_id"],
+            "attempt_id_b": att_b["attempt_id"],
+            "results": results,
         }
-        for node in (self.node_a, self.node_b):
-            self.out.append(Send(self.factory.make("HERALD", node, dict(body))))
+        for node in (self.node_a, self.node_b):  # LINK-004: identical bodies
+            self.out.append(Send(self.factory.make(
+                "HERALD", node, {**body, "results": [dict(r) for r in results]})))
         self.pending = {}
 
     def mismatch(self, now: int, ev: Any) -> None:

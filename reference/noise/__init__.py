@@ -72,6 +72,7 @@ from .heralding import (
     fibre_delay,
     fibre_transmissivity,
     sample_link_generation,
+    sample_multiplexed_generation,
     single_click_link,
 )
 from .measure import (
@@ -151,6 +152,7 @@ __all__ = [
     "pauli_frame_dm",
     "readout_error_distribution",
     "sample_link_generation",
+    "sample_multiplexed_generation",
     "sample_swap_bd",
     "sample_swap_dm",
     "single_click_link",

@@ -93,3 +93,30 @@ def sample_link_failures(success_probability: float, codes: tuple[int, ...],
     total = c0 + code_probs[1]
     u = rng.random() * total
     return attempts - 1, codes[1] if u >= c0 else codes[0]
+
+
+def sample_multiplexed_failures(success_probability: float, modes: int,
+                                codes: tuple[int, ...], code_probs: tuple[float, ...],
+                                rng: np.random.Generator) -> tuple[int, tuple[int, ...]]:
+    """(all-failed rounds before the first round with a success, herald code of each mode in
+    that round, 255 where the mode failed).
+
+    As ``noise.sample_multiplexed_generation(link, modes=modes, rng=rng)`` for a link with
+    these parameters: the same draws in the same order and the same arithmetic.
+    """
+    p = success_probability
+    q = float(-np.expm1(modes * np.log1p(-p))) if p < 1.0 else 1.0
+    rounds = int(rng.geometric(q, size=1)[0])
+    u = rng.random(1)
+    if p < 1.0:
+        first = int(np.ceil(np.log1p(-u * q) / np.log1p(-p))[0]) - 1
+        first = min(max(first, 0), modes - 1)
+    else:
+        first = 0
+    later = (rng.random((1, modes)) < p)[0].tolist()
+    c0 = code_probs[0]
+    total = c0 + code_probs[1]
+    picks = (rng.random((1, modes)) * total)[0].tolist()
+    out = tuple((codes[1] if picks[i] >= c0 else codes[0])
+                if i == first or (i > first and later[i]) else 255 for i in range(modes))
+    return rounds - 1, out

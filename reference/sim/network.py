@@ -27,6 +27,7 @@ from qvcp.schemas import decode, encode, validate_message
 from .. import noise
 from ..engines.base import Send, TransitionRecord
 from ..engines.events import Attempt
+from ..engines.link import MAX_MODES
 from ..engines.station import StationEngine
 from ..messages import BELL_CODES, MessageFactory, fidelity_to_wire, rate_to_wire
 from ..node import LinkConfig, Node, NodeConfig
@@ -86,6 +87,8 @@ class _Batch:
     k_end: int
     slot_ns: int
     rtt_ns: int
+    #: node -> modes each of its elided attempts would have used
+    modes: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -179,9 +182,11 @@ class Network:
                                                  slot_ns=slot_ns, rate_mhz=rate_to_wire(rate),
                                                  fidelity=fid))
                 self._station_delay[(nid, station)] = half
-            self.stations[station] = StationActor(StationEngine(
-                station_id=station, link_id=i, node_a=a, node_b=b,
-                device=SimStationDevice(self.world)))
+            engine = StationEngine(station_id=station, link_id=i, node_a=a, node_b=b,
+                                   device=SimStationDevice(self.world))
+            if self.trace is None:  # nothing reads its transition records
+                engine.records_transitions = False  # type: ignore[misc]
+            self.stations[station] = StationActor(engine)
         router = Router(self.graph)
         for n in doc["nodes"]:
             nid = self.names[n["name"]]
@@ -193,7 +198,8 @@ class Network:
                              gate_fidelity=prof["gate_fidelity"],
                              readout_fidelity=prof["readout_fidelity"],
                              cutoff_ns=opts.get("cutoff_ns", 0),
-                             slots_per_link=opts.get("slots_per_link", 1), strict=self.strict)
+                             slots_per_link=opts.get("slots_per_link", 1), strict=self.strict,
+                             record_transitions=self.trace is not None)
             self.nodes[nid] = Node(cfg, SimDevice(self.world, nid),
                                    router=router if n["role"] != "repeater" else None)
         for d in doc["demands"]:
@@ -395,8 +401,8 @@ class Network:
                     self._log({"t": t, "ev": "recv", "at": target, "type": payload["type"],
                                "id": payload["message_id"], "from": payload["source"]})
                 self._outputs(target, actor.receive(t, payload))
-                if (self.fast_forward and payload["type"] == "HERALD"
-                        and payload["body"]["outcome"] == "FAILURE" and target in nodes):
+                if (self.fast_forward and payload["type"] == "HERALD" and target in nodes
+                        and all(r["seq"] == 0 for r in payload["body"]["results"])):
                     self._try_batch(payload["body"]["link_id"])
                 if batched:
                     for link in self._settle(target, t, due_only=False):
@@ -415,10 +421,12 @@ class Network:
         """Jump over the failed slots of a link attempting continuously (docs/simulator.md).
 
         When both node sides of ``link`` are ARMED for the same next slot with nothing
-        outstanding, and every circuit of the slot rotation can attempt at both ends (with a
-        communication qubit and a memory slot to spare for every link being fast-forwarded at
-        that node), the number K of failures before the next success is sampled with the
-        noise core's geometric sampler. The K rounds (ATTEMPT, ATTEMPT, HERALD FAILURE x2) are
+        outstanding, and every circuit of the slot rotation would attempt with the same number
+        of modes at each end, set by its per-link quota alone (the idle communication qubits
+        and free memory slots cover those modes for every link being fast-forwarded at that
+        node), the number K of all-failed rounds before the next round with a success is
+        sampled with the noise core's geometric sampler (``sample_multiplexed_generation`` for
+        several modes). The K rounds (ATTEMPT, ATTEMPT, HERALD with FAILURE results x2) are
         elided: their only lasting effect, the attempt counter and last slot of both link
         engines, is applied when the batch is settled, and the success slot's outcome is
         fixed in the world. An event at either node that breaks these conditions (the link
@@ -444,24 +452,47 @@ class Network:
             (b, st.engine.station_id)]
         if rtt >= slot or self.world.links[link].success_probability <= 0:
             return
+        modes = {}
         for nid in (a, b):
-            res = self.nodes[nid].ctx.resources
-            need = 1 + len(self._node_batches.get(nid, ()))
-            if (res.comm - res.comm_busy < need or len(res.free_slots) < need
-                    or not all(res.can_take(c, link) for c in ea.circuits)):
+            k = self._batch_modes(nid, link, ea.circuits, extra=True)
+            if not k:
                 return
+            modes[nid] = k
+        matched = min(modes.values())
         k0 = t0 // slot
-        failures, code = self.world.sample_failures(link, slot)
-        self.world.forced[link] = ((k0 + failures) * slot, code)
+        failures, codes = self.world.sample_failures(link, slot, matched)
+        self.world.forced[link] = ((k0 + failures) * slot, codes)
         if failures == 0:
             return
-        self._batches[link] = _Batch(link, (a, b), list(ea.circuits), k0, k0 + failures, slot, rtt)
+        self._batches[link] = _Batch(link, (a, b), list(ea.circuits), k0, k0 + failures, slot,
+                                     rtt, modes)
         for nid, eng in ((a, ea), (b, eb)):
             self._node_batches.setdefault(nid, set()).add(link)
             eng.timers["slot"] = (k0 + failures) * slot
             self._arm(nid, self.nodes[nid])
         self._log({"t": self.now, "ev": "fast_forward", "link": link, "from_slot_ns": t0,
-                   "failed_slots": failures})
+                   "failed_slots": failures, "modes": matched})
+
+    def _batch_modes(self, node: int, link: int, circuits: list[int], *, extra: bool) -> int:
+        """The modes every slot of ``link``'s rotation would attempt with at ``node``, or 0 if
+        that is not one fixed number set by the circuits' quotas alone (so that the order in
+        which the node's links start their slots cannot matter): the shared pools of idle
+        comm qubits and free memory must cover this link and every other batch at the node
+        at once (``extra``: this link is not yet one of them)."""
+        res = self.nodes[node].ctx.resources
+        ks = {min(MAX_MODES, res.quota_left(c, link)) for c in circuits}
+        if len(ks) != 1:
+            return 0
+        k = ks.pop()
+        if k <= 0:
+            return 0
+        batches = self._batches
+        need = k if extra else 0
+        for other in self._node_batches.get(node, ()):
+            need += batches[other].modes[node]
+        if res.comm - res.comm_busy < need or len(res.free_slots) < need:
+            return 0
+        return k
 
     def _still_valid(self, b: _Batch, node: int) -> bool:
         """The batch's conditions still hold at ``node`` (checked after each event there)."""
@@ -469,10 +500,7 @@ class Network:
         if (eng.state._name_ != "ARMED" or eng.timers.get("slot") != b.k_end * b.slot_ns
                 or eng.circuits != b.circuits):
             return False
-        res = self.nodes[node].ctx.resources
-        need = len(self._node_batches[node])
-        return (res.comm - res.comm_busy >= need and len(res.free_slots) >= need
-                and all(res.can_take(c, b.link) for c in b.circuits))
+        return self._batch_modes(node, b.link, b.circuits, extra=False) == b.modes[node]
 
     def _settle(self, node: int, t: int, *, due_only: bool) -> list[int]:
         """Apply the elided rounds of batches at ``node``: before an event, those due (their

@@ -60,10 +60,12 @@ class World:
     memory: dict[int, MemoryModel] = field(default_factory=dict)
     links: dict[int, LinkModel] = field(default_factory=dict)
     pairs: dict[Qubit, Pair] = field(default_factory=dict)
-    attempts: dict[int, tuple[int, dict[int, int]]] = field(default_factory=dict)  # link ->
+    #: link -> (slot_ns, node -> qubit handle of each mode; None once freed)
+    attempts: dict[int, tuple[int, dict[int, list[int | None]]]] = field(default_factory=dict)
     pending_bits: dict[Qubit, int] = field(default_factory=dict)
-    #: link -> (slot_ns, herald code): that slot's outcome was sampled ahead (fast-forward)
-    forced: dict[int, tuple[int, int]] = field(default_factory=dict)
+    #: link -> (slot_ns, herald code of each mode): that slot's outcome was sampled ahead
+    #: (fast-forward)
+    forced: dict[int, tuple[int, tuple[int, ...]]] = field(default_factory=dict)
     _default_memory: MemoryModel = field(default_factory=MemoryModel, repr=False)
     #: node -> links it has ever attempted on (so :meth:`free` looks only at those)
     _attempt_links: dict[int, set[int]] = field(default_factory=dict, repr=False)
@@ -108,50 +110,81 @@ class World:
         other = pair.ends[1] if pair.ends[0] == q else pair.ends[0]
         return other
 
-    def sample_failures(self, link: int, slot_ns: int) -> tuple[int, int]:
-        """(failed attempts before the first success, its herald code) of ``link``.
+    def sample_failures(self, link: int, slot_ns: int, modes: int = 1
+                        ) -> tuple[int, tuple[int, ...]]:
+        """(all-failed rounds before the first round with a success, herald code of each of
+        the ``modes`` matched modes in that round) of ``link``.
 
-        Uses the noise core's geometric sampler (``noise.sample_link_generation``) with the
-        link's per-attempt success probability; the code follows the link's code weights.
+        One mode: the noise core's geometric sampler (``noise.sample_link_generation``) with
+        the link's per-attempt success probability, the code following the link's code
+        weights. Several modes: ``noise.sample_multiplexed_generation``.
         """
         model = self.links[link]
         p = model.success_probability
         if not 0.0 < p <= 1.0:
             raise ValueError("link.success_probability must be in (0, 1] to sample")
-        return fastbd.sample_link_failures(p, model.codes, model.code_probs, self.rng)
+        if modes == 1:
+            failures, code = fastbd.sample_link_failures(p, model.codes, model.code_probs,
+                                                         self.rng)
+            return failures, (code,)
+        return fastbd.sample_multiplexed_failures(p, modes, model.codes, model.code_probs,
+                                                  self.rng)
 
     # -- operations ----------------------------------------------------------------------------
     def attempt(self, node: int, link: int, slot: int, handle: int) -> None:
-        """Record that ``node`` attempts with ``handle`` on ``link`` in ``slot``.
+        """Record that ``node`` attempts with ``handle`` on ``link`` in ``slot``, in the next
+        optical mode (calls of one slot come in mode order).
 
         Only the latest slot of a link is kept: a station never matches an older one.
         """
         current = self.attempts.get(link)
         if current is None or current[0] != slot:
             current = self.attempts[link] = (slot, {})
-        current[1][node] = handle
+        modes = current[1].get(node)
+        if modes is None:
+            current[1][node] = [handle]
+        else:
+            modes.append(handle)
         links = self._attempt_links.get(node)
         if links is None:
             links = self._attempt_links[node] = set()
         links.add(link)
 
-    def resolve(self, link: int, slot: int, now: int) -> int:
-        """Sample the slot's herald; on success create the pair (created at ``slot``)."""
+    def resolve(self, link: int, slot: int, now: int, modes: int = 1) -> list[int]:
+        """Sample the slot's herald in each of ``modes`` matched modes; on success in mode i
+        create the pair of the two nodes' mode-i qubits (created at ``slot``)."""
         cur = self.attempts.pop(link, None)
         who = cur[1] if cur is not None and cur[0] == slot else {}
         model = self.links[link]
         forced = self.forced.pop(link, None)
-        if forced is not None and forced[0] == slot and len(who) == 2:
-            code = forced[1]
+        both = len(who) == 2 and all(any(h is not None for h in hs) for hs in who.values())
+        if not both:
+            return [255] * modes
+        if forced is not None and forced[0] == slot and len(forced[1]) == modes:
+            codes = list(forced[1])
         else:
-            if len(who) != 2 or self.rng.random() >= model.success_probability:
-                return 255
-            code = model.codes[0] if self.rng.random() < model.code_probs[0] else model.codes[1]
-        (na, ha), (nb, hb) = sorted(who.items())
-        pair = Pair(model.weights[code].tolist(), slot, [(na, ha), (nb, hb)])
-        self.pairs[(na, ha)] = pair
-        self.pairs[(nb, hb)] = pair
-        return code
+            p, rand = model.success_probability, self.rng.random
+            c0, (k0, k1) = model.code_probs[0], model.codes
+            codes = []
+            for _ in range(modes):
+                if rand() >= p:
+                    codes.append(255)
+                else:
+                    codes.append(k0 if rand() < c0 else k1)
+        (na, hsa), (nb, hsb) = sorted(who.items())
+        pairs, weights = self.pairs, model.weights
+        for i, code in enumerate(codes):
+            if code == 255:
+                continue
+            ha = hsa[i] if i < len(hsa) else None
+            hb = hsb[i] if i < len(hsb) else None
+            if ha is None or hb is None:  # a mode's qubit freed before the herald
+                codes[i] = 255
+                continue
+            pair = Pair(weights[code].tolist(), slot, [(na, ha), (nb, hb)])
+            pairs[(na, ha)] = pair
+            pairs[(nb, hb)] = pair
+        return codes
 
     def bsm(self, node: int, left: int, right: int, now: int) -> int:
         """Swap the pairs of ``(node, left)`` and ``(node, right)``; returns the reported m."""
@@ -256,9 +289,9 @@ class World:
         for link in links:  # only the links this node attempts on can name it
             cur = attempts.get(link)
             if cur is not None:
-                who = cur[1]
-                if who.get(node) == handle:
-                    del who[node]
+                modes = cur[1].get(node)
+                if modes is not None and handle in modes:
+                    modes[modes.index(handle)] = None
 
 
 @dataclass
@@ -291,5 +324,5 @@ class SimStationDevice:
 
     world: World
 
-    def resolve(self, *, now: int, link_id: int, slot_ns: int) -> int:
-        return self.world.resolve(link_id, slot_ns, now)
+    def resolve(self, *, now: int, link_id: int, slot_ns: int, modes: int) -> list[int]:
+        return self.world.resolve(link_id, slot_ns, now, modes)

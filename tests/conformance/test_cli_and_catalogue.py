@@ -53,7 +53,7 @@ def test_every_case_is_well_formed_and_cites_indexed_requirements() -> None:
     cases = all_cases()
     ids = [c.id for c in cases]
     assert len(ids) == len(set(ids))
-    assert sum(c.id.startswith("wire.vector.") for c in cases) == 368
+    assert sum(c.id.startswith("wire.vector.") for c in cases) == 372
     known = {r["id"] for r in load_requirements()}
     for case in cases:
         assert case.profile in PROFILES

@@ -29,8 +29,9 @@ def node() -> Iterator[NodeUnderTest]:
 def test_device_calls_are_answered_during_every_node_verb(node: NodeUnderTest) -> None:
     node.device.bsm_codes.append(2)
     node.start()
-    node.inject("HERALD", 1001, {"link_id": 1, "slot_ns": 1000, "outcome": "PSI_PLUS",
-                                 "seq": 1, "attempt_id_a": 1, "attempt_id_b": 1}, at=1500)
+    node.inject("HERALD", 1001, {"link_id": 1, "slot_ns": 1000, "attempt_id_a": 1,
+                                 "attempt_id_b": 1,
+                                 "results": [{"outcome": "PSI_PLUS", "seq": 1}]}, at=1500)
     assert node.app == [{"bsm_code": 2}]  # the scripted BSM result reached the node
     node.advance(3000)
     assert node.status()["qubits_in_use"] == 0

@@ -25,7 +25,7 @@ NODE_ENTRY = ROOT / "conformance/examples/node/qvcp-node.js"
 WIRE_ENTRY = ROOT / "conformance/examples/node/qvcp-wire.js"
 LINK_LAYER = "node.bdd.03-link-layer."
 MIN_WIRE_PASS = 185
-MIN_LINK_LAYER_PASS = 21  # every scenario of features/03-link-layer
+MIN_LINK_LAYER_PASS = 31  # every scenario of features/03-link-layer
 
 # Named link-layer scenarios the example must pass (the count above covers the rest).
 MUST_PASS = (
@@ -40,12 +40,25 @@ MUST_PASS = (
     "node.bdd.03-link-layer.an-expire-whose-range-starts-at-0-is-refused",
     "node.bdd.03-link-layer.an-expire-naming-pairs-never-heralded-is-refused",
     "node.bdd.03-link-layer.a-repeated-expire-is-acknowledged-again",
+    # multiplexed attempts (LINK-001/005/013/015): one mode per communication qubit it can use
+    "node.bdd.03-link-layer.the-node-sends-one-attempt-per-link-with-one-mode-per-communication-"
+    "qubit-it-uses",
+    "node.bdd.03-link-layer.a-herald-with-a-failed-and-a-successful-mode-gives-one-pair",
+    "node.bdd.03-link-layer.modes-beyond-the-results-of-a-herald-are-treated-as-failed",
+    "node.bdd.03-link-layer.a-herald-with-more-results-than-the-attempt-s-modes-is-refused",
+    "node.bdd.03-link-layer.a-herald-with-no-results-is-refused",
+    "node.bdd.03-link-layer.a-result-repeating-the-seq-of-an-earlier-result-of-the-same-herald-"
+    "is-refused",
 )
 # Tagged @cap:node.harness-device: they need device callbacks during node.receive/advance.
 NEEDS_DEVICE = (
     "node.bdd.03-link-layer.successful-heralds-on-both-links-give-pairs-the-node-swaps",
     "node.bdd.03-link-layer.an-expired-pair-is-freed-and-never-swapped",
     "node.bdd.03-link-layer.the-result-of-a-herald-repeating-a-held-seq-is-discarded",
+    "node.bdd.03-link-layer.the-pair-of-a-successful-mode-is-the-qubit-the-node-attempted-with-"
+    "in-that-mode",
+    "node.bdd.03-link-layer.of-two-results-with-the-same-seq-the-first-is-kept-and-the-second-"
+    "discarded",
 )
 OTHER_CHAPTERS = ("04-swapping-and-tracking", "05-signalling", "06-delivery", "07-errors",
                   "09-state-machines")

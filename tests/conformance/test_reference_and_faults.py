@@ -19,7 +19,7 @@ def test_reference_conforms_on_every_claimed_case(reference_run: RunResult) -> N
     assert counts["fail"] == counts["errored"] == counts["inconclusive"] == 0, [
         (r.case.id, r.message) for r in reference_run.results if r.verdict is not Verdict.PASS
         and r.verdict is not Verdict.UNSUPPORTED]
-    assert counts["pass"] >= 368 + 2 + 9 + 60
+    assert counts["pass"] >= 372 + 2 + 9 + 60
     assert exit_code(reference_run) == 0
 
 

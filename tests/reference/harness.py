@@ -26,13 +26,13 @@ class StationScript:
     shared: ScriptedDevice
     by_link: dict[int, deque[int]] = field(default_factory=dict)
 
-    def resolve(self, *, now: int, link_id: int, slot_ns: int) -> int:
+    def resolve(self, *, now: int, link_id: int, slot_ns: int, modes: int) -> list[int]:
         script = self.by_link.get(link_id)
         if script:
             self.shared.calls.append(("resolve", {"now": now, "link_id": link_id,
-                                                  "slot_ns": slot_ns}))
-            return script.popleft()
-        return self.shared.resolve(now=now, link_id=link_id, slot_ns=slot_ns)
+                                                  "slot_ns": slot_ns, "modes": modes}))
+            return [script.popleft() if script else 255 for _ in range(modes)]
+        return self.shared.resolve(now=now, link_id=link_id, slot_ns=slot_ns, modes=modes)
 
 
 class Harness:
@@ -43,7 +43,7 @@ class Harness:
 
     def __init__(self, roles: list[str], *, memory: int = 4, cutoff_ns: int = 0,
                  delay: int = 10, slots_per_link: int = 1, setup_timeout_ns: int = 10**9,
-                 ack_timeout_ns: int = 10**8) -> None:
+                 ack_timeout_ns: int = 10**8, comm_qubits: int = 2) -> None:
         Harness.created.append(self)
         self.delay = delay
         #: messages for which this returns True are lost in transit (recorded in ``lost``)
@@ -70,7 +70,8 @@ class Harness:
         route = list(range(1, n + 1))
         self.nodes = {
             i: Node(NodeConfig(node_id=i, role=roles[i - 1], memory_qubits=memory,
-                               comm_qubits=2, links=tuple(links[i]), cutoff_ns=cutoff_ns,
+                               comm_qubits=comm_qubits, links=tuple(links[i]),
+                               cutoff_ns=cutoff_ns,
                                slots_per_link=slots_per_link,
                                setup_timeout_ns=setup_timeout_ns,
                                ack_timeout_ns=ack_timeout_ns, strict=True), self.devices[i],
@@ -176,3 +177,16 @@ class Harness:
         """Every ERROR sent between nodes (not counting station mismatch noise)."""
         return [m for m in self.sent if m["type"] == "ERROR"
                 and m["source"] in self.nodes and m["body"]["code"] != 258]
+
+
+def spy_records(net: Any) -> list[TransitionRecord]:
+    """Collect every TransitionRecord the simulator ``net`` routes from now on."""
+    records: list[TransitionRecord] = []
+    original = net._outputs
+
+    def spy(src: int, outs: list[Any]) -> None:
+        records.extend(o for o in outs if isinstance(o, TransitionRecord))
+        original(src, outs)
+
+    net._outputs = spy
+    return records

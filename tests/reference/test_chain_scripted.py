@@ -97,8 +97,8 @@ def test_service_errors() -> None:
 def test_unknown_link_and_circuit() -> None:
     """LINK-008, TRK-004: messages naming unknown links or circuits are rejected."""
     h = Harness(["end", "end"])
-    h.inject(1, "HERALD", {"link_id": 99, "slot_ns": 0, "outcome": "FAILURE", "seq": 0,
-                           "attempt_id_a": 1, "attempt_id_b": 1}, source=101)
+    h.inject(1, "HERALD", {"link_id": 99, "slot_ns": 0, "attempt_id_a": 1, "attempt_id_b": 1,
+                           "results": [{"outcome": "FAILURE", "seq": 0}]}, source=101)
     h.inject(1, "DISCARD", {"circuit_id": 4, "pair": {"link_id": 1, "seq": 1},
                             "reason": "CUTOFF"}, source=2)
     assert [m["body"]["code"] for m in h.sent if m["type"] == "ERROR"] == [257, 513]

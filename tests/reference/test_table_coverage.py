@@ -6,15 +6,15 @@ is empty). Error transitions (an action raising ProtocolError) are recorded too.
 """
 
 import inspect
+import io
 from collections import deque
 
 import test_chain_scripted
 import test_distil_scripted
 import test_signalling_rules
 import test_table_entries
-from harness import Harness
+from harness import Harness, spy_records
 
-from qvcp.reference.engines.base import TransitionRecord
 from qvcp.reference.sim.network import Network
 from qvcp.reference.statetables import ENGINES
 
@@ -63,8 +63,8 @@ def _workloads() -> set[tuple[str, str, str]]:
     h3.run(500)
     h3.inject(1, "PAIR_REQUEST", {"endpoint": 5, "request_id": 3, "num_pairs": 1,
                                   "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0})
-    h3.inject(1, "HERALD", {"link_id": 1, "slot_ns": 7, "outcome": "FAILURE", "seq": 0,
-                            "attempt_id_a": 1, "attempt_id_b": 1}, source=101)
+    h3.inject(1, "HERALD", {"link_id": 1, "slot_ns": 7, "attempt_id_a": 1, "attempt_id_b": 1,
+                            "results": [{"outcome": "FAILURE", "seq": 0}]}, source=101)
     h3.inject(2, "CLOSE_ENDPOINT", {"endpoint": 5})
     h3.run(20_000)
     seen |= {(r.engine, r.state, r.event) for r in h3.records}
@@ -81,15 +81,9 @@ def _workloads() -> set[tuple[str, str, str]]:
     h4.inject(2, "TEARDOWN", {"circuit_id": cid, "reason": "NORMAL"}, source=1)
     h4.inject(2, "SETUP", setup["body"], source=1, message_id=99)
     seen |= {(r.engine, r.state, r.event) for r in h4.records}
-    net = Network.from_scenario("schemas/scenarios/chain-9.yaml")
-    records: list[TransitionRecord] = []
-    original = net._outputs
-
-    def spy(src: int, outs: list) -> None:
-        records.extend(o for o in outs if isinstance(o, TransitionRecord))
-        original(src, outs)
-
-    net._outputs = spy  # type: ignore[method-assign]
+    # traced, so that its engines emit transition records (NodeConfig.record_transitions)
+    net = Network.from_scenario("schemas/scenarios/chain-9.yaml", trace=io.StringIO())
+    records = spy_records(net)
     net.run_until(10**7)
     seen |= {(r.engine, r.state, r.event) for r in records}
     return seen | _tests_taken()

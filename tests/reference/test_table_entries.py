@@ -68,8 +68,8 @@ def test_link_idle_rows() -> None:
     EXPIRE of unheralded pairs -> EXPIRE_RANGE_INVALID without ack (LINK-010); EXPIRE_ACK and
     a GENERATE removal for a circuit not on the link change nothing."""
     h = Harness(["end", "end"])
-    h.inject(1, "HERALD", {"link_id": 1, "slot_ns": 7000, "outcome": "PSI_PLUS", "seq": 1,
-                           "attempt_id_a": 1, "attempt_id_b": 1}, source=101)
+    h.inject(1, "HERALD", {"link_id": 1, "slot_ns": 7000, "attempt_id_a": 1, "attempt_id_b": 1,
+                           "results": [{"outcome": "PSI_PLUS", "seq": 1}]}, source=101)
     _took(h, "link", "IDLE", "Herald", "IDLE")
     assert _codes(h.sent_of("ERROR", 1, 101)) == [ErrorCode.ATTEMPT_MISMATCH]
     h.inject(1, "ERROR", {"code": int(ErrorCode.ATTEMPT_MISMATCH), "offending_message_id": 4,
@@ -92,7 +92,8 @@ def test_link_expire_while_armed_and_attempting() -> None:
     """LINK-011: EXPIRE of a held pair (ARMED or ATTEMPTING) frees the qubit at the end
     (HOLDING -> EMPTY) and is acknowledged with the same range; EXPIRE_ACK is absorbed."""
     h = Harness(["end", "router", "end"], slots_per_link=2)
-    h.resolve_by_link[1] = deque([SUCCESS, SUCCESS])
+    # slot 1000: two modes, one pair; slot 2000: one mode left in the quota
+    h.resolve_by_link[1] = deque([SUCCESS, 255, SUCCESS])
     h.open(1, 3)
     h.run(1500)  # (1, 1) heralded at 1020; node 1 waits for slot 2000
     assert h.nodes[1].links[1].state is LinkState.ARMED

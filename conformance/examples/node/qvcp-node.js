@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // A QVCP implementation in JavaScript (Node.js 20, no dependencies): the wire profile of
 // qvcp-wire.js plus the LINK LAYER of a node (spec chapter 03, lib/node.js): ATTEMPT per slot,
-// HERALD checks (sequence rules, echo of attempt ids, unknown link), link pairs, EXPIRE /
+// multiplexed over one mode per communication qubit it can use, HERALD checks (one result per
+// matched mode; sequence rules, echo of attempt ids, unknown link), link pairs, EXPIRE /
 // EXPIRE_ACK, with the minimum of signalling (SETUP forwarding, CONFIRM installing rules) and
 // swapping (one BSM, SWAP_OUTCOME) that the link-layer scenarios need to have pairs at all.
 //
@@ -12,9 +13,9 @@
 //   06, 07, 09 and the circuit-lifecycle property of chapter 05) "unsupported", so
 //     qvcp conform --driver "exec:node conformance/examples/node/qvcp-node.js"
 //   is a full run with no fail and no errored case.
-//   With node.harness-device the harness plays the quantum device: ATTEMPTs, frees and BSMs are
-//   device calls (see lib/driver.js), made while node.start, node.receive or node.advance is
-//   pending.
+//   With node.harness-device the harness plays the quantum device: ATTEMPTs (one device.attempt
+//   per mode, mode 0 first), frees and BSMs are device calls (see lib/driver.js), made while
+//   node.start, node.receive or node.advance is pending.
 //   --local-device     do not claim node.harness-device: the node uses its own stand-in device
 //                      (attempts always emit, BSMs report PHI_PLUS) and the link-layer scenarios
 //                      tagged @cap:node.harness-device are reported unsupported.
@@ -33,7 +34,7 @@ let node = null;
 const need = () => { if (!node) throw new Error('node.start first'); return node; };
 
 serve(Object.assign({
-  hello: () => ({ protocol: 1, implementation: { name: 'qvcp-node-js', version: '0.3.0', language: 'JavaScript (Node.js)' },
+  hello: () => ({ protocol: 1, implementation: { name: 'qvcp-node-js', version: '0.4.0', language: 'JavaScript (Node.js)' },
     spec_version: '1.0', profiles: PROFILES, chapters: CHAPTERS, capabilities: CAPABILITIES,
     message_types: CLAIMED_TYPES }),
   reset: () => { node = null; return {}; },

@@ -5,9 +5,14 @@
 //     no REJECT, no TEARDOWN, no timeouts.
 //   * CONFIRM installs this node's rules; each GENERATE rule arms its link. A router's CONFIRM
 //     is passed on towards the head end.
-//   * Link layer: one ATTEMPT per slot and link (LINK-001/002), HERALD checks (LINK-005/006/008),
-//     link pairs recorded under (link_id, seq) (LINK-013), herald timeout (LINK-009), EXPIRE /
-//     EXPIRE_ACK (LINK-010/011/012/014), ERROR from the station ends the attempt.
+//   * Link layer: one ATTEMPT per slot and link (LINK-001/002), multiplexed over as many modes as
+//     the slot can use: one communication qubit per mode, modes = min(idle communication qubits,
+//     free memory qubits, the circuit's slots_per_link less the pairs it holds on the link).
+//     HERALD checks (LINK-005/006/008/015): one result per matched mode, mode 0 first; modes
+//     without a result failed; a HERALD with no results or more than the ATTEMPT's modes is
+//     refused whole; a result with an invalid seq is refused alone. Link pairs recorded under
+//     (link_id, seq), each with the qubit of its mode (LINK-013), herald timeout (LINK-009),
+//     EXPIRE / EXPIRE_ACK (LINK-010/011/012/014), ERROR from the station ends the attempt.
 //   * A SWAP rule swaps as soon as both links hold a pair of the circuit: one BSM on the device,
 //     SWAP_OUTCOME to both new partners (TRK-001/002/003). Nothing else of chapter 04 (no
 //     incoming SWAP_OUTCOME / DISCARD processing, no cutoffs), nothing of chapter 06 (delivery).
@@ -56,7 +61,7 @@ class Node {
         nextSlotAt: null,         // slot timer
         lastSlot: -1,
         counter: 0,               // attempt ids (LINK-001)
-        attempt: null,            // {slot, id, circuit, qubit, msgId, deadline}
+        attempt: null,            // {slot, id, circuit, qubits (mode 0 first), msgId, deadline}
         heralded: new Map(),      // seq -> circuit, every pair heralded on the link (LINK-010)
         held: new Map(),          // seq -> {circuit, qubit, bell, created} pairs still held
       });
@@ -166,33 +171,39 @@ class Node {
 
   usedBy(circuit, link) {
     return [...link.held.values()].filter(p => p.circuit === circuit).length
-      + (link.attempt && link.attempt.circuit === circuit ? 1 : 0);
+      + (link.attempt && link.attempt.circuit === circuit ? link.attempt.qubits.length : 0);
   }
 
-  commBusy() { return [...this.links.values()].filter(l => l.attempt).length; }
+  commBusy() { return [...this.links.values()].reduce((n, l) => n + (l.attempt ? l.attempt.qubits.length : 0), 0); }
 
   async startSlot(link) {
     const k = Math.floor(this.now / link.slot);
     const circuit = link.circuits[k % link.circuits.length];   // FWD-003 slot attribution
     link.nextSlotAt = null;
-    if (this.usedBy(circuit, link) >= this.slotsPerLink || !this.freeQubits.length || this.commBusy() >= this.commQubits) {
+    // LINK-001/002: one mode per communication qubit, each with a memory qubit of the circuit's quota
+    const modes = Math.min(this.commQubits - this.commBusy(), this.freeQubits.length,
+      this.slotsPerLink - this.usedBy(circuit, link), 255);
+    if (modes < 1) {
       link.nextSlotAt = (k + 1) * link.slot;   // nothing free: try the next slot
       return;
     }
-    const qubit = this.freeQubits.pop();
+    const qubits = [];
+    for (let m = 0; m < modes; m++) qubits.push(this.freeQubits.pop());
     const slot = k * link.slot;
     link.counter = (link.counter + 1) % 2 ** 32;
     link.lastSlot = k;
-    await this.device.call('device.attempt', { now_ns: this.now, link_id: link.id, slot_ns: slot, qubit });
-    const msg = this.send('ATTEMPT', link.station, { link_id: link.id, attempt_id: link.counter, slot_ns: slot });
-    link.attempt = { slot, id: link.counter, circuit, qubit, msgId: msg.message_id,
+    for (const qubit of qubits) {   // one device.attempt per mode, mode 0 first
+      await this.device.call('device.attempt', { now_ns: this.now, link_id: link.id, slot_ns: slot, qubit });
+    }
+    const msg = this.send('ATTEMPT', link.station, { link_id: link.id, attempt_id: link.counter, slot_ns: slot, modes });
+    link.attempt = { slot, id: link.counter, circuit, qubits, msgId: msg.message_id,
       deadline: slot + HERALD_TIMEOUT_SLOTS * link.slot };
   }
 
   async endAttempt(link, keep) {
     const a = link.attempt;
     link.attempt = null;
-    if (!keep) await this.freeQubit(a.qubit);
+    if (!keep) for (const qubit of a.qubits) await this.freeQubit(qubit);
     return a;
   }
 
@@ -212,22 +223,37 @@ class Node {
       throw new ProtocolError('ATTEMPT_MISMATCH', Number(b.slot_ns) !== a.slot ? 'HERALD for a slot without attempt'
         : 'HERALD echoes a foreign attempt', Number(b.slot_ns) !== a.slot ? 'body.slot_ns' : (this.id < link.peer ? 'body.attempt_id_a' : 'body.attempt_id_b'));
     }
-    const code = HERALD[b.outcome];
-    const seq = Number(b.seq);
-    const badSeq = (code === FAILURE) !== (seq === 0) || link.held.has(seq);   // LINK-005
-    if (code === FAILURE || badSeq) {
+    const results = Array.isArray(b.results) ? b.results : [];
+    if (!results.length || results.length > a.qubits.length) {   // LINK-015: refuse the whole HERALD
       await this.endAttempt(link, false);
       this.arm(link);
-      if (badSeq) throw new ProtocolError('HERALD_SEQUENCE_INVALID', `seq ${seq} invalid for ${b.outcome}`, 'body.seq');
-      return;
+      throw new ProtocolError('ATTEMPT_MISMATCH', results.length ? `${results.length} results for an attempt of ${a.qubits.length} modes`
+        : 'HERALD without results', 'body.results');
     }
-    await this.endAttempt(link, true);   // LINK-013: record before any use
-    link.heralded.delete(seq);
-    link.heralded.set(seq, a.circuit);
-    while (link.heralded.size > 4096) link.heralded.delete(link.heralded.keys().next().value);
-    link.held.set(seq, { circuit: a.circuit, qubit: a.qubit, bell: code, created: a.slot });
+    await this.endAttempt(link, true);   // the qubits are now the results' (or freed below)
+    let paired = false;
+    for (let i = 0; i < a.qubits.length; i++) {
+      const qubit = a.qubits[i];
+      if (i >= results.length) { await this.freeQubit(qubit); continue; }   // LINK-015: unmatched mode failed
+      const r = results[i];
+      const code = HERALD[r.outcome];
+      const seq = Number(r.seq);
+      // LINK-005, per result: also a seq recorded from an earlier result of this HERALD
+      const badSeq = (code === FAILURE) !== (seq === 0) || link.held.has(seq);
+      if (code === FAILURE || badSeq) {
+        await this.freeQubit(qubit);
+        if (badSeq) this.error(new ProtocolError('HERALD_SEQUENCE_INVALID', `seq ${seq} invalid for ${r.outcome}`, `body.results[${i}].seq`), msg);
+        continue;
+      }
+      // LINK-013: record the pair of mode i (its qubit) before any use
+      link.heralded.delete(seq);
+      link.heralded.set(seq, a.circuit);
+      while (link.heralded.size > 4096) link.heralded.delete(link.heralded.keys().next().value);
+      link.held.set(seq, { circuit: a.circuit, qubit, bell: code, created: a.slot });
+      paired = true;
+    }
     this.arm(link);
-    await this.trySwap(a.circuit);
+    if (paired) await this.trySwap(a.circuit);
   }
 
   async onExpire(link, msg) {
@@ -319,20 +345,22 @@ class Node {
       const left = this.links.get(Number(r.match_link));
       const right = this.links.get(Number(r.peer_link));
       if (!left || !right) continue;
-      const l = this.oldest(left, cid);
-      const rr = this.oldest(right, cid);
-      if (!l || !rr) continue;
-      left.held.delete(l[0]); right.held.delete(rr[0]);
-      const { code } = await this.device.call('device.bsm', { now_ns: this.now, left: l[1].qubit, right: rr[1].qubit });
-      await this.freeQubit(l[1].qubit);
-      await this.freeQubit(rr[1].qubit);
-      const body = { circuit_id: cid, outcome_seq: c.swaps, left: { link_id: left.id, seq: l[0] },
-        right: { link_id: right.id, seq: rr[0] }, bsm_result: BELL_NAME[code],
-        bell_index: BELL_NAME[l[1].bell ^ rr[1].bell ^ code] };
-      c.swaps = (c.swaps + 1) % 2 ** 32;
-      this.send('SWAP_OUTCOME', left.peer, Object.assign({}, body, { new_partner: right.peer }));   // TRK-001
-      this.send('SWAP_OUTCOME', right.peer, Object.assign({}, body, { new_partner: left.peer }));
-      for (const link of [left, right]) if (!link.attempt && link.nextSlotAt === null) this.arm(link);
+      for (;;) {   // one swap per pair of pairs the two links hold
+        const l = this.oldest(left, cid);
+        const rr = this.oldest(right, cid);
+        if (!l || !rr) break;
+        left.held.delete(l[0]); right.held.delete(rr[0]);
+        const { code } = await this.device.call('device.bsm', { now_ns: this.now, left: l[1].qubit, right: rr[1].qubit });
+        await this.freeQubit(l[1].qubit);
+        await this.freeQubit(rr[1].qubit);
+        const body = { circuit_id: cid, outcome_seq: c.swaps, left: { link_id: left.id, seq: l[0] },
+          right: { link_id: right.id, seq: rr[0] }, bsm_result: BELL_NAME[code],
+          bell_index: BELL_NAME[l[1].bell ^ rr[1].bell ^ code] };
+        c.swaps = (c.swaps + 1) % 2 ** 32;
+        this.send('SWAP_OUTCOME', left.peer, Object.assign({}, body, { new_partner: right.peer }));   // TRK-001
+        this.send('SWAP_OUTCOME', right.peer, Object.assign({}, body, { new_partner: left.peer }));
+        for (const link of [left, right]) if (!link.attempt && link.nextSlotAt === null) this.arm(link);
+      }
     }
   }
 }
