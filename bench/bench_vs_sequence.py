@@ -12,7 +12,7 @@ the same fidelity threshold (QVCP's requested minimum, SeQUeNCe's ``--target``).
 timed from their own reports of the run (model building excluded).
 
     python bench/bench_vs_sequence.py [--nodes 3 9] [--sim-seconds 0.3] [--skip-sequence]
-                                      [--repeat N]
+                                      [--repeat N] [--slots-per-link 5]
 
 Prints pairs delivered, wall seconds and pairs per wall-clock second for each, and the ratio.
 ``--repeat N`` keeps the fastest of N QVCP runs (identical runs: same seed, same events).
@@ -44,8 +44,9 @@ REQUEST_START_S = 0.1  # the probe reserves resources at 0.1 s
 MIN_FIDELITY = 0.6  # QVCP's requested minimum and SeQUeNCe's delivery target (--target)
 
 
-def matched_scenario(n: int, sim_seconds: float) -> dict[str, Any]:
-    """The QVCP scenario matching ``seq_chain.py n``."""
+def matched_scenario(n: int, sim_seconds: float, slots_per_link: int = MEMORIES // 2
+                     ) -> dict[str, Any]:
+    """The QVCP scenario matching ``seq_chain.py n`` (``slots_per_link`` 1: no multiplexing)."""
     eta_arm = 10 ** (-ATTENUATION_DB_PER_KM * LINK_KM / 2 / 10)
     names = [f"r{i}" for i in range(n)]
     nodes = [{"name": name, "role": "end" if i in (0, n - 1) else "router", "profile": "ideal",
@@ -61,7 +62,7 @@ def matched_scenario(n: int, sim_seconds: float) -> dict[str, Any]:
         "duration_ns": int(sim_seconds * 1e9),
         # a router splits its memories between its two links, as SeQUeNCe's reservation does;
         # each link then attempts on MEMORIES // 2 modes per slot (multiplexing, LINK-015)
-        "options": {"measure_basis": "none", "slots_per_link": MEMORIES // 2},
+        "options": {"measure_basis": "none", "slots_per_link": slots_per_link},
         "nodes": nodes,
         "links": links,
         "demands": [{"head": names[0], "tail": names[-1], "num_pairs": 10**6,
@@ -69,11 +70,12 @@ def matched_scenario(n: int, sim_seconds: float) -> dict[str, Any]:
     }
 
 
-def run_qvcp(n: int, sim_seconds: float, repeat: int = 1) -> dict[str, Any]:
+def run_qvcp(n: int, sim_seconds: float, repeat: int = 1,
+             slots_per_link: int = MEMORIES // 2) -> dict[str, Any]:
     best: dict[str, Any] | None = None
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"chain-{n}.yaml"
-        path.write_text(yaml.safe_dump(matched_scenario(n, sim_seconds)))
+        path.write_text(yaml.safe_dump(matched_scenario(n, sim_seconds, slots_per_link)))
         qvcp = Path(sys.executable).parent / "qvcp"
         for _ in range(max(1, repeat)):
             out = subprocess.run([str(qvcp), "simulate", str(path), "--json"], check=True,
@@ -116,6 +118,9 @@ def main() -> None:
     parser.add_argument("--sim-seconds", type=float, default=0.3)
     parser.add_argument("--skip-sequence", action="store_true")
     parser.add_argument("--repeat", type=int, default=1, help="fastest of N QVCP runs")
+    parser.add_argument("--slots-per-link", type=int, default=MEMORIES // 2,
+                        help="QVCP memories per link of the circuit at each hop, hence modes "
+                             "per attempt (1: no multiplexing)")
     args = parser.parse_args()
     if not args.skip_sequence and not PROBE.exists():
         sys.exit(f"probe not found: {PROBE} (use --skip-sequence)")
@@ -124,7 +129,7 @@ def main() -> None:
     print(f"simulated time {args.sim_seconds} s (requests from {REQUEST_START_S} s)")
     print(header)
     for n in args.nodes:
-        rows = [("qvcp", run_qvcp(n, args.sim_seconds, args.repeat))]
+        rows = [("qvcp", run_qvcp(n, args.sim_seconds, args.repeat, args.slots_per_link))]
         if not args.skip_sequence:
             rows.append(("sequence", run_sequence(n, args.sim_seconds)))
         rates = {}
