@@ -62,13 +62,7 @@ class Resources:
 
     def can_take(self, circuit: int, link: int) -> bool:
         """True if ``circuit`` has a slot reserved on ``link`` free and a comm qubit is idle."""
-        if self.comm_busy >= self.comm or not self.free_slots:
-            return False
-        held = self.in_use.get(circuit)
-        quota = self.quota.get(circuit, 0)
-        if not held:
-            return quota > 0
-        return list(held.values()).count(link) < quota
+        return self.modes_available(circuit, link) > 0
 
     def quota_left(self, circuit: int, link: int) -> int:
         """Memory slots of ``circuit``'s per-link quota not holding a qubit on ``link``."""
@@ -83,11 +77,7 @@ class Resources:
         n = min(self.comm - self.comm_busy, len(self.free_slots))
         if n <= 0:
             return 0
-        quota = self.quota.get(circuit, 0)
-        held = self.in_use.get(circuit)
-        if held:
-            quota -= list(held.values()).count(link)
-        return n if n < quota else max(quota, 0)
+        return max(min(n, self.quota_left(circuit, link)), 0)
 
     def take(self, circuit: int, link: int) -> int:
         """Allocate a memory slot and a comm qubit for an attempt of ``circuit`` on ``link``."""
