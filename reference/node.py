@@ -179,8 +179,14 @@ class Node:
 
     def next_deadline(self) -> int | None:
         """Earliest timer of any engine, or None."""
-        armed = [t for e in self._engines() for t in e.timers.values()]
-        return min(armed) if armed else None
+        best = None
+        for e in self._engine_cache or self._engines():
+            timers = e.timers
+            if timers:
+                t = min(timers.values())
+                if best is None or t < best:
+                    best = t
+        return best
 
     def consume(self, now: int, qubit: int) -> list[Output]:
         """The application releases delivered ``qubit`` (after measuring or using it)."""

@@ -28,6 +28,8 @@ class Resources:
     comm_busy: int = 0
     free_slots: list[int] = field(default_factory=list)
     delivered: dict[int, int] = field(default_factory=dict)  # handle -> circuit (app holds it)
+    #: circuit -> link -> handles of ``in_use[circuit]`` on that link (kept with ``in_use``)
+    on_link: dict[int, dict[int, int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.free_slots = list(range(self.memory - 1, -1, -1))
@@ -46,6 +48,7 @@ class Resources:
         self.reserved[circuit] = slots
         self.quota[circuit] = max(1, slots // max(1, len(loads)))
         self.in_use.setdefault(circuit, {})
+        self.on_link.setdefault(circuit, {})
         for link, mhz in loads.items():
             self.link_load_mhz.setdefault(link, {})[circuit] = mhz
 
@@ -53,6 +56,7 @@ class Resources:
         """Drop the reservation of ``circuit``; returns the slots it had reserved."""
         slots = self.reserved.pop(circuit, 0)
         self.quota.pop(circuit, None)
+        self.on_link.pop(circuit, None)
         for handle in self.in_use.pop(circuit, {}):
             if handle not in self.free_slots:
                 self.free_slots.append(handle)
@@ -67,8 +71,8 @@ class Resources:
     def quota_left(self, circuit: int, link: int) -> int:
         """Memory slots of ``circuit``'s per-link quota not holding a qubit on ``link``."""
         quota = self.quota.get(circuit, 0)
-        held = self.in_use.get(circuit)
-        return quota - list(held.values()).count(link) if held else quota
+        counts = self.on_link.get(circuit)
+        return quota - counts.get(link, 0) if counts else quota
 
     def modes_available(self, circuit: int, link: int) -> int:
         """How many qubits ``circuit`` could take on ``link`` at once (the modes of one
@@ -81,12 +85,28 @@ class Resources:
 
     def take(self, circuit: int, link: int) -> int:
         """Allocate a memory slot and a comm qubit for an attempt of ``circuit`` on ``link``."""
-        if not self.can_take(circuit, link):
+        return self.take_modes(circuit, link, 1)[0]
+
+    def take_modes(self, circuit: int, link: int, n: int) -> list[int]:
+        """Allocate ``n`` memory slots and comm qubits for a multiplexed attempt of ``circuit``
+        on ``link`` (one per mode, mode 0 first); ``n`` must not exceed
+        :meth:`modes_available`."""
+        if not 0 < n <= self.modes_available(circuit, link):
             raise ProtocolError(ErrorCode.UNEXPECTED_MESSAGE, "no free qubit for the circuit")
-        handle = self.free_slots.pop()
-        self.in_use[circuit][handle] = link
-        self.comm_busy += 1
-        return handle
+        free, held = self.free_slots, self.in_use[circuit]
+        handles = []
+        for _ in range(n):
+            handle = free.pop()
+            held[handle] = link
+            handles.append(handle)
+        counts = self.on_link[circuit]
+        counts[link] = counts.get(link, 0) + n
+        self.comm_busy += n
+        return handles
+
+    def _unhold(self, circuit: int, held: dict[int, int], handle: int) -> None:
+        link = held.pop(handle)
+        self.on_link[circuit][link] -= 1
 
     def comm_done(self, n: int = 1) -> None:
         """The attempt's ``n`` communication qubits are free again (herald received)."""
@@ -97,7 +117,7 @@ class Resources:
         expires, independently of the circuit's reservation (a teardown does not free it)."""
         held = self.in_use.get(circuit)
         if held is not None and handle in held:
-            del held[handle]
+            self._unhold(circuit, held, handle)
             self.delivered[handle] = circuit
 
     def give_back(self, circuit: int, handle: int) -> None:
@@ -108,7 +128,7 @@ class Resources:
             return
         held = self.in_use.get(circuit)
         if held is not None and handle in held:
-            del held[handle]
+            self._unhold(circuit, held, handle)
             self.free_slots.append(handle)
         elif (held is None and handle not in self.free_slots and handle not in self.delivered
               and not any(handle in h for h in self.in_use.values())):

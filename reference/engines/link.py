@@ -132,12 +132,10 @@ class LinkEngine(Engine):
         self.attempt_counter = (self.attempt_counter + 1) % 2**32
         slot = k * self.slot_ns
         self.last_slot = k
-        take, attempt, link_id = res.take, self.device.attempt, self.link_id
-        qubits = []
-        for _ in range(modes):  # LINK-001/002: the qubit of mode i emits into mode i
-            qubit = take(circuit, link_id)
+        attempt, link_id = self.device.attempt, self.link_id
+        qubits = res.take_modes(circuit, link_id, modes)
+        for qubit in qubits:  # LINK-001/002: the qubit of mode i emits into mode i
             attempt(now=now, link_id=link_id, slot_ns=slot, qubit=qubit)
-            qubits.append(qubit)
         msg = self.factory.make(
             "ATTEMPT", self.station,
             {"link_id": link_id, "attempt_id": self.attempt_counter, "slot_ns": slot,

@@ -22,7 +22,7 @@ from .events import CutoffTimer, Discard, LinkPairReady, PeerExpired, SwapOutcom
 Ref = tuple[int, int]
 
 
-@dataclass
+@dataclass(slots=True)
 class QubitRecord:
     """One held qubit of the circuit (chapter 04 section 1)."""
 
@@ -35,7 +35,7 @@ class QubitRecord:
     side: str  # "head" (link towards the head end) or "tail"
 
 
-@dataclass
+@dataclass(slots=True)
 class SwapRecord:
     """What a swap at this node produced; kept to pass later news on (TRK-012, TRK-101)."""
 
@@ -131,17 +131,23 @@ class TrackingEngine(NodeEngine):
     def track(self, now: int, ev: SwapOutcome) -> None:
         """TRK-008/009/013 and TRK-101 for one SWAP_OUTCOME."""
         assert self.info is not None
-        b = ev.body
-        key = (ev.source, b["outcome_seq"])
-        if key in self.seen:
+        msg = ev.msg
+        b = msg["body"]
+        source = msg["source"]
+        key = (source, b["outcome_seq"])
+        seen = self.seen
+        if key in seen:
             return
-        self._remember(self.seen, key, None)
-        head_side = self.info.pos(ev.source) > self.info.pos(self.me)
+        seen[key] = None
+        if len(seen) > 8192:
+            seen.popitem(last=False)
+        pos = self.info._positions.get
+        head_side = pos(source, -1) > pos(self.me, -1)
         name, other = ("left", "right") if head_side else ("right", "left")
         ref, other_ref = _ref(b[name]), _ref(b[other])
         new_partner, bell = b["new_partner"], BELL_CODES[b["bell_index"]]
-        if ref in self.held:
-            rec = self.held[ref]
+        rec = self.held.get(ref)
+        if rec is not None:
             if self._farther(rec.partner, new_partner, head_side):
                 rec.partner, rec.partner_ref, rec.bell = new_partner, other_ref, bell
                 self.updated(now, ref)
@@ -159,9 +165,11 @@ class TrackingEngine(NodeEngine):
 
     def _farther(self, current: int, new: int, head_side: bool) -> bool:
         assert self.info is not None
-        if new == 0 or self.info.pos(new) < 0:
+        pos = self.info._positions.get
+        p_new = pos(new, -1)
+        if new == 0 or p_new < 0:
             return False
-        delta = self.info.pos(new) - self.info.pos(current)
+        delta = p_new - pos(current, -1)
         return delta > 0 if head_side else delta < 0
 
     def _pass_on(self, ref: Ref, partner: int, pref: Ref, bell: int, head_side: bool) -> None:

@@ -68,12 +68,15 @@ class SwapEngine(TrackingEngine):
     def _swap_all(self, now: int) -> None:
         assert self.ctx is not None and self.info is not None
         while True:
-            heads = [r for r in self.held.values() if r.side == "head"]
-            tails = [r for r in self.held.values() if r.side == "tail"]
-            if not heads or not tails:
+            h = t = None  # FWD-005: the oldest of each side (the first stored on a tie)
+            for r in self.held.values():
+                if r.side == "head":
+                    if h is None or r.created_ns < h.created_ns:
+                        h = r
+                elif t is None or r.created_ns < t.created_ns:
+                    t = r
+            if h is None or t is None:
                 return
-            h = min(heads, key=lambda r: r.created_ns)  # FWD-005: oldest first
-            t = min(tails, key=lambda r: r.created_ns)
             m = self.ctx.device.bsm(now=now, left=h.qubit, right=t.qubit)
             for r in (h, t):
                 del self.held[r.origin]

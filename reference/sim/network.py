@@ -361,7 +361,10 @@ class Network:
         if msg["type"] == "ERROR":
             self.errors.append({"t": self.now, "from": src, "to": dst, "body": msg["body"]})
         self._seq += 1
-        heapq.heappush(self._heap, (self.now + self._delay(src, dst), self._seq, 0, dst, msg))
+        delay = self._delay_cache.get((src, dst))
+        if delay is None:
+            delay = self._delay(src, dst)
+        heapq.heappush(self._heap, (self.now + delay, self._seq, 0, dst, msg))
 
     def run_until(self, t_end: int) -> None:
         """Process every event up to and including ``t_end`` (ns)."""

@@ -41,7 +41,7 @@ class LinkModel:
     code_probs: tuple[float, ...] = (0.5, 0.5)
 
 
-@dataclass
+@dataclass(slots=True)
 class Pair:
     """One entangled pair; an end is None once freed."""
 
