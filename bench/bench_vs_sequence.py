@@ -12,10 +12,13 @@ the same fidelity threshold (QVCP's requested minimum, SeQUeNCe's ``--target``).
 timed from their own reports of the run (model building excluded).
 
     python bench/bench_vs_sequence.py [--nodes 3 9] [--sim-seconds 0.3] [--skip-sequence]
-                                      [--repeat N] [--slots-per-link 5]
+                                      [--repeat N] [--slots-per-link 5] [--compiled]
 
 Prints pairs delivered, wall seconds and pairs per wall-clock second for each, and the ratio.
 ``--repeat N`` keeps the fastest of N QVCP runs (identical runs: same seed, same events).
+``--compiled`` also runs QVCP compiled by Cython (``qvcp-cy``, the venv of ``compiled.py``,
+built on first use) and checks that it delivers the same pairs, events and mean fidelity as
+the pure-Python run (``qvcp``); a difference is an error.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from compiled import ensure_compiled
 
 ROOT = Path(__file__).resolve().parents[1]
 PROBE = ROOT.parent / "shared" / "peers" / "seq_chain.py"
@@ -71,12 +75,13 @@ def matched_scenario(n: int, sim_seconds: float, slots_per_link: int = MEMORIES 
 
 
 def run_qvcp(n: int, sim_seconds: float, repeat: int = 1,
-             slots_per_link: int = MEMORIES // 2) -> dict[str, Any]:
+             slots_per_link: int = MEMORIES // 2, python: Path | None = None) -> dict[str, Any]:
+    """``qvcp simulate --json`` of the venv of ``python`` (default: this one), fastest run."""
     best: dict[str, Any] | None = None
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"chain-{n}.yaml"
         path.write_text(yaml.safe_dump(matched_scenario(n, sim_seconds, slots_per_link)))
-        qvcp = Path(sys.executable).parent / "qvcp"
+        qvcp = (python or Path(sys.executable)).parent / "qvcp"
         for _ in range(max(1, repeat)):
             out = subprocess.run([str(qvcp), "simulate", str(path), "--json"], check=True,
                                  capture_output=True, text=True)
@@ -112,6 +117,18 @@ def run_sequence(n: int, sim_seconds: float) -> dict[str, Any]:
             "fidelity": float(fid.group(1)) if fid else None}
 
 
+def check_identical(n: int, pure: dict[str, Any], cy: dict[str, Any]) -> None:
+    """Exit unless the compiled run reproduced the pure-Python one (same seed, same source)."""
+    keys = ("pairs", "events", "fidelity")
+    if any(pure[k] != cy[k] for k in keys):
+        def show(r: dict[str, Any]) -> str:
+            return ", ".join(f"{k} {r[k]!r}" for k in keys)
+
+        sys.exit(f"chain {n}: the compiled run differs from the pure-Python run: "
+                 f"qvcp {show(pure)}; qvcp-cy {show(cy)} (if reference/ was edited during "
+                 "the run, run again: the compiled build is rebuilt when the sources change)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, nargs="+", default=[3, 9])
@@ -121,15 +138,23 @@ def main() -> None:
     parser.add_argument("--slots-per-link", type=int, default=MEMORIES // 2,
                         help="QVCP memories per link of the circuit at each hop, hence modes "
                              "per attempt (1: no multiplexing)")
+    parser.add_argument("--compiled", action="store_true",
+                        help="also run QVCP compiled by Cython (qvcp-cy; built on first use) "
+                             "and check it gives the pure-Python results")
     args = parser.parse_args()
     if not args.skip_sequence and not PROBE.exists():
         sys.exit(f"probe not found: {PROBE} (use --skip-sequence)")
+    compiled = ensure_compiled() if args.compiled else None  # before the table: slow once
     header = (f"{'chain':>5} {'simulator':10} {'pairs':>7} {'events':>9} {'run wall s':>10} "
               f"{'pairs/wall-s':>13} {'mean F':>7}")
     print(f"simulated time {args.sim_seconds} s (requests from {REQUEST_START_S} s)")
     print(header)
     for n in args.nodes:
         rows = [("qvcp", run_qvcp(n, args.sim_seconds, args.repeat, args.slots_per_link))]
+        if compiled is not None:
+            rows.append(("qvcp-cy", run_qvcp(n, args.sim_seconds, args.repeat,
+                                             args.slots_per_link, python=compiled)))
+            check_identical(n, rows[0][1], rows[1][1])
         if not args.skip_sequence:
             rows.append(("sequence", run_sequence(n, args.sim_seconds)))
         rates = {}
@@ -140,8 +165,13 @@ def main() -> None:
             print(f"{n:>5} {name:10} {r['pairs']:>7} {r['events'] or 0:>9} "
                   f"{r['run_wall_s']:>10.3f} {rate:>13.1f} {fid:>7}")
         if "sequence" in rates and rates["sequence"] > 0:
-            print(f"{n:>5} ratio qvcp/sequence in pairs per wall-clock second: "
-                  f"{rates['qvcp'] / rates['sequence']:.1f}x")
+            for name in ("qvcp", "qvcp-cy"):
+                if name in rates:
+                    print(f"{n:>5} ratio {name}/sequence in pairs per wall-clock second: "
+                          f"{rates[name] / rates['sequence']:.1f}x")
+        if "qvcp-cy" in rates and rates["qvcp"] > 0:
+            print(f"{n:>5} ratio qvcp-cy/qvcp in pairs per wall-clock second: "
+                  f"{rates['qvcp-cy'] / rates['qvcp']:.2f}x")
 
 
 if __name__ == "__main__":

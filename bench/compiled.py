@@ -1,0 +1,126 @@
+"""The compiled build of the reference implementation, for the benchmarks' ``--compiled``.
+
+``ensure_compiled()`` returns the python of ``.bench/venv-qvcp-compiled``, a venv holding QVCP
+installed (not editable) with ``QVCP_COMPILE=1``: every module of ``qvcp.reference`` compiled
+by Cython from the unchanged sources (see ``setup.py``). The venv is made on first use; the
+project is rebuilt (about 2 minutes) only when its sources changed since the last build (a
+sha256 over the package sources, ``setup.py`` and ``pyproject.toml``, kept in a stamp file in
+the venv). The build runs on a copy of the sources in a temporary directory, so nothing
+(``build/``, ``.c``, ``.so``, ``*.egg-info``) is written into the repository.
+
+    python bench/compiled.py      # build if needed, print the venv's python
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from fnmatch import fnmatch
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV = ROOT / ".bench" / "venv-qvcp-compiled"
+STAMP_NAME = "qvcp-compiled.sha256"
+# the folders of pyproject's [tool.setuptools] package-dir (what the wheel holds) ...
+PACKAGE_DIRS = ("reference", "src", "schemas", "conformance", "features")
+# ... and the files the build reads at the top level
+TOP_FILES = ("setup.py", "pyproject.toml", "README.md")
+SKIP = ("__pycache__", "*.pyc", "*.so", "*.c", "*.egg-info")
+
+
+def _sources(root: Path) -> list[Path]:
+    """Every file the build reads, sorted (repo-relative order)."""
+    files = [root / name for name in TOP_FILES if (root / name).is_file()]
+    for folder in PACKAGE_DIRS:
+        for path in (root / folder).rglob("*"):
+            rel = path.relative_to(root)
+            skipped = any(fnmatch(part, p) for part in rel.parts for p in SKIP)
+            if path.is_file() and not skipped:
+                files.append(path)
+    return sorted(files, key=lambda p: p.relative_to(root).as_posix())
+
+
+def source_digest(root: Path = ROOT) -> str:
+    """sha256 over the names and contents of the sources in sorted order.
+
+    Covers ``reference/**/*.py`` (what is compiled), ``setup.py`` and ``pyproject.toml``, and
+    also the other package folders: the install is a copy, so a change there must reinstall.
+    """
+    h = hashlib.sha256()
+    for path in _sources(root):
+        h.update(path.relative_to(root).as_posix().encode() + b"\0")
+        h.update(path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _node_file(python: Path) -> str:
+    """``qvcp.reference.node.__file__`` as seen by ``python`` (outside the repository)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    out = subprocess.run([str(python), "-c",
+                          "import qvcp.reference.node as m; print(m.__file__)"],
+                         check=True, capture_output=True, text=True, env=env,
+                         cwd=tempfile.gettempdir())
+    return out.stdout.strip()
+
+
+def _pip(python: Path, *args: str, env: dict[str, str] | None = None) -> None:
+    subprocess.run([str(python), "-m", "pip", *args], check=True, env=env)
+
+
+def ensure_compiled() -> Path:
+    """The python of the compiled venv, built or rebuilt first when needed."""
+    python = VENV / "bin" / "python"  # not resolved: the venv's own interpreter path
+    stamp = VENV / STAMP_NAME
+    if not python.exists():
+        VENV.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    current = source_digest()
+    if stamp.exists() and stamp.read_text().strip() == current:
+        return python
+    print("building the compiled reference (Cython), about 2 minutes...", file=sys.stderr,
+          flush=True)
+    stamp.unlink(missing_ok=True)
+    _pip(python, "install", "-q", "cython", "setuptools>=77", "wheel")  # the build tools
+    with tempfile.TemporaryDirectory(prefix="qvcp-compiled-") as tmp:
+        # a snapshot of the sources: the build writes build/, .c and *.egg-info there, and
+        # the stamp describes exactly what was compiled even if the tree changes meanwhile
+        src = Path(tmp) / "src"
+        src.mkdir()
+        for name in TOP_FILES:
+            if (ROOT / name).is_file():
+                shutil.copy2(ROOT / name, src / name)
+        for folder in PACKAGE_DIRS:
+            shutil.copytree(ROOT / folder, src / folder, ignore=shutil.ignore_patterns(*SKIP))
+        built = source_digest(src)
+        env = dict(os.environ, QVCP_COMPILE="1")
+        wheels = Path(tmp) / "wheels"
+        _pip(python, "wheel", "-q", "--no-build-isolation", "--no-deps", "-w", str(wheels),
+             str(src), env=env)
+        (wheel,) = wheels.glob("qvcp-*.whl")
+        # replace the installed qvcp whatever its version, then add any missing dependency
+        # (from PyPI as usual; qvcp itself is then already satisfied and left alone)
+        _pip(python, "install", "-q", "--force-reinstall", "--no-deps", str(wheel))
+        _pip(python, "install", "-q", str(wheel))
+    node = _node_file(python)
+    if not node.endswith(".so"):
+        raise RuntimeError(f"the compiled venv {VENV} imports qvcp.reference.node from {node}, "
+                           "not from a compiled extension (.so): check the Cython build "
+                           "(QVCP_COMPILE=1, setup.py)")
+    stamp.write_text(built + "\n")
+    if source_digest() != built:
+        print("warning: the sources changed during the build; the compiled venv holds the "
+              "snapshot taken when it started (the next run rebuilds)", file=sys.stderr)
+    return python
+
+
+def is_compiled(module_file: str | None) -> bool:
+    """Whether a module's ``__file__`` is a compiled extension."""
+    return bool(module_file) and str(module_file).endswith(".so")
+
+
+if __name__ == "__main__":
+    print(ensure_compiled())
