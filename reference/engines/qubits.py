@@ -35,15 +35,24 @@ class QubitRecord:
     side: str  # "head" (link towards the head end) or "tail"
 
 
+#: index of the head side and the tail side in the two-element lists of a :class:`SwapRecord`
+HEAD, TAIL = 0, 1
+
+
 @dataclass(slots=True)
 class SwapRecord:
-    """What a swap at this node produced; kept to pass later news on (TRK-012, TRK-101)."""
+    """What a swap at this node produced; kept to pass later news on (TRK-012, TRK-101).
+
+    Each list holds the head-side item at :data:`HEAD` and the tail-side one at :data:`TAIL`:
+    our consumed qubits' origin references, their partners, partner references and Bell
+    states.
+    """
 
     m: int
-    mine: dict[str, Ref]
-    partner: dict[str, int]
-    ref: dict[str, Ref]
-    bell: dict[str, int]
+    mine: list[Ref]
+    partner: list[int]
+    ref: list[Ref]
+    bell: list[int]
 
 
 def _ref(d: dict[str, int]) -> Ref:
@@ -65,8 +74,8 @@ class TrackingEngine(NodeEngine):
     delivered: OrderedDict[Ref, int] = field(default_factory=OrderedDict)
     #: qubits measured as the sacrificed pair of a distillation round -> the round's kept ref
     distilled: OrderedDict[Ref, Ref] = field(default_factory=OrderedDict)
-    #: (sender, outcome_seq) of the SWAP_OUTCOMEs processed, the latest 8192 (duplicates)
-    seen: OrderedDict[tuple[int, int], None] = field(default_factory=OrderedDict)
+    #: sender << 32 | outcome_seq of the SWAP_OUTCOMEs processed, the latest 8192 (duplicates)
+    seen: OrderedDict[int, None] = field(default_factory=OrderedDict)
     outcome_seq: int = 0
     cutoff_ns: int = 0
 
@@ -134,7 +143,7 @@ class TrackingEngine(NodeEngine):
         msg = ev.msg
         b = msg["body"]
         source = msg["source"]
-        key = (source, b["outcome_seq"])
+        key = source << 32 | b["outcome_seq"]
         seen = self.seen
         if key in seen:
             return
@@ -176,28 +185,29 @@ class TrackingEngine(NodeEngine):
         """TRK-101: compose news about a consumed qubit with our swap and send it on."""
         assert self.info is not None
         rec = self.consumed[ref]
-        side = "tail" if head_side else "head"   # the side the news came from
-        far = "head" if side == "tail" else "tail"
+        side = TAIL if head_side else HEAD   # the side the news came from
+        far = 1 - side
         if not self._farther(rec.partner[side], partner, head_side):
             return
         rec.partner[side], rec.ref[side], rec.bell[side] = partner, pref, bell
         self._emit_outcome(rec, only=far)
 
-    def _emit_outcome(self, rec: SwapRecord, only: str | None = None) -> None:
+    def _emit_outcome(self, rec: SwapRecord, only: int | None = None) -> None:
+        """SWAP_OUTCOME to both new partners, or only to the one on side ``only``."""
         assert self.info is not None
         body = {
             "circuit_id": self.info.circuit_id,
             "outcome_seq": self.outcome_seq,
-            "left": _refd(rec.ref["head"]),
-            "right": _refd(rec.ref["tail"]),
+            "left": _refd(rec.ref[HEAD]),
+            "right": _refd(rec.ref[TAIL]),
             "bsm_result": BELL_NAMES[rec.m],
-            "bell_index": BELL_NAMES[rec.bell["head"] ^ rec.bell["tail"] ^ rec.m],
+            "bell_index": BELL_NAMES[rec.bell[HEAD] ^ rec.bell[TAIL] ^ rec.m],
         }
         self.outcome_seq = (self.outcome_seq + 1) % 2**32
-        for side, other in (("head", "tail"), ("tail", "head")):
-            if only in (None, side):
+        for side in (HEAD, TAIL):
+            if only is None or only == side:
                 self._send("SWAP_OUTCOME", rec.partner[side],
-                           {**body, "new_partner": rec.partner[other]})
+                           {**body, "new_partner": rec.partner[1 - side]})
 
     def on_discard(self, now: int, ev: Discard) -> None:
         """TRK-012: free the named qubit or pass the DISCARD on past our swap."""
@@ -207,8 +217,7 @@ class TrackingEngine(NodeEngine):
             self._drop(now, ref, ev.body["reason"], notify=False)
         elif ref in self.consumed:
             rec = self.consumed.pop(ref)
-            side = "head" if rec.mine["head"] == ref else "tail"
-            far = "tail" if side == "head" else "head"
+            far = TAIL if rec.mine[HEAD] == ref else HEAD
             self.consumed.pop(rec.mine[far], None)
             self._send("DISCARD", rec.partner[far], {"circuit_id": self.info.circuit_id,
                                                       "pair": _refd(rec.ref[far]),

@@ -83,13 +83,8 @@ class SwapEngine(TrackingEngine):
                 self.timers.pop(f"cutoff:{r.origin[0]}:{r.origin[1]}", None)
                 self.ctx.resources.give_back(self.info.circuit_id, r.qubit)
                 self.ctx.link_gone(*r.origin)
-            rec = SwapRecord(
-                m=m,
-                mine={"head": h.origin, "tail": t.origin},
-                partner={"head": h.partner, "tail": t.partner},
-                ref={"head": h.partner_ref, "tail": t.partner_ref},
-                bell={"head": h.bell, "tail": t.bell},
-            )
+            rec = SwapRecord(m, [h.origin, t.origin], [h.partner, t.partner],
+                             [h.partner_ref, t.partner_ref], [h.bell, t.bell])
             self._remember(self.consumed, h.origin, rec)
             self._remember(self.consumed, t.origin, rec)
             self._emit_outcome(rec)

@@ -47,6 +47,7 @@ def summarise(net: Any, *, name: str, sim_ns: int, wall_s: float) -> dict[str, A
         "mean_fidelity": float(np.mean(allf)) if allf else None,
         "events_per_s": net.events / wall_s if wall_s > 0 else None,
         "rejects": [{k: r[k] for k in ("node", "detail")} for r in net.rejects],
+        "protocol_errors": dict(sorted(net.error_counts.items())),
         "circuits": rows, "invariant_violations": net.check_invariants(),
         "memory_in_use_at_end": sum(net.memory_in_use().values()),
     }
@@ -70,6 +71,9 @@ def print_summary(result: dict[str, Any]) -> None:
                       "[{:.4f}, {:.4f}]".format(*r["fidelity_ci95"]),
                       f"{lat[50]:.2f}/{lat[90]:.2f}/{lat[99]:.2f}", str(r["expired"]))
     con.print(table)
+    if result.get("protocol_errors"):
+        counts = ", ".join(f"{k} {v}" for k, v in result["protocol_errors"].items())
+        con.print(f"protocol errors between nodes and stations: {counts}")
     for rej in result["rejects"]:
         con.print(f"[yellow]rejected at node {rej['node']}: {rej['detail']}[/]")
     if result["invariant_violations"]:

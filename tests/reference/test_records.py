@@ -1,14 +1,22 @@
 """Simulator bookkeeping: transition records are optional (``NodeConfig.record_transitions``,
-off when no trace reads them, with the same run either way); per-circuit books stay bounded."""
+off when no trace reads them, with the same run either way); per-circuit books and the list
+of protocol errors stay bounded (errors are all counted); a run leaves the garbage collector
+as it found it."""
 
 from __future__ import annotations
 
+import gc
 import io
+import itertools
+import json
+from collections import Counter
 
 from harness import spy_records
 
 from qvcp.reference.engines.base import TransitionRecord
-from qvcp.reference.sim.network import Network
+from qvcp.reference.sim.network import ERRORS_KEPT, Network
+from qvcp.reference.sim.summary import summarise
+from qvcp.schemas import ErrorCode
 
 SCENARIO = "schemas/scenarios/chain-3.yaml"
 
@@ -48,3 +56,44 @@ def test_outcome_duplicate_book_is_bounded_on_long_runs() -> None:
             if type(e).__name__ == "EndEngine"]
     assert len(net.completed()) > 9_000
     assert ends and all(0 < len(e.seen) <= 8192 for e in ends)
+
+
+def _mismatch_chain(trace: io.StringIO | None = None) -> Network:
+    """A 6-node chain of fast links with one memory slot per link: link ends often attempt
+    alone (ATTEMPT_MISMATCH), so the run exchanges many ERRORs."""
+    names = [f"N{i}" for i in range(6)]
+    return Network.from_scenario({
+        "name": "mismatch", "seed": 3,
+        "nodes": [{"name": x, "role": "end" if i in (0, 5) else "router"}
+                  for i, x in enumerate(names)],
+        "links": [{"a": a, "b": b, "distance_km": 0.01, "model": "werner", "fidelity": 0.999,
+                   "success_probability": 0.5, "preparation_ns": 1000}
+                  for a, b in itertools.pairwise(names)],
+        "demands": [{"head": "N0", "tail": "N5", "num_pairs": 10**6}]}, trace=trace)
+
+
+def test_error_counts_match_the_traced_errors_and_the_kept_list_is_bounded() -> None:
+    trace = io.StringIO()
+    net = _mismatch_chain(trace)
+    net.run_until(3_000_000)
+    sent = Counter(ErrorCode(r["msg"]["body"]["code"]).name
+                   for r in map(json.loads, trace.getvalue().splitlines())
+                   if r["ev"] == "send" and r["msg"]["type"] == "ERROR")
+    assert sum(sent.values()) > ERRORS_KEPT  # enough to overflow the list
+    assert net.error_counts == dict(sent)
+    assert len(net.errors) == ERRORS_KEPT
+    summary = summarise(net, name="mismatch", sim_ns=3_000_000, wall_s=1.0)
+    assert summary["protocol_errors"] == dict(sorted(sent.items()))
+
+
+def test_a_run_restores_the_garbage_collector_settings() -> None:
+    before = gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()
+    net = _mismatch_chain()
+    net.run_until(200_000)
+    assert (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()) == before
+    gc.disable()
+    try:
+        net.run_until(400_000)
+        assert not gc.isenabled() and gc.get_threshold() == before[0]
+    finally:
+        gc.enable()
