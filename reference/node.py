@@ -134,7 +134,7 @@ class Node:
         res = Resources(c.memory_qubits, c.comm_qubits,
                         {lc.link_id: lc.rate_mhz for lc in c.links})
         self.ctx = NodeContext(c.node_id, MessageFactory(c.node_id), self.device, res, c.t2_ns)
-        self.ctx.cutoff_ns = c.cutoff_ns  # type: ignore[attr-defined]
+        self.ctx.cutoff_ns = c.cutoff_ns
         for lc in c.links:
             self.links[lc.link_id] = LinkEngine(
                 node_id=c.node_id, link_id=lc.link_id, peer=lc.peer, station=lc.station,

@@ -182,7 +182,8 @@ class DeliveryEngine(_Engine):
             self.timers["deadline"] = b["deadline_ns"]
         self.head_circuits.add(circuit)
         self.circuits.add(circuit)
-        policy_cutoff = getattr(self.ctx, "cutoff_ns", 0)
+        assert self.ctx is not None
+        policy_cutoff = self.ctx.cutoff_ns
         # spec 06 section 3: max_latency_ns = deadline_ns - now; the deadline itself is
         # enforced here (DLV-011), so the circuit gets no duration of its own
         qos = {"min_rate_mhz": b["min_rate_mhz"], "min_fidelity": b["min_fidelity"],
