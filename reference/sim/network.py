@@ -207,7 +207,11 @@ class Network:
             model, slot_ns = self._link_model(link, hw[a])
             self.world.links[i] = model
             fid = float(model.weights[1][1])
-            rate = model.success_probability / (slot_ns * 1e-9)
+            # a circuit attempts with up to slots_per_link modes per slot (its per-link quota),
+            # as far as both ends' communication qubits allow: K p pairs per slot
+            modes = max(1, min(opts.get("slots_per_link", 1), MAX_MODES,
+                               hw[a]["comm_qubits"], hw[b]["comm_qubits"]))
+            rate = modes * model.success_probability / (slot_ns * 1e-9)
             station = STATION_BASE + i
             self.graph.add_edge(a, b, link_id=i, km=link["distance_km"], fidelity=fid)
             half = round(link["distance_km"] / 2 * NS_PER_KM)

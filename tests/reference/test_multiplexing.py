@@ -196,3 +196,37 @@ def test_pairs_per_slot_is_modes_times_p(p: float, modes: int, fast: bool) -> No
     assert abs(got - mean) <= 5 * sd, (got, mean, seed)
     assert net.check_invariants() == []
     assert (net.elided_slots > 0) == fast
+
+
+def _two_node(slots_per_link: int, comm: tuple[int, int], min_rate: float) -> Network:
+    return Network.from_scenario({
+        "name": "mux-admission", "seed": 5, "options": {"slots_per_link": slots_per_link},
+        "nodes": [{"name": n, "role": "end", "memory_qubits": 8, "comm_qubits": c}
+                  for n, c in (("A", comm[0]), ("B", comm[1]))],
+        "links": [{"a": "A", "b": "B", "distance_km": 0.01, "model": "werner",
+                   "fidelity": 0.99, "success_probability": 0.5, "preparation_ns": 1000}],
+        "demands": [{"head": "A", "tail": "B", "num_pairs": 200, "min_rate": min_rate}]})
+
+
+@pytest.mark.parametrize(("slots", "comm", "modes"), [(1, (4, 4), 1), (3, (4, 4), 3),
+                                                      (4, (4, 2), 2)])
+def test_advertised_link_rate_counts_the_modes_a_circuit_can_use(
+        slots: int, comm: tuple[int, int], modes: int) -> None:
+    """A link's rate for admission (SETUP link_rate_mhz, SIG-002 capacity) is K p per slot,
+    K = min(slots_per_link, both ends' comm qubits), in mHz."""
+    net = _two_node(slots, comm, 0.0)
+    for node in net.nodes.values():
+        (link,) = node.config.links
+        assert link.rate_mhz == round(modes * 0.5 / (link.slot_ns * 1e-9) * 1000)
+
+
+def test_a_rate_only_multiplexing_reaches_is_admitted_and_delivered() -> None:
+    """min_rate 1.2e6 pairs/s exceeds p per slot (about 4.8e5/s: the 1 us preparation plus
+    the station round trip) but not 3 p per slot (about 1.4e6/s): refused without
+    multiplexing, admitted and served with three modes."""
+    plain = _two_node(1, (4, 4), 1.2e6)
+    plain.run_until(400_000)
+    assert plain.rejects and not plain.completed()
+    mux = _two_node(3, (4, 4), 1.2e6)
+    mux.run_until(400_000)
+    assert not mux.rejects and len(mux.completed()) == 200
