@@ -64,10 +64,6 @@ class Resources:
             load.pop(circuit, None)
         return slots
 
-    def can_take(self, circuit: int, link: int) -> bool:
-        """True if ``circuit`` has a slot reserved on ``link`` free and a comm qubit is idle."""
-        return self.modes_available(circuit, link) > 0
-
     def quota_left(self, circuit: int, link: int) -> int:
         """Memory slots of ``circuit``'s per-link quota not holding a qubit on ``link``."""
         quota = self.quota.get(circuit, 0)
@@ -82,10 +78,6 @@ class Resources:
         if n <= 0:
             return 0
         return max(min(n, self.quota_left(circuit, link)), 0)
-
-    def take(self, circuit: int, link: int) -> int:
-        """Allocate a memory slot and a comm qubit for an attempt of ``circuit`` on ``link``."""
-        return self.take_modes(circuit, link, 1)[0]
 
     def take_modes(self, circuit: int, link: int, n: int) -> list[int]:
         """Allocate ``n`` memory slots and comm qubits for a multiplexed attempt of ``circuit``

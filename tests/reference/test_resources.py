@@ -87,4 +87,4 @@ def test_take_modes_takes_distinct_slots_and_comm_qubits() -> None:
         res.take_modes(7, 1, 1)  # quota spent on link 1
     res.give_back(7, got[0])
     assert res.quota_left(7, 1) == 1
-    assert res.take(7, 1) == got[0]  # the slot just freed is reused first
+    assert res.take_modes(7, 1, 1) == [got[0]]  # the slot just freed is reused first
