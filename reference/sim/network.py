@@ -308,7 +308,9 @@ class Network:
 
     def _arm(self, actor_id: int, actor: Any) -> None:
         d = actor.next_deadline()
-        if d is not None and self._armed.get(actor_id) != d:
+        if d is None:
+            self._armed.pop(actor_id, None)  # a timer event already queued is now stale
+        elif self._armed.get(actor_id) != d:
             self._armed[actor_id] = d
             self._push(max(d, self.now), 1, actor_id, d)
 
@@ -459,7 +461,9 @@ class Network:
                     for link in self._settle(target, t, due_only=False):
                         self._try_batch(link)
             d = actor.next_deadline()  # self._arm(target, actor), inlined
-            if d is not None and armed.get(target) != d:
+            if d is None:
+                armed.pop(target, None)
+            elif armed.get(target) != d:
                 armed[target] = d
                 self._seq += 1
                 push(heap, (d if d > self.now else self.now, self._seq, 1, target, d))

@@ -97,3 +97,36 @@ def test_a_run_restores_the_garbage_collector_settings() -> None:
         assert not gc.isenabled() and gc.get_threshold() == before[0]
     finally:
         gc.enable()
+
+
+def test_every_counted_timer_event_finds_a_due_timer() -> None:
+    """A timer event whose actor has since disarmed every timer (a station whose match window
+    closed when the second ATTEMPT arrived) is dropped, neither processed nor counted: each
+    timer event that reaches an actor finds at least one timer due, and the events counted
+    are exactly the messages received plus those timer events."""
+    net = Network.from_scenario(SCENARIO, seed=4)
+    calls: Counter[str] = Counter()
+
+    def spy(actor: object) -> None:
+        on_timer = actor.on_timer  # type: ignore[attr-defined]
+
+        def wrapped(now: int) -> list[object]:
+            due = actor.next_deadline()  # type: ignore[attr-defined]
+            calls["timer"] += 1
+            calls["empty"] += due is None or due > now
+            return on_timer(now)
+        actor.on_timer = wrapped  # type: ignore[attr-defined]
+
+        receive = actor.receive  # type: ignore[attr-defined]
+
+        def counted(now: int, msg: dict) -> list[object]:  # type: ignore[type-arg]
+            calls["message"] += 1
+            return receive(now, msg)
+        actor.receive = counted  # type: ignore[attr-defined]
+
+    for actor in itertools.chain(net.nodes.values(), net.stations.values()):
+        spy(actor)
+    net.run_until(2 * 10**7)
+    assert len(net.completed()) > 10
+    assert calls["timer"] > 100 and calls["empty"] == 0
+    assert net.events == calls["timer"] + calls["message"]
