@@ -10,6 +10,7 @@ Qubit handles are memory-slot numbers owned by the node's resource book-keeping
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -18,8 +19,9 @@ from typing import Protocol, runtime_checkable
 class QuantumDevice(Protocol):
     """Quantum operations of one node (all times int ns)."""
 
-    def attempt(self, *, now: int, link_id: int, slot_ns: int, qubit: int) -> None:
-        """Entangle ``qubit`` with a photon emitted on ``link_id`` in slot ``slot_ns``."""
+    def attempt(self, *, now: int, link_id: int, slot_ns: int, qubits: Sequence[int]) -> None:
+        """One attempt on ``link_id`` in slot ``slot_ns``: entangle each ``qubits[i]`` with a
+        photon emitted into optical mode ``i`` (one qubit without multiplexing, LINK-015)."""
 
     def bsm(self, *, now: int, left: int, right: int) -> int:
         """Bell-state measurement on two qubits (head-side first); returns the code 0..3."""
@@ -67,9 +69,9 @@ class ScriptedDevice:
     resolve_results: deque[int] = field(default_factory=deque)
     calls: list[tuple[str, dict[str, object]]] = field(default_factory=list)
 
-    def attempt(self, *, now: int, link_id: int, slot_ns: int, qubit: int) -> None:
+    def attempt(self, *, now: int, link_id: int, slot_ns: int, qubits: Sequence[int]) -> None:
         self.calls.append(("attempt", {"now": now, "link_id": link_id, "slot_ns": slot_ns,
-                                       "qubit": qubit}))
+                                       "qubits": list(qubits)}))
 
     def bsm(self, *, now: int, left: int, right: int) -> int:
         self.calls.append(("bsm", {"now": now, "left": left, "right": right}))

@@ -10,7 +10,7 @@ API documented in ``docs/simulator.md``.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from qvcp import __version__
@@ -39,8 +39,10 @@ class _HarnessDevice:
                                                for k, v in args.items()})
         return result
 
-    def attempt(self, *, now: int, link_id: int, slot_ns: int, qubit: int) -> None:
-        self._call("device.attempt", now=now, link_id=link_id, slot_ns=slot_ns, qubit=qubit)
+    def attempt(self, *, now: int, link_id: int, slot_ns: int, qubits: Sequence[int]) -> None:
+        for qubit in qubits:  # the driver protocol's device.attempt names one mode's qubit
+            self._call("device.attempt", now=now, link_id=link_id, slot_ns=slot_ns,
+                       qubit=qubit)
 
     def bsm(self, *, now: int, left: int, right: int) -> int:
         return int(self._call("device.bsm", now=now, left=left, right=right)["code"])

@@ -132,10 +132,10 @@ class LinkEngine(Engine):
         self.attempt_counter = (self.attempt_counter + 1) % 2**32
         slot = k * self.slot_ns
         self.last_slot = k
-        attempt, link_id = self.device.attempt, self.link_id
+        link_id = self.link_id
         qubits = res.take_modes(circuit, link_id, modes)
-        for qubit in qubits:  # LINK-001/002: the qubit of mode i emits into mode i
-            attempt(now=now, link_id=link_id, slot_ns=slot, qubit=qubit)
+        # LINK-001/002: the qubit of mode i emits into mode i
+        self.device.attempt(now=now, link_id=link_id, slot_ns=slot, qubits=qubits)
         msg = self.factory.make(
             "ATTEMPT", self.station,
             {"link_id": link_id, "attempt_id": self.attempt_counter, "slot_ns": slot,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from qvcp.schemas import ErrorCode
@@ -84,6 +85,12 @@ class TrackingEngine(NodeEngine):
         assert self.ctx is not None and self.info is not None
         return f"{self.ctx.node_id}/circuit{self.info.circuit_id}"
 
+    @cached_property
+    def _head_link(self) -> int:
+        """This node's link towards the head end (0 at the head end); fixed for the circuit."""
+        assert self.info is not None
+        return self.info.side_links(self.me)[0]
+
     @staticmethod
     def _remember(book: OrderedDict[Ref, Any], ref: Ref, value: Any) -> None:
         book[ref] = value
@@ -93,11 +100,9 @@ class TrackingEngine(NodeEngine):
     # -- storing and freeing ----------------------------------------------------------------
     def store(self, now: int, ev: LinkPairReady) -> None:
         """Record a fresh link pair (LINK-013) and arm its cutoff (TRK-011)."""
-        assert self.info is not None
-        head_link, _ = self.info.side_links(self.me)
         ref = (ev.link_id, ev.seq)
         self.held[ref] = QubitRecord(ev.qubit, ref, ev.created_ns, ev.peer, ref, ev.bell,
-                                     "head" if ev.link_id == head_link else "tail")
+                                     "head" if ev.link_id == self._head_link else "tail")
         if self.cutoff_ns:
             self.timers[f"cutoff:{ev.link_id}:{ev.seq}"] = ev.created_ns + self.cutoff_ns
 

@@ -191,7 +191,8 @@ class EndEngine(TrackingEngine):
         assert self.ctx is not None
         self.ctx.resources.hand_over(self.info.circuit_id, rec.qubit)
         endpoint = self.info.head_endpoint if head else self.info.tail_endpoint
-        self.out.append(Local(PairIdentified(
+        # valid by construction: 16-bit seqs, a Bell code, an estimate clamped to [0, 1]
+        self.out.append(Local(PairIdentified.trusted(
             circuit_id=self.info.circuit_id, endpoint=endpoint, pair_id=pair_id,
             qubit=rec.qubit, bell=rec.bell, fidelity=fid, created_ns=now, expires_ns=expires,
         )))

@@ -11,6 +11,7 @@ copies of the noise core's arithmetic that reproduce its results bit for bit.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -131,20 +132,16 @@ class World:
                                                   self.rng)
 
     # -- operations ----------------------------------------------------------------------------
-    def attempt(self, node: int, link: int, slot: int, handle: int) -> None:
-        """Record that ``node`` attempts with ``handle`` on ``link`` in ``slot``, in the next
-        optical mode (calls of one slot come in mode order).
+    def attempt(self, node: int, link: int, slot: int, handles: Sequence[int]) -> None:
+        """Record that ``node`` attempts on ``link`` in ``slot`` with ``handles[i]`` in
+        optical mode ``i``.
 
         Only the latest slot of a link is kept: a station never matches an older one.
         """
         current = self.attempts.get(link)
         if current is None or current[0] != slot:
             current = self.attempts[link] = (slot, {})
-        modes = current[1].get(node)
-        if modes is None:
-            current[1][node] = [handle]
-        else:
-            modes.append(handle)
+        current[1][node] = list(handles)
         links = self._attempt_links.get(node)
         if links is None:
             links = self._attempt_links[node] = set()
@@ -157,8 +154,10 @@ class World:
         who = cur[1] if cur is not None and cur[0] == slot else {}
         model = self.links[link]
         forced = self.forced.pop(link, None)
-        both = len(who) == 2 and all(any(h is not None for h in hs) for hs in who.values())
-        if not both:
+        if len(who) != 2:
+            return [255] * modes
+        (na, hsa), (nb, hsb) = sorted(who.items())
+        if hsa.count(None) == len(hsa) or hsb.count(None) == len(hsb):  # a side freed all
             return [255] * modes
         if forced is not None and forced[0] == slot and len(forced[1]) == modes:
             codes = list(forced[1])
@@ -171,7 +170,6 @@ class World:
                     codes.append(255)
                 else:
                     codes.append(k0 if rand() < c0 else k1)
-        (na, hsa), (nb, hsb) = sorted(who.items())
         pairs, weights = self.pairs, model.weights
         for i, code in enumerate(codes):
             if code == 255:
@@ -301,8 +299,8 @@ class SimDevice:
     world: World
     node: int
 
-    def attempt(self, *, now: int, link_id: int, slot_ns: int, qubit: int) -> None:
-        self.world.attempt(self.node, link_id, slot_ns, qubit)
+    def attempt(self, *, now: int, link_id: int, slot_ns: int, qubits: Sequence[int]) -> None:
+        self.world.attempt(self.node, link_id, slot_ns, qubits)
 
     def bsm(self, *, now: int, left: int, right: int) -> int:
         return self.world.bsm(self.node, left, right, now)

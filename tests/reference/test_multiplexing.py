@@ -21,7 +21,7 @@ from qvcp.schemas import ErrorCode
 
 
 def _attempt_qubits(h: Harness, node: int) -> list[int]:
-    return [c["qubit"] for name, c in h.devices[node].calls if name == "attempt"]
+    return [q for name, c in h.devices[node].calls if name == "attempt" for q in c["qubits"]]
 
 
 def test_one_attempt_names_every_mode_and_each_success_is_a_pair() -> None:
