@@ -235,12 +235,13 @@ class Node:
         msg = msg or err.msg
         if msg is None or msg.get("type") == "ERROR":
             return  # never answer an ERROR with an ERROR
-        self._pending.append(Send(self.ctx.factory.make("ERROR", msg["source"], {
+        self._queue.append(Send(self.ctx.factory.make("ERROR", msg["source"], {
             "code": int(err.code), "offending_message_id": msg.get("message_id", 0),
             "offending_type": _TYPE_CODES.get(msg.get("type", ""), 0),
             "field": err.field[:255], "detail": err.detail[:255]})))
 
-    _pending: list[Output] = field(init=False, default_factory=list)
+    #: the outputs of every engine of the node, in emission order (see :meth:`_collect`)
+    _queue: list[Output] = field(init=False, default_factory=list)
 
     def _dispatch(self, now: int, msg: dict[str, Any]) -> None:
         t = msg["type"]
@@ -276,7 +277,6 @@ class Node:
                 sig.fire(now, route[1].trusted(msg=msg))  # type: ignore[index]
             finally:
                 if sig.state is SigState.IDLE:
-                    self._pending.extend(sig.out)
                     del self.signalling[cid]
                     self._engine_cache = None
         elif family == _SERVICE:
@@ -291,9 +291,11 @@ class Node:
                                 field="type", msg=msg)
 
     def _adopt(self, eng: Engine) -> Engine:
-        """Apply the node's engine-wide settings to a new engine of this node."""
+        """Apply the node's engine-wide settings to a new engine of this node, and make it
+        emit into the node's one output queue (so outputs keep the order they were made in)."""
         if not self.config.record_transitions:
             eng.records_transitions = False  # type: ignore[misc]
+        eng.out = self._queue
         return eng
 
     def _new_signalling(self, cid: int) -> SignallingEngine:
@@ -327,37 +329,28 @@ class Node:
         return (self.node_id << 16 | self.circuit_counter & 0xFFFF) & 0xFFFFFFFF
 
     def _collect(self, now: int) -> list[Output]:
-        """Drain engines, route Local events inside the node until quiet."""
+        """Route the node's outputs in the order the engines emitted them: Local events go to
+        their engine (whose outputs join the end of the queue), the rest are returned."""
         result: list[Output] = []
-        queue = self._pending  # FIFO: a list read by index (outputs are only appended)
-        self._pending = []
-        while True:
-            for eng in self._engines():  # refetched: routing may create or drop engines
-                out = eng.out
-                if out:
-                    queue.extend(out)
-                    eng.out = []
-            if not queue:
-                return result
-            i = 0
-            while i < len(queue):
-                o = queue[i]
-                i += 1
-                cls = o.__class__
-                if cls is TransitionRecord or cls is Send:  # the common outputs
-                    result.append(o)
-                elif isinstance(o, Local):
-                    try:
-                        self._local(now, o.event)
-                    except ProtocolError as err:
-                        self._error_out(err, None)
-                elif isinstance(o, Fault):
-                    self._error_out(o.error, None)
-                    queue.extend(self._pending)
-                    self._pending = []
-                else:
-                    result.append(o)
-            queue = []
+        queue = self._queue  # every engine of the node appends here (``_adopt``)
+        i = 0
+        while i < len(queue):
+            o = queue[i]
+            i += 1
+            cls = o.__class__
+            if cls is TransitionRecord or cls is Send:  # the common outputs
+                result.append(o)
+            elif cls is Local:
+                try:
+                    self._local(now, o.event)
+                except ProtocolError as err:
+                    self._error_out(err, None)
+            elif cls is Fault:
+                self._error_out(o.error, None)
+            else:
+                result.append(o)
+        queue.clear()
+        return result
 
     def _local(self, now: int, e: Any) -> None:
         if isinstance(e, ev.LinkPairReady | ev.PeerExpired):
