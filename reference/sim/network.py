@@ -616,7 +616,8 @@ class Network:
             d.expired = True
         elif t == "ERROR":
             self.rejects.append({"t": self.now, "node": node, **b})
-        self._log({"t": self.now, "ev": "app", "at": node, "msg": msg})
+        if self.trace is not None:
+            self._log({"t": self.now, "ev": "app", "at": node, "msg": msg})
 
     def _both_delivered(self, d: Delivery) -> None:
         assert d.head is not None and d.tail is not None
