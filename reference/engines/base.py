@@ -250,8 +250,10 @@ class Engine:
         return [n for _, n in due]
 
     def drain(self) -> list[Output]:
-        """Return and clear the pending outputs."""
-        out, self.out = self.out, []
+        """Return and clear the pending outputs (the list ``out`` itself is kept: inside a
+        node it is the node's output queue, shared by its engines)."""
+        out = self.out[:]
+        self.out.clear()
         return out
 
 
