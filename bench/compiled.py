@@ -142,7 +142,8 @@ def ensure_compiled() -> Path:
     print("building the compiled reference (Cython, profile-guided), about 3 minutes...",
           file=sys.stderr, flush=True)
     stamp.unlink(missing_ok=True)
-    _pip(python, "install", "-q", "cython", "setuptools>=77", "wheel")  # the build tools
+    # the build tools; Cython 3, the major release the build is known to work with
+    _pip(python, "install", "-q", "cython>=3,<4", "setuptools>=77", "wheel")
     with tempfile.TemporaryDirectory(prefix="qvcp-compiled-") as tmp:
         # a snapshot of the sources: the build writes build/, .c and *.egg-info there, and
         # the stamp describes exactly what was compiled even if the tree changes meanwhile
