@@ -235,6 +235,20 @@ class Engine:
         timers = self.timers
         return min(timers.values()) if timers else None
 
+    @staticmethod
+    def timer_name(kind: str, key: int | tuple[int, ...]) -> str:
+        """The name of a per-item timer: ``kind:key`` for one number, ``kind:a:b`` for a pair
+        such as a qubit's ``(link, seq)``; the engine reads the key back when it fires."""
+        if isinstance(key, tuple):
+            return ":".join((kind, *map(str, key)))
+        return f"{kind}:{key}"
+
+    def disarm(self, kind: str, key: int | tuple[int, ...]) -> None:
+        """Disarm the timer :meth:`timer_name` ``(kind, key)`` if armed; without any armed
+        timer no name is built (the common case on the data path)."""
+        if self.timers:
+            self.timers.pop(self.timer_name(kind, key), None)
+
     def due_timers(self, now: int) -> list[str]:
         """Names of timers due at ``now``, earliest first (they are disarmed)."""
         timers = self.timers

@@ -220,7 +220,7 @@ class DeliveryEngine(_Engine):
             "expires_ns": ev.expires_ns})
         self.held[ev.qubit] = (ev.circuit_id, ev.pair_id, ev.expires_ns)
         if ev.expires_ns:
-            self.timers[self._expiry_timer(ev.qubit)] = ev.expires_ns  # DLV-031
+            self.timers[self.timer_name("expire", ev.qubit)] = ev.expires_ns  # DLV-031
         n = self.counts[ev.circuit_id] = self.counts.get(ev.circuit_id, 0) + 1
         if head and self.request and n >= self.request["num_pairs"]:  # SIG-035
             self.timers.pop("deadline", None)  # request met: its deadline no longer applies
@@ -252,16 +252,6 @@ class DeliveryEngine(_Engine):
     def refuse_pair(self, now: int, ev: PairIdentified) -> None:
         self._release(now, ev.circuit_id, ev.qubit)
 
-    @staticmethod
-    def _expiry_timer(qubit: int) -> str:
-        """The name of the expiry timer of delivered ``qubit`` (read back by ``expire_due``)."""
-        return f"expire:{qubit}"
-
-    def _disarm_expiry(self, qubit: int) -> None:
-        """Disarm the expiry timer of ``qubit`` if it has one (no name is built without any)."""
-        if self.timers:
-            self.timers.pop(self._expiry_timer(qubit), None)
-
     def _release(self, now: int, circuit: int, qubit: int) -> None:
         assert self.ctx is not None
         self.ctx.device.free(now=now, qubit=qubit)
@@ -269,7 +259,7 @@ class DeliveryEngine(_Engine):
 
     def _expire(self, now: int, qubit: int) -> None:
         circuit, pair_id, _ = self.held.pop(qubit)
-        self._disarm_expiry(qubit)
+        self.disarm("expire", qubit)
         self._release(now, circuit, qubit)
         self._app("PAIR_EXPIRED", {"endpoint": self.endpoint, "circuit_id": circuit,
                                    "pair_id": pair_id, "qubit_handle": qubit})  # DLV-030
@@ -280,7 +270,7 @@ class DeliveryEngine(_Engine):
                 self._expire(now, qubit)
             else:
                 self._release(now, circuit, self.held.pop(qubit) and qubit)
-                self._disarm_expiry(qubit)
+                self.disarm("expire", qubit)
 
     def _free_all(self, now: int, *, expire: bool) -> None:
         for circuit in {v[0] for v in self.held.values()}:
@@ -294,7 +284,7 @@ class DeliveryEngine(_Engine):
     def consume(self, now: int, ev: Consume) -> None:
         if ev.qubit in self.held:
             circuit, _, _ = self.held.pop(ev.qubit)
-            self._disarm_expiry(ev.qubit)
+            self.disarm("expire", ev.qubit)
             self._release(now, circuit, ev.qubit)
 
     def expire_due(self, now: int, ev: ExpiryTimer) -> None:

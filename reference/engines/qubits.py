@@ -104,22 +104,12 @@ class TrackingEngine(NodeEngine):
         self.held[ref] = QubitRecord(ev.qubit, ref, ev.created_ns, ev.peer, ref, ev.bell,
                                      "head" if ev.link_id == self._head_link else "tail")
         if self.cutoff_ns:
-            self.timers[self._cutoff_timer(ref)] = ev.created_ns + self.cutoff_ns
-
-    @staticmethod
-    def _cutoff_timer(ref: Ref) -> str:
-        """The name of the cutoff timer of the qubit ``ref`` (read back by ``expire_due``)."""
-        return f"cutoff:{ref[0]}:{ref[1]}"
-
-    def _disarm_cutoff(self, ref: Ref) -> None:
-        """Disarm the cutoff timer of ``ref`` if it has one (no name is built without any)."""
-        if self.timers:
-            self.timers.pop(self._cutoff_timer(ref), None)
+            self.timers[self.timer_name("cutoff", ref)] = ev.created_ns + self.cutoff_ns
 
     def _drop(self, now: int, ref: Ref, reason: str, *, notify: bool) -> None:
         assert self.ctx is not None and self.info is not None
         rec = self.held.pop(ref)
-        self._disarm_cutoff(ref)
+        self.disarm("cutoff", ref)
         self.ctx.release_qubit(now, self.info.circuit_id, rec.qubit, *ref)
         self._remember(self.discarded, ref, reason)
         if notify:  # TRK-010

@@ -80,7 +80,7 @@ class SwapEngine(TrackingEngine):
             m = self.ctx.device.bsm(now=now, left=h.qubit, right=t.qubit)
             for r in (h, t):
                 del self.held[r.origin]
-                self._disarm_cutoff(r.origin)
+                self.disarm("cutoff", r.origin)
                 self.ctx.resources.give_back(self.info.circuit_id, r.qubit)
                 self.ctx.link_gone(*r.origin)
             rec = SwapRecord(m, [h.origin, t.origin], [h.partner, t.partner],

@@ -185,7 +185,7 @@ class EndEngine(TrackingEngine):
             return
         del self.held[ref]
         self.level.pop(ref, None)
-        self._disarm_cutoff(ref)
+        self.disarm("cutoff", ref)
         self._remember(self.delivered, ref, pair_id)
         self.identified += 1
         assert self.ctx is not None
@@ -247,7 +247,7 @@ class EndEngine(TrackingEngine):
         # the sacrificed qubit was measured: free it without DISCARD (TRK-010)
         del self.held[sac]
         self.level.pop(sac, None)
-        self._disarm_cutoff(sac)
+        self.disarm("cutoff", sac)
         self.ctx.release_qubit(now, self.info.circuit_id, rs.qubit, *sac)
         self._remember(self.distilled, sac, kept)
         self.pending[kept] = DistilRound(number, sac, bit)
