@@ -70,11 +70,11 @@ def source_digest(root: Path = ROOT) -> str:
     return h.hexdigest()
 
 
-def _node_file(python: Path) -> str:
+def node_file(python: Path) -> str:
     """``qvcp.reference.node.__file__`` as seen by ``python`` (outside the repository)."""
     out = subprocess.run([str(python), "-c",
                           "import qvcp.reference.node as m; print(m.__file__)"],
-                         check=True, capture_output=True, text=True, env=_outside_env(),
+                         check=True, capture_output=True, text=True, env=outside_env(),
                          cwd=tempfile.gettempdir())
     return out.stdout.strip()
 
@@ -83,7 +83,7 @@ def _pip(python: Path, *args: str, env: dict[str, str] | None = None) -> None:
     subprocess.run([str(python), "-m", "pip", *args], check=True, env=env)
 
 
-def _outside_env() -> dict[str, str]:
+def outside_env() -> dict[str, str]:
     """The environment for running the venv's python on its own install (no PYTHONPATH)."""
     return {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 
@@ -111,7 +111,7 @@ def _train(python: Path, src: Path) -> None:
     qvcp = python.parent / "qvcp"
     for scenario in sorted((src / TRAINING_DIR).glob("*.yaml")):
         run = subprocess.run([str(qvcp), "simulate", str(scenario), "--json"],
-                             capture_output=True, text=True, env=_outside_env(),
+                             capture_output=True, text=True, env=outside_env(),
                              cwd=tempfile.gettempdir())
         if run.returncode:
             raise RuntimeError(f"training run of the profile-guided build failed on "
@@ -159,7 +159,7 @@ def ensure_compiled() -> Path:
         _train(python, src)
         _forget_objects(src)
         _build_and_install(python, src, PGO_USE)
-    node = _node_file(python)
+    node = node_file(python)
     if not node.endswith(".so"):
         raise RuntimeError(f"the compiled venv {VENV} imports qvcp.reference.node from {node}, "
                            "not from a compiled extension (.so): check the Cython build "

@@ -13,7 +13,6 @@ compiler is the machine's C compiler); later runs reuse it while the sources are
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -23,7 +22,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from compiled import ensure_compiled, is_compiled  # noqa: E402
+from compiled import ensure_compiled, is_compiled, node_file, outside_env  # noqa: E402
 
 SCENARIOS = sorted((ROOT / "schemas" / "scenarios").glob("*.yaml"))
 WALL_CLOCK = ("wall_time_s", "events_per_s")
@@ -31,9 +30,9 @@ WALL_CLOCK = ("wall_time_s", "events_per_s")
 
 def _summary(python: Path, scenario: Path) -> dict[str, Any]:
     """``qvcp simulate --json`` of the venv of ``python``, without the wall-clock figures."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     out = subprocess.run([str(python.parent / "qvcp"), "simulate", str(scenario), "--json"],
-                         capture_output=True, text=True, env=env, cwd=tempfile.gettempdir())
+                         capture_output=True, text=True, env=outside_env(),
+                         cwd=tempfile.gettempdir())
     assert out.returncode == 0, f"{python}: qvcp simulate {scenario.name}:\n{out.stderr}"
     summary: dict[str, Any] = json.loads(out.stdout)
     for key in WALL_CLOCK:
@@ -43,11 +42,8 @@ def _summary(python: Path, scenario: Path) -> dict[str, Any]:
 
 def test_compiled_build_runs_every_example_as_the_sources_do() -> None:
     compiled = ensure_compiled()
-    probe = subprocess.run([str(compiled), "-c",
-                            "import qvcp.reference.node as m; print(m.__file__)"],
-                           capture_output=True, text=True, check=True,
-                           cwd=tempfile.gettempdir())
-    assert is_compiled(probe.stdout.strip()), probe.stdout
+    node = node_file(compiled)
+    assert is_compiled(node), node
     assert SCENARIOS
     for scenario in SCENARIOS:
         pure = _summary(Path(sys.executable), scenario)
