@@ -56,6 +56,11 @@ _ROUTES: dict[str, tuple[int, type[ev.MessageEvent]]] = {
     "OPEN_ENDPOINT": (_SERVICE, ev.OpenEndpoint), "CLOSE_ENDPOINT": (_SERVICE, ev.CloseEndpoint),
     "PAIR_REQUEST": (_SERVICE, ev.PairRequest),
 }
+#: node-internal events by the engine they go to (tuples: ``isinstance`` on a tuple is one C
+#: call, where ``A | B`` builds a union object on every evaluation)
+_TO_DATAPLANE = (ev.LinkPairReady, ev.PeerExpired)
+_TO_ENDPOINT = (ev.CircuitUp, ev.CircuitDown, ev.PairIdentified, ev.PairLost)
+_TO_LINK = (ev.GenerateOn, ev.GenerateOff)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -191,8 +196,8 @@ class Node:
     def consume(self, now: int, qubit: int) -> list[Output]:
         """The application releases delivered ``qubit`` (after measuring or using it)."""
         for eng in self.endpoints.values():
-            if qubit in eng.held:
-                eng.fire(now, ev.Consume(qubit=qubit))
+            if qubit in eng.held:  # a held qubit's handle: valid by construction
+                eng.fire(now, ev.Consume.trusted(qubit=qubit))
         return self._collect(now)
 
     def internal(self, now: int, event: Any, *, link_id: int = 0) -> list[Output]:
@@ -205,7 +210,7 @@ class Node:
         event carries a message) at the usual boundary.
         """
         try:
-            if isinstance(event, ev.GenerateOn | ev.GenerateOff):
+            if isinstance(event, _TO_LINK):
                 self.links[link_id].fire(now, event)
             else:
                 self._local(now, event)
@@ -254,7 +259,7 @@ class Node:
             if not ok:  # LINK-008
                 raise ProtocolError(ErrorCode.UNKNOWN_LINK, "link not configured here",
                                     field="body.link_id", msg=msg)
-            eng.fire(now, route[1].trusted(msg=msg))  # type: ignore[index]
+            eng.fire(now, route[1].of(msg))  # type: ignore[index]
         elif t == "ERROR":
             link = self._stations.get(msg["source"])
             if link is not None:
@@ -264,7 +269,7 @@ class Node:
             if dp is None:  # TRK-004
                 raise ProtocolError(ErrorCode.UNKNOWN_CIRCUIT, "circuit not installed",
                                     field="body.circuit_id", msg=msg)
-            dp.fire(now, route[1].trusted(msg=msg))  # type: ignore[index]
+            dp.fire(now, route[1].of(msg))  # type: ignore[index]
         elif family == _SIGNALLING:
             cid = body["circuit_id"]
             sig = self.signalling.get(cid)
@@ -274,7 +279,7 @@ class Node:
                 # not kept.
                 sig = self._new_signalling(cid)
             try:
-                sig.fire(now, route[1].trusted(msg=msg))  # type: ignore[index]
+                sig.fire(now, route[1].of(msg))  # type: ignore[index]
             finally:
                 if sig.state is SigState.IDLE:
                     del self.signalling[cid]
@@ -285,7 +290,7 @@ class Node:
                                     "and need an end node or router", field="source", msg=msg)
             check_service_fields(msg)  # DLV-002
             ep = self.endpoints.get(body["endpoint"]) or self._new_endpoint(body["endpoint"])
-            ep.fire(now, route[1].trusted(msg=msg))  # type: ignore[index]
+            ep.fire(now, route[1].of(msg))  # type: ignore[index]
         else:
             raise ProtocolError(ErrorCode.UNEXPECTED_MESSAGE, f"{t} is not accepted by a node",
                                 field="type", msg=msg)
@@ -353,7 +358,7 @@ class Node:
         return result
 
     def _local(self, now: int, e: Any) -> None:
-        if isinstance(e, ev.LinkPairReady | ev.PeerExpired):
+        if isinstance(e, _TO_DATAPLANE):
             dp = self.dataplane.get(e.circuit_id)
             if dp is not None:
                 dp.fire(now, e)
@@ -369,7 +374,7 @@ class Node:
             self._install(now, e.info)
         elif isinstance(e, Release):
             self._release(now, e.circuit_id)
-        elif isinstance(e, ev.CircuitUp | ev.CircuitDown | ev.PairIdentified | ev.PairLost):
+        elif isinstance(e, _TO_ENDPOINT):
             ep = self.endpoints.get(e.endpoint)
             if ep is not None:
                 ep.fire(now, e)

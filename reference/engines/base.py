@@ -71,6 +71,14 @@ class MessageEvent(Event):
         if self.msg.get("type") != self.MESSAGE_TYPE:  # message built only on failure
             require(False, self, "msg", f"not {self.MESSAGE_TYPE}")
 
+    @classmethod
+    def of(cls, msg: Mapping[str, Any]) -> Any:
+        """``cls.trusted(msg=msg)``: the event of a message already known to be of
+        ``MESSAGE_TYPE`` (one per message received, so built without keyword packing)."""
+        event = _new(cls)
+        event.__dict__["msg"] = msg
+        return event
+
     @property
     def body(self) -> Mapping[str, Any]:
         """The message body."""

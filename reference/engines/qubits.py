@@ -91,6 +91,12 @@ class TrackingEngine(NodeEngine):
         assert self.info is not None
         return self.info.side_links(self.me)[0]
 
+    @cached_property
+    def _my_pos(self) -> int:
+        """This node's position on the circuit's route (fixed for the circuit)."""
+        assert self.info is not None
+        return self.info._positions.get(self.me, -1)
+
     @staticmethod
     def _remember(book: OrderedDict[Ref, Any], ref: Ref, value: Any) -> None:
         book[ref] = value
@@ -155,10 +161,10 @@ class TrackingEngine(NodeEngine):
         seen[key] = None
         if len(seen) > 8192:
             seen.popitem(last=False)
-        pos = self.info._positions.get
-        head_side = pos(source, -1) > pos(self.me, -1)
+        head_side = self.info._positions.get(source, -1) > self._my_pos
         name, other = ("left", "right") if head_side else ("right", "left")
-        ref, other_ref = _ref(b[name]), _ref(b[other])
+        mine, theirs = b[name], b[other]
+        ref, other_ref = (mine["link_id"], mine["seq"]), (theirs["link_id"], theirs["seq"])
         new_partner, bell = b["new_partner"], BELL_CODES[b["bell_index"]]
         rec = self.held.get(ref)
         if rec is not None:

@@ -94,25 +94,28 @@ class StationEngine(Engine):
         modes = min(att_a["modes"], att_b["modes"])  # LINK-015: mode i of A with mode i of B
         codes = self.device.resolve(now=now, link_id=self.link_id, slot_ns=self.slot,
                                     modes=modes)
-        results = []
+        # LINK-004: identical bodies, each node its own copy
+        results_a: list[dict[str, Any]] = []
+        results_b: list[dict[str, Any]] = []
         seq = self.seq
         for code in codes:  # LINK-005: seqs to successes only, in mode order
             if code == FAILURE:
-                results.append({"outcome": "FAILURE", "seq": 0})
+                results_a.append({"outcome": "FAILURE", "seq": 0})
+                results_b.append({"outcome": "FAILURE", "seq": 0})
             else:
                 seq = next_seq(seq)
-                results.append({"outcome": HERALD_NAMES[code], "seq": seq})
+                name = HERALD_NAMES[code]
+                results_a.append({"outcome": name, "seq": seq})
+                results_b.append({"outcome": name, "seq": seq})
         self.seq = seq
-        body = {
-            "link_id": self.link_id,
-            "slot_ns": self.slot,
-            "attempt_id_a": att_a["attempt_id"],
-            "attempt_id_b": att_b["attempt_id"],
-            "results": results,
-        }
-        for node in (self.node_a, self.node_b):  # LINK-004: identical bodies
-            self.out.append(Send(self.factory.make(
-                "HERALD", node, {**body, "results": [dict(r) for r in results]})))
+        for node, results in ((self.node_a, results_a), (self.node_b, results_b)):
+            self.out.append(Send(self.factory.make("HERALD", node, {
+                "link_id": self.link_id,
+                "slot_ns": self.slot,
+                "attempt_id_a": att_a["attempt_id"],
+                "attempt_id_b": att_b["attempt_id"],
+                "results": results,
+            })))
         self.pending = {}
 
     def mismatch(self, now: int, ev: Any) -> None:

@@ -55,10 +55,12 @@ class SwapEngine(TrackingEngine):
         self.state = SwapState.EMPTY
 
     def _holding(self) -> SwapState:
-        sides = {r.side for r in self.held.values()}
-        if not sides:
+        if not self.held:
             return SwapState.EMPTY
-        return SwapState.HOLD_HEAD if sides == {"head"} else SwapState.HOLD_TAIL
+        for r in self.held.values():
+            if r.side != "head":
+                return SwapState.HOLD_TAIL
+        return SwapState.HOLD_HEAD
 
     def store_and_swap(self, now: int, ev: LinkPairReady) -> SwapState:
         self.store(now, ev)

@@ -12,8 +12,10 @@ successful round lifts the kept pair one level, and only level-n pairs are deliv
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 from typing import Any
 
 from qvcp.schemas import ErrorCode
@@ -102,8 +104,9 @@ class EndEngine(TrackingEngine):
     def _holding(self) -> EndState:
         return EndState.HOLDING if self.held else EndState.EMPTY
 
-    @property
+    @cached_property
     def other_end(self) -> int:
+        """The circuit's other end node (fixed for the circuit)."""
         assert self.info is not None
         return self.info.tail_end if self.me == self.info.head_end else self.info.head_end
 
@@ -135,15 +138,20 @@ class EndEngine(TrackingEngine):
         (SIG-039); this qubit was stored ``now - created_ns`` only, so its storage factor is
         replaced by the actual one. Without a cutoff the estimate decays with the storage.
         """
-        assert self.info is not None and self.ctx is not None
-        w = werner(self.info.expected_fidelity)
-        age = max(0, now - created_ns)
-        t2 = self.ctx.t2_ns
-        if self.cutoff_ns:
-            w *= storage_factor(age, t2) / storage_factor(self.cutoff_ns, t2)
-        else:
-            w *= storage_factor(age, t2)
+        w, t2, at_cutoff = self._bound
+        if t2 and not math.isinf(t2):  # else every storage factor is 1
+            stored = storage_factor(max(0, now - created_ns), t2)
+            w *= stored / at_cutoff if at_cutoff else stored
         return min(max(fidelity_of(w), 0.0), 1.0)
+
+    @cached_property
+    def _bound(self) -> tuple[float, float, float]:
+        """What :meth:`estimate` needs of the circuit, fixed for it: the Werner parameter of
+        CONFIRM's bound, the node's T2 and the storage factor at the cutoff (0: no cutoff)."""
+        assert self.info is not None and self.ctx is not None
+        t2 = self.ctx.t2_ns
+        return (werner(self.info.expected_fidelity), t2,
+                storage_factor(self.cutoff_ns, t2) if self.cutoff_ns else 0.0)
 
     def updated(self, now: int, ref: Ref) -> None:
         """Identify the pair once its partner is the other end (TRK-005): deliver it, or
@@ -199,8 +207,9 @@ class EndEngine(TrackingEngine):
         self.ctx.link_gone(*ref) if self.ctx else None
 
     # -- end-to-end distillation (chapter 04 section 5) ------------------------------------------
-    @property
+    @cached_property
     def _is_head(self) -> bool:
+        """This node is the head end (fixed for the circuit)."""
         assert self.info is not None
         return self.me == self.info.head_end
 

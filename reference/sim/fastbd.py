@@ -13,6 +13,7 @@ functions, and memory parameters it has already checked (``t2 <= 2 t1``).
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -95,6 +96,16 @@ def sample_link_failures(success_probability: float, codes: tuple[int, ...],
     return attempts - 1, codes[1] if u >= c0 else codes[0]
 
 
+@functools.lru_cache(maxsize=256)
+def _round_law(p: float, modes: int) -> tuple[float, np.float64]:
+    """(``q = 1 - (1 - p)**modes``, ``log1p(-p)``) as the noise core computes them (numpy
+    ufuncs); a link asks with the same few ``(p, modes)`` every round."""
+    if p >= 1.0:
+        return 1.0, np.float64(0.0)
+    log_fail = np.log1p(-p)
+    return float(-np.expm1(modes * log_fail)), log_fail
+
+
 def sample_multiplexed_failures(success_probability: float, modes: int,
                                 codes: tuple[int, ...], code_probs: tuple[float, ...],
                                 rng: np.random.Generator) -> tuple[int, tuple[int, ...]]:
@@ -105,18 +116,18 @@ def sample_multiplexed_failures(success_probability: float, modes: int,
     these parameters: the same draws in the same order and the same arithmetic.
     """
     p = success_probability
-    q = float(-np.expm1(modes * np.log1p(-p))) if p < 1.0 else 1.0
-    rounds = int(rng.geometric(q, size=1)[0])
-    u = rng.random(1)
+    q, log_fail = _round_law(p, modes)
+    rounds = int(rng.geometric(q))  # the draw of size=1, without the array
+    u = rng.random()
     if p < 1.0:
-        first = int(np.ceil(np.log1p(-u * q) / np.log1p(-p))[0]) - 1
+        first = int(np.ceil(np.log1p(-u * q) / log_fail)) - 1
         first = min(max(first, 0), modes - 1)
     else:
         first = 0
-    later = (rng.random((1, modes)) < p)[0].tolist()
+    later = (rng.random(modes) < p).tolist()
     c0 = code_probs[0]
     total = c0 + code_probs[1]
-    picks = (rng.random((1, modes)) * total)[0].tolist()
+    picks = (rng.random(modes) * total).tolist()
     out = tuple((codes[1] if picks[i] >= c0 else codes[0])
                 if i == first or (i > first and later[i]) else 255 for i in range(modes))
     return rounds - 1, out

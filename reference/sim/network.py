@@ -16,6 +16,7 @@ import gc
 import heapq
 import json
 import math
+import operator
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ _ERROR_CODES = frozenset(int(c) for c in ErrorCode)
 #: how many of the latest protocol errors ``Network.errors`` keeps (all are counted)
 ERRORS_KEPT = 1000
 NS_PER_KM = 1e3 / noise.SPEED_IN_FIBRE * 1e9
+_SEQ = operator.itemgetter("seq")
 
 
 @contextlib.contextmanager
@@ -92,7 +94,9 @@ class StationActor:
 
     def receive(self, now: int, msg: dict[str, Any]) -> list[Any]:
         try:
-            self.engine.fire(now, Attempt(msg=msg))
+            # a message of another type gets the validating constructor, which rejects it
+            self.engine.fire(now, Attempt.of(msg) if msg.get("type") == "ATTEMPT"
+                             else Attempt(msg=msg))
         except Exception as exc:
             return [("station-error", str(exc))]
         return self.engine.drain()
@@ -455,7 +459,7 @@ class Network:
                                "id": payload["message_id"], "from": payload["source"]})
                 self._outputs(target, actor.receive(t, payload))
                 if (self.fast_forward and payload["type"] == "HERALD" and target in nodes
-                        and all(r["seq"] == 0 for r in payload["body"]["results"])):
+                        and not any(map(_SEQ, payload["body"]["results"]))):  # all failed
                     self._try_batch(payload["body"]["link_id"])
                 if batched:
                     for link in self._settle(target, t, due_only=False):

@@ -147,10 +147,11 @@ def test_multiplexed_sampler_rejects_bad_modes() -> None:
         noise.sample_multiplexed_generation(link, modes=0, rng=np.random.default_rng(0))
 
 
-@pytest.mark.parametrize("modes", [2, 5, 17])
-def test_scalar_twin_equals_noise_core(modes: int) -> None:
+@pytest.mark.parametrize("km", [0.5, 3.0, 40.0])
+@pytest.mark.parametrize("modes", [1, 2, 5, 17])
+def test_scalar_twin_equals_noise_core(modes: int, km: float) -> None:
     """fastbd.sample_multiplexed_failures draws as the noise core does, bit for bit."""
-    link = noise.double_click_link(distance_km=3.0)
+    link = noise.double_click_link(distance_km=km)
     p = link.success_probability
     codes = tuple(int(c) for c in link.herald_indices)
     probs = tuple(float(x) for x in link.herald_probabilities)
