@@ -185,8 +185,7 @@ class Node:
     def next_deadline(self) -> int | None:
         """Earliest timer of any engine, or None."""
         best = None
-        for e in self._engine_cache or self._engines():
-            timers = e.timers
+        for timers in self._timer_books or self._timers_of_engines():
             if timers:
                 t = min(timers.values())
                 if best is None or t < best:
@@ -232,9 +231,22 @@ class Node:
         if self._engine_cache is None:
             self._engine_cache = [*self.links.values(), *self.signalling.values(),
                                   *self.dataplane.values(), *self.endpoints.values()]
+            self._timer_books = [e.timers for e in self._engine_cache]
         return self._engine_cache
 
+    def _forget_engines(self) -> None:
+        """An engine was added or removed: rebuild both lists on next use."""
+        self._engine_cache = None
+        self._timer_books = []
+
+    def _timers_of_engines(self) -> list[dict[str, int]]:
+        self._engines()
+        return self._timer_books
+
+    #: the node's engines, and their ``timers`` dicts in the same order (an engine keeps its
+    #: dict for life); both rebuilt after an engine is added or removed (``None``)
     _engine_cache: list[Engine] | None = field(init=False, default=None)
+    _timer_books: list[dict[str, int]] = field(init=False, default_factory=list)
 
     def _error_out(self, err: ProtocolError, msg: dict[str, Any] | None) -> None:
         msg = msg or err.msg
@@ -283,7 +295,7 @@ class Node:
             finally:
                 if sig.state is SigState.IDLE:
                     del self.signalling[cid]
-                    self._engine_cache = None
+                    self._forget_engines()
         elif family == _SERVICE:
             if msg["source"] != self.node_id or self.config.role == "repeater":
                 raise ProtocolError(ErrorCode.UNEXPECTED_MESSAGE, "service messages are local "
@@ -314,7 +326,7 @@ class Node:
                     "max_distil_rounds": c.max_distil_rounds})
         self.signalling[cid] = sig
         self._adopt(sig)
-        self._engine_cache = None
+        self._forget_engines()
         return sig
 
     def _endpoint_ok(self, setup: dict[str, Any]) -> bool:
@@ -326,7 +338,7 @@ class Node:
         eng = DeliveryEngine(ctx=self.ctx, endpoint=number, new_circuit_id=self._next_circuit)
         self.endpoints[number] = eng
         self._adopt(eng)
-        self._engine_cache = None
+        self._forget_engines()
         return eng
 
     def _next_circuit(self) -> int:
@@ -338,10 +350,7 @@ class Node:
         their engine (whose outputs join the end of the queue), the rest are returned."""
         result: list[Output] = []
         queue = self._queue  # every engine of the node appends here (``_adopt``)
-        i = 0
-        while i < len(queue):
-            o = queue[i]
-            i += 1
+        for o in queue:  # a list iterator also yields what is appended meanwhile
             cls = o.__class__
             if cls is TransitionRecord or cls is Send:  # the common outputs
                 result.append(o)
@@ -388,7 +397,7 @@ class Node:
         cls = EndEngine if end else SwapEngine
         self.dataplane[info.circuit_id] = self._adopt(cls(ctx=self.ctx, info=info,
                                                           cutoff_ns=info.cutoff_of(me)))
-        self._engine_cache = None
+        self._forget_engines()
         for rule in info.rules_of(me):
             if rule["action"] == "GENERATE" and rule["match_link"] in self.links:
                 self.links[rule["match_link"]].fire(now, ev.GenerateOn(circuit_id=info.circuit_id))

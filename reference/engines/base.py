@@ -150,24 +150,30 @@ def _record(engine: str, key: str, now: int, state: str, event: str,
     return rec
 
 
-#: Per engine class: ``(TABLE, its size, {(state name, event type): (rule, action function,
-#: allowed next states)})``.
+#: ``{(state name, event type): (next state, action function, allowed next states)}``.
 #: Enum members hash through a Python-level ``Enum.__hash__``; state names are unique within an
 #: engine's state enum and hash in C, so :meth:`Engine.fire` looks rules up here, with the
-#: action already resolved on the class. Rebuilt when ``TABLE`` is replaced or changes size
-#: (tables are module constants).
-_FastTable = dict[tuple[str, type], tuple[Rule, Any, tuple[Any, ...]]]
-_FAST_TABLES: dict[type, tuple[Mapping[Any, Rule], int, _FastTable]] = {}
+#: action already resolved on the class.
+_FastTable = dict[tuple[str, type], tuple[Any, Any, tuple[Any, ...]]]
 
 
-def _fast_table(engine: Engine) -> _FastTable:
-    cls, table = type(engine), engine.TABLE
-    entry = _FAST_TABLES.get(cls)
-    if entry is None or entry[0] is not table or entry[1] != len(table):
-        entry = _FAST_TABLES[cls] = (table, len(table), {
-            (s._name_, e): (r, getattr(cls, r.action, None), r.allowed())
-            for (s, e), r in table.items()})
-    return entry[2]
+def _by_name(action: str) -> Any:
+    """An action not defined on the class: looked up on the instance when it fires."""
+    def call(engine: Engine, now: int, event: Event) -> Any:
+        return getattr(engine, action)(now, event)
+    return call
+
+
+def _build_rules(cls: type[Engine]) -> tuple[type, Mapping[Any, Rule], int, _FastTable]:
+    """``cls._rules``: ``(cls, TABLE, its size, fast table)``, kept on the class itself and
+    rebuilt by :meth:`Engine.fire` when used by a subclass, or when ``TABLE`` is replaced or
+    changes size (tables are module constants)."""
+    table = cls.TABLE
+    fast = {(s._name_, e): (r.next, getattr(cls, r.action, None) or _by_name(r.action),
+                            r.allowed())
+            for (s, e), r in table.items()}
+    cls._rules = (cls, table, len(table), fast)
+    return cls._rules
 
 
 @dataclass
@@ -179,6 +185,8 @@ class Engine:
     #: emit a :class:`TransitionRecord` per transition (a node switches it off per engine
     #: when nothing reads them: ``NodeConfig.record_transitions``)
     records_transitions: ClassVar[bool] = True
+    #: the class's rules as :meth:`fire` reads them (:func:`_build_rules`)
+    _rules: ClassVar[tuple[Any, Any, int, _FastTable]] = (None, None, 0, {})
     state: Any = None
     out: list[Output] = field(default_factory=list)
     timers: dict[str, int] = field(default_factory=dict)
@@ -192,23 +200,19 @@ class Engine:
         """Take the transition for ``(state, type(event))`` or raise ``UNEXPECTED_MESSAGE``."""
         before = self.state
         etype = type(event)
-        entry = _FAST_TABLES.get(type(self))
-        if entry is not None and entry[0] is self.TABLE and entry[1] == len(entry[0]):
-            found = entry[2].get((before._name_, etype))
-        else:
-            found = _fast_table(self).get((before._name_, etype))
+        rules = self._rules
+        if rules[0] is not type(self) or rules[1] is not self.TABLE or rules[2] != len(rules[1]):
+            rules = _build_rules(type(self))
+        found = rules[3].get((before._name_, etype))
         if found is None:
             raise ProtocolError(
                 ErrorCode.UNEXPECTED_MESSAGE,
                 f"{etype.__name__} not legal in {self.NAME} state {before.name}",
                 msg=getattr(event, "msg", None),
             )
-        rule, action, allowed = found
+        nxt, action, allowed = found
         try:
-            if action is None:
-                chosen = getattr(self, rule.action)(now, event)
-            else:
-                chosen = action(self, now, event)
+            chosen = action(self, now, event)
         except ProtocolError:
             # error transitions are table entries too: record them (state unchanged)
             if self.records_transitions:
@@ -216,13 +220,11 @@ class Engine:
                                         or self._trace_key(), now, before._name_,
                                         etype.__name__, before._name_))
             raise
-        if chosen is None:
-            nxt = rule.next
-        else:
+        if chosen is not None and chosen is not nxt:
+            if chosen not in allowed:
+                raise AssertionError(f"{self.NAME}: the action for {etype.__name__} in "
+                                     f"{before.name} chose {chosen}, table allows {nxt}")
             nxt = chosen
-            if nxt is not rule.next and nxt not in allowed:
-                raise AssertionError(
-                    f"{self.NAME}.{rule.action} chose {nxt}, table allows {rule.next}")
         self.state = nxt
         if self.records_transitions:
             self.out.append(_record(self.NAME, self.__dict__.get("_key") or self._trace_key(),

@@ -426,53 +426,58 @@ class Network:
             self._arm(nid, node)
         heap = self._heap
         pop, push = heapq.heappop, heapq.heappush
-        nodes, stations = self.nodes, self.stations
+        nodes = self.nodes
+        actors: dict[int, Any] = {**self.stations, **nodes}  # nodes win a shared id, as before
         armed = self._armed
         node_batches = self._node_batches
+        trace, on_progress, fast_forward = self.trace, self.on_progress, self.fast_forward
+        outputs = self._outputs
+        events = self.events  # counted here, stored back below (read by progress and summary)
         t = self.now
-        while heap and heap[0][0] <= t_end:
-            t, _, kind, target, payload = pop(heap)
-            actor = nodes.get(target) or stations.get(target)
-            if actor is None:
-                continue
-            if kind == 1:
-                if armed.get(target) != payload:
+        try:
+            while heap and heap[0][0] <= t_end:
+                t, _, kind, target, payload = pop(heap)
+                actor = actors.get(target)
+                if actor is None:
                     continue
-                del armed[target]
-                self.now = t
-                batched = node_batches.get(target)
-                if batched:
-                    self._settle(target, t, due_only=True)
-                self.events += 1
-                self._outputs(target, actor.on_timer(t))
+                if kind == 1:
+                    if armed.get(target) != payload:
+                        continue
+                    del armed[target]
+                    self.now = t
+                    batched = node_batches.get(target)
+                    if batched:
+                        self._settle(target, t, due_only=True)
+                    events += 1
+                    outputs(target, actor.on_timer(t))
+                else:
+                    self.now = t
+                    batched = node_batches.get(target)
+                    if batched:
+                        self._settle(target, t, due_only=True)
+                    events += 1
+                    if trace is not None:
+                        self._log({"t": t, "ev": "recv", "at": target, "type": payload["type"],
+                                   "id": payload["message_id"], "from": payload["source"]})
+                    outputs(target, actor.receive(t, payload))
+                    if (fast_forward and payload["type"] == "HERALD" and target in nodes
+                            and not any(map(_SEQ, payload["body"]["results"]))):  # all failed
+                        self._try_batch(payload["body"]["link_id"])
                 if batched:
                     for link in self._settle(target, t, due_only=False):
                         self._try_batch(link)
-            else:
-                self.now = t
-                batched = node_batches.get(target)
-                if batched:
-                    self._settle(target, t, due_only=True)
-                self.events += 1
-                if self.trace is not None:
-                    self._log({"t": t, "ev": "recv", "at": target, "type": payload["type"],
-                               "id": payload["message_id"], "from": payload["source"]})
-                self._outputs(target, actor.receive(t, payload))
-                if (self.fast_forward and payload["type"] == "HERALD" and target in nodes
-                        and not any(map(_SEQ, payload["body"]["results"]))):  # all failed
-                    self._try_batch(payload["body"]["link_id"])
-                if batched:
-                    for link in self._settle(target, t, due_only=False):
-                        self._try_batch(link)
-            d = actor.next_deadline()  # self._arm(target, actor), inlined
-            if d is None:
-                armed.pop(target, None)
-            elif armed.get(target) != d:
-                armed[target] = d
-                self._seq += 1
-                push(heap, (d if d > self.now else self.now, self._seq, 1, target, d))
-            if self.on_progress is not None and self.events % 4096 == 0:
-                self.on_progress(t)
+                d = actor.next_deadline()  # self._arm(target, actor), inlined
+                if d is None:
+                    armed.pop(target, None)
+                elif armed.get(target) != d:
+                    armed[target] = d
+                    self._seq += 1
+                    push(heap, (d if d > self.now else self.now, self._seq, 1, target, d))
+                if on_progress is not None and events % 4096 == 0:
+                    self.events = events
+                    on_progress(t)
+        finally:
+            self.events = events
         self.now = max(self.now, t_end)
 
     # -- fast-forward of failed slots -----------------------------------------------------------

@@ -30,6 +30,14 @@ class MemoryModel:
     t2_s: float = math.inf
     gate_p: float = 1.0
     readout_eta: float = 1.0
+    #: ``(t1, min(t2, 2 t1))`` as the decoherence of a stored qubit uses them, or None when
+    #: both are infinite (storage is then noiseless); derived from the two above
+    storage: tuple[float, float] | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        t1, t2 = self.t1_s, self.t2_s
+        noiseless = math.isinf(t1) and math.isinf(t2)
+        object.__setattr__(self, "storage", None if noiseless else (t1, min(t2, 2 * t1)))
 
 
 @dataclass(frozen=True)
@@ -81,12 +89,10 @@ class World:
             if end is None:
                 continue
             m = memory.get(end[0])  # absent: ideal memory
-            if m is None:
+            if m is None or m.storage is None:
                 continue
-            t1, t2 = m.t1_s, m.t2_s
-            if math.isinf(t2) and math.isinf(t1):
-                continue
-            pair.weights = fastbd.decohere(pair.weights, dt, t1, min(t2, 2 * t1))
+            t1, t2 = m.storage
+            pair.weights = fastbd.decohere(pair.weights, dt, t1, t2)
         pair.t_ns = now
 
     def state(self, q: Qubit, now: int) -> np.ndarray:
