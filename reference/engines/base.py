@@ -164,15 +164,15 @@ def _by_name(action: str) -> Any:
     return call
 
 
-def _build_rules(cls: type[Engine]) -> tuple[type, Mapping[Any, Rule], int, _FastTable]:
-    """``cls._rules``: ``(cls, TABLE, its size, fast table)``, kept on the class itself and
-    rebuilt by :meth:`Engine.fire` when used by a subclass, or when ``TABLE`` is replaced or
-    changes size (tables are module constants)."""
+def _build_rules(cls: type[Engine]) -> tuple[Mapping[Any, Rule], int, _FastTable]:
+    """``cls._rules``: ``(TABLE, its size, fast table)``, kept on the class itself: built for
+    every engine class when it is defined, and again by :meth:`Engine.fire` when ``TABLE`` is
+    replaced or changes size (tables are module constants)."""
     table = cls.TABLE
     fast = {(s._name_, e): (r.next, getattr(cls, r.action, None) or _by_name(r.action),
                             r.allowed())
             for (s, e), r in table.items()}
-    cls._rules = (cls, table, len(table), fast)
+    cls._rules = (table, len(table), fast)
     return cls._rules
 
 
@@ -186,10 +186,14 @@ class Engine:
     #: when nothing reads them: ``NodeConfig.record_transitions``)
     records_transitions: ClassVar[bool] = True
     #: the class's rules as :meth:`fire` reads them (:func:`_build_rules`)
-    _rules: ClassVar[tuple[Any, Any, int, _FastTable]] = (None, None, 0, {})
+    _rules: ClassVar[tuple[Any, int, _FastTable]] = ({}, 0, {})
     state: Any = None
     out: list[Output] = field(default_factory=list)
     timers: dict[str, int] = field(default_factory=dict)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _build_rules(cls)  # each class its own rules, with its own action methods
 
     @property
     def key(self) -> str:
@@ -201,9 +205,9 @@ class Engine:
         before = self.state
         etype = type(event)
         rules = self._rules
-        if rules[0] is not type(self) or rules[1] is not self.TABLE or rules[2] != len(rules[1]):
+        if rules[0] is not self.TABLE or rules[1] != len(rules[0]):
             rules = _build_rules(type(self))
-        found = rules[3].get((before._name_, etype))
+        found = rules[2].get((before._name_, etype))
         if found is None:
             raise ProtocolError(
                 ErrorCode.UNEXPECTED_MESSAGE,

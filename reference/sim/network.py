@@ -45,6 +45,7 @@ _ERROR_CODES = frozenset(int(c) for c in ErrorCode)
 ERRORS_KEPT = 1000
 NS_PER_KM = 1e3 / noise.SPEED_IN_FIBRE * 1e9
 _SEQ = operator.itemgetter("seq")
+_push = heapq.heappush
 
 
 @contextlib.contextmanager
@@ -377,11 +378,13 @@ class Network:
         trace = self.trace
         for o in outputs:
             cls = type(o)
-            if cls is TransitionRecord:  # the most frequent output: nothing to do untraced
+            if cls is Send:  # untraced runs make no transition records
+                self._send(src, o.msg)
+            elif cls is TransitionRecord:
                 if trace is not None:
                     self._log({"t": o.now, "ev": "transition", "engine": o.engine, "key": o.key,
                                "from": o.state, "on": o.event, "to": o.next_state})
-            elif cls is Send or isinstance(o, Send):
+            elif isinstance(o, Send):
                 self._send(src, o.msg)
             elif isinstance(o, TransitionRecord):
                 if trace is not None:
@@ -410,11 +413,11 @@ class Network:
             code = msg["body"]["code"]
             self._error(ErrorCode(code).name if code in _ERROR_CODES else str(code),
                         {"t": self.now, "from": src, "to": dst, "body": msg["body"]})
-        self._seq += 1
+        seq = self._seq = self._seq + 1
         delay = self._delay_cache.get((src, dst))
         if delay is None:
             delay = self._delay(src, dst)
-        heapq.heappush(self._heap, (self.now + delay, self._seq, 0, dst, msg))
+        _push(self._heap, (self.now + delay, seq, 0, dst, msg))
 
     def run_until(self, t_end: int) -> None:
         """Process every event up to and including ``t_end`` (ns)."""
