@@ -70,14 +70,16 @@ def end_node(world: World, me: str, peer: str, route: str | None, memory: str | 
 
 @given(parsers.re(r"circuit (?P<cid>\d+) along route (?P<route>[\d, ]+?)"
                   r"(?: with a cutoff of (?P<cutoff>\d+) ns)?"
-                  r"(?: with min_fidelity (?P<fid>\d+))? is established at the node$"))
+                  r"(?: with min_fidelity (?P<fid>\d+))?"
+                  r"(?: with num_pairs (?P<pairs>\d+))? is established at the node$"))
 def circuit_established(world: World, cid: str, route: str, cutoff: str | None,
-                        fid: str | None) -> None:
+                        fid: str | None, pairs: str | None) -> None:
     node = _node(world)
     path, circuit, cut = _route(route), int(cid), int(cutoff or 0)
     me = path.index(node.node_id)
     node.inject("SETUP", path[me - 1], setup_body(circuit, path, node.node_id, cutoff_ns=cut,
-                                                  min_fidelity=int(fid or 0)))
+                                                  min_fidelity=int(fid or 0),
+                                                  num_pairs=int(pairs or 0)))
     if me < len(path) - 1:
         require(bool(node.sent("SETUP", path[me + 1])),
                 f"the node did not forward the SETUP of circuit {circuit}", sent=node.recent)

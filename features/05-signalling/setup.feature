@@ -43,6 +43,26 @@ Feature: SETUP admission at a hop (spec chapter 05 sections 3 and 4)
     Then the node sends ERROR DUPLICATE_CIRCUIT to node 1
     And the node sends no SETUP
 
+  @SIG-007
+  Scenario: A SETUP whose circuit id clashes with another head end's circuit is refused with BUSY
+    Given a router node 2 between nodes 1 and 3
+    When node 1 sends SETUP for circuit 7 along route 1, 2, 3
+    Then the node sends SETUP to node 3
+    When node 3 sends SETUP for circuit 7 along route 3, 2, 1
+    Then the node sends REJECT BUSY to node 3
+    And its "body.rejecting_node" is 2
+    And its "body.circuit_id" is 7
+    And the node sends no ERROR
+    And the node sends no SETUP
+
+  @SIG-009
+  Scenario: A SETUP whose next node is not a neighbour of the hop is refused with UNREACHABLE
+    Given a router node 2 between nodes 1 and 3
+    When node 1 sends SETUP for circuit 7 along route 1, 2, 4
+    Then the node sends REJECT UNREACHABLE to node 1
+    And its "body.rejecting_node" is 2
+    And the node sends no SETUP
+
   @SIG-005
   Scenario: The tail end refuses a fidelity its route cannot reach
     Given an end node 3 linked to node 2

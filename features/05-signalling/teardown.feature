@@ -47,6 +47,16 @@ Feature: TEARDOWN and TEARDOWN_ACK (spec chapter 05 section 8)
     Then the node sends TEARDOWN_ACK to node 1
     And its "body.released_memory" is 0
 
+  @SIG-102 @SIG-034
+  Scenario: A TEARDOWN from the neighbour whose acknowledgement is awaited is acknowledged and ends the wait
+    When node 1 sends TEARDOWN {"circuit_id": 7, "reason": "NORMAL"}
+    Then the node sends TEARDOWN to node 3
+    When node 3 sends TEARDOWN {"circuit_id": 7, "reason": "NORMAL"}
+    Then the node sends TEARDOWN_ACK to node 3
+    And the node sends no ERROR
+    When the clock advances to 100000000000 ns
+    Then the node sends no TEARDOWN
+
   @SIG-037
   Scenario: TEARDOWN from a node that is not a neighbour on the route is refused
     When node 4 sends TEARDOWN {"circuit_id": 7, "reason": "NORMAL"}

@@ -17,6 +17,21 @@ Feature: Deliveries at a tail end (spec chapter 06 section 4)
     And its "body.endpoint" is 6
     And its "body.circuit_id" is 7
 
+  @TRK-103
+  Scenario: Beyond the circuit's num_pairs a further end-to-end pair is discarded, not delivered
+    Given an end node 3 linked to node 2
+    And the application has opened endpoint 6 for node 2 endpoint 5
+    And circuit 7 along route 2, 3 with num_pairs 1 is established at the node
+    When the clock advances to 1000 ns
+    And the station heralds PSI_MINUS with seq 5 for the node's attempt on link 2
+    Then the application receives PAIR_DELIVERY
+    When the clock advances to 2000 ns
+    And the station heralds PSI_MINUS with seq 6 for the node's attempt on link 2
+    Then the application receives no PAIR_DELIVERY
+    And the node sends DISCARD to node 2
+    And its "body.pair.seq" is 6
+    And its "body.circuit_id" is 7
+
   @TRK-008 @TRK-016 @DLV-020 @DLV-023
   Scenario: After the last swap the pair is delivered with the composed state and both seqs
     Given an end node 3 linked to node 2

@@ -422,6 +422,14 @@ class SignallingEngine(NodeEngine):
                                               rejected=ev.body["reason"])))
 
     def duplicate(self, now: int, ev: Setup) -> None:
+        """A SETUP for a circuit id this node holds: from another head end it is a clash,
+        refused with REJECT ``BUSY`` (SIG-007); from the same head end ERROR
+        ``DUPLICATE_CIRCUIT`` (SIG-004). Either way the held circuit is untouched."""
+        if self.setup is not None and ev.body.get("head_end") != self.setup["head_end"]:
+            self._send("REJECT", ev.source, {
+                "circuit_id": self.circuit_id, "reason": "BUSY", "rejecting_node": self.me,
+                "retry_after_ns": self.policy.get("retry_after_ns", 0)})
+            return
         raise ProtocolError(ErrorCode.DUPLICATE_CIRCUIT, "circuit id already in use",
                             field="body.circuit_id", msg=ev.msg)
 
