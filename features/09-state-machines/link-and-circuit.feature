@@ -18,3 +18,21 @@ Feature: Transitions of the state-machine chapter (spec chapter 09)
     Then the node sends SETUP to node 3
     When node 1 sends SETUP for circuit 8 along route 1, 2, 3
     Then the node sends REJECT NO_RESOURCES to node 1
+
+  @LINK-101
+  Scenario: A HERALD arriving within its attempt's slot does not start a second attempt in that slot
+    Given a router node 2 between nodes 1 and 3
+    And circuit 7 along route 1, 2, 3 is established at the node
+    # the attempt of slot 0 is heralded at 500 ns; the node attempts again at 1000 ns
+    When the clock advances to 500 ns
+    And the station heralds FAILURE with seq 0 for the node's attempt on link 1
+    And the clock advances to 1000 ns
+    Then the node sends 2 ATTEMPT to node 1001
+    And its "body.slot_ns" is 1000
+    # that attempt is heralded at 1000 ns too, within its slot
+    When the station heralds FAILURE with seq 0 for the node's attempt on link 1
+    And the clock advances to 1999 ns
+    Then the node sends no ATTEMPT
+    When the clock advances to 2000 ns
+    Then the node sends 1 ATTEMPT to node 1001
+    And its "body.slot_ns" is 2000
