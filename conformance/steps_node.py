@@ -169,6 +169,15 @@ def inject(world: World, src: str, mtype: str, body: str) -> None:
     _node(world).inject(mtype, int(src), json.loads(_circuit_in(world, body)))
 
 
+@when(parsers.re(r"node (?P<src>\d+) sends the node a (?P<mtype>[A-Z_]+) addressed to node "
+                 r"(?P<dst>\d+) (?P<body>\{.*\})$"))
+def inject_misaddressed(world: World, src: str, mtype: str, dst: str, body: str) -> None:
+    node = _node(world)
+    node.advance(node.now)
+    node.inject_message(node.message(mtype, int(src), json.loads(_circuit_in(world, body)),
+                                     destination=int(dst)))
+
+
 def _circuit_in(world: World, text: str) -> str:
     """``"$circuit"`` in a JSON body stands for the circuit id the node chose (its SETUP)."""
     if '"$circuit"' in text:

@@ -159,7 +159,11 @@ class Node:
 
     # -- public sans-IO interface -------------------------------------------------------------
     def receive(self, now: int, msg: dict[str, Any]) -> list[Output]:
-        """Process one incoming message at time ``now``; returns outputs (sends, records)."""
+        """Process one incoming message at time ``now``; returns outputs (sends, records).
+
+        A message addressed to another node is discarded silently (WIRE-013)."""
+        if msg.get("destination") != self.config.node_id:
+            return []
         try:
             if self.config.strict:
                 validate_message(msg)

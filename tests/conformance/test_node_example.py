@@ -60,8 +60,8 @@ NEEDS_DEVICE = (
     "node.bdd.03-link-layer.of-two-results-with-the-same-seq-the-first-is-kept-and-the-second-"
     "discarded",
 )
-OTHER_CHAPTERS = ("04-swapping-and-tracking", "05-signalling", "06-delivery", "07-errors",
-                  "09-state-machines")
+OTHER_CHAPTERS = ("02-wire-format", "04-swapping-and-tracking", "05-signalling", "06-delivery",
+                  "07-errors", "09-state-machines")
 
 
 def _no_fail_no_error(run: RunResult) -> None:

@@ -16,7 +16,8 @@
 //   * A SWAP rule swaps as soon as both links hold a pair of the circuit: one BSM on the device,
 //     SWAP_OUTCOME to both new partners (TRK-001/002/003). Nothing else of chapter 04 (no
 //     incoming SWAP_OUTCOME / DISCARD processing, no cutoffs), nothing of chapter 06 (delivery).
-// Everything the node sends is encoded with the wire codec first, so it is schema-valid.
+// Everything the node sends is encoded with the wire codec first, so it is schema-valid; a message
+// addressed to another node is discarded silently (WIRE-013).
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -106,6 +107,7 @@ class Node {
   // ---- driver verbs -----------------------------------------------------------------------
   async receive(now, msg) {
     await this.advance(now, false);
+    if (Number(msg.destination) !== this.id) return this.collect();   // WIRE-013: not ours
     try {
       await this.dispatch(msg);
     } catch (e) {
