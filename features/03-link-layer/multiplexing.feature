@@ -86,3 +86,14 @@ Feature: Multiplexed attempts: one ATTEMPT, several modes, one HERALD result per
     When the station heralds results FAILURE/0, FAILURE/0 for the node's attempt on link 2
     Then the node sends no ERROR
     And the node holds 1 memory qubit besides those of its unanswered attempts
+
+  @FWD-005 @TRK-001
+  Scenario: Of two pairs held on one link, the older is swapped first
+    When the clock advances to 500 ns
+    And the station heralds results PSI_PLUS/1, FAILURE/0 for the node's attempt on link 1
+    And the clock advances to 1500 ns
+    And the station heralds PSI_PLUS with seq 2 for the node's attempt on link 1
+    And the station heralds results PSI_MINUS/1, FAILURE/0 for the node's attempt on link 2
+    Then the node sends 1 SWAP_OUTCOME to node 1
+    And its "body.left" is {"link_id": 1, "seq": 1}
+    And its "body.right" is {"link_id": 2, "seq": 1}
