@@ -273,6 +273,16 @@ def sends_no(world: World, mtype: str) -> None:
     require(not found, f"the node sent {mtype}", sent=found)
 
 
+@then(parsers.re(r"the ATTEMPTs the node sent use at most (?P<n>\d+) modes? in all$"))
+def attempt_modes_at_most(world: World, n: str) -> None:
+    node = _checked(world)
+    found = node.sent("ATTEMPT")
+    require(bool(found), "the node sent no ATTEMPT", sent=node.recent)
+    total = sum(m["body"]["modes"] for m in found)
+    require(total <= int(n), f"the node's ATTEMPTs use {total} modes in all, more than {n}",
+            sent=found)
+
+
 @then("the node sends nothing")
 def sends_nothing(world: World) -> None:
     node = _checked(world)
