@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qvcp.conformance.cases import CaseContext
+from qvcp.schemas import message_specs
 
 __all__ = ["HarnessDevice", "NodeUnderTest", "baseline_rules", "distil_rules", "link_between",
            "station"]
@@ -28,6 +29,7 @@ Json = dict[str, Any]
 BELL = ("PHI_PLUS", "PSI_PLUS", "PHI_MINUS", "PSI_MINUS")
 STATION_BASE = 1000
 SLOT_NS = 1000
+ATTEMPT_TYPE_CODE = message_specs()["ATTEMPT"].type_code
 LINK_RATE_MHZ = 10**9  # one million pairs per second
 LINK_FIDELITY = 0.95
 HEAD_ENDPOINT, TAIL_ENDPOINT = 5, 6
@@ -146,6 +148,7 @@ class NodeUnderTest:
     recent: list[Json] = field(default_factory=list)  # messages sent since the last clear
     app: list[Json] = field(default_factory=list)  # messages to the application, ditto
     attempts: dict[int, Json] = field(default_factory=dict)  # link -> last ATTEMPT body
+    attempt_ids: dict[int, int] = field(default_factory=dict)  # link -> its message_id
     # (link, slot_ns) -> the qubits of the node's ATTEMPT of that slot, mode 0 first (from the
     # harness device's device.attempt calls of that link and slot; empty without the device)
     attempt_qubits: dict[tuple[int, int], list[int]] = field(default_factory=dict)
@@ -178,6 +181,7 @@ class NodeUnderTest:
             if msg["type"] == "ATTEMPT":
                 body = msg["body"]
                 self.attempts[body["link_id"]] = body
+                self.attempt_ids[body["link_id"]] = msg.get("message_id", 0)
                 self.attempt_qubits[body["link_id"], body["slot_ns"]] = [
                     args["qubit"] for verb, args in self.device.calls
                     if verb == "device.attempt" and args.get("link_id") == body["link_id"]
@@ -238,6 +242,16 @@ class NodeUnderTest:
             # the node's attempt is over, whatever it makes of the HERALD (LINK-005/006/015)
             self.answered[link] = attempt
         return self.inject("HERALD", station(link) if source is None else source, body)
+
+    def station_error(self, link: int, code: int) -> Json:
+        """The station of ``link`` answers the node's last ATTEMPT on it with ERROR ``code``
+        naming that ATTEMPT (LINK-003: a slot the peer did not attempt in, for example)."""
+        if link in self.attempts:
+            self.answered[link] = self.attempts[link]  # the attempt is over (ERR-005)
+        return self.inject("ERROR", station(link), {
+            "code": code, "offending_message_id": self.attempt_ids.get(link, 0),
+            "offending_type": ATTEMPT_TYPE_CODE, "field": "body.slot_ns",
+            "detail": "attempts do not match"})
 
     def heralded_qubits(self, link: int) -> list[int]:
         """The qubits, mode 0 first, of the last attempt on ``link`` the station heralded."""

@@ -152,6 +152,12 @@ def herald_results(world: World, results: str, link: str) -> None:
     _node(world).herald_results(int(link), pairs)
 
 
+@when(parsers.re(r"the station answers the node's attempt on link (?P<link>\d+) with ERROR "
+                 r"(?P<name>[A-Z_]+)$"))
+def station_error(world: World, link: str, name: str) -> None:
+    _node(world).station_error(int(link), int(ErrorCode[name]))
+
+
 @when(parsers.re(r"the station heralds no results for the node's attempt on link "
                  r"(?P<link>\d+)$"))
 def herald_no_results(world: World, link: str) -> None:

@@ -83,3 +83,12 @@ Feature: HERALD handling at a node (spec chapter 03)
     Then the node sends ERROR ATTEMPT_MISMATCH to node 1001
     When the station heralds FAILURE with seq 0 for the node's attempt on link 2
     Then the node holds 0 memory qubits besides those of its unanswered attempts
+
+  @ERR-005
+  Scenario: An attempt the station refuses with ERROR is over: its qubits are free and the next slot is attempted
+    When the clock advances to 500 ns
+    And the station answers the node's attempt on link 1 with ERROR ATTEMPT_MISMATCH
+    Then the node sends no ERROR
+    And the node holds 0 memory qubits besides those of its unanswered attempts
+    When the clock advances to 1000 ns
+    Then the node sends 1 ATTEMPT to node 1001

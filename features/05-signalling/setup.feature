@@ -21,7 +21,7 @@ Feature: SETUP admission at a hop (spec chapter 05 sections 3 and 4)
     And its "body.rejecting_node" is 2
     And the node sends no SETUP
 
-  @SIG-003
+  @SIG-003 @ERR-006
   Scenario: A SETUP whose route does not have the sender before the node is refused
     Given a router node 2 between nodes 1 and 3
     When node 3 sends SETUP for circuit 7 along route 1, 2, 3
@@ -34,7 +34,7 @@ Feature: SETUP admission at a hop (spec chapter 05 sections 3 and 4)
     When node 1 sends SETUP for circuit 7 along route 1, 2, 3 without hop records
     Then the node sends ERROR ROUTE_INVALID to node 1
 
-  @SIG-004
+  @SIG-004 @ERR-006
   Scenario: A second SETUP for a circuit the node holds is refused
     Given a router node 2 between nodes 1 and 3
     When node 1 sends SETUP for circuit 7 along route 1, 2, 3

@@ -57,7 +57,7 @@ Feature: TEARDOWN and TEARDOWN_ACK (spec chapter 05 section 8)
     When the clock advances to 100000000000 ns
     Then the node sends no TEARDOWN
 
-  @SIG-037
+  @SIG-037 @ERR-006
   Scenario: TEARDOWN from a node that is not a neighbour on the route is refused
     When node 4 sends TEARDOWN {"circuit_id": 7, "reason": "NORMAL"}
     Then the node sends ERROR UNEXPECTED_MESSAGE to node 4
