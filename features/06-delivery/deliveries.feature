@@ -3,7 +3,7 @@ Feature: Deliveries at a tail end (spec chapter 06 section 4)
   End node 3 is the tail end of circuit 7 along 1 - 2 - 3 (node 2 swaps) or of circuit 7
   along 2 - 3 (single hop); its endpoint 6 is bound to node 1 or 2, endpoint 5.
 
-  @TRK-016 @DLV-020 @DLV-024 @LINK-007
+  @TRK-016 @DLV-020 @DLV-024 @LINK-007 @FWD-007
   Scenario: A single-hop pair is delivered with pair_id seq x 65537 and the heralded state
     Given an end node 3 linked to node 2
     And the application has opened endpoint 6 for node 2 endpoint 5
@@ -44,7 +44,7 @@ Feature: Deliveries at a tail end (spec chapter 06 section 4)
     And the pair id is 9 x 65536 + 4
     And its "body.bell_state" is "PSI_MINUS"
 
-  @TRK-005
+  @TRK-005 @FWD-007
   Scenario: No pair is delivered before the outcome of the last swap arrives
     Given an end node 3 linked to node 2
     And the application has opened endpoint 6 for node 1 endpoint 5

@@ -1,7 +1,7 @@
 @node
 Feature: Transitions of the state-machine chapter (spec chapter 09)
 
-  @LINK-103 @SIG-030
+  @LINK-103 @SIG-030 @FWD-002
   Scenario: A successful HERALD for a circuit torn down meanwhile frees the qubit
     Given a router node 2 between nodes 1 and 3
     And circuit 7 along route 1, 2, 3 is established at the node
@@ -36,3 +36,31 @@ Feature: Transitions of the state-machine chapter (spec chapter 09)
     When the clock advances to 2000 ns
     Then the node sends 1 ATTEMPT to node 1001
     And its "body.slot_ns" is 2000
+
+  @LINK-102 @FWD-003
+  Scenario: The slot of a circuit whose reserved memory on the link is full is skipped, not given to another circuit
+    # circuits 7 and 8 share link 1: slot k belongs to circuit 7 for even k, to 8 for odd k;
+    # the pair held on link 1 (slot 0) fills circuit 7's one reserved qubit there
+    Given a router node 2 between nodes 1 and 3
+    And circuit 7 along route 1, 2, 3 is established at the node
+    And circuit 8 along route 1, 2, 3 is established at the node
+    And the node holds a PSI_PLUS pair with seq 1 on link 1
+    When the clock advances to 1500 ns
+    Then the node sends 1 ATTEMPT to node 1001
+    And its "body.slot_ns" is 1000
+    When the station heralds FAILURE with seq 0 for the node's attempt on link 1
+    And the clock advances to 2999 ns
+    Then the node sends 0 ATTEMPT to node 1001
+    When the clock advances to 3000 ns
+    Then the node sends 1 ATTEMPT to node 1001
+    And its "body.slot_ns" is 3000
+
+  @FWD-002
+  Scenario: A node with no GENERATE rule installed makes no attempt
+    Given a router node 2 between nodes 1 and 3
+    When the clock advances to 5000 ns
+    Then the node sends no ATTEMPT
+    When node 1 sends SETUP for circuit 7 along route 1, 2, 3
+    And the clock advances to 9000 ns
+    Then the node sends SETUP to node 3
+    And the node sends no ATTEMPT
