@@ -50,13 +50,17 @@ def _start(world: World, node_id: int, config: Json) -> None:
 @given(parsers.re(r"a router node (?P<me>\d+) between nodes (?P<a>\d+) and (?P<b>\d+)"
                   r"(?: with (?P<memory>\d+) memory qubits)?"
                   r"(?:, (?P<comm>\d+) communication qubits)?"
-                  r"(?: and (?P<slots>\d+) slots per link)?$"))
+                  r"(?: and (?P<slots>\d+) slots per link)?"
+                  r"(?: whose Bell-state measurement has gate fidelity (?P<gate>[\d.]+) and "
+                  r"readout fidelity (?P<readout>[\d.]+))?$"))
 def router_node(world: World, me: str, a: str, b: str, memory: str | None, comm: str | None,
-                slots: str | None) -> None:
-    _start(world, int(me), {"role": "router", "memory_qubits": int(memory or 4),
-                            "comm_qubits": int(comm or 2), "slots_per_link": int(slots or 1),
-                            "links": [link_config(int(me), int(a)),
-                                      link_config(int(me), int(b))]})
+                slots: str | None, gate: str | None, readout: str | None) -> None:
+    config = {"role": "router", "memory_qubits": int(memory or 4),
+              "comm_qubits": int(comm or 2), "slots_per_link": int(slots or 1),
+              "links": [link_config(int(me), int(a)), link_config(int(me), int(b))]}
+    if gate is not None and readout is not None:
+        config.update(gate_fidelity=float(gate), readout_fidelity=float(readout))
+    _start(world, int(me), config)
 
 
 @given(parsers.re(r"an end node (?P<me>\d+) linked to node (?P<peer>\d+)"

@@ -93,6 +93,8 @@ class _NodeProfile:
                          t2_ns=float(t2) if t2 else float("inf"), links=links,
                          cutoff_ns=config.get("cutoff_ns", 0),
                          slots_per_link=config.get("slots_per_link", 1),
+                         gate_fidelity=config.get("gate_fidelity", 1.0),
+                         readout_fidelity=config.get("readout_fidelity", 1.0),
                          strict=config.get("strict", True))
         dev = _HarnessDevice(device) if harness_device and device is not None else \
             ScriptedDevice()

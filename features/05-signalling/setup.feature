@@ -63,6 +63,15 @@ Feature: SETUP admission at a hop (spec chapter 05 sections 3 and 4)
     And its "body.rejecting_node" is 2
     And the node sends no SETUP
 
+  @SIG-038
+  Scenario: A swapping hop folds the noise of its Bell-state measurement into the link fidelity it advertises
+    # link fidelity 0.95 on the wire: 62258; Werner w = (4F - 1)/3 times p (4 eta^2 - 1)/3 for
+    # p = 0.9, eta = 0.95 gives F = 0.79810, on the wire round(F x 65535) = 52303
+    Given a router node 2 between nodes 1 and 3 whose Bell-state measurement has gate fidelity 0.9 and readout fidelity 0.95
+    When node 1 sends SETUP for circuit 7 along route 1, 2, 3
+    Then the node sends SETUP to node 3
+    And its "body.hops.1.link_fidelity" is 52303
+
   @SIG-005
   Scenario: The tail end refuses a fidelity its route cannot reach
     Given an end node 3 linked to node 2
