@@ -205,6 +205,35 @@ def inject_setup(world: World, src: str, cid: str, route: str, field: str | None
     node.inject("SETUP", int(src), setup_body(int(cid), _route(route), node.node_id, **extra))
 
 
+#: extension type of TRACE_CONTEXT (spec chapter 02 section 6); 0 and 0x7F00-0x7FFF reserved
+TRACE_CONTEXT = 1
+EXPERIMENTAL = range(0x7F00, 0x8000)
+
+
+@when(parsers.re(r"node (?P<src>\d+) sends SETUP for circuit (?P<cid>\d+) along route "
+                 r"(?P<route>[\d, ]+?) with a TRACE_CONTEXT extension$"))
+def inject_setup_traced(world: World, src: str, cid: str, route: str) -> None:
+    node = _node(world)
+    node.advance(node.now)
+    msg = node.message("SETUP", int(src), setup_body(int(cid), _route(route), node.node_id))
+    msg["extensions"] = [{"type": TRACE_CONTEXT, "critical": False,
+                          "value": "0f1e2d3c4b5a69788796a5b4c3d2e1f0"}]
+    node.inject_message(msg)
+
+
+@then("no message the node sent has two TRACE_CONTEXTs, an extension of type 0 or one of an "
+      "experimental type")
+def extensions_sent_valid(world: World) -> None:
+    node = _checked(world)
+    require(bool(node.recent), "the node sent nothing to inspect")
+    for msg in node.recent:
+        types = [ext["type"] for ext in msg.get("extensions", [])]
+        require(types.count(TRACE_CONTEXT) <= 1, "a message carries more than one "
+                "TRACE_CONTEXT (EXT-005)", msg=msg)
+        require(all(t != 0 and t not in EXPERIMENTAL for t in types), "a message carries "
+                "extension type 0 or an experimental type (EXT-006)", msg=msg)
+
+
 @when(parsers.re(r"node (?P<src>\d+) sends SETUP for circuit (?P<cid>\d+) along route "
                  r"(?P<route>[\d, ]+?) without hop records$"))
 def inject_setup_no_hops(world: World, src: str, cid: str, route: str) -> None:
