@@ -92,3 +92,12 @@ Feature: HERALD handling at a node (spec chapter 03)
     And the node holds 0 memory qubits besides those of its unanswered attempts
     When the clock advances to 1000 ns
     Then the node sends 1 ATTEMPT to node 1001
+
+  @LINK-009
+  Scenario: An attempt left without HERALD or ERROR ends at the herald timeout and the node attempts again
+    # the timeout is the node's own setting; 100 slots is longer than any sensible one
+    When the clock advances to 500 ns
+    Then the node sends 1 ATTEMPT to node 1001
+    When the clock advances to 100000 ns
+    Then the node sends ATTEMPT to node 1001
+    And the node sends no ERROR
