@@ -455,12 +455,16 @@ class SignallingEngine(NodeEngine):
         return SigState.TEARING_DOWN
 
     def initiate_teardown(self, now: int, ev: Any) -> SigState:
-        self.teardown_reason = getattr(ev, "reason", "NORMAL")
-        self._release()
-        return self._teardown_to(now, set(self._neighbours()))  # SIG-032
+        return self._tear_down(now, getattr(ev, "reason", "NORMAL"))
 
     def give_up(self, now: int, ev: SetupTimeout) -> SigState:
-        return self.initiate_teardown(now, ev)
+        """No CONFIRM or REJECT within the setup timeout: tear down with FAILURE (SIG-014)."""
+        return self._tear_down(now, "FAILURE")
+
+    def _tear_down(self, now: int, reason: str) -> SigState:
+        self.teardown_reason = reason
+        self._release()
+        return self._teardown_to(now, set(self._neighbours()))  # SIG-032
 
     def on_teardown(self, now: int, ev: Teardown) -> SigState:
         prev, nxt = self._neighbours()

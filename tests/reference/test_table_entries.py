@@ -232,6 +232,9 @@ def test_setup_timeouts_teardown_crossing_and_ack_retransmission() -> None:
     _took(h, "signalling", "TEARING_DOWN", "AckTimeout", "CLOSED", key="2/")
     resent = [m for m in h.lost if m["type"] == "TEARDOWN" and m["source"] == 2]
     assert len(resent) == 1 + 3  # first TEARDOWN and three retransmissions to the lost tail
+    # SIG-014: a circuit given up after the setup timeout is torn down with reason FAILURE
+    gave_up = [m for m in h.lost if m["type"] == "TEARDOWN" and m["source"] in (1, 2)]
+    assert gave_up and {m["body"]["reason"] for m in gave_up} == {"FAILURE"}
     assert h.nodes[2].signalling[CID].state is SigState.CLOSED
     assert h.nodes[2].ctx.resources.reserved == {}
 
