@@ -53,14 +53,15 @@ def link_config(me: int, peer: int) -> Json:
             "rate_mhz": LINK_RATE_MHZ, "fidelity": LINK_FIDELITY}
 
 
-def hop_record(node: int, route: list[int]) -> Json:
-    """The capability record ``node`` appends to a SETUP along ``route``."""
+def hop_record(node: int, route: list[int], *, t2_ns: int = 0) -> Json:
+    """The capability record ``node`` appends to a SETUP along ``route`` (memory T2 ``t2_ns``,
+    0: no decoherence)."""
     i = route.index(node)
     nxt = route[i + 1] if i + 1 < len(route) else 0
     return {"node": node, "free_memory": 2, "comm_qubits": 2,
             "link_id": link_between(node, nxt) if nxt else 0,
             "link_rate_mhz": LINK_RATE_MHZ if nxt else 0,
-            "link_fidelity": round(LINK_FIDELITY * 65535) if nxt else 0, "memory_t2_ns": 0}
+            "link_fidelity": round(LINK_FIDELITY * 65535) if nxt else 0, "memory_t2_ns": t2_ns}
 
 
 def qos(*, cutoff_ns: int = 0, min_fidelity: int = 0, min_rate_mhz: int = 0,
@@ -69,13 +70,15 @@ def qos(*, cutoff_ns: int = 0, min_fidelity: int = 0, min_rate_mhz: int = 0,
             "cutoff_ns": cutoff_ns, "num_pairs": num_pairs, "duration_ns": 0, "priority": 0}
 
 
-def setup_body(circuit: int, route: list[int], receiver: int, **qos_args: int) -> Json:
-    """SETUP as it reaches ``receiver``: one hop record per node before it (SIG-001)."""
+def setup_body(circuit: int, route: list[int], receiver: int, *, t2_ns: int = 0,
+               **qos_args: int) -> Json:
+    """SETUP as it reaches ``receiver``: one hop record per node before it (SIG-001), each
+    with memory T2 ``t2_ns``."""
     before = route[:route.index(receiver)]
     return {"circuit_id": circuit, "head_end": route[0], "tail_end": route[-1],
             "head_endpoint": HEAD_ENDPOINT, "tail_endpoint": TAIL_ENDPOINT,
             "qos": qos(**qos_args), "route": list(route),
-            "hops": [hop_record(n, route) for n in before]}
+            "hops": [hop_record(n, route, t2_ns=t2_ns) for n in before]}
 
 
 def _rule(circuit: int, node: int, link: int, action: str, *, peer_link: int = 0,

@@ -65,11 +65,16 @@ def router_node(world: World, me: str, a: str, b: str, memory: str | None, comm:
 
 @given(parsers.re(r"an end node (?P<me>\d+) linked to node (?P<peer>\d+)"
                   r"(?: with a route (?P<route>[\d, ]+?))?"
-                  r"(?:,? with (?P<memory>\d+) memory qubits?)?$"))
-def end_node(world: World, me: str, peer: str, route: str | None, memory: str | None) -> None:
+                  r"(?:,? with (?P<memory>\d+) memory qubits?)?"
+                  r"(?: whose memories have T2 (?P<t2>\d+) ns)?$"))
+def end_node(world: World, me: str, peer: str, route: str | None, memory: str | None,
+             t2: str | None) -> None:
     routes = {str(_route(route)[-1]): _route(route)} if route else {}
-    _start(world, int(me), {"role": "end", "memory_qubits": int(memory or 4), "comm_qubits": 2,
-                            "links": [link_config(int(me), int(peer))], "routes": routes})
+    config = {"role": "end", "memory_qubits": int(memory or 4), "comm_qubits": 2,
+              "links": [link_config(int(me), int(peer))], "routes": routes}
+    if t2 is not None:
+        config["t2_ns"] = int(t2)
+    _start(world, int(me), config)
 
 
 @given(parsers.re(r"circuit (?P<cid>\d+) along route (?P<route>[\d, ]+?)"
@@ -232,6 +237,31 @@ def extensions_sent_valid(world: World) -> None:
                 "TRACE_CONTEXT (EXT-005)", msg=msg)
         require(all(t != 0 and t not in EXPERIMENTAL for t in types), "a message carries "
                 "extension type 0 or an experimental type (EXT-006)", msg=msg)
+
+
+@when(parsers.re(r"node (?P<src>\d+) sends SETUP for circuit (?P<cid>\d+) along route "
+                 r"(?P<route>[\d, ]+?) with min_fidelity (?P<fid>\d+) from hops whose memories "
+                 r"have T2 (?P<t2>\d+) ns$"))
+def inject_setup_decohering(world: World, src: str, cid: str, route: str, fid: str,
+                            t2: str) -> None:
+    node = _node(world)
+    node.inject("SETUP", int(src), setup_body(int(cid), _route(route), node.node_id,
+                                              t2_ns=int(t2), min_fidelity=int(fid)))
+
+
+@then(parsers.re(r"every rule of that CONFIRM carries a cutoff and its expected_fidelity is at "
+                 r"least (?P<fid>\d+)$"))
+def confirm_bounded(world: World, fid: str) -> None:
+    _checked(world)
+    confirm = world.data.get("confirm")
+    require(confirm is not None, "no CONFIRM to inspect")
+    body = confirm["body"]
+    require(bool(body["rules"]), "the CONFIRM carries no rule", msg=confirm)
+    uncut = [r for r in body["rules"] if not r["cutoff_ns"]]
+    require(not uncut, f"{len(uncut)} rule(s) without a cutoff although stored pairs fall below "
+            "the requested minimum", msg=confirm)
+    require(body["expected_fidelity"] >= int(fid), f"expected_fidelity "
+            f"{body['expected_fidelity']} below the requested {fid}", msg=confirm)
 
 
 @when(parsers.re(r"node (?P<src>\d+) sends SETUP for circuit (?P<cid>\d+) along route "

@@ -72,6 +72,16 @@ Feature: SETUP admission at a hop (spec chapter 05 sections 3 and 4)
     Then the node sends SETUP to node 3
     And its "body.hops.1.link_fidelity" is 52303
 
+  @SIG-039
+  Scenario: With decohering memories and a minimum fidelity the tail end confirms with a cutoff and an estimate that meets the minimum
+    # fresh pairs of the route are at about 0.90; stored without limit they would fall to 1/4,
+    # so any cutoff meeting the minimum (50000/65535, about 0.76) is finite
+    Given an end node 3 linked to node 2 whose memories have T2 1000000 ns
+    And the application has opened endpoint 6 for node 1 endpoint 5
+    When node 2 sends SETUP for circuit 7 along route 1, 2, 3 with min_fidelity 50000 from hops whose memories have T2 1000000 ns
+    Then the node sends CONFIRM to node 2
+    And every rule of that CONFIRM carries a cutoff and its expected_fidelity is at least 50000
+
   @SIG-005
   Scenario: The tail end refuses a fidelity its route cannot reach
     Given an end node 3 linked to node 2
