@@ -211,7 +211,7 @@ def inject_setup(world: World, src: str, cid: str, route: str, field: str | None
 
 
 #: extension type of TRACE_CONTEXT (spec chapter 02 section 6); 0 and 0x7F00-0x7FFF reserved
-TRACE_CONTEXT = 1
+TRACE_CONTEXT, PADDING = 1, 2
 EXPERIMENTAL = range(0x7F00, 0x8000)
 
 
@@ -226,17 +226,32 @@ def inject_setup_traced(world: World, src: str, cid: str, route: str) -> None:
     node.inject_message(msg)
 
 
-@then("no message the node sent has two TRACE_CONTEXTs, an extension of type 0 or one of an "
-      "experimental type")
+@then("no message the node sent has two TRACE_CONTEXTs, a critical TRACE_CONTEXT or PADDING, "
+      "an extension of type 0 or one of an experimental type")
 def extensions_sent_valid(world: World) -> None:
     node = _checked(world)
     require(bool(node.recent), "the node sent nothing to inspect")
     for msg in node.recent:
-        types = [ext["type"] for ext in msg.get("extensions", [])]
+        exts = msg.get("extensions", [])
+        types = [ext["type"] for ext in exts]
         require(types.count(TRACE_CONTEXT) <= 1, "a message carries more than one "
                 "TRACE_CONTEXT (EXT-005)", msg=msg)
         require(all(t != 0 and t not in EXPERIMENTAL for t in types), "a message carries "
                 "extension type 0 or an experimental type (EXT-006)", msg=msg)
+        require(not any(e["critical"] for e in exts if e["type"] in (TRACE_CONTEXT, PADDING)),
+                "a message marks TRACE_CONTEXT or PADDING critical (EXT-007)", msg=msg)
+
+
+@then(parsers.re(r"every rule of that CONFIRM has a cutoff of at most (?P<ns>\d+) ns$"))
+def confirm_cutoffs_at_most(world: World, ns: str) -> None:
+    _checked(world)
+    confirm = world.data.get("confirm")
+    require(confirm is not None, "no CONFIRM to inspect")
+    rules = confirm["body"]["rules"]
+    require(bool(rules), "the CONFIRM carries no rule", msg=confirm)
+    bad = [r["cutoff_ns"] for r in rules if not 0 < r["cutoff_ns"] <= int(ns)]
+    require(not bad, f"rule cutoffs {bad} are none (0) or longer than the requested {ns} ns",
+            msg=confirm)
 
 
 @when(parsers.re(r"node (?P<src>\d+) sends SETUP for circuit (?P<cid>\d+) along route "

@@ -3,9 +3,9 @@ Feature: Extensions in the messages a node sends (spec chapter 02 section 6)
   Router node 2 on the line 1 - 2 - 3 relays a SETUP that carries a TRACE_CONTEXT; whether or
   not it copies the trace on (EXT-005 asks that it SHOULD), what it sends stays well formed.
 
-  @EXT-005 @EXT-006
+  @EXT-005 @EXT-006 @EXT-007
   Scenario: A hop relaying a traced SETUP sends no second TRACE_CONTEXT and no reserved extension type
     Given a router node 2 between nodes 1 and 3
     When node 1 sends SETUP for circuit 7 along route 1, 2, 3 with a TRACE_CONTEXT extension
     Then the node sends SETUP to node 3
-    And no message the node sent has two TRACE_CONTEXTs, an extension of type 0 or one of an experimental type
+    And no message the node sent has two TRACE_CONTEXTs, a critical TRACE_CONTEXT or PADDING, an extension of type 0 or one of an experimental type

@@ -82,6 +82,14 @@ Feature: SETUP admission at a hop (spec chapter 05 sections 3 and 4)
     Then the node sends CONFIRM to node 2
     And every rule of that CONFIRM carries a cutoff and its expected_fidelity is at least 50000
 
+  @FWD-010
+  Scenario: The tail end gives every rule a cutoff no longer than the requested one
+    Given an end node 3 linked to node 2
+    And the application has opened endpoint 6 for node 1 endpoint 5
+    When node 2 sends SETUP for circuit 7 along route 1, 2, 3 with cutoff_ns 5000
+    Then the node sends CONFIRM to node 2
+    And every rule of that CONFIRM has a cutoff of at most 5000 ns
+
   @SIG-005
   Scenario: The tail end refuses a fidelity its route cannot reach
     Given an end node 3 linked to node 2
