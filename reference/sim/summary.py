@@ -74,6 +74,10 @@ def print_summary(result: dict[str, Any]) -> None:
     if result.get("protocol_errors"):
         counts = ", ".join(f"{k} {v}" for k, v in result["protocol_errors"].items())
         con.print(f"protocol errors between nodes and stations: {counts}")
+        if "ATTEMPT_MISMATCH" in result["protocol_errors"]:
+            con.print("[dim]ATTEMPT_MISMATCH here is mostly a slot in which one end of a link "
+                      "attempted and the other, lacking a free qubit, did not; the station tells "
+                      "both (LINK-003). See docs/simulator.md.[/]")
     for rej in result["rejects"]:
         con.print(f"[yellow]rejected at node {rej['node']}: {rej['detail']}[/]")
     if result["invariant_violations"]:

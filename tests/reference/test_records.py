@@ -11,11 +11,12 @@ import itertools
 import json
 from collections import Counter
 
+import pytest
 from harness import spy_records
 
 from qvcp.reference.engines.base import TransitionRecord
 from qvcp.reference.sim.network import ERRORS_KEPT, Network
-from qvcp.reference.sim.summary import summarise
+from qvcp.reference.sim.summary import print_summary, summarise
 from qvcp.schemas import ErrorCode
 
 SCENARIO = "schemas/scenarios/chain-3.yaml"
@@ -84,6 +85,20 @@ def test_error_counts_match_the_traced_errors_and_the_kept_list_is_bounded() -> 
     assert len(net.errors) == ERRORS_KEPT
     summary = summarise(net, name="mismatch", sim_ns=3_000_000, wall_s=1.0)
     assert summary["protocol_errors"] == dict(sorted(sent.items()))
+
+
+def test_the_printed_summary_explains_attempt_mismatches(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    net = _mismatch_chain()
+    net.run_until(3_000_000)
+    summary = summarise(net, name="mismatch", sim_ns=3_000_000, wall_s=1.0)
+    print_summary(summary)
+    out = capsys.readouterr().out
+    count = summary["protocol_errors"]["ATTEMPT_MISMATCH"]
+    assert f"ATTEMPT_MISMATCH {count}" in out
+    assert "one end of a link" in " ".join(out.split()) and "LINK-003" in out
+    print_summary({**summary, "protocol_errors": {}})
+    assert "ATTEMPT_MISMATCH" not in capsys.readouterr().out
 
 
 def test_a_run_restores_the_garbage_collector_settings() -> None:
