@@ -216,13 +216,17 @@ EXPERIMENTAL = range(0x7F00, 0x8000)
 
 
 @when(parsers.re(r"node (?P<src>\d+) sends SETUP for circuit (?P<cid>\d+) along route "
-                 r"(?P<route>[\d, ]+?) with a TRACE_CONTEXT extension$"))
-def inject_setup_traced(world: World, src: str, cid: str, route: str) -> None:
+                 r"(?P<route>[\d, ]+?) with a TRACE_CONTEXT extension"
+                 r"(?P<unknown> and a non-critical extension of type 700)?$"))
+def inject_setup_traced(world: World, src: str, cid: str, route: str,
+                        unknown: str | None) -> None:
     node = _node(world)
     node.advance(node.now)
     msg = node.message("SETUP", int(src), setup_body(int(cid), _route(route), node.node_id))
     msg["extensions"] = [{"type": TRACE_CONTEXT, "critical": False,
                           "value": "0f1e2d3c4b5a69788796a5b4c3d2e1f0"}]
+    if unknown:  # a type no version of the spec assigns
+        msg["extensions"].append({"type": 700, "critical": False, "value": "c0ffee"})
     node.inject_message(msg)
 
 

@@ -8,14 +8,42 @@ driver).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from qvcp.schemas.layout import wire_constants
 
 BELL_NAMES = ("PHI_PLUS", "PSI_PLUS", "PHI_MINUS", "PSI_MINUS")
 BELL_CODES = {name: code for code, name in enumerate(BELL_NAMES)}
 FAILURE = 255
 HERALD_NAMES = {1: "PSI_PLUS", 3: "PSI_MINUS", FAILURE: "FAILURE"}
 HERALD_CODES = {v: k for k, v in HERALD_NAMES.items()}
+
+
+#: extension types this implementation knows (chapter 02 section 6), by name
+KNOWN_EXTENSIONS = {v["name"]: int(k) for k, v in wire_constants()["known_extensions"].items()}
+TRACE_CONTEXT = KNOWN_EXTENSIONS["TRACE_CONTEXT"]
+
+
+def relayed_extensions(msg: dict[str, Any]) -> list[dict[str, Any]]:
+    """The extensions of ``msg`` that a message sent on because of it carries: its (first)
+    TRACE_CONTEXT (EXT-005) and every extension of a type this node does not implement and
+    that is not critical, unchanged and in their order (EXT-003). PADDING belongs to one
+    message and is not carried on; an unknown critical extension never gets this far
+    (EXT-002)."""
+    out, traced = [], False
+    for ext in msg.get("extensions") or ():
+        if ext["type"] == TRACE_CONTEXT:
+            if not traced:
+                out.append(dict(ext))
+                traced = True
+        elif ext["type"] not in _KNOWN_TYPES and not ext["critical"]:
+            out.append(dict(ext))
+    return out
+
+
+_KNOWN_TYPES = frozenset(KNOWN_EXTENSIONS.values())
 
 
 def fidelity_to_wire(f: float) -> int:
@@ -47,8 +75,9 @@ class MessageFactory:
     node_id: int
     counter: int = 0
 
-    def make(self, mtype: str, destination: int, body: dict[str, Any]) -> dict[str, Any]:
-        """A complete message dict (version 1, no extensions, no auth)."""
+    def make(self, mtype: str, destination: int, body: dict[str, Any],
+             extensions: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+        """A complete message dict (version 1, the given extensions, no auth)."""
         self.counter = (self.counter + 1) % 2**32
         return {
             "version": 1,
@@ -57,6 +86,6 @@ class MessageFactory:
             "source": self.node_id,
             "destination": destination,
             "body": body,
-            "extensions": [],
+            "extensions": [dict(e) for e in extensions] if extensions else [],
             "auth": None,
         }

@@ -10,7 +10,7 @@ the node turns into an ERROR message at one boundary (:mod:`qvcp.reference.node`
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -297,6 +297,7 @@ class NodeEngine(Engine):
         assert self.ctx is not None
         return self.ctx.node_id
 
-    def _send(self, mtype: str, dest: int, body: dict[str, Any]) -> None:
+    def _send(self, mtype: str, dest: int, body: dict[str, Any],
+              extensions: Sequence[dict[str, Any]] = ()) -> None:
         assert self.ctx is not None
-        self.out.append(Send(self.ctx.factory.make(mtype, dest, body)))
+        self.out.append(Send(self.ctx.factory.make(mtype, dest, body, extensions)))

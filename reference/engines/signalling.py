@@ -30,7 +30,7 @@ from ..admission import (
     werner,
 )
 from ..circuit import CircuitInfo
-from ..messages import fidelity_from_wire, fidelity_to_wire, rate_to_wire
+from ..messages import fidelity_from_wire, fidelity_to_wire, rate_to_wire, relayed_extensions
 from .base import Event, Local, NodeEngine, ProtocolError, Rule
 from .events import (
     AckTimeout,
@@ -133,6 +133,10 @@ class SignallingEngine(NodeEngine):
     awaiting: set[int] = field(default_factory=set)
     retries: int = 0
     teardown_reason: str = "NORMAL"
+    #: extensions the SETUP brought that its consequences carry on (EXT-003, EXT-005)
+    carried: list[dict[str, Any]] = field(default_factory=list)
+    #: the same for the TEARDOWN this node relays (kept for its retransmissions)
+    teardown_carried: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.state = SigState.IDLE
@@ -201,7 +205,7 @@ class SignallingEngine(NodeEngine):
         body = dict(self.setup)
         body["hops"] = [*self.setup["hops"], self._capability()]
         self.setup = body
-        self._send("SETUP", nxt, body)
+        self._send("SETUP", nxt, body, self.carried)
         self.timers["setup"] = now + self.policy.get("setup_timeout_ns", 10**9)
 
     # -- actions ---------------------------------------------------------------------------------
@@ -232,6 +236,7 @@ class SignallingEngine(NodeEngine):
             raise ProtocolError(ErrorCode.ROUTE_INVALID, "route or hops inconsistent",
                                 field="body.route", msg=ev.msg)
         self.setup = dict(b)
+        self.carried = relayed_extensions(ev.msg)
         tail = self.me == b["tail_end"]
         reason = None
         if self.role == "end" and not tail:
@@ -250,7 +255,7 @@ class SignallingEngine(NodeEngine):
             self.ctx.resources.release(self.circuit_id)
             self._send("REJECT", ev.source, {
                 "circuit_id": self.circuit_id, "reason": reason, "rejecting_node": self.me,
-                "retry_after_ns": self.policy.get("retry_after_ns", 0)})
+                "retry_after_ns": self.policy.get("retry_after_ns", 0)}, self.carried)
             return SigState.CLOSED
         if not tail:
             self._forward_setup(now)
@@ -264,7 +269,7 @@ class SignallingEngine(NodeEngine):
         body = {"circuit_id": self.circuit_id, "expected_rate_mhz": rate_to_wire(rate),
                 "expected_fidelity": fidelity_to_wire(fid), "rules": rules}
         self._install(now, body)
-        self._send("CONFIRM", ev.source, body)
+        self._send("CONFIRM", ev.source, body, self.carried)
         return SigState.ESTABLISHED
 
     def _decide(self, hops: list[dict[str, Any]], qos: dict[str, int]
@@ -406,7 +411,7 @@ class SignallingEngine(NodeEngine):
             return self._refuse_rules(now)
         self._install(now, dict(ev.body))
         prev, _ = self._neighbours()
-        self._send("CONFIRM", prev, dict(ev.body))
+        self._send("CONFIRM", prev, dict(ev.body), relayed_extensions(ev.msg))
         return SigState.ESTABLISHED
 
     def rejected(self, now: int, ev: Reject) -> None:
@@ -415,7 +420,7 @@ class SignallingEngine(NodeEngine):
         self.timers.clear()
         prev, _ = self._neighbours()
         if prev:
-            self._send("REJECT", prev, dict(ev.body))
+            self._send("REJECT", prev, dict(ev.body), relayed_extensions(ev.msg))
         else:
             self.out.append(Local(CircuitDown(circuit_id=self.circuit_id,
                                               endpoint=self._endpoint(),
@@ -448,7 +453,7 @@ class SignallingEngine(NodeEngine):
         self.awaiting = {t for t in targets if t}
         for t in sorted(self.awaiting):
             self._send("TEARDOWN", t, {"circuit_id": self.circuit_id,
-                                       "reason": self.teardown_reason})
+                                       "reason": self.teardown_reason}, self.teardown_carried)
         if not self.awaiting:
             return SigState.CLOSED
         self.timers["ack"] = now + self.policy.get("ack_timeout_ns", 10**8)
@@ -472,9 +477,11 @@ class SignallingEngine(NodeEngine):
             raise ProtocolError(ErrorCode.UNEXPECTED_MESSAGE, "TEARDOWN from a non-neighbour",
                                 field="source", msg=ev.msg)
         self.teardown_reason = ev.body["reason"]
+        self.teardown_carried = relayed_extensions(ev.msg)
         slots = self._release()
         self._send("TEARDOWN_ACK", ev.source, {"circuit_id": self.circuit_id,
-                                               "released_memory": slots})  # SIG-033
+                                               "released_memory": slots},
+                   self.teardown_carried)  # SIG-033
         return self._teardown_to(now, {prev, nxt} - {ev.source})
 
     def ack_unknown(self, now: int, ev: Teardown) -> None:
