@@ -195,16 +195,19 @@ class NodeUnderTest:
     def clear(self) -> None:
         self.recent, self.app = [], []
 
-    def message(self, mtype: str, source: int, body: Json, *, destination: int | None = None
-                ) -> Json:
+    def message(self, mtype: str, source: int, body: Json, *, destination: int | None = None,
+                extensions: list[Json] | None = None) -> Json:
         return {"version": 1, "type": mtype, "message_id": next(self.ids), "source": source,
                 "destination": self.node_id if destination is None else destination,
-                "body": body, "extensions": [], "auth": None}
+                "body": body, "extensions": extensions or [], "auth": None}
 
-    def inject(self, mtype: str, source: int, body: Json, *, at: int | None = None) -> Json:
-        """Deliver one message from ``source`` at virtual time ``at`` (default: now)."""
+    def inject(self, mtype: str, source: int, body: Json, *, at: int | None = None,
+               destination: int | None = None, extensions: list[Json] | None = None) -> Json:
+        """Deliver one message from ``source`` at virtual time ``at`` (default: now), addressed
+        to the node unless ``destination`` says otherwise."""
         self.advance(self.now if at is None else at)
-        return self.inject_message(self.message(mtype, source, body))
+        return self.inject_message(self.message(mtype, source, body, destination=destination,
+                                                extensions=extensions))
 
     def inject_message(self, msg: Json) -> Json:
         self.last_injected = msg

@@ -187,10 +187,8 @@ def inject(world: World, src: str, mtype: str, body: str) -> None:
 @when(parsers.re(r"node (?P<src>\d+) sends the node a (?P<mtype>[A-Z_]+) addressed to node "
                  r"(?P<dst>\d+) (?P<body>\{.*\})$"))
 def inject_misaddressed(world: World, src: str, mtype: str, dst: str, body: str) -> None:
-    node = _node(world)
-    node.advance(node.now)
-    node.inject_message(node.message(mtype, int(src), json.loads(_circuit_in(world, body)),
-                                     destination=int(dst)))
+    _node(world).inject(mtype, int(src), json.loads(_circuit_in(world, body)),
+                        destination=int(dst))
 
 
 def _circuit_in(world: World, text: str) -> str:
@@ -221,13 +219,12 @@ EXPERIMENTAL = range(0x7F00, 0x8000)
 def inject_setup_traced(world: World, src: str, cid: str, route: str,
                         unknown: str | None) -> None:
     node = _node(world)
-    node.advance(node.now)
-    msg = node.message("SETUP", int(src), setup_body(int(cid), _route(route), node.node_id))
-    msg["extensions"] = [{"type": TRACE_CONTEXT, "critical": False,
-                          "value": "0f1e2d3c4b5a69788796a5b4c3d2e1f0"}]
+    extensions = [{"type": TRACE_CONTEXT, "critical": False,
+                   "value": "0f1e2d3c4b5a69788796a5b4c3d2e1f0"}]
     if unknown:  # a type no version of the spec assigns
-        msg["extensions"].append({"type": 700, "critical": False, "value": "c0ffee"})
-    node.inject_message(msg)
+        extensions.append({"type": 700, "critical": False, "value": "c0ffee"})
+    node.inject("SETUP", int(src), setup_body(int(cid), _route(route), node.node_id),
+                extensions=extensions)
 
 
 @then("no message the node sent has two TRACE_CONTEXTs, a critical TRACE_CONTEXT or PADDING, "
@@ -246,13 +243,19 @@ def extensions_sent_valid(world: World) -> None:
                 "a message marks TRACE_CONTEXT or PADDING critical (EXT-007)", msg=msg)
 
 
-@then(parsers.re(r"every rule of that CONFIRM has a cutoff of at most (?P<ns>\d+) ns$"))
-def confirm_cutoffs_at_most(world: World, ns: str) -> None:
+def _confirm_with_rules(world: World) -> Json:
+    """The CONFIRM the last step saw the node send; it must carry rules."""
     _checked(world)
     confirm = world.data.get("confirm")
     require(confirm is not None, "no CONFIRM to inspect")
+    require(bool(confirm["body"]["rules"]), "the CONFIRM carries no rule", msg=confirm)
+    return confirm  # type: ignore[no-any-return]
+
+
+@then(parsers.re(r"every rule of that CONFIRM has a cutoff of at most (?P<ns>\d+) ns$"))
+def confirm_cutoffs_at_most(world: World, ns: str) -> None:
+    confirm = _confirm_with_rules(world)
     rules = confirm["body"]["rules"]
-    require(bool(rules), "the CONFIRM carries no rule", msg=confirm)
     bad = [r["cutoff_ns"] for r in rules if not 0 < r["cutoff_ns"] <= int(ns)]
     require(not bad, f"rule cutoffs {bad} are none (0) or longer than the requested {ns} ns",
             msg=confirm)
@@ -271,11 +274,8 @@ def inject_setup_decohering(world: World, src: str, cid: str, route: str, fid: s
 @then(parsers.re(r"every rule of that CONFIRM carries a cutoff and its expected_fidelity is at "
                  r"least (?P<fid>\d+)$"))
 def confirm_bounded(world: World, fid: str) -> None:
-    _checked(world)
-    confirm = world.data.get("confirm")
-    require(confirm is not None, "no CONFIRM to inspect")
+    confirm = _confirm_with_rules(world)
     body = confirm["body"]
-    require(bool(body["rules"]), "the CONFIRM carries no rule", msg=confirm)
     uncut = [r for r in body["rules"] if not r["cutoff_ns"]]
     require(not uncut, f"{len(uncut)} rule(s) without a cutoff although stored pairs fall below "
             "the requested minimum", msg=confirm)

@@ -24,6 +24,7 @@ HERALD_CODES = {v: k for k, v in HERALD_NAMES.items()}
 #: extension types this implementation knows (chapter 02 section 6), by name
 KNOWN_EXTENSIONS = {v["name"]: int(k) for k, v in wire_constants()["known_extensions"].items()}
 TRACE_CONTEXT = KNOWN_EXTENSIONS["TRACE_CONTEXT"]
+_KNOWN_TYPES = frozenset(KNOWN_EXTENSIONS.values())
 
 
 def relayed_extensions(msg: dict[str, Any]) -> list[dict[str, Any]]:
@@ -41,9 +42,6 @@ def relayed_extensions(msg: dict[str, Any]) -> list[dict[str, Any]]:
         elif ext["type"] not in _KNOWN_TYPES and not ext["critical"]:
             out.append(dict(ext))
     return out
-
-
-_KNOWN_TYPES = frozenset(KNOWN_EXTENSIONS.values())
 
 
 def fidelity_to_wire(f: float) -> int:

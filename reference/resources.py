@@ -120,7 +120,7 @@ class Resources:
             return
         held = self.in_use.get(circuit)
         if held is not None and handle in held:
-            self.on_link[circuit][held.pop(handle)] -= 1  # _unhold, inlined: once per qubit
+            self._unhold(circuit, held, handle)
             self.free_slots.append(handle)
         elif (held is None and handle not in self.free_slots and handle not in self.delivered
               and not any(handle in h for h in self.in_use.values())):

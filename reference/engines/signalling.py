@@ -9,7 +9,7 @@ CONFIRM travels back installing rules (SIG-010). TEARDOWN releases every resourc
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -199,6 +199,13 @@ class SignallingEngine(NodeEngine):
             "memory_t2_ns": int(min(t2, 2**63)) if t2 != float("inf") else 0,
         }
 
+    def _reject(self, dest: int, reason: str,
+                extensions: Sequence[dict[str, Any]] = ()) -> None:
+        """REJECT ``reason`` of this circuit, refused at this node, to ``dest``."""
+        self._send("REJECT", dest, {
+            "circuit_id": self.circuit_id, "reason": reason, "rejecting_node": self.me,
+            "retry_after_ns": self.policy.get("retry_after_ns", 0)}, extensions)
+
     def _forward_setup(self, now: int) -> None:
         assert self.setup is not None
         _, nxt = self._neighbours()
@@ -253,9 +260,7 @@ class SignallingEngine(NodeEngine):
         if reason:
             assert self.ctx is not None
             self.ctx.resources.release(self.circuit_id)
-            self._send("REJECT", ev.source, {
-                "circuit_id": self.circuit_id, "reason": reason, "rejecting_node": self.me,
-                "retry_after_ns": self.policy.get("retry_after_ns", 0)}, self.carried)
+            self._reject(ev.source, reason, self.carried)
             return SigState.CLOSED
         if not tail:
             self._forward_setup(now)
@@ -384,9 +389,7 @@ class SignallingEngine(NodeEngine):
         self.timers.clear()
         prev, nxt = self._neighbours()
         if prev:
-            self._send("REJECT", prev, {
-                "circuit_id": self.circuit_id, "reason": "NO_RESOURCES",
-                "rejecting_node": self.me, "retry_after_ns": self.policy.get("retry_after_ns", 0)})
+            self._reject(prev, "NO_RESOURCES")
         else:
             self.out.append(Local(CircuitDown(circuit_id=self.circuit_id,
                                               endpoint=self._endpoint(),
@@ -431,9 +434,7 @@ class SignallingEngine(NodeEngine):
         refused with REJECT ``BUSY`` (SIG-007); from the same head end ERROR
         ``DUPLICATE_CIRCUIT`` (SIG-004). Either way the held circuit is untouched."""
         if self.setup is not None and ev.body.get("head_end") != self.setup["head_end"]:
-            self._send("REJECT", ev.source, {
-                "circuit_id": self.circuit_id, "reason": "BUSY", "rejecting_node": self.me,
-                "retry_after_ns": self.policy.get("retry_after_ns", 0)})
+            self._reject(ev.source, "BUSY")
             return
         raise ProtocolError(ErrorCode.DUPLICATE_CIRCUIT, "circuit id already in use",
                             field="body.circuit_id", msg=ev.msg)

@@ -378,13 +378,8 @@ class Network:
         trace = self.trace
         for o in outputs:
             cls = type(o)
-            if cls is Send:  # untraced runs make no transition records
-                self._send(src, o.msg)
-            elif cls is TransitionRecord:
-                if trace is not None:
-                    self._log({"t": o.now, "ev": "transition", "engine": o.engine, "key": o.key,
-                               "from": o.state, "on": o.event, "to": o.next_state})
-            elif isinstance(o, Send):
+            # exact classes first (untraced runs make no transition records), then subclasses
+            if cls is Send or (cls is not TransitionRecord and isinstance(o, Send)):
                 self._send(src, o.msg)
             elif isinstance(o, TransitionRecord):
                 if trace is not None:
