@@ -376,9 +376,16 @@ class SignallingEngine(NodeEngine):
                                     field=f"body.rules[{i}].{bad}", msg=ev.msg)
 
     def _can_install(self, ev: Confirm) -> bool:
-        """SIG-013: every rule for this node names a link of this node."""
+        """SIG-013: every rule for this node names a link of this node, and the node can run
+        it. The reference runs end-to-end distillation only (``peer_link`` 0 at an end node):
+        a link-level DISTIL rule, or an end-to-end one at an intermediate node, which it could
+        install but not execute (FWD-006), makes it refuse the circuit rather than deliver or
+        swap undistilled pairs."""
+        assert self.setup is not None
         mine = {c["link_id"] for c in self.links.values()}
+        end = self.me in (self.setup["head_end"], self.setup["tail_end"])
         return all(r["match_link"] in mine and (r["action"] != "SWAP" or r["peer_link"] in mine)
+                   and (r["action"] != "DISTIL" or (end and r["peer_link"] == 0))
                    for r in ev.body["rules"] if r["node"] == self.me)
 
     def _refuse_rules(self, now: int) -> SigState:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
+import pytest
 from harness import Harness
 
 from qvcp.reference.engines import events as ev
@@ -175,6 +176,32 @@ def test_hop_that_cannot_install_rejects_upstream_and_tears_down_downstream() ->
     assert h.nodes[1].signalling[CID].state is SigState.CLOSED
     assert [e["body"]["code"] for e in h.app_of(1, "ERROR")] == [
         ErrorCode.REQUEST_UNSATISFIABLE]
+
+
+_ROUTER_RULES = [_rule(2, 1), _rule(2, 2), _rule(2, 1, "SWAP", peer_link=2)]
+
+
+@pytest.mark.parametrize("distil", [
+    None,  # control: the plain rule set is installed
+    _rule(2, 1, "DISTIL", peer_link=1, distil_protocol="DEJMPS", distil_rounds=1),
+    _rule(2, 2, "DISTIL", distil_protocol="DEJMPS", distil_rounds=2),
+], ids=["none", "link-level", "end-to-end-at-a-hop"])
+def test_hop_refuses_distil_rules_it_cannot_run(distil: dict[str, Any] | None) -> None:
+    """SIG-013 with FWD-006: the reference runs end-to-end distillation at end nodes only, so a
+    link-level DISTIL rule, or an end-to-end one for an intermediate node, is refused like a
+    rule on a missing link (REJECT NO_RESOURCES upstream, TEARDOWN FAILURE downstream, nothing
+    installed) instead of being installed and silently not run."""
+    h = _pending_router()
+    rules = _ROUTER_RULES + ([distil] if distil else [])
+    h.inject(2, "CONFIRM", _confirm(rules), source=3)
+    if distil is None:
+        assert [m["body"]["rules"] for m in h.sent_of("CONFIRM", 2, 1)] == [rules]
+        assert CID in h.nodes[2].dataplane
+        return
+    assert [m["body"]["reason"] for m in h.sent_of("REJECT", 2, 1)] == ["NO_RESOURCES"]
+    assert [m["body"]["reason"] for m in h.sent_of("TEARDOWN", 2, 3)] == ["FAILURE"]
+    assert not h.sent_of("CONFIRM", 2) and CID not in h.nodes[2].dataplane
+    assert h.nodes[2].ctx.resources.reserved == {}
 
 
 def test_head_that_cannot_install_tears_down_and_fails_the_request() -> None:
