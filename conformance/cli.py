@@ -79,6 +79,13 @@ def conform(driver: str, profiles: tuple[str, ...], selectors: tuple[str, ...],
         for case in plan(selectors=selectors, profiles=profiles):
             click.echo(f"{case.id}\t{case.profile}\t{','.join(case.requirements)}")
         return
+    if (selectors or profiles) and not plan(selectors=selectors, profiles=profiles):
+        # a run that checks nothing must not pass a CI gate as CONFORMANT
+        console.print(f"[red]no case matches[/] --select {' '.join(selectors) or '-'} "
+                      f"--profile {' '.join(profiles) or '-'} (a requirement id such as "
+                      "SIG-013, a tag, a profile or a glob such as 'SEC-*'; `qvcp conform "
+                      "--list` lists the cases)", highlight=False)
+        sys.exit(2)
     with _progress(console, enabled=not quiet and console.is_terminal) as (on_start, on_result):
         try:
             run = run_conformance(driver, selectors=selectors, profiles=profiles, seed=seed,

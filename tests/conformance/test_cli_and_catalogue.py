@@ -43,6 +43,14 @@ def test_replay_reproduces_the_same_failure(tmp_path: Path) -> None:
     assert examples[0] == examples[1]
 
 
+def test_a_selection_that_matches_no_case_is_an_error_not_a_pass(tmp_path: Path) -> None:
+    """A mistyped --select must not let a CI gate pass on a run that checked nothing."""
+    result = CliRunner().invoke(conform, ["--select", "SEC-", "--report", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "no case matches" in result.output and "--list" in result.output
+    assert not tmp_path.exists() or not any(tmp_path.iterdir())  # no report claiming a verdict
+
+
 def test_list_shows_selected_cases() -> None:
     result = CliRunner().invoke(conform, ["--list", "--select", "network.*"])
     assert result.exit_code == 0
