@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qvcp.conformance.cases import CaseContext
-from qvcp.schemas import message_specs
+from qvcp.schemas import decode, encode, message_specs, sign
 
 __all__ = ["HarnessDevice", "NodeUnderTest", "baseline_rules", "distil_rules", "link_between",
            "station"]
@@ -158,6 +158,11 @@ class NodeUnderTest:
     answered: dict[int, Json] = field(default_factory=dict)  # link -> last ATTEMPT heralded
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     last_injected: Json | None = None  # the last message the harness delivered to the node
+    log: list[Json] = field(default_factory=list)  # every message the node sent, never cleared
+    # (capability node.auth) peer the harness plays -> (key id, key) shared with the node: what
+    # the harness sends from such a peer is numbered per peer (SEC-010) and signed
+    keys: dict[int, tuple[int, bytes]] = field(default_factory=dict)
+    peer_ids: dict[int, int] = field(default_factory=dict)  # keyed peer -> last message_id
 
     @property
     def lends_device(self) -> bool:
@@ -181,6 +186,7 @@ class NodeUnderTest:
     def _take(self, result: Json) -> Json:
         for msg in result["sent"]:
             self.recent.append(msg)
+            self.log.append(msg)
             if msg["type"] == "ATTEMPT":
                 body = msg["body"]
                 self.attempts[body["link_id"]] = body
@@ -196,18 +202,30 @@ class NodeUnderTest:
         self.recent, self.app = [], []
 
     def message(self, mtype: str, source: int, body: Json, *, destination: int | None = None,
-                extensions: list[Json] | None = None) -> Json:
-        return {"version": 1, "type": mtype, "message_id": next(self.ids), "source": source,
-                "destination": self.node_id if destination is None else destination,
-                "body": body, "extensions": extensions or [], "auth": None}
+                extensions: list[Json] | None = None, message_id: int | None = None) -> Json:
+        """A message from ``source``; from a keyed peer (:attr:`keys`) numbered from that
+        peer's counter (unless ``message_id`` is given) and signed with its key."""
+        if message_id is None:
+            if source in self.keys:
+                message_id = self.peer_ids[source] = self.peer_ids.get(source, 0) + 1
+            else:
+                message_id = next(self.ids)
+        msg = {"version": 1, "type": mtype, "message_id": message_id, "source": source,
+               "destination": self.node_id if destination is None else destination,
+               "body": body, "extensions": extensions or [], "auth": None}
+        if source in self.keys:
+            key_id, key = self.keys[source]
+            msg["auth"] = decode(sign(encode(msg), key=key, key_id=key_id))["auth"]
+        return msg
 
     def inject(self, mtype: str, source: int, body: Json, *, at: int | None = None,
-               destination: int | None = None, extensions: list[Json] | None = None) -> Json:
+               destination: int | None = None, extensions: list[Json] | None = None,
+               message_id: int | None = None) -> Json:
         """Deliver one message from ``source`` at virtual time ``at`` (default: now), addressed
         to the node unless ``destination`` says otherwise."""
         self.advance(self.now if at is None else at)
         return self.inject_message(self.message(mtype, source, body, destination=destination,
-                                                extensions=extensions))
+                                                extensions=extensions, message_id=message_id))
 
     def inject_message(self, msg: Json) -> Json:
         self.last_injected = msg

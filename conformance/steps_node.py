@@ -8,6 +8,7 @@ since the previous *Then* step (or since the end of the *Given* steps).
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -23,7 +24,7 @@ from qvcp.conformance.node_harness import (
     link_config,
     setup_body,
 )
-from qvcp.schemas import ErrorCode, message_specs
+from qvcp.schemas import ErrorCode, WireError, encode, message_specs, verify
 
 Json = dict[str, Any]
 
@@ -39,8 +40,13 @@ def _node(world: World) -> NodeUnderTest:
     return node
 
 
-def _start(world: World, node_id: int, config: Json) -> None:
-    node = NodeUnderTest(ctx=world.ctx, node_id=node_id, config=config)
+#: the key the harness shares with a node under test as one of its peers (chapter 08)
+AUTH_KEY = bytes(range(16, 48))
+
+
+def _start(world: World, node_id: int, config: Json,
+           keys: dict[int, tuple[int, bytes]] | None = None) -> None:
+    node = NodeUnderTest(ctx=world.ctx, node_id=node_id, config=config, keys=keys or {})
     node.start()
     world.data["node"] = node
 
@@ -52,15 +58,22 @@ def _start(world: World, node_id: int, config: Json) -> None:
                   r"(?:, (?P<comm>\d+) communication qubits)?"
                   r"(?: and (?P<slots>\d+) slots per link)?"
                   r"(?: whose Bell-state measurement has gate fidelity (?P<gate>[\d.]+) and "
-                  r"readout fidelity (?P<readout>[\d.]+))?$"))
+                  r"readout fidelity (?P<readout>[\d.]+))?"
+                  r"(?:, authenticating with node (?P<keyed>\d+) under key id (?P<kid>\d+))?$"))
 def router_node(world: World, me: str, a: str, b: str, memory: str | None, comm: str | None,
-                slots: str | None, gate: str | None, readout: str | None) -> None:
-    config = {"role": "router", "memory_qubits": int(memory or 4),
-              "comm_qubits": int(comm or 2), "slots_per_link": int(slots or 1),
-              "links": [link_config(int(me), int(a)), link_config(int(me), int(b))]}
+                slots: str | None, gate: str | None, readout: str | None, keyed: str | None,
+                kid: str | None) -> None:
+    config: Json = {"role": "router", "memory_qubits": int(memory or 4),
+                    "comm_qubits": int(comm or 2), "slots_per_link": int(slots or 1),
+                    "links": [link_config(int(me), int(a)), link_config(int(me), int(b))]}
     if gate is not None and readout is not None:
         config.update(gate_fidelity=float(gate), readout_fidelity=float(readout))
-    _start(world, int(me), config)
+    keys = {}
+    if keyed is not None and kid is not None:  # capability node.auth (chapter 08)
+        keys[int(keyed)] = (int(kid), AUTH_KEY)
+        config["auth"] = {"keys": [{"peer": int(keyed), "key_id": int(kid),
+                                    "key": AUTH_KEY.hex()}]}
+    _start(world, int(me), config, keys=keys)
 
 
 @given(parsers.re(r"an end node (?P<me>\d+) linked to node (?P<peer>\d+)"
@@ -182,6 +195,55 @@ def herald_foreign(world: World, outcome: str, seq: str, link: str) -> None:
 @when(parsers.re(r"node (?P<src>\d+) sends (?P<mtype>[A-Z_]+) (?P<body>\{.*\})$"))
 def inject(world: World, src: str, mtype: str, body: str) -> None:
     _node(world).inject(mtype, int(src), json.loads(_circuit_in(world, body)))
+
+
+@when(parsers.re(r"node (?P<src>\d+) sends (?P<mtype>[A-Z_]+) (?P<body>\{.*\}) "
+                 r"(?:(?P<bad>with a tag that does not verify)|(?P<bare>without a trailer)|"
+                 r"numbered (?P<mid>\d+))$"))
+def inject_authenticated(world: World, src: str, mtype: str, body: str, bad: str | None,
+                         bare: str | None, mid: str | None) -> None:
+    """From a keyed peer (chapter 08): a tag with its last bit flipped, no trailer at all, or
+    a correctly signed message with the given ``message_id``."""
+    node = _node(world)
+    require(int(src) in node.keys, f"the harness shares no key with the node as node {src}")
+    msg = node.message(mtype, int(src), json.loads(_circuit_in(world, body)),
+                       message_id=int(mid) if mid else None)
+    if bad:
+        tag = msg["auth"]["tag"]
+        msg["auth"] = {**msg["auth"], "tag": tag[:-1] + format(int(tag[-1], 16) ^ 1, "x")}
+    elif bare:
+        msg["auth"] = None
+    node.inject_message(msg)
+
+
+@when(parsers.re(r"node (?P<src>\d+) sends its last message again$"))
+def inject_replay(world: World, src: str) -> None:
+    node = _node(world)
+    last = node.last_injected
+    require(last is not None and last["source"] == int(src),
+            f"node {src} has sent the node no message to replay")
+    assert last is not None
+    node.inject_message(dict(last))
+
+
+@then(parsers.re(r"every message the node sent to node (?P<dst>\d+) carries a tag that "
+                 r"verifies under key id (?P<kid>\d+), their message_ids increasing by one$"))
+def sent_authenticated(world: World, dst: str, kid: str) -> None:
+    node = _checked(world)
+    found = [m for m in node.log if m["destination"] == int(dst)]
+    require(len(found) >= 2, f"the node sent {len(found)} message(s) to node {dst}; the check "
+            "needs at least two", sent=found)
+    key_id, key = node.keys[int(dst)]
+    require(key_id == int(kid), f"the harness shares key id {key_id} with node {dst}")
+    for msg in found:
+        try:
+            verify(encode(msg), {key_id: key})
+        except WireError as err:
+            require(False, f"{msg['type']} to node {dst} does not verify: {err}", msg=msg)
+    ids = [m["message_id"] for m in found]
+    require(all((b - a) % 2**32 == 1 for a, b in itertools.pairwise(ids)),
+            f"the message_ids to node {dst} do not increase by one per message: {ids}",
+            sent=found)
 
 
 @when(parsers.re(r"node (?P<src>\d+) sends the node a (?P<mtype>[A-Z_]+) addressed to node "

@@ -95,7 +95,7 @@ class _NodeProfile:
                          slots_per_link=config.get("slots_per_link", 1),
                          gate_fidelity=config.get("gate_fidelity", 1.0),
                          readout_fidelity=config.get("readout_fidelity", 1.0),
-                         strict=config.get("strict", True))
+                         strict=config.get("strict", True), auth=config.get("auth"))
         dev = _HarnessDevice(device) if harness_device and device is not None else \
             ScriptedDevice()
         self._node = Node(cfg, dev, router=_router(config.get("routes", {})))
@@ -230,7 +230,7 @@ class ReferenceDriver(_NodeProfile, _NetworkProfile):
 
     profiles: tuple[str, ...] = ("wire", "node", "network")
     capabilities: tuple[str, ...] = ("wire.auth", "network.measure", "node.harness-device",
-                                     "virtual-clock")
+                                     "node.auth", "virtual-clock")
 
     def hello(self, *, protocol: int, harness: str) -> Json:
         return {"protocol": 1,

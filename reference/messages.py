@@ -72,12 +72,16 @@ class MessageFactory:
 
     node_id: int
     counter: int = 0
+    #: the node's keys (:class:`~.auth.NodeAuth`); a message to a keyed peer takes its
+    #: ``message_id`` from that peer's own counter (SEC-010) and is signed (SEC-005)
+    auth: Any = None
 
     def make(self, mtype: str, destination: int, body: dict[str, Any],
              extensions: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
-        """A complete message dict (version 1, the given extensions, no auth)."""
+        """A complete message dict (version 1, the given extensions; ``auth`` None unless
+        the destination is a keyed peer)."""
         self.counter = (self.counter + 1) % 2**32
-        return {
+        msg = {
             "version": 1,
             "type": mtype,
             "message_id": self.counter,
@@ -87,3 +91,7 @@ class MessageFactory:
             "extensions": [dict(e) for e in extensions] if extensions else [],
             "auth": None,
         }
+        if self.auth is not None and destination in self.auth.keys:
+            msg["message_id"] = self.auth.next_id(destination)
+            self.auth.sign(msg)
+        return msg

@@ -22,13 +22,14 @@ offending message's source.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from qvcp.schemas import ErrorCode, WireError, message_specs, validate_message
 
 from .admission import swap_factor
+from .auth import NodeAuth
 from .circuit import NodeContext
 from .engines import events as ev
 from .engines.base import Engine, Fault, Local, Output, ProtocolError, Send, TransitionRecord
@@ -104,6 +105,9 @@ class NodeConfig:
     #: emit a TransitionRecord per engine transition (traces, table-coverage tests); off
     #: when nothing reads them, which saves their cost on every transition
     record_transitions: bool = True
+    #: message authentication (chapter 08): ``{"keys": [{"peer", "key_id", "key" (hex)}],
+    #: "required": bool, "window": int}`` as :meth:`.auth.NodeAuth.of` reads it; None: none
+    auth: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
@@ -115,6 +119,10 @@ class NodeConfig:
         for name in ("gate_fidelity", "readout_fidelity"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"NodeConfig.{name}: must be in [0, 1]")
+        try:
+            NodeAuth.of(self.auth)
+        except ValueError as err:
+            raise ValueError(f"NodeConfig.{err}") from None
 
 
 Router = Callable[[int, int, dict[str, int]], "list[int] | None"]
@@ -133,12 +141,15 @@ class Node:
     dataplane: dict[int, SwapEngine | EndEngine] = field(init=False, default_factory=dict)
     endpoints: dict[int, DeliveryEngine] = field(init=False, default_factory=dict)
     circuit_counter: int = field(init=False, default=0)
+    auth: NodeAuth | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         c = self.config
         res = Resources(c.memory_qubits, c.comm_qubits,
                         {lc.link_id: lc.rate_mhz for lc in c.links})
-        self.ctx = NodeContext(c.node_id, MessageFactory(c.node_id), self.device, res, c.t2_ns)
+        self.auth = NodeAuth.of(c.auth)
+        self.ctx = NodeContext(c.node_id, MessageFactory(c.node_id, auth=self.auth), self.device,
+                               res, c.t2_ns)
         self.ctx.cutoff_ns = c.cutoff_ns
         for lc in c.links:
             self.links[lc.link_id] = LinkEngine(
@@ -161,10 +172,14 @@ class Node:
     def receive(self, now: int, msg: dict[str, Any]) -> list[Output]:
         """Process one incoming message at time ``now``; returns outputs (sends, records).
 
-        A message addressed to another node is discarded silently (WIRE-013)."""
+        A message addressed to another node is discarded silently (WIRE-013); so is a replay
+        from a keyed peer (SEC-011), and a message from a keyed peer is verified before
+        anything else is done with it (SEC-004)."""
         if msg.get("destination") != self.config.node_id:
             return []
         try:
+            if self.auth is not None and not self.auth.admit(msg):
+                return []
             if self.config.strict:
                 validate_message(msg)
             self._dispatch(now, msg)

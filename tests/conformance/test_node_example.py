@@ -61,7 +61,7 @@ NEEDS_DEVICE = (
     "discarded",
 )
 OTHER_CHAPTERS = ("02-wire-format", "04-swapping-and-tracking", "05-signalling", "06-delivery",
-                  "07-errors", "09-state-machines")
+                  "07-errors", "08-security", "09-state-machines")
 
 
 def _no_fail_no_error(run: RunResult) -> None:

@@ -1,0 +1,45 @@
+@node @cap:node.auth
+Feature: A node authenticating its messages with a keyed peer (spec chapter 08 sections 1 and 2)
+
+  # The node under test is router 2 of the line 1, 2, 3 and shares key id 9 with node 3; the
+  # harness signs everything it sends as node 3 and numbers it from node 3's own counter.
+
+  @SEC-004 @SEC-002
+  Scenario: A message whose tag does not verify is refused and nothing in it is acted on
+    Given a router node 2 between nodes 1 and 3, authenticating with node 3 under key id 9
+    And circuit 7 along route 1, 2, 3 is established at the node
+    When node 3 sends TEARDOWN {"circuit_id": 7, "reason": "NORMAL"} with a tag that does not verify
+    Then the node sends ERROR AUTH_FAILED to node 3
+    And the node sends no TEARDOWN_ACK
+    And the node sends no TEARDOWN
+
+  @SEC-003 @SEC-004
+  Scenario: A keyed peer's message without a trailer is refused with AUTH_REQUIRED
+    Given a router node 2 between nodes 1 and 3, authenticating with node 3 under key id 9
+    And circuit 7 along route 1, 2, 3 is established at the node
+    When node 3 sends TEARDOWN {"circuit_id": 7, "reason": "NORMAL"} without a trailer
+    Then the node sends ERROR AUTH_REQUIRED to node 3
+    And the node sends no TEARDOWN_ACK
+    And the node sends no TEARDOWN
+
+  @SEC-010 @SEC-005
+  Scenario: What the node sends to a keyed peer, ERROR included, is signed and numbered one by one
+    Given a router node 2 between nodes 1 and 3, authenticating with node 3 under key id 9
+    And circuit 7 along route 1, 2, 3 is established at the node
+    When node 3 sends TEARDOWN {"circuit_id": 7, "reason": "NORMAL"} with a tag that does not verify
+    Then the node sends ERROR AUTH_FAILED to node 3
+    When node 3 sends TEARDOWN {"circuit_id": 7, "reason": "NORMAL"}
+    Then the node sends TEARDOWN_ACK to node 3
+    And every message the node sent to node 3 carries a tag that verifies under key id 9, their message_ids increasing by one
+
+  @SEC-011
+  Scenario: A replayed message and one older than the anti-replay window are discarded without an ERROR
+    # a repeated TEARDOWN is answered again when not authenticated (SIG-034 makes it harmless)
+    Given a router node 2 between nodes 1 and 3, authenticating with node 3 under key id 9
+    And circuit 7 along route 1, 2, 3 is established at the node
+    When node 3 sends TEARDOWN {"circuit_id": 7, "reason": "NORMAL"} numbered 5000
+    Then the node sends TEARDOWN_ACK to node 3
+    When node 3 sends its last message again
+    Then the node sends nothing
+    When node 3 sends TEARDOWN {"circuit_id": 7, "reason": "NORMAL"} numbered 4000
+    Then the node sends nothing

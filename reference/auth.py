@@ -1,0 +1,137 @@
+"""Message authentication at a node (spec chapter 08): sign what it sends to a keyed peer,
+verify what a keyed peer sends, and drop replays.
+
+>>> keys = NodeAuth.of({"keys": [{"peer": 3, "key_id": 9, "key": "00" * 16}]})
+>>> msg = {"version": 1, "type": "TEARDOWN", "message_id": 1, "source": 2, "destination": 3,
+...        "body": {"circuit_id": 7, "reason": "NORMAL"}, "extensions": [], "auth": None}
+>>> keys.sign(msg)["auth"]["key_id"]
+9
+
+A node holds one key per peer (``peer``, ``key_id``, ``key``). With a key for a peer it
+numbers the messages it sends there from a counter of their own (SEC-010) and signs them,
+ERROR messages included (SEC-005); it verifies every message from that peer before acting on
+any part of it (SEC-004), answering ``AUTH_REQUIRED`` for a message without a trailer when
+``required`` (SEC-003) and ``AUTH_FAILED`` for a tag that does not verify or a key id that is
+not the peer's (SEC-002); and it discards without an ERROR a verified message whose
+``message_id`` it has already accepted or that is older than its sliding window of
+``window`` ids (SEC-011, the anti-replay window of RFC 4303 s.3.4.3). Verification and tags
+are the codec's (:func:`qvcp.schemas.codec.sign`, over the binary form).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from qvcp.schemas import ErrorCode, WireError, decode, encode, verify
+from qvcp.schemas import sign as sign_bytes
+
+from .engines.base import ProtocolError
+
+DEFAULT_WINDOW = 64
+_U32 = 2**32
+
+
+@dataclass
+class ReplayWindow:
+    """Accepted ``message_id``s of one source and key: the highest, and a bitmap of the
+    ``size`` ids up to it (bit i: highest - i accepted). Ids compare modulo 2^32 (serial
+    number arithmetic, RFC 1982), so a counter that wraps keeps working."""
+
+    size: int = DEFAULT_WINDOW
+    highest: int | None = None
+    seen: int = 0
+
+    def admit(self, message_id: int) -> bool:
+        """True (and remember it) if ``message_id`` is new and inside the window."""
+        if self.highest is None:
+            self.highest, self.seen = message_id, 1
+            return True
+        ahead = (message_id - self.highest) % _U32
+        if 0 < ahead < _U32 // 2:  # newer: slide the window forward
+            self.seen = ((self.seen << ahead) | 1) & ((1 << self.size) - 1)
+            self.highest = message_id
+            return True
+        behind = (self.highest - message_id) % _U32
+        if behind >= self.size or self.seen >> behind & 1:
+            return False  # older than the window, or already accepted
+        self.seen |= 1 << behind
+        return True
+
+
+@dataclass
+class NodeAuth:
+    """One node's keys (peer -> (key id, key)), whether keyed peers must authenticate, the
+    per-destination counters of what it sends and the replay windows of what it accepts."""
+
+    keys: dict[int, tuple[int, bytes]]
+    required: bool = True
+    window: int = DEFAULT_WINDOW
+    counters: dict[int, int] = field(default_factory=dict)
+    windows: dict[int, ReplayWindow] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, config: dict[str, Any] | None) -> NodeAuth | None:
+        """From the ``auth`` member of a node configuration (docs/driver-guide.md), or None.
+
+        Raises ``ValueError`` naming the field for a malformed entry."""
+        if not config:
+            return None
+        keys: dict[int, tuple[int, bytes]] = {}
+        for i, entry in enumerate(config.get("keys", [])):
+            try:
+                key = bytes.fromhex(entry["key"])
+                peer, key_id = int(entry["peer"]), int(entry["key_id"])
+            except (KeyError, TypeError, ValueError) as err:
+                raise ValueError(f"auth.keys[{i}]: needs peer, key_id and a hex key "
+                                 f"({err})") from None
+            if not key or not 0 <= key_id < _U32 or peer in keys:
+                raise ValueError(f"auth.keys[{i}]: empty key, key_id not a u32 or a second "
+                                 f"key for peer {peer}")
+            keys[peer] = (key_id, key)
+        window = int(config.get("window", DEFAULT_WINDOW))
+        if not 1 <= window <= 4096:
+            raise ValueError("auth.window: must be 1..4096")
+        return cls(keys=keys, required=bool(config.get("required", True)), window=window)
+
+    def next_id(self, destination: int) -> int | None:
+        """The next ``message_id`` towards a keyed ``destination`` (SEC-010), else None."""
+        if destination not in self.keys:
+            return None
+        n = self.counters[destination] = (self.counters.get(destination, 0) + 1) % _U32
+        return n
+
+    def sign(self, msg: dict[str, Any]) -> dict[str, Any]:
+        """``msg`` with the trailer of its destination's key set in ``auth`` (unchanged when
+        the destination has no key)."""
+        entry = self.keys.get(msg["destination"])
+        if entry is None:
+            return msg
+        key_id, key = entry
+        signed = decode(sign_bytes(encode({**msg, "auth": None}), key=key, key_id=key_id))
+        msg["auth"] = signed["auth"]
+        return msg
+
+    def admit(self, msg: dict[str, Any]) -> bool:
+        """Check a message before the node acts on it: False for a replay (discard silently,
+        SEC-011); raises ``ProtocolError`` AUTH_REQUIRED / AUTH_FAILED naming the field."""
+        source = msg.get("source")
+        entry = self.keys.get(source) if isinstance(source, int) else None
+        if entry is None:
+            return True  # no key for this source: nothing to check
+        assert isinstance(source, int)
+        if msg.get("auth") is None:
+            if not self.required:
+                return True
+            raise ProtocolError(ErrorCode.AUTH_REQUIRED, "message carries no trailer",
+                                field="auth", msg=msg)
+        key_id, key = entry
+        try:  # the codec's check of the tag, over the binary form (SEC-002, SEC-004)
+            verify(encode(msg), {key_id: key})
+        except WireError as err:
+            raise ProtocolError(err.code, err.reason, field=err.field, msg=msg) from None
+        window = self.windows.get(source)
+        if window is None:
+            window = self.windows[source] = ReplayWindow(self.window)
+        return window.admit(msg["message_id"])
+
