@@ -123,6 +123,8 @@ class HarnessDevice:
 
     bsm_codes: deque[int] = field(default_factory=deque)
     distil_bits: deque[int] = field(default_factory=deque)  # scripted device.distil results
+    # a station's scripted device.resolve outcomes, one per mode (FAILURE when none is left)
+    outcomes: deque[str] = field(default_factory=deque)
     calls: list[tuple[str, Json]] = field(default_factory=list)
 
     def call(self, verb: str, args: Json) -> Json:
@@ -131,6 +133,9 @@ class HarnessDevice:
             return {"code": self.bsm_codes.popleft() if self.bsm_codes else 0}
         if verb == "device.distil":
             return {"bit": self.distil_bits.popleft() if self.distil_bits else 0}
+        if verb == "device.resolve":
+            return {"outcomes": [self.outcomes.popleft() if self.outcomes else "FAILURE"
+                                 for _ in range(int(args.get("modes", 1)))]}
         if verb == "device.measure":
             return {"bit": 0}
         return {}
@@ -159,6 +164,7 @@ class NodeUnderTest:
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     last_injected: Json | None = None  # the last message the harness delivered to the node
     log: list[Json] = field(default_factory=list)  # every message the node sent, never cleared
+    injected: list[Json] = field(default_factory=list)  # every message the harness delivered
     # (capability node.auth) peer the harness plays -> (key id, key) shared with the node: what
     # the harness sends from such a peer is numbered per peer (SEC-010) and signed
     keys: dict[int, tuple[int, bytes]] = field(default_factory=dict)
@@ -229,6 +235,7 @@ class NodeUnderTest:
 
     def inject_message(self, msg: Json) -> Json:
         self.last_injected = msg
+        self.injected.append(msg)
         return self._take(self.call("node.receive", now_ns=self.now, message=msg))
 
     def local(self, mtype: str, body: Json) -> Json:

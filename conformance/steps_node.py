@@ -90,6 +90,30 @@ def end_node(world: World, me: str, peer: str, route: str | None, memory: str | 
     _start(world, int(me), config)
 
 
+@given(parsers.re(r"a heralding station (?P<me>\d+) of link (?P<link>\d+) between nodes "
+                  r"(?P<a>\d+) and (?P<b>\d+)$"))
+def station_node(world: World, me: str, link: str, a: str, b: str) -> None:
+    """Role ``station`` (capability node.station): the node under test heralds one link."""
+    _start(world, int(me), {"role": "station", "link_id": int(link), "nodes": [int(a), int(b)]})
+
+
+@when(parsers.re(r"the station's device will report (?P<names>[A-Z_]+(?:, [A-Z_]+)*)$"))
+def script_outcomes(world: World, names: str) -> None:
+    _node(world).device.outcomes.extend(names.split(", "))
+
+
+@then("the station's two HERALDs went one to each node of the link, with identical bodies")
+def heralds_identical(world: World) -> None:
+    node = _checked(world)
+    found = node.sent("HERALD")
+    nodes = sorted(node.config["nodes"])
+    require(sorted(m["destination"] for m in found) == nodes,
+            f"the station sent HERALD to {[m['destination'] for m in found]}, expected one "
+            f"to each of {nodes}", sent=found)
+    require(found[0]["body"] == found[1]["body"], "the two HERALDs differ", sent=found)
+    world.data["last"] = found[-1]
+
+
 @given(parsers.re(r"circuit (?P<cid>\d+) along route (?P<route>[\d, ]+?)"
                   r"(?: with a cutoff of (?P<cutoff>\d+) ns)?"
                   r"(?: with min_fidelity (?P<fid>\d+))?"
@@ -381,7 +405,7 @@ def _path(message: Json, path: str) -> Any:
     return value
 
 
-@then(parsers.re(r"the node sends (?P<mtype>[A-Z_]+) to node (?P<dst>\d+)$"))
+@then(parsers.re(r"the (?:node|station) sends (?P<mtype>[A-Z_]+) to node (?P<dst>\d+)$"))
 def sends(world: World, mtype: str, dst: str) -> None:
     node = _checked(world)
     found = node.sent(mtype, int(dst))
@@ -393,7 +417,7 @@ def sends(world: World, mtype: str, dst: str) -> None:
         world.data["confirm"] = found[-1]
 
 
-@then(parsers.re(r"the node sends (?P<n>\d+) (?P<mtype>[A-Z_]+) to node (?P<dst>\d+)$"))
+@then(parsers.re(r"the (?:node|station) sends (?P<n>\d+) (?P<mtype>[A-Z_]+) to node (?P<dst>\d+)$"))
 def sends_count(world: World, n: str, mtype: str, dst: str) -> None:
     node = _checked(world)
     found = node.sent(mtype, int(dst))
@@ -403,7 +427,7 @@ def sends_count(world: World, n: str, mtype: str, dst: str) -> None:
         world.data["last"] = found[-1]
 
 
-@then(parsers.re(r"the node sends (?P<kind>ERROR|REJECT) (?P<name>[A-Z_]+) to node "
+@then(parsers.re(r"the (?:node|station) sends (?P<kind>ERROR|REJECT) (?P<name>[A-Z_]+) to node "
                  r"(?P<dst>\d+)$"))
 def sends_refusal(world: World, kind: str, name: str, dst: str) -> None:
     node = _checked(world)
@@ -416,7 +440,7 @@ def sends_refusal(world: World, kind: str, name: str, dst: str) -> None:
     world.data["last"] = found[-1]
 
 
-@then(parsers.re(r"the node sends no (?P<mtype>[A-Z_]+)$"))
+@then(parsers.re(r"the (?:node|station) sends no (?P<mtype>[A-Z_]+)$"))
 def sends_no(world: World, mtype: str) -> None:
     node = _checked(world)
     found = node.sent(mtype)
@@ -433,7 +457,7 @@ def attempt_modes_at_most(world: World, n: str) -> None:
             sent=found)
 
 
-@then("the node sends nothing")
+@then(parsers.re(r"the (?:node|station) sends nothing$"))
 def sends_nothing(world: World) -> None:
     node = _checked(world)
     require(not node.recent, "the node sent messages", sent=node.recent)
@@ -619,6 +643,21 @@ def field_is_remembered(world: World, path: str, name: str) -> None:
     got, want = _path(last, path), world.data[f"saved:{name}"]
     require(got == want, f"{last['type']} has {path} = {got!r}, expected the remembered "
             f"{name} {want!r}", msg=last)
+
+
+@then(parsers.re(r"it echoes the ATTEMPT node (?P<src>\d+) sent for slot (?P<slot>\d+)$"))
+def echoes_attempt(world: World, src: str, slot: str) -> None:
+    last, node = world.data.get("last"), world.node
+    require(last is not None and last["type"] == "ERROR", "no ERROR to inspect")
+    sent = [m for m in node.injected if m["type"] == "ATTEMPT" and m["source"] == int(src)
+            and m["body"]["slot_ns"] == int(slot)]
+    require(len(sent) == 1, f"node {src} sent {len(sent)} ATTEMPTs for slot {slot}")
+    body, want = last["body"], sent[0]
+    require(body["offending_message_id"] == want["message_id"]
+            and body["offending_type"] == message_specs()["ATTEMPT"].type_code,
+            f"ERROR echoes message {body['offending_message_id']} of type "
+            f"{body['offending_type']}, not node {src}'s ATTEMPT {want['message_id']}",
+            msg=last, offending=want)
 
 
 @then("it echoes the message_id and type code of the message it answers")

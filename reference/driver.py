@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from qvcp import __version__
+from qvcp.reference.messages import HERALD_CODES
 from qvcp.schemas import WireError, decode, encode, verify
 
 __all__ = ["ReferenceDriver"]
@@ -60,6 +61,15 @@ class _HarnessDevice:
     def free(self, *, now: int, qubit: int) -> None:
         self._call("device.free", now=now, qubit=qubit)
 
+    def resolve(self, *, now: int, link_id: int, slot_ns: int, modes: int) -> list[int]:
+        """A heralding station's device (role ``station``): outcome codes per mode."""
+        outcomes = self._call("device.resolve", now=now, link_id=link_id, slot_ns=slot_ns,
+                              modes=modes)["outcomes"]
+        codes = [HERALD_CODES[name] for name in outcomes]
+        if len(codes) != modes:
+            raise ValueError(f"device.resolve gave {len(codes)} outcomes for {modes} modes")
+        return codes
+
 
 def _router(routes: dict[str, list[int]]) -> Callable[[int, int, dict[str, int]], list[int] | None]:
     """The head end's router: the routes given in the node configuration, by tail end."""
@@ -82,6 +92,8 @@ class _NodeProfile:
         from qvcp.reference.device import ScriptedDevice
         from qvcp.reference.node import LinkConfig, Node, NodeConfig
 
+        if config.get("role") == "station":
+            return self._start_station(node_id, config, device if harness_device else None)
         links = tuple(LinkConfig(link_id=lk["link_id"], peer=lk["peer"], station=lk["station"],
                                  slot_ns=lk["slot_ns"], rate_mhz=lk.get("rate_mhz", 0),
                                  fidelity=lk.get("fidelity", 1.0))
@@ -99,6 +111,19 @@ class _NodeProfile:
         dev = _HarnessDevice(device) if harness_device and device is not None else \
             ScriptedDevice()
         self._node = Node(cfg, dev, router=_router(config.get("routes", {})))
+        self._node_id = node_id
+        return {}
+
+    def _start_station(self, node_id: int, config: Json, device: Any) -> Json:
+        """Role ``station`` (capability node.station): the heralding station of one link.
+        Without the harness's device every mode fails (``ScriptedDevice``)."""
+        from qvcp.reference.device import ScriptedDevice
+        from qvcp.reference.station import Station
+
+        self._node = Station.of(station_id=node_id, link_id=config["link_id"],
+                                nodes=config["nodes"], strict=config.get("strict", True),
+                                device=ScriptedDevice() if device is None
+                                else _HarnessDevice(device))
         self._node_id = node_id
         return {}
 
@@ -131,7 +156,9 @@ class _NodeProfile:
     def node_status(self) -> Json:
         # Circuit states are not part of the documented node API (docs/simulator.md); only
         # the memory in use is reported.
-        return {"circuits": [], "qubits_in_use": int(self._started().memory_in_use())}
+        node = self._started()
+        in_use = node.memory_in_use() if hasattr(node, "memory_in_use") else 0  # a station
+        return {"circuits": [], "qubits_in_use": int(in_use)}
 
 
 # --- network profile -------------------------------------------------------------------------
@@ -230,7 +257,7 @@ class ReferenceDriver(_NodeProfile, _NetworkProfile):
 
     profiles: tuple[str, ...] = ("wire", "node", "network")
     capabilities: tuple[str, ...] = ("wire.auth", "network.measure", "node.harness-device",
-                                     "node.auth", "virtual-clock")
+                                     "node.auth", "node.station", "virtual-clock")
 
     def hello(self, *, protocol: int, harness: str) -> Json:
         return {"protocol": 1,

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from qvcp.schemas import message_specs
 from qvcp.schemas.layout import wire_constants
 
 BELL_NAMES = ("PHI_PLUS", "PSI_PLUS", "PHI_MINUS", "PSI_MINUS")
@@ -59,6 +60,21 @@ def rate_to_wire(pairs_per_s: float) -> int:
     if not math.isfinite(pairs_per_s):
         return 2**32 - 1
     return int(min(max(round(pairs_per_s * 1000), 0), 2**32 - 1))
+
+
+_TYPE_CODES = {name: spec.type_code for name, spec in message_specs().items()}
+
+
+def error_reply(factory: MessageFactory, msg: dict[str, Any] | None, code: int, field: str,
+                detail: str) -> dict[str, Any] | None:
+    """The ERROR answering ``msg`` (to its source, echoing its id and type code; ERR-001), or
+    None when there is nothing to answer or ``msg`` is itself an ERROR (ERR-003)."""
+    if msg is None or msg.get("type") == "ERROR":
+        return None
+    return factory.make("ERROR", msg["source"], {
+        "code": int(code), "offending_message_id": msg.get("message_id", 0),
+        "offending_type": _TYPE_CODES.get(msg.get("type", ""), 0),
+        "field": field[:255], "detail": detail[:255]})
 
 
 def next_seq(seq: int) -> int:

@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from qvcp.schemas import ErrorCode, WireError, message_specs, validate_message
+from qvcp.schemas import ErrorCode, WireError, validate_message
 
 from .admission import swap_factor
 from .auth import NodeAuth
@@ -38,11 +38,10 @@ from .engines.link import LinkEngine
 from .engines.signalling import Install, Release, SignallingEngine, SigState
 from .engines.swap import SwapEngine
 from .engines.tracking import EndEngine
-from .messages import MessageFactory, fidelity_to_wire
+from .messages import MessageFactory, error_reply, fidelity_to_wire
 from .resources import Resources
 
 ROLES = ("end", "router", "repeater")
-_TYPE_CODES = {name: spec.type_code for name, spec in message_specs().items()}
 
 #: Incoming message type -> (the engine family it goes to, its event class).
 _LINK, _DATAPLANE, _SIGNALLING, _SERVICE = range(4)
@@ -268,13 +267,9 @@ class Node:
     _timer_books: list[dict[str, int]] = field(init=False, default_factory=list)
 
     def _error_out(self, err: ProtocolError, msg: dict[str, Any] | None) -> None:
-        msg = msg or err.msg
-        if msg is None or msg.get("type") == "ERROR":
-            return  # never answer an ERROR with an ERROR
-        self._queue.append(Send(self.ctx.factory.make("ERROR", msg["source"], {
-            "code": int(err.code), "offending_message_id": msg.get("message_id", 0),
-            "offending_type": _TYPE_CODES.get(msg.get("type", ""), 0),
-            "field": err.field[:255], "detail": err.detail[:255]})))
+        reply = error_reply(self.ctx.factory, msg or err.msg, err.code, err.field, err.detail)
+        if reply is not None:
+            self._queue.append(Send(reply))
 
     #: the outputs of every engine of the node, in emission order (see :meth:`_collect`)
     _queue: list[Output] = field(init=False, default_factory=list)

@@ -30,12 +30,12 @@ from qvcp.schemas import ErrorCode, decode, encode, validate_message
 
 from .. import noise
 from ..engines.base import Send, TransitionRecord
-from ..engines.events import Attempt
 from ..engines.link import MAX_MODES
 from ..engines.station import StationEngine
 from ..messages import BELL_CODES, MessageFactory, fidelity_to_wire, rate_to_wire
 from ..node import LinkConfig, Node, NodeConfig
 from ..routing import Router
+from ..station import Station
 from .scenario import load_profile, load_scenario
 from .world import LinkModel, MemoryModel, SimDevice, SimStationDevice, World
 
@@ -88,30 +88,6 @@ class Delivery:
 
 
 @dataclass
-class StationActor:
-    """Adapter giving a station engine the node-like receive/on_timer interface."""
-
-    engine: StationEngine
-
-    def receive(self, now: int, msg: dict[str, Any]) -> list[Any]:
-        try:
-            # a message of another type gets the validating constructor, which rejects it
-            self.engine.fire(now, Attempt.of(msg) if msg.get("type") == "ATTEMPT"
-                             else Attempt(msg=msg))
-        except Exception as exc:
-            return [("station-error", str(exc))]
-        return self.engine.drain()
-
-    def on_timer(self, now: int) -> list[Any]:
-        for name in self.engine.due_timers(now):
-            self.engine.on_timer(now, name)
-        return self.engine.drain()
-
-    def next_deadline(self) -> int | None:
-        return self.engine.next_deadline()
-
-
-@dataclass
 class _Batch:
     """Failed slots ``k0 .. k_end - 1`` of a link, elided (see :meth:`Network._try_batch`)."""
 
@@ -133,7 +109,7 @@ class Network:
     seed: int = 0
     strict: bool = False
     nodes: dict[int, Node] = field(default_factory=dict)
-    stations: dict[int, StationActor] = field(default_factory=dict)
+    stations: dict[int, Station] = field(default_factory=dict)
     names: dict[str, int] = field(default_factory=dict)
     graph: nx.Graph = field(default_factory=nx.Graph)
     world: World = field(default_factory=lambda: World(np.random.default_rng(0)))
@@ -229,7 +205,7 @@ class Network:
                                    device=SimStationDevice(self.world))
             if self.trace is None:  # nothing reads its transition records
                 engine.records_transitions = False  # type: ignore[misc]
-            self.stations[station] = StationActor(engine)
+            self.stations[station] = Station(engine)
         router = Router(self.graph)
         for n in doc["nodes"]:
             nid = self.names[n["name"]]
@@ -381,12 +357,9 @@ class Network:
             # exact classes first (untraced runs make no transition records), then subclasses
             if cls is Send or (cls is not TransitionRecord and isinstance(o, Send)):
                 self._send(src, o.msg)
-            elif isinstance(o, TransitionRecord):
-                if trace is not None:
-                    self._log({"t": o.now, "ev": "transition", "engine": o.engine, "key": o.key,
-                               "from": o.state, "on": o.event, "to": o.next_state})
-            elif isinstance(o, tuple):
-                self._error(o[0], {"t": self.now, "where": src, "detail": o[1]})
+            elif trace is not None and isinstance(o, TransitionRecord):
+                self._log({"t": o.now, "ev": "transition", "engine": o.engine, "key": o.key,
+                           "from": o.state, "on": o.event, "to": o.next_state})
 
     def _error(self, kind: str, record: dict[str, Any]) -> None:
         self.errors.append(record)

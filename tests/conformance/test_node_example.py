@@ -94,7 +94,14 @@ def test_qvcp_node_js_passes_wire_and_link_layer_and_nothing_else_is_judged(
     verdicts = {r.case.id: r.verdict for r in node_run.results}
     counts = Counter((r.case.profile, r.verdict) for r in node_run.results)
     assert counts[("wire", Verdict.PASS)] >= MIN_WIRE_PASS
-    link = {cid: v for cid, v in verdicts.items() if cid.startswith(LINK_LAYER)}
+    station = {r.case.id for r in node_run.results if "node.station" in r.case.capabilities}
+    assert station  # the heralding-station scenarios: a role the example does not play
+    for r in node_run.results:
+        if r.case.id in station:
+            assert r.verdict is Verdict.UNSUPPORTED, r.case.id
+            assert "capabilities not claimed: node.station" in r.message, r.message
+    link = {cid: v for cid, v in verdicts.items()
+            if cid.startswith(LINK_LAYER) and cid not in station}
     assert sum(v is Verdict.PASS for v in link.values()) >= MIN_LINK_LAYER_PASS
     assert set(link.values()) == {Verdict.PASS}
     for cid in (*MUST_PASS, *NEEDS_DEVICE):
@@ -123,7 +130,9 @@ def test_qvcp_node_js_with_its_own_device_leaves_the_device_scenarios_unsupporte
     for cid in MUST_PASS:
         assert verdicts[cid] is Verdict.PASS, cid
     for r in run.results:
-        if r.case.id in NEEDS_DEVICE or "cap:node.harness-device" in r.case.tags:
+        if "node.station" in r.case.capabilities:
+            assert r.verdict is Verdict.UNSUPPORTED  # not a station, with or without device
+        elif r.case.id in NEEDS_DEVICE or "cap:node.harness-device" in r.case.tags:
             assert r.verdict is Verdict.UNSUPPORTED
             assert r.message == "capabilities not claimed: node.harness-device"
     assert {r.case.id for r in run.results if r.verdict is Verdict.UNSUPPORTED} >= {
