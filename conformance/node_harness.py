@@ -23,7 +23,7 @@ from qvcp.conformance.cases import CaseContext
 from qvcp.schemas import decode, encode, message_specs, sign
 
 __all__ = ["HarnessDevice", "NodeUnderTest", "baseline_rules", "distil_rules", "link_between",
-           "station"]
+           "link_distil_rules", "station"]
 
 Json = dict[str, Any]
 BELL = ("PHI_PLUS", "PSI_PLUS", "PHI_MINUS", "PSI_MINUS")
@@ -98,6 +98,15 @@ def distil_rules(circuit: int, route: list[int], *, rounds: int, protocol: str =
         rule = _rule(circuit, node, link, "DISTIL", cutoff_ns=cutoff_ns)
         out.append({**rule, "distil_protocol": protocol, "distil_rounds": rounds})
     return out
+
+
+def link_distil_rules(circuit: int, link: int, *, rounds: int,
+                      protocol: str = "DEJMPS") -> list[Json]:
+    """The link-level DISTIL rules of chapter 05 section 7 for ``link`` (joining nodes
+    ``link`` and ``link + 1``): one at each of its nodes, ``peer_link`` = ``match_link``."""
+    return [{**_rule(circuit, node, link, "DISTIL", peer_link=link),
+             "distil_protocol": protocol, "distil_rounds": rounds}
+            for node in (link, link + 1)]
 
 
 def baseline_rules(circuit: int, route: list[int], *, cutoff_ns: int) -> list[Json]:

@@ -22,6 +22,7 @@ from qvcp.conformance.node_harness import (
     baseline_rules,
     distil_rules,
     link_config,
+    link_distil_rules,
     setup_body,
 )
 from qvcp.schemas import ErrorCode, WireError, encode, message_specs, verify
@@ -117,9 +118,12 @@ def heralds_identical(world: World) -> None:
 @given(parsers.re(r"circuit (?P<cid>\d+) along route (?P<route>[\d, ]+?)"
                   r"(?: with a cutoff of (?P<cutoff>\d+) ns)?"
                   r"(?: with min_fidelity (?P<fid>\d+))?"
-                  r"(?: with num_pairs (?P<pairs>\d+))? is established at the node$"))
+                  r"(?: with num_pairs (?P<pairs>\d+))?"
+                  r"(?: with (?P<lrounds>\d+) rounds? of link-level (?P<lproto>[A-Z]+) "
+                  r"distillation on link (?P<llink>\d+))? is established at the node$"))
 def circuit_established(world: World, cid: str, route: str, cutoff: str | None,
-                        fid: str | None, pairs: str | None) -> None:
+                        fid: str | None, pairs: str | None, lrounds: str | None,
+                        lproto: str | None, llink: str | None) -> None:
     node = _node(world)
     path, circuit, cut = _route(route), int(cid), int(cutoff or 0)
     me = path.index(node.node_id)
@@ -129,9 +133,15 @@ def circuit_established(world: World, cid: str, route: str, cutoff: str | None,
     if me < len(path) - 1:
         require(bool(node.sent("SETUP", path[me + 1])),
                 f"the node did not forward the SETUP of circuit {circuit}", sent=node.recent)
+        rules = baseline_rules(circuit, path, cutoff_ns=cut)
+        if lrounds and lproto and llink:  # chapter 05 section 7: DISTIL at the link's nodes
+            rules += link_distil_rules(circuit, int(llink), rounds=int(lrounds),
+                                       protocol=lproto)
         node.inject("CONFIRM", path[me + 1], {
             "circuit_id": circuit, "expected_rate_mhz": 1000, "expected_fidelity": 58000,
-            "rules": baseline_rules(circuit, path, cutoff_ns=cut)})
+            "rules": rules})
+        require(not node.sent("ERROR") and not node.sent("REJECT"),
+                f"the node refused the CONFIRM of circuit {circuit}", sent=node.recent)
     else:
         require(bool(node.sent("CONFIRM", path[me - 1])),
                 f"the tail end did not confirm circuit {circuit}", sent=node.recent)

@@ -18,9 +18,8 @@ from qvcp.schemas import ErrorCode
 from ..circuit import CircuitInfo
 from ..messages import BELL_CODES, BELL_NAMES
 from .base import NodeEngine, ProtocolError
+from .distil import Distilling, Ref, Scope
 from .events import CutoffTimer, Discard, LinkPairReady, PeerExpired, SwapOutcome
-
-Ref = tuple[int, int]
 
 
 @dataclass(slots=True)
@@ -65,7 +64,7 @@ def _refd(r: Ref) -> dict[str, int]:
 
 
 @dataclass
-class TrackingEngine(NodeEngine):
+class TrackingEngine(NodeEngine, Distilling):
     """Base of :class:`SwapEngine` and :class:`EndEngine`: one per (node, circuit)."""
 
     info: CircuitInfo | None = None
@@ -79,6 +78,10 @@ class TrackingEngine(NodeEngine):
     seen: OrderedDict[int, None] = field(default_factory=OrderedDict)
     outcome_seq: int = 0
     cutoff_ns: int = 0
+    #: link-level DISTIL rules at this node (FWD-006): link -> its distillation scope
+    link_scopes: dict[int, Scope] = field(default_factory=dict)
+    #: every distillation scope of the engine (link-level, then end-to-end)
+    scopes: list[Scope] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -97,6 +100,37 @@ class TrackingEngine(NodeEngine):
         assert self.info is not None
         return self.info._positions.get(self.me, -1)
 
+    def _init_link_scopes(self) -> None:
+        """One :class:`Scope` per link-level DISTIL rule of this node (``peer_link`` =
+        ``match_link``): the neighbour across the link is the other end, and the link's
+        head-side node leads (chapter 04 section 5)."""
+        if self.info is None or self.ctx is None:
+            return
+        route, pos = self.info.route, self._my_pos
+        for r in self.info.rules_of(self.me):
+            link = r["match_link"]
+            if r["action"] != "DISTIL" or not link or r["peer_link"] != link:
+                continue
+            head_side = link == self._head_link  # the link towards the head end
+            peer = route[pos - 1] if head_side else route[pos + 1]
+            scope = Scope(peer=peer, leader=not head_side, rounds=r["distil_rounds"],
+                          protocol=r["distil_protocol"], link=link)
+            self.link_scopes[link] = scope
+            self.scopes.append(scope)
+
+    def _distilling(self, ref: Ref) -> bool:
+        """``ref`` is still under a link-level DISTIL rule (FWD-005: not to be swapped)."""
+        scope = self.link_scopes.get(ref[0])
+        return scope is not None and ref in scope.level
+
+    def _leaves_scope(self, now: int, scope: Scope, ref: Ref) -> None:
+        """A link pair survived its rounds: from now on it is swapped or tracked."""
+        scope.level.pop(ref, None)
+        self.link_ready(now, ref)
+
+    def link_ready(self, now: int, ref: Ref) -> None:
+        """A held link pair ``ref`` can be swapped or tracked (hook)."""
+
     @staticmethod
     def _remember(book: OrderedDict[Ref, Any], ref: Ref, value: Any) -> None:
         book[ref] = value
@@ -104,18 +138,27 @@ class TrackingEngine(NodeEngine):
             book.popitem(last=False)
 
     # -- storing and freeing ----------------------------------------------------------------
-    def store(self, now: int, ev: LinkPairReady) -> None:
-        """Record a fresh link pair (LINK-013) and arm its cutoff (TRK-011)."""
+    def store(self, now: int, ev: LinkPairReady) -> bool:
+        """Record a fresh link pair (LINK-013) and arm its cutoff (TRK-011); under a
+        link-level DISTIL rule it enters distillation (FWD-006). True if it is usable now."""
         ref = (ev.link_id, ev.seq)
         self.held[ref] = QubitRecord(ev.qubit, ref, ev.created_ns, ev.peer, ref, ev.bell,
                                      "head" if ev.link_id == self._head_link else "tail")
         if self.cutoff_ns:
             self.timers[self.timer_name("cutoff", ref)] = ev.created_ns + self.cutoff_ns
+        if self.link_scopes:
+            scope = self.link_scopes.get(ev.link_id)
+            if scope is not None:
+                self._enter(now, scope, ref)
+                return False
+        return True
 
     def _drop(self, now: int, ref: Ref, reason: str, *, notify: bool) -> None:
         assert self.ctx is not None and self.info is not None
         rec = self.held.pop(ref)
         self.disarm("cutoff", ref)
+        if self.scopes:
+            self._forget(ref)
         self.ctx.release_qubit(now, self.info.circuit_id, rec.qubit, *ref)
         self._remember(self.discarded, ref, reason)
         if notify:  # TRK-010
@@ -252,9 +295,6 @@ class TrackingEngine(NodeEngine):
 
     def lost(self, now: int, ref: Ref) -> None:
         """A delivered pair was discarded by the other end."""
-
-    def sacrifice_lost(self, now: int, ref: Ref) -> None:
-        """The other end discarded a pair this node already sacrificed in distillation."""
 
     def on_timer(self, now: int, name: str) -> None:
         """Fire the cutoff timer ``name``."""

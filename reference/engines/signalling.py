@@ -377,16 +377,28 @@ class SignallingEngine(NodeEngine):
 
     def _can_install(self, ev: Confirm) -> bool:
         """SIG-013: every rule for this node names a link of this node, and the node can run
-        it. The reference runs end-to-end distillation only (``peer_link`` 0 at an end node):
-        a link-level DISTIL rule, or an end-to-end one at an intermediate node, which it could
-        install but not execute (FWD-006), makes it refuse the circuit rather than deliver or
-        swap undistilled pairs."""
+        it: an end-to-end DISTIL rule (``peer_link`` 0) only at an end node, a link-level one
+        only with ``peer_link`` = ``match_link`` (FWD-006), and not both on a one-hop circuit,
+        where the two would distil with the same neighbour; a link-level rule then needs
+        memory for the pairs it holds while distilling (:meth:`_reserve_link_rounds`)."""
         assert self.setup is not None
         mine = {c["link_id"] for c in self.links.values()}
         end = self.me in (self.setup["head_end"], self.setup["tail_end"])
+        rules = [r for r in ev.body["rules"] if r["node"] == self.me]
+        distil = {r["peer_link"] == 0 for r in rules if r["action"] == "DISTIL"}
+        if distil == {True, False} and len(self.setup["route"]) == 2:
+            return False
         return all(r["match_link"] in mine and (r["action"] != "SWAP" or r["peer_link"] in mine)
-                   and (r["action"] != "DISTIL" or (end and r["peer_link"] == 0))
-                   for r in ev.body["rules"] if r["node"] == self.me)
+                   and (r["action"] != "DISTIL" or (end if r["peer_link"] == 0
+                                                    else r["peer_link"] == r["match_link"]))
+                   for r in rules) and self._reserve_link_rounds(rules)
+
+    def _reserve_link_rounds(self, rules: list[dict[str, Any]]) -> bool:
+        """A link-level DISTIL rule of n rounds holds up to n more pairs on its link: reserve
+        them (like SIG-042 at an end); False if the node cannot (SIG-013)."""
+        rounds = sum(r["distil_rounds"] for r in rules
+                     if r["action"] == "DISTIL" and r["peer_link"] != 0)
+        return not rounds or self._grow_reservation(rounds)
 
     def _refuse_rules(self, now: int) -> SigState:
         """SIG-013, SIG-020: install nothing, release the reservation, REJECT NO_RESOURCES
@@ -408,8 +420,8 @@ class SignallingEngine(NodeEngine):
         self._check_rule_fields(ev)
         if not self._can_install(ev):
             return self._refuse_rules(now)
-        rounds = max((r["distil_rounds"] for r in ev.body["rules"]
-                      if r["node"] == self.me and r["action"] == "DISTIL"), default=0)
+        rounds = max((r["distil_rounds"] for r in ev.body["rules"] if r["node"] == self.me
+                      and r["action"] == "DISTIL" and r["peer_link"] == 0), default=0)
         if rounds:  # SIG-042: best effort at the head (it reserved before knowing)
             self._grow_reservation(rounds)
         self._install(now, dict(ev.body))

@@ -2,7 +2,9 @@
 
 Holds qubits of the circuit on its head-side link (``match_link``) and tail-side link
 (``peer_link``), swaps the oldest pair of each as soon as both exist, and sends SWAP_OUTCOME
-to both new partners (TRK-001/002/003/006).
+to both new partners (TRK-001/002/003/006). Under a link-level DISTIL rule a link's pairs are
+distilled with the neighbour first and swapped only once they have survived every round
+(FWD-005, FWD-006; :mod:`.distil`).
 """
 
 from __future__ import annotations
@@ -11,7 +13,15 @@ from dataclasses import dataclass
 from enum import Enum
 
 from .base import Rule
-from .events import CloseCircuit, CutoffTimer, Discard, LinkPairReady, PeerExpired, SwapOutcome
+from .events import (
+    CloseCircuit,
+    CutoffTimer,
+    Discard,
+    DistilOutcome,
+    LinkPairReady,
+    PeerExpired,
+    SwapOutcome,
+)
 from .qubits import SwapRecord, TrackingEngine
 
 
@@ -21,26 +31,32 @@ class SwapState(Enum):
     EMPTY = "no qubit held"
     HOLD_HEAD = "only head-side qubits held"
     HOLD_TAIL = "only tail-side qubits held"
+    DISTILLING = "qubits under a link-level DISTIL rule held (and others of at most one side)"
     CLOSED = "circuit released"
 
 
-E, H, T, C = SwapState.EMPTY, SwapState.HOLD_HEAD, SwapState.HOLD_TAIL, SwapState.CLOSED
-_LIVE = (E, H, T)
+E, H, T, D, C = (SwapState.EMPTY, SwapState.HOLD_HEAD, SwapState.HOLD_TAIL,
+                 SwapState.DISTILLING, SwapState.CLOSED)
+_LIVE = (E, H, T, D)
 
 TABLE = {
-    (E, LinkPairReady): Rule((H, T), "store_and_swap"),
-    (H, LinkPairReady): Rule((H, E), "store_and_swap"),
-    (T, LinkPairReady): Rule((T, E), "store_and_swap"),
+    (E, LinkPairReady): Rule((H, T, D), "store_and_swap"),
+    (H, LinkPairReady): Rule((H, E, D), "store_and_swap"),
+    (T, LinkPairReady): Rule((T, E, D), "store_and_swap"),
+    (D, LinkPairReady): Rule(_LIVE, "store_and_swap"),
     **{(s, SwapOutcome): Rule(s, "track") for s in _LIVE},
     **{(s, Discard): Rule(_LIVE, "discard_msg") for s in _LIVE},
     **{(s, PeerExpired): Rule(_LIVE, "peer_expired") for s in _LIVE},
     (H, CutoffTimer): Rule((H, E), "cutoff"),
     (T, CutoffTimer): Rule((T, E), "cutoff"),
+    (D, CutoffTimer): Rule(_LIVE, "cutoff"),
+    **{(s, DistilOutcome): Rule(_LIVE, "distil_outcome") for s in _LIVE},
     **{(s, CloseCircuit): Rule(C, "free_all") for s in _LIVE},
     (C, LinkPairReady): Rule(C, "free_late"),
     (C, SwapOutcome): Rule(C, "ignore"),
     (C, Discard): Rule(C, "ignore"),
     (C, PeerExpired): Rule(C, "ignore"),
+    (C, DistilOutcome): Rule(C, "ignore"),
 }
 
 
@@ -53,10 +69,13 @@ class SwapEngine(TrackingEngine):
 
     def __post_init__(self) -> None:
         self.state = SwapState.EMPTY
+        self._init_link_scopes()
 
     def _holding(self) -> SwapState:
         if not self.held:
             return SwapState.EMPTY
+        if self.link_scopes and any(self._distilling(ref) for ref in self.held):
+            return SwapState.DISTILLING
         for r in self.held.values():
             if r.side != "head":
                 return SwapState.HOLD_TAIL
@@ -71,7 +90,9 @@ class SwapEngine(TrackingEngine):
         assert self.ctx is not None and self.info is not None
         while True:
             h = t = None  # FWD-005: the oldest of each side (the first stored on a tie)
-            for r in self.held.values():
+            held = self.held.values() if not self.link_scopes else [
+                r for r in self.held.values() if not self._distilling(r.origin)]
+            for r in held:
                 if r.side == "head":
                     if h is None or r.created_ns < h.created_ns:
                         h = r
@@ -90,6 +111,14 @@ class SwapEngine(TrackingEngine):
             self._remember(self.consumed, h.origin, rec)
             self._remember(self.consumed, t.origin, rec)
             self._emit_outcome(rec)
+
+    def link_ready(self, now: int, ref: tuple[int, int]) -> None:
+        self._swap_all(now)
+
+    def distil_outcome(self, now: int, ev: DistilOutcome) -> SwapState:
+        """The neighbour's half of a link-level distillation round (TRK-020/023)."""
+        self.on_distil_outcome(now, ev)
+        return self._holding()
 
     def discard_msg(self, now: int, ev: Discard) -> SwapState:
         self.on_discard(now, ev)

@@ -48,6 +48,8 @@ class Harness:
         self.delay = delay
         #: messages for which this returns True are lost in transit (recorded in ``lost``)
         self.drop: Callable[[dict[str, Any]], bool] = lambda msg: False
+        #: applied to every message in transit (after validation): what the receiver gets
+        self.rewrite: Callable[[dict[str, Any]], dict[str, Any]] = lambda msg: msg
         self.lost: list[dict[str, Any]] = []
         self.devices = {i + 1: ScriptedDevice() for i in range(len(roles))}
         self.station_dev = ScriptedDevice()
@@ -97,6 +99,7 @@ class Harness:
                     self.lost.append(msg)
                 else:
                     self.seq += 1
+                    msg = self.rewrite(msg)
                     heapq.heappush(self.heap, (self.now + self.delay, self.seq,
                                                msg["destination"], msg))
 

@@ -181,22 +181,33 @@ def test_hop_that_cannot_install_rejects_upstream_and_tears_down_downstream() ->
 _ROUTER_RULES = [_rule(2, 1), _rule(2, 2), _rule(2, 1, "SWAP", peer_link=2)]
 
 
-@pytest.mark.parametrize("distil", [
-    None,  # control: the plain rule set is installed
-    _rule(2, 1, "DISTIL", peer_link=1, distil_protocol="DEJMPS", distil_rounds=1),
-    _rule(2, 2, "DISTIL", distil_protocol="DEJMPS", distil_rounds=2),
-], ids=["none", "link-level", "end-to-end-at-a-hop"])
-def test_hop_refuses_distil_rules_it_cannot_run(distil: dict[str, Any] | None) -> None:
-    """SIG-013 with FWD-006: the reference runs end-to-end distillation at end nodes only, so a
-    link-level DISTIL rule, or an end-to-end one for an intermediate node, is refused like a
-    rule on a missing link (REJECT NO_RESOURCES upstream, TEARDOWN FAILURE downstream, nothing
-    installed) instead of being installed and silently not run."""
+_LINK_DISTIL = _rule(2, 1, "DISTIL", peer_link=1, distil_protocol="DEJMPS", distil_rounds=1)
+
+
+@pytest.mark.parametrize(("distil", "installed"), [
+    (None, True),  # control: the plain rule set
+    (_LINK_DISTIL, True),  # link-level: run with the neighbour across link 1 (FWD-006)
+    ({**_LINK_DISTIL, "peer_link": 2}, False),  # link-level names another link
+    ({**_LINK_DISTIL, "distil_rounds": 9}, False),  # more rounds than free memory
+    (_rule(2, 2, "DISTIL", distil_protocol="DEJMPS", distil_rounds=2), False),  # e2e at a hop
+], ids=["none", "link-level", "link-level-on-two-links", "link-level-beyond-memory",
+        "end-to-end-at-a-hop"])
+def test_hop_installs_the_distil_rules_it_can_run_and_refuses_the_others(
+        distil: dict[str, Any] | None, installed: bool) -> None:
+    """SIG-013 with FWD-006: a link-level DISTIL rule (``peer_link`` = ``match_link``) is
+    installed, with its rounds' memory reserved; one naming another link, one whose rounds
+    the node's free memory cannot hold, or an end-to-end rule for an intermediate node is
+    refused like a rule on a missing link (REJECT NO_RESOURCES upstream, TEARDOWN FAILURE
+    downstream, nothing installed) rather than installed and silently not run."""
     h = _pending_router()
+    before = dict(h.nodes[2].ctx.resources.reserved)
     rules = _ROUTER_RULES + ([distil] if distil else [])
     h.inject(2, "CONFIRM", _confirm(rules), source=3)
-    if distil is None:
+    if installed:
         assert [m["body"]["rules"] for m in h.sent_of("CONFIRM", 2, 1)] == [rules]
         assert CID in h.nodes[2].dataplane
+        extra = distil["distil_rounds"] if distil else 0
+        assert h.nodes[2].ctx.resources.reserved[CID] == before[CID] + extra
         return
     assert [m["body"]["reason"] for m in h.sent_of("REJECT", 2, 1)] == ["NO_RESOURCES"]
     assert [m["body"]["reason"] for m in h.sent_of("TEARDOWN", 2, 3)] == ["FAILURE"]

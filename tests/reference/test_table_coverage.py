@@ -11,6 +11,7 @@ from collections import deque
 
 import test_chain_scripted
 import test_distil_scripted
+import test_link_distil
 import test_signalling_rules
 import test_table_entries
 from harness import Harness, spy_records
@@ -22,7 +23,7 @@ from qvcp.reference.statetables import ENGINES
 # modules in TEST_MODULES (each is run here and the records of its harnesses collected).
 KNOWN_GAPS: set[tuple[str, str, str]] = set()
 TEST_MODULES = (test_table_entries, test_signalling_rules, test_chain_scripted,
-                test_distil_scripted)
+                test_distil_scripted, test_link_distil)
 
 
 def _tests_taken() -> set[tuple[str, str, str]]:
