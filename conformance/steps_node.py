@@ -280,6 +280,25 @@ def sent_authenticated(world: World, dst: str, kid: str) -> None:
             sent=found)
 
 
+@when(parsers.re(r"node (?P<src>\d+) sends (?P<mtype>[A-Z_]+) (?P<body>\{.*\}) (?P<n>\d+) "
+                 r"times at once$"))
+def inject_many(world: World, src: str, mtype: str, body: str, n: str) -> None:
+    """``n`` copies (each its own message_id) at the same virtual time."""
+    node = _node(world)
+    parsed = json.loads(_circuit_in(world, body))
+    for _ in range(int(n)):
+        node.inject(mtype, int(src), json.loads(json.dumps(parsed)))
+
+
+@then(parsers.re(r"the (?:node|station) sends at least (?P<low>\d+) and fewer than (?P<high>\d+) "
+                 r"(?P<mtype>[A-Z_]+) to node (?P<dst>\d+)$"))
+def sends_between(world: World, low: str, high: str, mtype: str, dst: str) -> None:
+    node = _checked(world)
+    found = node.sent(mtype, int(dst))
+    require(int(low) <= len(found) < int(high), f"the node sent {len(found)} {mtype} to node "
+            f"{dst}, expected at least {low} and fewer than {high}")
+
+
 @when(parsers.re(r"node (?P<src>\d+) sends the node a (?P<mtype>[A-Z_]+) addressed to node "
                  r"(?P<dst>\d+) (?P<body>\{.*\})$"))
 def inject_misaddressed(world: World, src: str, mtype: str, dst: str, body: str) -> None:

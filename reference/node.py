@@ -104,6 +104,10 @@ class NodeConfig:
     #: emit a TransitionRecord per engine transition (traces, table-coverage tests); off
     #: when nothing reads them, which saves their cost on every transition
     record_transitions: bool = True
+    #: ERR-004: at most ``error_burst`` ERRORs to one destination at once, one more per
+    #: ``error_refill_ns`` (0: no limit); the rest of the rejected messages go unanswered
+    error_burst: int = 32
+    error_refill_ns: int = 100_000
     #: message authentication (chapter 08): ``{"keys": [{"peer", "key_id", "key" (hex)}],
     #: "required": bool, "window": int}`` as :meth:`.auth.NodeAuth.of` reads it; None: none
     auth: Mapping[str, Any] | None = None
@@ -118,6 +122,8 @@ class NodeConfig:
         for name in ("gate_fidelity", "readout_fidelity"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"NodeConfig.{name}: must be in [0, 1]")
+        if self.error_burst < 0 or self.error_refill_ns < 0:
+            raise ValueError("NodeConfig.error_burst, error_refill_ns: must be >= 0")
         try:
             NodeAuth.of(self.auth)
         except ValueError as err:
@@ -141,6 +147,9 @@ class Node:
     endpoints: dict[int, DeliveryEngine] = field(init=False, default_factory=dict)
     circuit_counter: int = field(init=False, default=0)
     auth: NodeAuth | None = field(init=False, default=None)
+    #: ERRORs not sent for want of a token (ERR-004), and the buckets: dest -> (tokens, since)
+    errors_suppressed: int = field(init=False, default=0)
+    _error_tokens: dict[int, tuple[int, int]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         c = self.config
@@ -183,9 +192,9 @@ class Node:
                 validate_message(msg)
             self._dispatch(now, msg)
         except ProtocolError as err:
-            self._error_out(err, msg)
+            self._error_out(err, msg, now)
         except WireError as err:
-            self._error_out(ProtocolError(err.code, err.reason, field=err.field), msg)
+            self._error_out(ProtocolError(err.code, err.reason, field=err.field), msg, now)
         return self._collect(now)
 
     def on_timer(self, now: int) -> list[Output]:
@@ -197,7 +206,7 @@ class Node:
                 try:
                     eng.on_timer(now, name)  # type: ignore[attr-defined]
                 except ProtocolError as err:
-                    self._error_out(err, None)
+                    self._error_out(err, None, now)
         return self._collect(now)
 
     def next_deadline(self) -> int | None:
@@ -232,7 +241,7 @@ class Node:
             else:
                 self._local(now, event)
         except ProtocolError as err:
-            self._error_out(err, None)
+            self._error_out(err, None, now)
         return self._collect(now)
 
     @staticmethod
@@ -266,10 +275,35 @@ class Node:
     _engine_cache: list[Engine] | None = field(init=False, default=None)
     _timer_books: list[dict[str, int]] = field(init=False, default_factory=list)
 
-    def _error_out(self, err: ProtocolError, msg: dict[str, Any] | None) -> None:
-        reply = error_reply(self.ctx.factory, msg or err.msg, err.code, err.field, err.detail)
+    def _error_out(self, err: ProtocolError, msg: dict[str, Any] | None, now: int) -> None:
+        offending = msg or err.msg
+        if offending is None or offending.get("type") == "ERROR":
+            return  # nothing to answer, or an ERROR (ERR-003)
+        if not self._error_allowed(offending["source"], now):
+            self.errors_suppressed += 1  # ERR-004: the message stays rejected, unanswered
+            return
+        reply = error_reply(self.ctx.factory, offending, err.code, err.field, err.detail)
         if reply is not None:
             self._queue.append(Send(reply))
+
+    def _error_allowed(self, dest: int, now: int) -> bool:
+        """ERR-004: a token bucket per destination, ``error_burst`` ERRORs deep and refilled
+        by one every ``error_refill_ns``; takes a token when there is one."""
+        c = self.config
+        if c.error_burst <= 0:
+            return True
+        tokens, since = self._error_tokens.get(dest, (c.error_burst, now))
+        if c.error_refill_ns > 0 and now > since:
+            gained, rest = divmod(now - since, c.error_refill_ns)
+            if tokens + gained >= c.error_burst:
+                tokens, since = c.error_burst, now
+            else:
+                tokens, since = tokens + gained, now - rest
+        if tokens <= 0:
+            self._error_tokens[dest] = (tokens, since)
+            return False
+        self._error_tokens[dest] = (tokens - 1, since)
+        return True
 
     #: the outputs of every engine of the node, in emission order (see :meth:`_collect`)
     _queue: list[Output] = field(init=False, default_factory=list)
@@ -372,9 +406,9 @@ class Node:
                 try:
                     self._local(now, o.event)
                 except ProtocolError as err:
-                    self._error_out(err, None)
+                    self._error_out(err, None, now)
             elif cls is Fault:
-                self._error_out(o.error, None)
+                self._error_out(o.error, None, now)
             else:
                 result.append(o)
         queue.clear()
