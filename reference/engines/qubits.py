@@ -107,9 +107,10 @@ class TrackingEngine(NodeEngine, Distilling):
         if self.info is None or self.ctx is None:
             return
         route, pos = self.info.route, self._my_pos
+        mine = self.info.side_links(self.me)
         for r in self.info.rules_of(self.me):
             link = r["match_link"]
-            if r["action"] != "DISTIL" or not link or r["peer_link"] != link:
+            if r["action"] != "DISTIL" or not link or r["peer_link"] != link or link not in mine:
                 continue
             head_side = link == self._head_link  # the link towards the head end
             peer = route[pos - 1] if head_side else route[pos + 1]

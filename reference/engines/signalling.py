@@ -388,9 +388,11 @@ class SignallingEngine(NodeEngine):
         distil = {r["peer_link"] == 0 for r in rules if r["action"] == "DISTIL"}
         if distil == {True, False} and len(self.setup["route"]) == 2:
             return False
+        # a link-level rule distils with a neighbour on the route: a link of the route
+        on_route = {self.links[p]["link_id"] for p in self._neighbours() if p in self.links}
         return all(r["match_link"] in mine and (r["action"] != "SWAP" or r["peer_link"] in mine)
-                   and (r["action"] != "DISTIL" or (end if r["peer_link"] == 0
-                                                    else r["peer_link"] == r["match_link"]))
+                   and (r["action"] != "DISTIL" or (end if r["peer_link"] == 0 else (
+                       r["peer_link"] == r["match_link"] and r["match_link"] in on_route)))
                    for r in rules) and self._reserve_link_rounds(rules)
 
     def _reserve_link_rounds(self, rules: list[dict[str, Any]]) -> bool:
