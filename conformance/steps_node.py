@@ -299,6 +299,19 @@ def sends_between(world: World, low: str, high: str, mtype: str, dst: str) -> No
             f"{dst}, expected at least {low} and fewer than {high}")
 
 
+@then(parsers.re(r"the (?P<n>\d+) (?P<mtype>[A-Z_]+) the node sent to node (?P<dst>\d+) carry "
+                 r"(?P<n2>\d+) different message_ids$"))
+def distinct_ids(world: World, n: str, mtype: str, dst: str, n2: str) -> None:
+    node = _checked(world)
+    found = node.sent(mtype, int(dst))
+    require(len(found) == int(n), f"the node sent {len(found)} {mtype} to node {dst}, "
+            f"expected {n}")
+    ids = [m["message_id"] for m in found]
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    require(len(set(ids)) == int(n2), f"{len(set(ids))} different message_ids among {len(ids)}"
+            f" {mtype} to node {dst}; repeated: {repeated[:10]}")
+
+
 @when(parsers.re(r"node (?P<src>\d+) sends the node a (?P<mtype>[A-Z_]+) addressed to node "
                  r"(?P<dst>\d+) (?P<body>\{.*\})$"))
 def inject_misaddressed(world: World, src: str, mtype: str, dst: str, body: str) -> None:
