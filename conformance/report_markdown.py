@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 __all__ = ["format_interval", "render_markdown"]
@@ -69,6 +70,11 @@ def render_markdown(report: Json) -> str:
         if replays:
             lines += ["", "### Replay", ""]
             lines += [f"- `{c['id']}` (seed {c['seed']}): `{c['replay']}`" for c in replays]
+    reasons = Counter(c["message"] for c in report["cases"] if c["verdict"] == "unsupported")
+    if reasons:  # what the handshake left out, so that a reader sees what was not judged
+        lines += ["", "## Unsupported, by reason", "", "| cases | reason |", "|---|---|"]
+        lines += [f"| {n} | {_cell(reason or '(no reason given)')} |"
+                  for reason, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))]
     stats = [c for c in report["cases"] if c["interval"]]
     if stats:
         lines += ["", "## Statistical cases", "", "| case | verdict | interval |", "|---|---|---|"]

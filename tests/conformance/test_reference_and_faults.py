@@ -94,3 +94,18 @@ def test_javascript_example_passes_what_it_claims() -> None:
     assert counts["pass"] > 100
     assert counts["unsupported"] > 0  # message types and wire.auth it does not claim
     assert exit_code(run) == 0
+
+
+def test_markdown_summary_groups_unsupported_cases_by_reason(reference_run: RunResult) -> None:
+    """A reader sees what the handshake left out: one row per reason, most cases first."""
+    from qvcp.conformance.report_markdown import render_markdown
+
+    report = build_report(reference_run, command="qvcp conform")
+    assert "## Unsupported, by reason" not in render_markdown(report)
+    reasons = ["profile 'network' not claimed"] * 3 + ["capabilities not claimed: node.auth"]
+    for case, reason in zip(report["cases"], reasons, strict=False):
+        case["verdict"], case["message"] = "unsupported", reason
+    text = render_markdown(report)
+    section = text.split("## Unsupported, by reason", 1)[1]
+    assert section.index("| 3 | profile 'network' not claimed |") < section.index(
+        "| 1 | capabilities not claimed: node.auth |")
