@@ -19,12 +19,8 @@
 // Everything the node sends is encoded with the wire codec first, so it is schema-valid; a message
 // addressed to another node is discarded silently (WIRE-013).
 'use strict';
-const fs = require('fs');
-const path = require('path');
 const wire = require('./wire');
-
-const ERRORS = Object.fromEntries(JSON.parse(fs.readFileSync(path.join(wire.SCHEMAS, '..', 'errors.json'), 'utf8'))
-  .errors.map(e => [e.name, e.code]));
+const { Outbox } = require('./outbox');
 const DEFS = wire.common.$defs;
 const BELL = DEFS.bell_state['x-wire'].codes;                 // name -> code
 const BELL_NAME = Object.fromEntries(Object.entries(BELL).map(([k, v]) => [v, k]));
@@ -39,15 +35,13 @@ class ProtocolError extends Error {
 // A device that is not the harness's: attempts always "emit", BSMs report PHI_PLUS.
 const LOCAL_DEVICE = { call: async verb => (verb === 'device.bsm' ? { code: 0 } : verb === 'device.measure' || verb === 'device.distil' ? { bit: 0 } : {}) };
 
-class Node {
+class Node extends Outbox {
   constructor({ node_id, now_ns, config }, device) {
-    this.id = Number(node_id);
+    super(Number(node_id));
     this.now = Number(now_ns);
     this.config = config;
     this.role = config.role || 'end';
     this.device = device || LOCAL_DEVICE;
-    this.msgIds = 0;
-    this.out = [];
     this.events = [];
     this.freeQubits = [];
     for (let q = (config.memory_qubits || 1) - 1; q >= 0; q--) this.freeQubits.push(q);
@@ -70,21 +64,8 @@ class Node {
     this.circuits = new Map();   // circuit id -> {route, state, rules, swaps}
   }
 
-  // ---- outputs ----------------------------------------------------------------------------
-  send(type, destination, body) {
-    const msg = { version: 1, type, message_id: ++this.msgIds, source: this.id, destination,
-      body, extensions: [], auth: null };
-    wire.encode(msg);   // throws (driver error "failed") if this node would send an invalid message
-    this.out.push(msg);
-    return msg;
-  }
-
-  error(err, msg) {
-    if (!msg || msg.type === 'ERROR') return;   // never answer an ERROR with an ERROR
-    const spec = wire.BY_NAME[msg.type];
-    this.send('ERROR', msg.source, { code: ERRORS[err.ename], offending_message_id: msg.message_id || 0,
-      offending_type: spec ? spec.code : 0, field: err.field.slice(0, 255), detail: String(err.message).slice(0, 255) });
-  }
+  // ---- outputs (send and refuse: lib/outbox.js) ---------------------------------------------
+  error(err, msg) { this.refuse(err.ename, err.field, err.message, msg); }
 
   collect() {
     const result = { sent: this.out, events: this.events, next_deadline_ns: this.nextDeadline() };

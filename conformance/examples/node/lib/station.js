@@ -8,43 +8,23 @@
 // Anything but ATTEMPT is refused with UNEXPECTED_MESSAGE, an ATTEMPT for another link or from
 // another node with UNKNOWN_LINK (LINK-008); an ERROR is never answered (ERR-003).
 'use strict';
-const fs = require('fs');
-const path = require('path');
 const wire = require('./wire');
-
-const ERRORS = Object.fromEntries(JSON.parse(fs.readFileSync(path.join(wire.SCHEMAS, '..', 'errors.json'), 'utf8'))
-  .errors.map(e => [e.name, e.code]));
+const { ERRORS, Outbox } = require('./outbox');
 const WINDOW_NS = 10;   // matching deadline: this long after the first ATTEMPT of a slot
 const ATTEMPT_TYPE = wire.BY_NAME.ATTEMPT.code;
 
 // Without the harness's device every mode fails.
 const LOCAL_DEVICE = { call: async (verb, args) => ({ outcomes: Array(args.modes).fill('FAILURE') }) };
 
-class Station {
+class Station extends Outbox {
   constructor({ node_id, now_ns, config }, device) {
-    this.id = Number(node_id);
+    super(Number(node_id));
     this.now = Number(now_ns);
     this.link = Number(config.link_id);
     [this.a, this.b] = config.nodes.map(Number).sort((x, y) => x - y);
     this.device = device || LOCAL_DEVICE;
-    this.msgIds = 0;
     this.seq = 0;
-    this.out = [];
     this.slot = null;       // slot being collected: {slot, deadline, by: Map(node -> [ATTEMPT])}
-  }
-
-  send(type, destination, body) {
-    const msg = { version: 1, type, message_id: ++this.msgIds, source: this.id, destination,
-      body, extensions: [], auth: null };
-    wire.encode(msg);
-    this.out.push(msg);
-  }
-
-  refuse(ename, field, detail, msg) {
-    if (msg.type === 'ERROR') return;   // never answer an ERROR with an ERROR
-    const spec = wire.BY_NAME[msg.type];
-    this.send('ERROR', msg.source, { code: ERRORS[ename], offending_message_id: msg.message_id || 0,
-      offending_type: spec ? spec.code : 0, field, detail });
   }
 
   collect() {
