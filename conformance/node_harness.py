@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qvcp.conformance.cases import CaseContext
-from qvcp.schemas import decode, encode, message_specs, sign
+from qvcp.schemas import message_specs, trailer
 
 __all__ = ["HarnessDevice", "NodeUnderTest", "baseline_rules", "distil_rules", "link_between",
            "link_distil_rules", "station"]
@@ -230,7 +230,7 @@ class NodeUnderTest:
                "body": body, "extensions": extensions or [], "auth": None}
         if source in self.keys:
             key_id, key = self.keys[source]
-            msg["auth"] = decode(sign(encode(msg), key=key, key_id=key_id))["auth"]
+            msg["auth"] = trailer(msg, key=key, key_id=key_id)
         return msg
 
     def inject(self, mtype: str, source: int, body: Json, *, at: int | None = None,

@@ -8,6 +8,8 @@ since the previous *Then* step (or since the end of the *Given* steps).
 
 from __future__ import annotations
 
+import collections
+import copy
 import itertools
 import json
 from typing import Any
@@ -287,7 +289,7 @@ def inject_many(world: World, src: str, mtype: str, body: str, n: str) -> None:
     node = _node(world)
     parsed = json.loads(_circuit_in(world, body))
     for _ in range(int(n)):
-        node.inject(mtype, int(src), json.loads(json.dumps(parsed)))
+        node.inject(mtype, int(src), copy.deepcopy(parsed))
 
 
 @then(parsers.re(r"the (?:node|station) sends at least (?P<low>\d+) and fewer than (?P<high>\d+) "
@@ -307,7 +309,7 @@ def distinct_ids(world: World, n: str, mtype: str, dst: str, n2: str) -> None:
     require(len(found) == int(n), f"the node sent {len(found)} {mtype} to node {dst}, "
             f"expected {n}")
     ids = [m["message_id"] for m in found]
-    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    repeated = sorted(i for i, k in collections.Counter(ids).items() if k > 1)
     require(len(set(ids)) == int(n2), f"{len(set(ids))} different message_ids among {len(ids)}"
             f" {mtype} to node {dst}; repeated: {repeated[:10]}")
 
@@ -694,12 +696,7 @@ def echoes_attempt(world: World, src: str, slot: str) -> None:
     sent = [m for m in node.injected if m["type"] == "ATTEMPT" and m["source"] == int(src)
             and m["body"]["slot_ns"] == int(slot)]
     require(len(sent) == 1, f"node {src} sent {len(sent)} ATTEMPTs for slot {slot}")
-    body, want = last["body"], sent[0]
-    require(body["offending_message_id"] == want["message_id"]
-            and body["offending_type"] == message_specs()["ATTEMPT"].type_code,
-            f"ERROR echoes message {body['offending_message_id']} of type "
-            f"{body['offending_type']}, not node {src}'s ATTEMPT {want['message_id']}",
-            msg=last, offending=want)
+    _require_echo(last, sent[0])
 
 
 @then("it echoes the message_id and type code of the message it answers")
@@ -708,13 +705,19 @@ def echoes_offending(world: World) -> None:
     require(last is not None and last["type"] == "ERROR", "no ERROR to inspect")
     offending = node.last_injected
     require(offending is not None, "no message was injected")
+    assert offending is not None
+    _require_echo(last, offending)
+
+
+def _require_echo(error: Json, offending: Json) -> None:
+    """ERR-001: ``error`` echoes the message_id and type code of ``offending``."""
     want_type = message_specs()[offending["type"]].type_code
-    body = last["body"]
+    body = error["body"]
     require(body["offending_message_id"] == offending["message_id"]
             and body["offending_type"] == want_type,
             f"ERROR echoes message {body['offending_message_id']} of type "
             f"{body['offending_type']}, not message {offending['message_id']} of type "
-            f"{want_type} ({offending['type']})", msg=last, offending=offending)
+            f"{want_type} ({offending['type']})", msg=error, offending=offending)
 
 
 @then(parsers.re(r"the device's last distillation (?:had frame (?P<frame>\[\d, \d\])|had no "

@@ -23,8 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from qvcp.schemas import ErrorCode, WireError, decode, encode, verify
-from qvcp.schemas import sign as sign_bytes
+from qvcp.schemas import ErrorCode, WireError, encode, trailer, verify
 
 from .engines.base import ProtocolError
 
@@ -108,8 +107,7 @@ class NodeAuth:
         if entry is None:
             return msg
         key_id, key = entry
-        signed = decode(sign_bytes(encode({**msg, "auth": None}), key=key, key_id=key_id))
-        msg["auth"] = signed["auth"]
+        msg["auth"] = trailer(msg, key=key, key_id=key_id)
         return msg
 
     def admit(self, msg: dict[str, Any]) -> bool:

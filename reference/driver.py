@@ -156,9 +156,7 @@ class _NodeProfile:
     def node_status(self) -> Json:
         # Circuit states are not part of the documented node API (docs/simulator.md); only
         # the memory in use is reported.
-        node = self._started()
-        in_use = node.memory_in_use() if hasattr(node, "memory_in_use") else 0  # a station
-        return {"circuits": [], "qubits_in_use": int(in_use)}
+        return {"circuits": [], "qubits_in_use": int(self._started().memory_in_use())}
 
 
 # --- network profile -------------------------------------------------------------------------

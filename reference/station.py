@@ -29,6 +29,7 @@ from .engines.base import Output, ProtocolError, Send
 from .engines.events import Attempt
 from .engines.station import StationEngine
 from .messages import MessageFactory, error_reply
+from .node import Node
 
 
 @dataclass
@@ -82,10 +83,12 @@ class Station:
         """The matching deadline of the slot being collected, or None."""
         return self.engine.next_deadline()
 
-    @staticmethod
-    def sent(outputs: list[Output]) -> list[dict[str, Any]]:
-        """The message dicts among ``outputs``."""
-        return [o.msg for o in outputs if isinstance(o, Send)]
+    #: the message dicts among outputs, as for a node
+    sent = staticmethod(Node.sent)
+
+    def memory_in_use(self) -> int:
+        """Memory slots occupied: a station holds no qubit."""
+        return 0
 
     def _error_out(self, code: int, field: str, detail: str, msg: dict[str, Any]) -> None:
         assert self.engine.factory is not None

@@ -10,7 +10,7 @@ Everything here is derived from the JSON files shipped in this package (``json/`
 True
 """
 
-from qvcp.schemas.codec import canonical_json, decode, encode, sign, verify
+from qvcp.schemas.codec import canonical_json, decode, encode, sign, trailer, verify
 from qvcp.schemas.errors import ErrorCode, WireError, error_class, requirement_of
 from qvcp.schemas.layout import MessageSpec, message_specs, specs_by_code
 from qvcp.schemas.models import MODELS, MessageModel, validate_message
@@ -29,6 +29,7 @@ __all__ = [
     "requirement_of",
     "sign",
     "specs_by_code",
+    "trailer",
     "validate_message",
     "verify",
 ]

@@ -27,6 +27,16 @@ if TYPE_CHECKING:
 Ref = tuple[int, int]
 
 
+def _ref(d: dict[str, int]) -> Ref:
+    """An origin reference from its wire form ``{"link_id", "seq"}``."""
+    return (d["link_id"], d["seq"])
+
+
+def _refd(r: Ref) -> dict[str, int]:
+    """The wire form of an origin reference."""
+    return {"link_id": r[0], "seq": r[1]}
+
+
 @dataclass
 class DistilRound:
     """A round this end has performed and whose other outcome it awaits (TRK-023)."""
@@ -97,7 +107,7 @@ class Distilling:
             self._try_distil(now, scope)
             return
         for kept, ev in list(scope.waiting.items()):
-            sac = (ev.body["sacrificed"]["link_id"], ev.body["sacrificed"]["seq"])
+            sac = _ref(ev.body["sacrificed"])
             if ref in (kept, sac) and kept in scope.level and sac in scope.level:
                 del scope.waiting[kept]
                 self._follow(now, scope, ev)
@@ -126,8 +136,7 @@ class Distilling:
         rk.bell = rs.bell = 0
         self._send("DISTIL_OUTCOME", scope.peer, {
             "circuit_id": self.info.circuit_id, "round": number,
-            "kept": {"link_id": rk.partner_ref[0], "seq": rk.partner_ref[1]},
-            "sacrificed": {"link_id": rs.partner_ref[0], "seq": rs.partner_ref[1]},
+            "kept": _refd(rk.partner_ref), "sacrificed": _refd(rs.partner_ref),
             "outcome": bit})
         # the sacrificed qubit was measured: free it without DISCARD (TRK-010, TRK-025)
         del self.held[sac]
@@ -171,8 +180,7 @@ class Distilling:
     def _check_known(self, ev: DistilOutcome) -> tuple[Scope, Ref, Ref]:
         scope = self._scope_of(ev)
         b = ev.body
-        kept = (b["kept"]["link_id"], b["kept"]["seq"])
-        sac = (b["sacrificed"]["link_id"], b["sacrificed"]["seq"])
+        kept, sac = _ref(b["kept"]), _ref(b["sacrificed"])
         for name, ref in (("kept", kept), ("sacrificed", sac)):
             if ref not in self.held and not self._gone(ref):
                 raise self._unknown(ev, name)  # TRK-004
@@ -206,8 +214,7 @@ class Distilling:
     def _follow(self, now: int, scope: Scope, ev: DistilOutcome) -> None:
         """The other end's half of the leader's round ``ev`` names."""
         b = ev.body
-        kept = (b["kept"]["link_id"], b["kept"]["seq"])
-        sac = (b["sacrificed"]["link_id"], b["sacrificed"]["seq"])
+        kept, sac = _ref(b["kept"]), _ref(b["sacrificed"])
         want = b["round"] - 1
         if kept == sac or scope.level[kept] != want or scope.level[sac] != want or (
                 kept in scope.pending or sac in scope.pending):  # TRK-023
@@ -225,7 +232,7 @@ class Distilling:
             scope.pending.pop(ref, None)
             for kept, ev in list(scope.waiting.items()):
                 s = ev.body["sacrificed"]
-                if ref in (kept, (s["link_id"], s["seq"])):
+                if ref in (kept, _ref(s)):
                     del scope.waiting[kept]
 
     def sacrifice_lost(self, now: int, ref: Ref) -> None:

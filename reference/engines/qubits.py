@@ -18,7 +18,7 @@ from qvcp.schemas import ErrorCode
 from ..circuit import CircuitInfo
 from ..messages import BELL_CODES, BELL_NAMES
 from .base import NodeEngine, ProtocolError
-from .distil import Distilling, Ref, Scope
+from .distil import Distilling, Ref, Scope, _ref, _refd
 from .events import CutoffTimer, Discard, LinkPairReady, PeerExpired, SwapOutcome
 
 
@@ -53,14 +53,6 @@ class SwapRecord:
     partner: list[int]
     ref: list[Ref]
     bell: list[int]
-
-
-def _ref(d: dict[str, int]) -> Ref:
-    return (d["link_id"], d["seq"])
-
-
-def _refd(r: Ref) -> dict[str, int]:
-    return {"link_id": r[0], "seq": r[1]}
 
 
 @dataclass

@@ -31,7 +31,6 @@ from qvcp.schemas import ErrorCode, decode, encode, validate_message
 from .. import noise
 from ..engines.base import Send, TransitionRecord
 from ..engines.link import MAX_MODES
-from ..engines.station import StationEngine
 from ..messages import BELL_CODES, MessageFactory, fidelity_to_wire, rate_to_wire
 from ..node import LinkConfig, Node, NodeConfig
 from ..routing import Router
@@ -201,11 +200,11 @@ class Network:
                                                  slot_ns=slot_ns, rate_mhz=rate_to_wire(rate),
                                                  fidelity=fid))
                 self._station_delay[(nid, station)] = half
-            engine = StationEngine(station_id=station, link_id=i, node_a=a, node_b=b,
-                                   device=SimStationDevice(self.world))
+            st = self.stations[station] = Station.of(station_id=station, link_id=i,
+                                                     nodes=(a, b),
+                                                     device=SimStationDevice(self.world))
             if self.trace is None:  # nothing reads its transition records
-                engine.records_transitions = False  # type: ignore[misc]
-            self.stations[station] = Station(engine)
+                st.engine.records_transitions = False  # type: ignore[misc]
         router = Router(self.graph)
         for n in doc["nodes"]:
             nid = self.names[n["name"]]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import heapq
 from collections import deque
 from collections.abc import Callable
@@ -11,9 +10,8 @@ from typing import Any, ClassVar
 
 from qvcp.reference.device import ScriptedDevice
 from qvcp.reference.engines.base import Send, TransitionRecord
-from qvcp.reference.engines.events import Attempt
-from qvcp.reference.engines.station import StationEngine
 from qvcp.reference.node import LinkConfig, Node, NodeConfig
+from qvcp.reference.station import Station
 from qvcp.schemas import decode, encode, validate_message
 
 SLOT = 1000
@@ -61,14 +59,13 @@ class Harness:
         self.app: list[dict[str, Any]] = []
         n = len(roles)
         links: dict[int, list[LinkConfig]] = {i: [] for i in range(1, n + 1)}
-        self.stations: dict[int, StationEngine] = {}
+        self.stations: dict[int, Station] = {}
         for k in range(1, n):
             for me, peer in ((k, k + 1), (k + 1, k)):
                 links[me].append(LinkConfig(link_id=k, peer=peer, station=100 + k, slot_ns=SLOT,
                                             rate_mhz=10**6, fidelity=0.99))
-            self.stations[100 + k] = StationEngine(station_id=100 + k, link_id=k, node_a=k,
-                                                   node_b=k + 1,
-                                                   device=self.station_script)
+            self.stations[100 + k] = Station.of(station_id=100 + k, link_id=k,
+                                                nodes=(k, k + 1), device=self.station_script)
         route = list(range(1, n + 1))
         self.nodes = {
             i: Node(NodeConfig(node_id=i, role=roles[i - 1], memory_qubits=memory,
@@ -135,10 +132,7 @@ class Harness:
             if t_msg is not None and (t_timer is None or t_msg <= t_timer[0]):
                 self.now, _, dest, msg = heapq.heappop(self.heap)
                 if dest in self.stations:
-                    st = self.stations[dest]
-                    with contextlib.suppress(Exception):
-                        st.fire(self.now, Attempt(msg=msg))
-                    self._outputs(st.drain())
+                    self._outputs(self.stations[dest].receive(self.now, msg))
                 elif dest in self.nodes:
                     self._outputs(self.nodes[dest].receive(self.now, msg))
             else:
@@ -146,10 +140,7 @@ class Harness:
                 if kind == 0:
                     self._outputs(self.nodes[who].on_timer(self.now))
                 else:
-                    st = self.stations[who]
-                    for name in st.due_timers(self.now):
-                        st.on_timer(self.now, name)
-                    self._outputs(st.drain())
+                    self._outputs(self.stations[who].on_timer(self.now))
 
     def open(self, head: int, tail: int, *, num_pairs: int = 1, min_fidelity: int = 0) -> None:
         """Open endpoint 5 at both ends and request pairs at ``head``."""

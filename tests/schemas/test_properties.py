@@ -6,7 +6,7 @@ import struct_oracle
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from qvcp.schemas import WireError, decode, encode, sign, validate_message, verify
+from qvcp.schemas import WireError, decode, encode, sign, trailer, validate_message, verify
 from qvcp.schemas.check import json_schema_verdict
 from qvcp.schemas.strategies import messages
 
@@ -85,3 +85,12 @@ def test_sign_then_verify(msg: dict, key: bytes, key_id: int) -> None:
         assert exc.code.name == "AUTH_FAILED"
     else:
         raise AssertionError("a tampered message verified")
+
+
+@given(messages(signed=True), st.binary(min_size=1, max_size=64), st.integers(0, 2**32 - 1))
+def test_trailer_of_a_json_message_is_the_binary_signature(msg: dict, key: bytes,
+                                                           key_id: int) -> None:
+    """``trailer`` ignores the ``auth`` the message carries and gives the one ``sign`` gives."""
+    auth = trailer(msg, key=key, key_id=key_id)
+    assert auth == decode(sign(encode({**msg, "auth": None}), key=key, key_id=key_id))["auth"]
+    assert verify(encode({**msg, "auth": auth}), {key_id: key})["auth"] == auth
