@@ -4,8 +4,9 @@ The SeQUeNCe side is the probe ``shared/peers/seq_chain.py`` (beside this reposi
 its own virtual environment (``.bench/venv-sequence``, made with ``pip install
 sequence==0.8.5`` on first use, since SeQUeNCe pins its own numpy). The QVCP side is
 ``qvcp simulate --json`` on a scenario written to match the probe: a chain of N routers,
-2 km links with a midpoint station, 0.2 dB/km, detector efficiency 1 (double-click success
-probability eta^2/2 with eta the one-arm transmissivity), raw link fidelity 0.99, 10 memories
+2 km links with a midpoint station, 0.2 dB/km, detector efficiency 0.9 as the probe sets its
+BSM nodes' detectors (double-click success probability eta^2/2 with eta the one-arm
+transmissivity times the detector efficiency), raw link fidelity 0.99, 10 memories
 per node (a router gives 5 to each of its links; QVCP attempts on all of a link's free memories
 at once, one optical mode each), 2 kHz attempts, no decoherence, the same simulated time, and
 the same fidelity threshold (QVCP's requested minimum, SeQUeNCe's ``--target``). Both are
@@ -42,6 +43,7 @@ VENV = ROOT / ".bench" / "venv-sequence"
 LINK_KM = 2.0
 ATTENUATION_DB_PER_KM = 0.2
 RAW_FIDELITY = 0.99
+DETECTOR_EFFICIENCY = 0.9  # the probe's update_detectors_params("efficiency", 0.9)
 MEMORIES = 10
 ATTEMPT_PERIOD_NS = 500_000  # 2 kHz
 REQUEST_START_S = 0.1  # the probe reserves resources at 0.1 s
@@ -51,7 +53,8 @@ MIN_FIDELITY = 0.6  # QVCP's requested minimum and SeQUeNCe's delivery target (-
 def matched_scenario(n: int, sim_seconds: float, slots_per_link: int = MEMORIES // 2
                      ) -> dict[str, Any]:
     """The QVCP scenario matching ``seq_chain.py n`` (``slots_per_link`` 1: no multiplexing)."""
-    eta_arm = 10 ** (-ATTENUATION_DB_PER_KM * LINK_KM / 2 / 10)
+    # one arm (node to midpoint station): fibre transmissivity times detector efficiency
+    eta_arm = 10 ** (-ATTENUATION_DB_PER_KM * LINK_KM / 2 / 10) * DETECTOR_EFFICIENCY
     names = [f"r{i}" for i in range(n)]
     nodes = [{"name": name, "role": "end" if i in (0, n - 1) else "router", "profile": "ideal",
               "memory_qubits": MEMORIES, "comm_qubits": MEMORIES}
