@@ -47,6 +47,10 @@ _SEQ = operator.itemgetter("seq")
 _push = heapq.heappush
 
 
+#: the CPython ``gc`` functions :func:`_run_gc` uses
+_GC_TUNING = ("get_threshold", "set_threshold", "freeze", "unfreeze")
+
+
 @contextlib.contextmanager
 def _run_gc() -> Iterator[None]:
     """Python's cyclic garbage collector, set for a run and restored after it.
@@ -56,9 +60,10 @@ def _run_gc() -> Iterator[None]:
     rescan in full collections, with everything built before the run: on a 1000-node chain
     those took about 15% of the run. During the run the objects that existed before it are
     frozen (not scanned) and collections are less frequent; what becomes garbage is collected
-    all the same. Nothing changes when the collector is disabled.
+    all the same. Nothing changes when the collector is disabled, or on an interpreter without
+    generational thresholds (PyPy's ``gc`` has neither ``get_threshold`` nor ``freeze``).
     """
-    if not gc.isenabled():
+    if not gc.isenabled() or not all(hasattr(gc, name) for name in _GC_TUNING):
         yield
         return
     old = gc.get_threshold()
