@@ -469,6 +469,8 @@ def sends_count(world: World, n: str, mtype: str, dst: str) -> None:
             f"{n}", sent=node.recent)
     if found:
         world.data["last"] = found[-1]
+        if mtype == "SETUP":
+            world.data["circuit"] = found[-1]["body"]["circuit_id"]
 
 
 @then(parsers.re(r"the (?:node|station) sends (?P<kind>ERROR|REJECT) (?P<name>[A-Z_]+) to node "
@@ -543,6 +545,43 @@ def app_receives_error(world: World, name: str) -> None:
     code = found[-1]["body"]["code"]
     require(code == int(ErrorCode[name]), f"the application's ERROR has code {code}, expected "
             f"{int(ErrorCode[name])} ({name})", msg=found[-1])
+    world.data["last"] = found[-1]
+
+
+@then(parsers.re(r"the application receives ERROR (?P<name>[A-Z_]+) for each (?P<mtype>[A-Z_]+) "
+                 r"it sent, in order$"))
+def app_error_per_request(world: World, name: str, mtype: str) -> None:
+    """One ERROR ``name`` per ``mtype`` the application sent, in the order sent, each echoing
+    its message (DLV-005: every pending request fails)."""
+    node = _checked(world)
+    asked = [m for m in node.injected if m["type"] == mtype and m["source"] == node.node_id]
+    errors = [m for m in node.app if m["type"] == "ERROR"]
+    require(len(errors) == len(asked), f"the application received {len(errors)} ERRORs for "
+            f"{len(asked)} {mtype}s", app=node.app)
+    for error, request in zip(errors, asked, strict=True):
+        code = error["body"]["code"]
+        require(code == int(ErrorCode[name]), f"the application's ERROR has code {code}, "
+                f"expected {int(ErrorCode[name])} ({name})", msg=error)
+        _require_echo(error, request)
+
+
+@then(parsers.re(r"it echoes the (?P<nth>first|second|third) (?P<mtype>[A-Z_]+) the application "
+                 r"sent$"))
+def echoes_nth_request(world: World, nth: str, mtype: str) -> None:
+    last, node = world.data.get("last"), world.node
+    require(last is not None and last["type"] == "ERROR", "no ERROR to inspect")
+    asked = [m for m in node.injected if m["type"] == mtype and m["source"] == node.node_id]
+    index = ("first", "second", "third").index(nth)
+    require(len(asked) > index, f"the application sent {len(asked)} {mtype}s")
+    _require_echo(last, asked[index])
+
+
+@then(parsers.re(r"the application receives no ERROR other than (?P<name>[A-Z_]+)$"))
+def app_no_other_error(world: World, name: str) -> None:
+    node = _checked(world)
+    other = [m for m in node.app if m["type"] == "ERROR"
+             and m["body"]["code"] != int(ErrorCode[name])]
+    require(not other, f"the application received an ERROR other than {name}", app=other)
 
 
 @then(parsers.re(r"the application receives no (?P<mtype>[A-Z_]+)$"))

@@ -56,9 +56,10 @@ Feature: Endpoints and requests (spec chapter 06 sections 2 and 3)
     And its "body.qos.num_pairs" is 3
 
   @DLV-102
-  Scenario: A second PAIR_REQUEST while one is served is refused with REQUEST_UNSATISFIABLE
+  Scenario: A second PAIR_REQUEST while one is served is not served at the same time: it waits or is refused with REQUEST_UNSATISFIABLE
     Given the application has opened endpoint 5 for node 3 endpoint 6
     When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0}
     Then the node sends SETUP to node 2
     When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 2, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0}
-    Then the application receives ERROR REQUEST_UNSATISFIABLE
+    Then the node sends no SETUP
+    And the application receives no ERROR other than REQUEST_UNSATISFIABLE

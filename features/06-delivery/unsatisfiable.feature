@@ -36,3 +36,12 @@ Feature: Requests that cannot be met (spec chapter 06 section 3, DLV-011)
     When the station heralds PSI_PLUS with seq 2 for the node's attempt on link 1
     And node 2 sends SWAP_OUTCOME {"circuit_id": "$circuit", "outcome_seq": 1, "left": {"link_id": 1, "seq": 2}, "right": {"link_id": 2, "seq": 6}, "bsm_result": "PHI_PLUS", "bell_index": "PSI_PLUS", "new_partner": 3}
     Then the application receives no PAIR_DELIVERY
+
+  @DLV-005
+  Scenario: CLOSE_ENDPOINT fails the request being served with ENDPOINT_NOT_OPEN echoing its PAIR_REQUEST
+    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0}
+    Then the node sends SETUP to node 2
+    When the application sends CLOSE_ENDPOINT {"endpoint": 5}
+    Then the application receives ERROR ENDPOINT_NOT_OPEN for each PAIR_REQUEST it sent, in order
+    And the application receives ENDPOINT_STATUS
+    And the node sends TEARDOWN to node 2

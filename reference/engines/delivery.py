@@ -2,7 +2,9 @@
 
 OPEN_ENDPOINT / CLOSE_ENDPOINT / PAIR_REQUEST from the application; PAIR_DELIVERY,
 PAIR_EXPIRED, ENDPOINT_STATUS and ERROR back. A request opens a circuit (head end); the
-passive end delivers with ``request_id`` 0 (DLV-024).
+passive end delivers with ``request_id`` 0 (DLV-024). A request that arrives while another is
+served waits, and the waiting requests are served one after the other in the order received
+(DLV-102, DLV-013).
 """
 
 from __future__ import annotations
@@ -75,12 +77,15 @@ TABLE = {
     (C, CloseEndpoint): Rule(C, "not_open"),
     (C, PairRequest): Rule(C, "not_open"),
     (OP, PairRequest): Rule((R, OP), "request_pairs"),
-    (R, PairRequest): Rule(R, "busy"),
-    (A, PairRequest): Rule(A, "busy"),
+    # DLV-102/DLV-013: a request arriving while another is served waits for it
+    (R, PairRequest): Rule(R, "request_more"),
+    (A, PairRequest): Rule(A, "request_more"),
     (OP, CircuitUp): Rule(A, "up"),
     (R, CircuitUp): Rule(A, "up"),
-    (R, CircuitDown): Rule(OP, "down"),
-    (A, CircuitDown): Rule((A, OP), "down"),
+    # a circuit refused or released before its request is met fails the request (DLV-011), and
+    # the next waiting request is set up (REQUESTED)
+    (R, CircuitDown): Rule((OP, R), "down"),
+    (A, CircuitDown): Rule((A, R, OP), "down"),
     (OP, CircuitDown): Rule(OP, "ignore"),
     (C, CircuitDown): Rule(C, "ignore"),
     (A, PairIdentified): Rule(A, "deliver"),
@@ -98,11 +103,11 @@ TABLE = {
     (A, ExpiryTimer): Rule(A, "expire_due"),
     (OP, ExpiryTimer): Rule(OP, "expire_due"),
     (R, ExpiryTimer): Rule(R, "expire_due"),
-    # DLV-011: the request's deadline passed before all its pairs were delivered (the timer is
-    # disarmed when the request completes, is refused or the endpoint closes)
+    # DLV-011: the deadline of the request being served, or of a waiting one ("waiting"
+    # timer), passed before all its pairs were delivered (a timer is disarmed when its request
+    # completes, is refused or the endpoint closes)
     (R, DeadlineTimer): Rule(R, "deadline_passed"),
     (A, DeadlineTimer): Rule(A, "deadline_passed"),
-    (OP, DeadlineTimer): Rule(OP, "deadline_passed"),
 }
 
 
@@ -118,8 +123,13 @@ class DeliveryEngine(_Engine):
     remote: tuple[int, int] = (0, 0)
     request: dict[str, Any] | None = None  # the request being served
     request_msg_id: int = 0  # message_id of its PAIR_REQUEST (echoed by DLV-011 ERRORs)
+    request_circuit: int = 0  # the circuit set up for it
+    #: requests received while another is served, in arrival order (DLV-013): (body, message_id)
+    waiting: list[tuple[dict[str, Any], int]] = field(default_factory=list)
     circuits: set[int] = field(default_factory=set)
+    established: set[int] = field(default_factory=set)  # circuits of ``circuits`` set up
     head_circuits: set[int] = field(default_factory=set)
+    request_of: dict[int, int] = field(default_factory=dict)  # head circuit -> request_id
     held: dict[int, tuple[int, int, int]] = field(default_factory=dict)  # qubit->circ,pair,exp
     counts: dict[int, int] = field(default_factory=dict)
     failed: set[int] = field(default_factory=set)  # circuits of a request past its deadline
@@ -154,19 +164,23 @@ class DeliveryEngine(_Engine):
         raise ProtocolError(ErrorCode.ENDPOINT_NOT_OPEN, "endpoint not open",
                             field="body.endpoint", msg=ev.msg)
 
-    def busy(self, now: int, ev: PairRequest) -> None:
-        raise ProtocolError(ErrorCode.REQUEST_UNSATISFIABLE, "a request is being served",
-                            field="body.request_id", msg=ev.msg)
-
     def close(self, now: int, ev: CloseEndpoint) -> None:
         for circuit in sorted(self.circuits):  # DLV-005
             self.out.append(Local(CloseCircuit(circuit_id=circuit, reason="NORMAL")))
         self._free_all(now, expire=False)
         self.circuits.clear()
+        self.established.clear()
+        # DLV-005: every pending request fails, the one being served first (arrival order)
+        pending = [self.request_msg_id] if self.request is not None else []
+        for mid in [*pending, *(mid for _, mid in self.waiting)]:
+            self._fail(ErrorCode.ENDPOINT_NOT_OPEN, mid, "endpoint closed", "body.endpoint")
+        self.waiting.clear()
+        self.timers.pop("waiting", None)
         self._end_request()
         self._status("CLOSED")
 
-    def request_pairs(self, now: int, ev: PairRequest) -> EndpointState:
+    @staticmethod
+    def _check_request(ev: PairRequest, now: int) -> None:
         b = ev.body
         if b["num_pairs"] == 0:  # DLV-012
             raise ProtocolError(ErrorCode.FIELD_OUT_OF_RANGE, "num_pairs 0",
@@ -174,13 +188,53 @@ class DeliveryEngine(_Engine):
         if b["deadline_ns"] and b["deadline_ns"] <= now:  # DLV-011: the deadline has passed
             raise ProtocolError(ErrorCode.REQUEST_UNSATISFIABLE, "deadline_ns has passed",
                                 field="body.deadline_ns", msg=ev.msg)
+
+    def request_pairs(self, now: int, ev: PairRequest) -> EndpointState:
+        self._check_request(ev, now)
+        self._start(now, dict(ev.body), int(ev.msg.get("message_id", 0)))
+        return EndpointState.REQUESTED
+
+    def request_more(self, now: int, ev: PairRequest) -> None:
+        """DLV-102/DLV-013: served at once when no request is being served, else it waits
+        for the requests before it."""
+        self._check_request(ev, now)
+        mid = int(ev.msg.get("message_id", 0))
+        if self.request is None:
+            self._start(now, dict(ev.body), mid)
+        else:
+            self.waiting.append((dict(ev.body), mid))
+            self._arm_waiting()
+
+    def _arm_waiting(self) -> None:
+        """The ``waiting`` timer at the earliest deadline among the waiting requests."""
+        deadlines = [b["deadline_ns"] for b, _ in self.waiting if b["deadline_ns"]]
+        if deadlines:
+            self.timers["waiting"] = min(deadlines)
+        else:
+            self.timers.pop("waiting", None)
+
+    def _next(self, now: int) -> None:
+        """Serve the first waiting request (DLV-013), failing those whose deadline passed."""
+        while self.request is None and self.waiting:
+            body, mid = self.waiting.pop(0)
+            if body["deadline_ns"] and body["deadline_ns"] <= now:  # DLV-011
+                self._fail(ErrorCode.REQUEST_UNSATISFIABLE, mid, "deadline passed while the "
+                           "request waited", "body.deadline_ns")
+            else:
+                self._start(now, body, mid)
+        self._arm_waiting()
+
+    def _start(self, now: int, b: dict[str, Any], message_id: int) -> None:
+        """Serve request ``b``: set up a circuit for it (spec 06 section 3)."""
         assert self.new_circuit_id is not None
         circuit = self.new_circuit_id()
-        self.request = dict(b)
-        self.request_msg_id = int(ev.msg.get("message_id", 0))
+        self.request = b
+        self.request_msg_id = message_id
+        self.request_circuit = circuit
         if b["deadline_ns"]:
             self.timers["deadline"] = b["deadline_ns"]
         self.head_circuits.add(circuit)
+        self.request_of[circuit] = b["request_id"]
         self.circuits.add(circuit)
         assert self.ctx is not None
         policy_cutoff = self.ctx.cutoff_ns
@@ -193,26 +247,36 @@ class DeliveryEngine(_Engine):
         self.out.append(Local(OpenCircuit(circuit_id=circuit, tail_end=self.remote[0],
                                           head_endpoint=self.endpoint,
                                           tail_endpoint=self.remote[1], qos=qos)))
-        return EndpointState.REQUESTED
 
     def up(self, now: int, ev: CircuitUp) -> None:
         self.circuits.add(ev.circuit_id)
+        self.established.add(ev.circuit_id)
 
     def down(self, now: int, ev: CircuitDown) -> EndpointState:
-        self.circuits.discard(ev.circuit_id)
-        self.failed.discard(ev.circuit_id)
-        if ev.rejected and self.request is not None:  # DLV-011
-            self._unsatisfiable(f"circuit refused: {ev.rejected}")
+        cid = ev.circuit_id
+        self.circuits.discard(cid)
+        self.established.discard(cid)
+        self.failed.discard(cid)
+        self.request_of.pop(cid, None)
+        if self.request is not None and cid == self.request_circuit:
+            if ev.reason == "COMPLETED":  # met, as counted by the other end (SIG-035)
+                self._end_request()
+            else:  # DLV-011: refused, or released before it could provide every pair
+                self._unsatisfiable(f"circuit refused: {ev.rejected}" if ev.rejected else
+                                    "circuit released before all pairs were delivered "
+                                    f"({ev.reason})")
+            self._next(now)
         if ev.reason != "COMPLETED":  # DLV-103; a completed circuit's pairs stay delivered
-            self._free_circuit(now, ev.circuit_id, expire=True)
-        return EndpointState.ACTIVE if self.circuits else EndpointState.OPEN
+            self._free_circuit(now, cid, expire=True)
+        if self.established:
+            return EndpointState.ACTIVE
+        return EndpointState.REQUESTED if self.request is not None else EndpointState.OPEN
 
     def deliver(self, now: int, ev: PairIdentified) -> None:
         if ev.circuit_id not in self.circuits or ev.circuit_id in self.failed:  # DLV-011
             self.refuse_pair(now, ev)
             return
-        head = ev.circuit_id in self.head_circuits
-        request_id = self.request["request_id"] if head and self.request else 0
+        request_id = self.request_of.get(ev.circuit_id, 0)  # 0 at the passive end (DLV-024)
         self._app("PAIR_DELIVERY", {
             "endpoint": self.endpoint, "request_id": request_id, "circuit_id": ev.circuit_id,
             "pair_id": ev.pair_id, "qubit_handle": ev.qubit, "bell_state": BELL_NAMES[ev.bell],
@@ -222,32 +286,51 @@ class DeliveryEngine(_Engine):
         if ev.expires_ns:
             self.timers[self.timer_name("expire", ev.qubit)] = ev.expires_ns  # DLV-031
         n = self.counts[ev.circuit_id] = self.counts.get(ev.circuit_id, 0) + 1
-        if head and self.request and n >= self.request["num_pairs"]:  # SIG-035
-            self.timers.pop("deadline", None)  # request met: its deadline no longer applies
+        req = self.request
+        if req is not None and ev.circuit_id == self.request_circuit and n >= req["num_pairs"]:
+            # SIG-035: the request is met (its deadline no longer applies); the next waits
             self.out.append(Local(CloseCircuit(circuit_id=ev.circuit_id, reason="COMPLETED")))
+            self._end_request()
+            self._next(now)
 
     def _end_request(self) -> None:
         self.request = None
         self.timers.pop("deadline", None)
 
+    def _fail(self, code: ErrorCode, message_id: int, detail: str, field: str) -> None:
+        """ERROR ``code`` to the application for the PAIR_REQUEST ``message_id`` (DLV-005,
+        DLV-011: the ERROR echoes the request's message_id)."""
+        self._app("ERROR", {"code": int(code), "offending_message_id": message_id,
+                            "offending_type": 67, "field": field, "detail": detail})
+
     def _unsatisfiable(self, detail: str, field: str = "") -> None:
-        """DLV-011: fail the request being served with REQUEST_UNSATISFIABLE, echoing its
-        PAIR_REQUEST's message_id."""
-        self._app("ERROR", {"code": int(ErrorCode.REQUEST_UNSATISFIABLE),
-                            "offending_message_id": self.request_msg_id, "offending_type": 67,
-                            "field": field,
-                            "detail": detail})
+        """DLV-011: fail the request being served with REQUEST_UNSATISFIABLE."""
+        self._fail(ErrorCode.REQUEST_UNSATISFIABLE, self.request_msg_id, detail, field)
         self._end_request()
 
     def deadline_passed(self, now: int, ev: DeadlineTimer) -> None:
         """DLV-011: report the request unsatisfiable and deliver no more pairs for it: its
-        circuits (set up for it by this head end) are torn down (reason NORMAL); the state
-        changes when their CircuitDown arrives."""
+        circuit (set up for it by this head end) is torn down (reason NORMAL); the state
+        changes when its CircuitDown arrives. The ``waiting`` timer fails the waiting requests
+        whose deadline passed instead."""
+        if ev.name == "waiting":
+            expired = [(b, mid) for b, mid in self.waiting
+                       if b["deadline_ns"] and b["deadline_ns"] <= now]
+            for b, mid in expired:
+                self.waiting.remove((b, mid))
+                self._fail(ErrorCode.REQUEST_UNSATISFIABLE, mid, "deadline passed while the "
+                           "request waited", "body.deadline_ns")
+            self._arm_waiting()
+            return
+        if self.request is None:
+            return
         self._unsatisfiable("deadline passed before all pairs were delivered",
                             "body.deadline_ns")
-        for circuit in sorted(self.circuits & self.head_circuits):
+        circuit = self.request_circuit
+        if circuit in self.circuits:
             self.failed.add(circuit)
             self.out.append(Local(CloseCircuit(circuit_id=circuit, reason="NORMAL")))
+        self._next(now)
 
     def refuse_pair(self, now: int, ev: PairIdentified) -> None:
         self._release(now, ev.circuit_id, ev.qubit)
@@ -296,5 +379,7 @@ class DeliveryEngine(_Engine):
         return None
 
     def on_timer(self, now: int, name: str) -> None:
-        """Fire the timer ``name``: ``deadline`` (DLV-011) or ``expire:<qubit>``."""
-        self.fire(now, DeadlineTimer(name=name) if name == "deadline" else ExpiryTimer(name=name))
+        """Fire the timer ``name``: ``deadline`` or ``waiting`` (DLV-011), or
+        ``expire:<qubit>`` (DLV-031)."""
+        self.fire(now, DeadlineTimer(name=name) if name in ("deadline", "waiting")
+                  else ExpiryTimer(name=name))

@@ -359,18 +359,19 @@ def test_deadline_passing_during_setup_tears_the_circuit_down() -> None:
     assert h.nodes[1].ctx.resources.reserved == {}
 
 
-def test_deadline_of_a_request_left_without_circuit() -> None:
-    """DLV-011 in OPEN: the far end tore the circuit down before all pairs were delivered;
-    the request is still pending and fails when its deadline passes (OPEN DeadlineTimer)."""
+def test_request_fails_when_its_circuit_is_released_before_it_is_met() -> None:
+    """DLV-011: the far end tore the circuit down before all pairs were delivered; the circuit
+    can no longer provide them, so the request fails at once (not at its deadline) and the
+    endpoint, serving nothing, is OPEN."""
     h = Harness(["end", "end"])
     _open_both(h)
     _request(h, 1, deadline_ns=50_000, message_id=45)
     h.run(200)
     assert h.nodes[1].endpoints[5].state is EndpointState.ACTIVE
     h.inject(1, "TEARDOWN", {"circuit_id": CID, "reason": "NORMAL"}, source=2)
-    assert h.nodes[1].endpoints[5].state is EndpointState.OPEN
-    assert not h.app_of(1, "ERROR")
-    h.run(60_000)
-    _took(h, "delivery", "OPEN", "DeadlineTimer", "OPEN", key="1/")
+    _took(h, "delivery", "ACTIVE", "CircuitDown", "OPEN", key="1/")
     (err,) = _unsatisfiable(h, 1)
+    assert "released" in err["body"]["detail"] and not h.nodes[1].endpoints[5].timers
+    h.run(60_000)
+    assert len(_unsatisfiable(h, 1)) == 1  # nothing more when the deadline passes
     assert err["body"]["offending_message_id"] == 45

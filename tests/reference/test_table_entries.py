@@ -392,6 +392,58 @@ def test_pairs_identified_for_an_endpoint_not_delivering_are_freed() -> None:
     assert not h.app_of(1, "PAIR_DELIVERY") and not h.app_of(1, "PAIR_EXPIRED")
 
 
+def _ask(h: Harness, request_id: int, *, min_fidelity: int = 0, deadline_ns: int = 0) -> None:
+    h.inject(1, "PAIR_REQUEST", {"endpoint": 5, "request_id": request_id, "num_pairs": 1,
+                                 "min_fidelity": min_fidelity, "min_rate_mhz": 0,
+                                 "deadline_ns": deadline_ns}, message_id=40 + request_id)
+
+
+def test_waiting_requests_are_served_one_at_a_time_in_order() -> None:
+    """DLV-102/DLV-013: requests made while one is served (REQUESTED, then ACTIVE) wait and
+    are served after it, in the order received, each over a circuit of its own."""
+    h = Harness(["end", "end"])
+    h.resolve_by_link[1] = deque([SUCCESS] * 3)
+    _open(h, 2, 5, 1)
+    _open(h, 1, 5, 2)
+    _ask(h, 1)
+    _ask(h, 2)
+    _took(h, "delivery", "REQUESTED", "PairRequest", "REQUESTED")
+    h.run(200)
+    assert h.nodes[1].endpoints[5].state is EndpointState.ACTIVE
+    _ask(h, 3)
+    _took(h, "delivery", "ACTIVE", "PairRequest", "ACTIVE")
+    assert [b["request_id"] for b, _ in h.nodes[1].endpoints[5].waiting] == [2, 3]
+    assert len(h.sent_of("SETUP", 1)) == 1 and not h.app_of(1, "ERROR")
+    h.run(20_000)
+    got = [m["body"] for m in h.app_of(1, "PAIR_DELIVERY")]
+    assert [b["request_id"] for b in got] == [1, 2, 3]
+    assert len({b["circuit_id"] for b in got}) == 3 == len(h.sent_of("SETUP", 1))
+    assert not h.app_of(1, "ERROR") and h.nodes[1].endpoints[5].state is EndpointState.OPEN
+
+
+def test_a_refused_request_hands_over_to_the_next() -> None:
+    """DLV-011: the first request's circuit is refused (fidelity unreachable): it fails, echoing
+    its PAIR_REQUEST, and the waiting request is set up at once (REQUESTED -> REQUESTED); a
+    waiting request whose deadline passes fails without disturbing the one served."""
+    h = Harness(["end", "end"])
+    h.resolve_by_link[1] = deque([SUCCESS])
+    _open(h, 2, 5, 1)
+    _open(h, 1, 5, 2)
+    _ask(h, 1, min_fidelity=65535)
+    _ask(h, 2)
+    _ask(h, 3, deadline_ns=150)
+    h.run(100)
+    _took(h, "delivery", "REQUESTED", "CircuitDown", "REQUESTED")
+    (err,) = h.app_of(1, "ERROR")
+    assert (err["body"]["code"], err["body"]["offending_message_id"]) == (
+        ErrorCode.REQUEST_UNSATISFIABLE, 41)
+    h.run(20_000)
+    errors = h.app_of(1, "ERROR")
+    assert [e["body"]["offending_message_id"] for e in errors] == [41, 43]
+    _took(h, "delivery", "ACTIVE", "DeadlineTimer", "ACTIVE")
+    assert [m["body"]["request_id"] for m in h.app_of(1, "PAIR_DELIVERY")] == [2]
+
+
 # -- data plane: end nodes and swapping hops (chapter 04) ----------------------------------------
 def _holding(link_results: dict[int, list[int]], **kw: Any) -> Harness:
     h = Harness(["end", "router", "end"], **kw)
@@ -478,7 +530,11 @@ def test_teardown_while_holding_frees_everything() -> None:
     h.internal(2, ev.LinkPairReady(qubit=3, bell=1, created_ns=0, peer=1, **late))
     _took(h, "swap", "CLOSED", "LinkPairReady", "CLOSED")
     assert 3 in _frees(h, 2)
-    assert not h.errors() and not h.sent_of("DISCARD")
+    assert not _net_errors(h) and not h.sent_of("DISCARD")
+    # DLV-005: closing the endpoint failed the request it was serving, echoing its message_id
+    (err,) = h.app_of(1, "ERROR")
+    assert err["body"]["code"] == ErrorCode.ENDPOINT_NOT_OPEN
+    assert err["body"]["offending_message_id"] == 1  # Harness.open's PAIR_REQUEST
 
 
 def test_empty_data_plane_rows() -> None:
