@@ -84,7 +84,7 @@ class LinkEngine(Engine):
     factory: MessageFactory | None = None
     circuits: list[int] = field(default_factory=list)
     #: the outstanding attempt: slot, attempt id, circuit, qubit of each mode, message id
-    attempt: tuple[int, int, int, tuple[int, ...], int] | None = None
+    attempt: tuple[int, int, int, tuple[int | None, ...], int] | None = None
     attempt_counter: int = 0
     last_slot: int = -1
     heralded: OrderedDict[int, int] = field(default_factory=OrderedDict)  # seq -> circuit
@@ -116,7 +116,24 @@ class LinkEngine(Engine):
     def remove_circuit(self, now: int, ev: GenerateOff) -> LinkState:
         if ev.circuit_id in self.circuits:
             self.circuits.remove(ev.circuit_id)
+        if self.attempt is not None and self.attempt[2] == ev.circuit_id:
+            self._abandon(now)
         return self._arm(now) if self.state is LinkState.ARMED else self.state
+
+    def _abandon(self, now: int) -> None:
+        """SIG-030: the circuit of the outstanding attempt is released, and with it the
+        attempt's memory and communication qubits, now. The attempt stays outstanding (its
+        HERALD is expected and is no error) but its modes hold no qubit (``None``): their
+        results make no pair, and nothing is freed twice, whatever circuit a freed slot serves
+        by the time the HERALD arrives."""
+        assert self.attempt is not None and self.resources is not None
+        slot, attempt_id, circuit, qubits, message_id = self.attempt
+        self.resources.comm_done(len(qubits) - qubits.count(None))
+        for qubit in qubits:
+            if qubit is not None:
+                self.device.free(now=now, qubit=qubit)
+                self.resources.give_back(circuit, qubit)
+        self.attempt = (slot, attempt_id, circuit, (None,) * len(qubits), message_id)
 
     def start_slot(self, now: int, ev: SlotTimer) -> LinkState:
         k = now // self.slot_ns
@@ -146,7 +163,8 @@ class LinkEngine(Engine):
         self.timers["herald"] = slot + self.herald_timeout_ns
         return LinkState.ATTEMPTING
 
-    def _end_attempt(self, now: int, *, keep: tuple[int, ...] = ()) -> tuple[int, tuple[int, ...]]:
+    def _end_attempt(self, now: int, *, keep: tuple[int, ...] = ()
+                     ) -> tuple[int, tuple[int | None, ...]]:
         """Close the outstanding attempt: its comm qubits are idle again, and every qubit
         not in ``keep`` (mode indices that heralded a pair) is freed."""
         assert self.attempt is not None and self.resources is not None
@@ -154,6 +172,8 @@ class LinkEngine(Engine):
         self.attempt = None
         self.timers.pop("herald", None)
         res = self.resources
+        if qubits[0] is None:  # abandoned (its qubits were freed when the circuit went)
+            return circuit, qubits
         res.comm_done(len(qubits))
         for i, qubit in enumerate(qubits):
             if i not in keep:
@@ -191,6 +211,8 @@ class LinkEngine(Engine):
                 self.report(ProtocolError(ErrorCode.HERALD_SEQUENCE_INVALID, f"seq {seq} "
                                           f"invalid", field=f"body.results[{i}].seq",
                                           msg=ev.msg))
+                continue
+            if qubits[i] is None:  # abandoned attempt: no qubit, no pair (SIG-030)
                 continue
             held.add(seq)  # LINK-013: recorded before anything uses it
             keep.append(i)

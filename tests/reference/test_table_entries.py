@@ -139,23 +139,32 @@ def test_link_generate_on_in_armed_and_attempting() -> None:
 
 
 def test_generate_off_while_attempting_then_late_herald() -> None:
-    """Teardown during an attempt: the link keeps ATTEMPTING until the HERALD, whose pair then
-    finds the circuit CLOSED and is freed (LINK-103); nothing is delivered."""
+    """Teardown during an attempt (SIG-030, LINK-103): the attempt's qubit and communication
+    qubit are freed at once and the link stays ATTEMPTING until the HERALD, whose success then
+    makes no pair and frees nothing more; nothing is delivered. A pair reaching an end's
+    closed data plane anyway (a defensive row) is freed."""
     h = Harness(["end", "end"])
     h.resolve_by_link[1] = deque([SUCCESS])
     h.open(1, 2)
     h.run(1005)
+    qubit = h.nodes[1].links[1].attempt[3][0]
     h.inject(1, "CLOSE_ENDPOINT", {"endpoint": 5})
     _took(h, "link", "ATTEMPTING", "GenerateOff", "ATTEMPTING", key="1/")
+    assert _frees(h, 1) == [qubit] and h.nodes[1].memory_in_use() == 0
+    assert h.nodes[1].ctx.resources.comm_busy == 0
     h.run(1030)
     _took(h, "link", "ATTEMPTING", "GenerateOff", "ATTEMPTING", key="2/")
-    _took(h, "end", "CLOSED", "LinkPairReady", "CLOSED", key="1/")
-    _took(h, "end", "CLOSED", "LinkPairReady", "CLOSED", key="2/")
+    _took(h, "link", "ATTEMPTING", "Herald", "IDLE", key="1/")
     for node in (1, 2):
         assert h.nodes[node].links[node and 1].state is LinkState.IDLE
-        assert h.nodes[node].memory_in_use() == 0
-        assert _frees(h, node)
+        assert h.nodes[node].memory_in_use() == 0 == h.nodes[node].ctx.resources.comm_busy
+        assert len(_frees(h, node)) == 1  # freed once, at the teardown
     assert not h.app_of(1, "PAIR_DELIVERY") and not h.app_of(2, "PAIR_DELIVERY")
+    assert not _net_errors(h)
+    h.internal(1, ev.LinkPairReady(circuit_id=CID, link_id=1, seq=9, qubit=3, bell=1,
+                                   created_ns=0, peer=2))
+    _took(h, "end", "CLOSED", "LinkPairReady", "CLOSED", key="1/")
+    assert _frees(h, 1)[-1] == 3
 
 
 def test_herald_timeout_frees_the_qubit_and_rearms() -> None:
