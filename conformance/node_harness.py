@@ -65,9 +65,10 @@ def hop_record(node: int, route: list[int], *, t2_ns: int = 0) -> Json:
 
 
 def qos(*, cutoff_ns: int = 0, min_fidelity: int = 0, min_rate_mhz: int = 0,
-        num_pairs: int = 0) -> Json:
+        num_pairs: int = 0, priority: int = 0) -> Json:
     return {"min_rate_mhz": min_rate_mhz, "min_fidelity": min_fidelity, "max_latency_ns": 0,
-            "cutoff_ns": cutoff_ns, "num_pairs": num_pairs, "duration_ns": 0, "priority": 0}
+            "cutoff_ns": cutoff_ns, "num_pairs": num_pairs, "duration_ns": 0,
+            "priority": priority}
 
 
 def setup_body(circuit: int, route: list[int], receiver: int, *, t2_ns: int = 0,

@@ -61,6 +61,8 @@ _ROUTES: dict[str, tuple[int, type[ev.MessageEvent]]] = {
 _TO_DATAPLANE = (ev.LinkPairReady, ev.PeerExpired)
 _TO_ENDPOINT = (ev.CircuitUp, ev.CircuitDown, ev.PairIdentified, ev.PairLost)
 _TO_LINK = (ev.GenerateOn, ev.GenerateOff)
+#: signalling states of a circuit holding a reservation that SIG-016 may preempt
+_PREEMPTABLE = (SigState.SETUP_SENT, SigState.PENDING, SigState.ESTABLISHED)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -108,6 +110,9 @@ class NodeConfig:
     #: ``error_refill_ns`` (0: no limit); the rest of the rejected messages go unanswered
     error_burst: int = 32
     error_refill_ns: int = 100_000
+    #: SIG-016: admit a circuit short of memory or link rate by tearing down circuits of a
+    #: strictly lower ``priority`` admitted here (reason PREEMPTED)
+    preempt: bool = True
     #: message authentication (chapter 08): ``{"keys": [{"peer", "key_id", "key" (hex)}],
     #: "required": bool, "window": int}`` as :meth:`.auth.NodeAuth.of` reads it; None: none
     auth: Mapping[str, Any] | None = None
@@ -371,11 +376,41 @@ class Node:
                     "ack_timeout_ns": c.ack_timeout_ns, "endpoint_ok": self._endpoint_ok,
                     "swap_factor": swap_factor(c.gate_fidelity, c.readout_fidelity),
                     "gate_fidelity": c.gate_fidelity, "readout_fidelity": c.readout_fidelity,
-                    "max_distil_rounds": c.max_distil_rounds})
+                    "max_distil_rounds": c.max_distil_rounds,
+                    "preempt": self._preempt if c.preempt else None})
         self.signalling[cid] = sig
         self._adopt(sig)
         self._forget_engines()
         return sig
+
+    def _preempt(self, now: int, cid: int, priority: int, slots: int, link: int,
+                 rate: int) -> bool:
+        """SIG-016: make room for circuit ``cid`` (``slots`` memory slots, ``rate`` mHz on
+        ``link``, 0 for none) by tearing down circuits of a strictly lower priority that hold
+        a reservation here: the lowest priority first and, within one, the most recently
+        admitted first, only as many as needed. Preempts nothing and returns False when even
+        all of them would not make room."""
+        res = self.ctx.resources
+        candidates = [s for c, s in self.signalling.items()
+                      if c != cid and c in res.reserved and s.setup is not None
+                      and s.state in _PREEMPTABLE and s.setup["qos"]["priority"] < priority]
+        order = sorted(range(len(candidates)),
+                       key=lambda i: (candidates[i].setup["qos"]["priority"], -i))
+        free, headroom = res.unreserved(), res.link_headroom_mhz(link) if link else rate
+        victims = []
+        for i in order:
+            if free >= slots and headroom >= rate:
+                break
+            victim = candidates[i].circuit_id
+            victims.append(candidates[i])
+            free += res.reserved.get(victim, 0)
+            if link:
+                headroom += res.link_load_mhz.get(link, {}).get(victim, 0)
+        if free < slots or headroom < rate:
+            return False
+        for sig in victims:  # their Release follows in this node's queue, as for any teardown
+            sig.fire(now, ev.CloseCircuit(circuit_id=sig.circuit_id, reason="PREEMPTED"))
+        return True
 
     def _endpoint_ok(self, setup: dict[str, Any]) -> bool:
         ep = self.endpoints.get(setup["tail_endpoint"])  # DLV-004

@@ -161,8 +161,11 @@ class SignallingEngine(NodeEngine):
             self.setup["tail_endpoint"]
 
     # -- admission -----------------------------------------------------------------------------
-    def _admit_here(self) -> str | None:
-        """SIG-002: reserve memory, comm qubits and link rate; return a reject reason or None."""
+    def _admit_here(self, now: int) -> str | None:
+        """SIG-002: reserve memory, comm qubits and link rate; return a reject reason or None.
+
+        Short of memory or link rate, a circuit of a higher ``priority`` than some admitted
+        here may take theirs: the node's ``preempt`` policy tears them down (SIG-016)."""
         assert self.ctx is not None and self.setup is not None
         prev, nxt = self._neighbours()
         if any(n and n not in self.links for n in (prev, nxt)):
@@ -171,10 +174,14 @@ class SignallingEngine(NodeEngine):
         need = self.policy.get("slots_per_link", 1) * sum(1 for n in (prev, nxt) if n)
         rate = self.setup["qos"]["min_rate_mhz"]
         admits = self.role != "repeater"  # data-plane-only: no admission decisions
-        if admits and (need > res.unreserved() or res.comm < 1):
+        if admits and res.comm < 1:
             return "NO_RESOURCES"
-        if admits and nxt and res.link_headroom_mhz(self.links[nxt]["link_id"]) < rate:
-            return "NO_RESOURCES"
+        link = self.links[nxt]["link_id"] if nxt else 0
+        if admits and (need > res.unreserved() or (link and res.link_headroom_mhz(link) < rate)):
+            preempt = self.policy.get("preempt")
+            if preempt is None or not preempt(now, self.circuit_id,
+                                              self.setup["qos"]["priority"], need, link, rate):
+                return "NO_RESOURCES"
         res.reserve(self.circuit_id, need,
                     {self.links[n]["link_id"]: rate for n in (prev, nxt) if n})
         return None
@@ -224,7 +231,7 @@ class SignallingEngine(NodeEngine):
             "qos": dict(ev.qos), "route": route or [self.me, ev.tail_end], "hops": [],
         }
         reason = None if route else "UNREACHABLE"
-        reason = reason or self._admit_here()
+        reason = reason or self._admit_here(now)
         if reason:
             self.ctx.resources.release(self.circuit_id) if self.ctx else None
             self.out.append(Local(CircuitDown(circuit_id=self.circuit_id,
@@ -250,7 +257,7 @@ class SignallingEngine(NodeEngine):
             reason = "UNREACHABLE"  # end nodes never forward
         elif tail and not self.policy.get("endpoint_ok", lambda s: True)(b):
             reason = "UNREACHABLE"  # DLV-004
-        reason = reason or self._admit_here()
+        reason = reason or self._admit_here(now)
         rounds = 0
         if reason is None and tail:
             hops = [*b["hops"], self._capability()]
