@@ -655,6 +655,14 @@ def distillations(world: World, n: str) -> None:
             f"device, expected {n}", calls=calls)
 
 
+@then(parsers.re(r"the device was asked to free (?P<n>\d+) qubits? in all$"))
+def frees_in_all(world: World, n: str) -> None:
+    node = _checked(world)
+    calls = [a for v, a in node.device.calls if v == "device.free"]
+    require(len(calls) == int(n), f"the node freed {len(calls)} qubits on the device, "
+            f"expected {n}", calls=calls)
+
+
 @then(parsers.re(r'its "(?P<path>[a-z_.0-9]+)" is at (?P<how>least|most) (?P<value>-?\d+)$'))
 def field_bound(world: World, path: str, how: str, value: str) -> None:
     last = world.data.get("last")

@@ -11,6 +11,18 @@ Feature: Transitions of the state-machine chapter (spec chapter 09)
     Then the node holds 0 memory qubits
     And the node sends no SWAP_OUTCOME
 
+  @SIG-030 @LINK-103 @cap:node.harness-device
+  Scenario: TEARDOWN frees the qubits of the pending attempts at once, and their late HERALD frees nothing again
+    Given a router node 2 between nodes 1 and 3
+    And circuit 7 along route 1, 2, 3 is established at the node
+    When the clock advances to 1000 ns
+    And node 1 sends TEARDOWN {"circuit_id": 7, "reason": "NORMAL"}
+    Then the device was asked to free 2 qubits in all
+    And the node holds 0 memory qubits
+    When the station heralds PSI_PLUS with seq 1 for the node's attempt on link 1
+    Then the device was asked to free 2 qubits in all
+    And the node sends no ERROR
+
   @SIG-101 @SIG-002
   Scenario: A hop reserves slots_per_link memory qubits for each of its links on the route
     Given a router node 2 between nodes 1 and 3 with 4 memory qubits and 2 slots per link
