@@ -15,7 +15,9 @@ timed from their own reports of the run (model building excluded).
     python bench/bench_vs_sequence.py [--nodes 3 9] [--sim-seconds 0.3] [--skip-sequence]
                                       [--repeat N] [--slots-per-link 5] [--compiled]
 
-Prints pairs delivered, wall seconds and pairs per wall-clock second for each, and the ratio.
+Prints pairs delivered, wall seconds and pairs per wall-clock second for each, and the ratio,
+and the link success per attempt of both: QVCP's model value and SeQUeNCe's as counted in the
+run (the probe runs through ``sequence_counts.py``, which counts its generation attempts).
 ``--repeat N`` keeps the fastest of N QVCP runs (identical runs: same seed, same events).
 ``--compiled`` also runs QVCP compiled by Cython (``qvcp-cy``, the venv of ``compiled.py``,
 built on first use) and checks that it delivers the same pairs, events and mean fidelity as
@@ -39,6 +41,7 @@ from compiled import ensure_compiled
 
 ROOT = Path(__file__).resolve().parents[1]
 PROBE = ROOT.parent / "shared" / "peers" / "seq_chain.py"
+COUNTS = Path(__file__).resolve().parent / "sequence_counts.py"
 VENV = ROOT / ".bench" / "venv-sequence"
 LINK_KM = 2.0
 ATTENUATION_DB_PER_KM = 0.2
@@ -50,17 +53,22 @@ REQUEST_START_S = 0.1  # the probe reserves resources at 0.1 s
 MIN_FIDELITY = 0.6  # QVCP's requested minimum and SeQUeNCe's delivery target (--target)
 
 
+def link_success_probability() -> float:
+    """Double-click success per mode, eta^2/2, eta = one arm's (node to midpoint station)
+    fibre transmissivity times the detector efficiency."""
+    eta_arm = 10 ** (-ATTENUATION_DB_PER_KM * LINK_KM / 2 / 10) * DETECTOR_EFFICIENCY
+    return round(eta_arm**2 / 2, 6)
+
+
 def matched_scenario(n: int, sim_seconds: float, slots_per_link: int = MEMORIES // 2
                      ) -> dict[str, Any]:
     """The QVCP scenario matching ``seq_chain.py n`` (``slots_per_link`` 1: no multiplexing)."""
-    # one arm (node to midpoint station): fibre transmissivity times detector efficiency
-    eta_arm = 10 ** (-ATTENUATION_DB_PER_KM * LINK_KM / 2 / 10) * DETECTOR_EFFICIENCY
     names = [f"r{i}" for i in range(n)]
     nodes = [{"name": name, "role": "end" if i in (0, n - 1) else "router", "profile": "ideal",
               "memory_qubits": MEMORIES, "comm_qubits": MEMORIES}
              for i, name in enumerate(names)]
     links = [{"a": a, "b": b, "distance_km": LINK_KM, "model": "werner",
-              "fidelity": RAW_FIDELITY, "success_probability": round(eta_arm**2 / 2, 6),
+              "fidelity": RAW_FIDELITY, "success_probability": link_success_probability(),
               "preparation_ns": ATTEMPT_PERIOD_NS} for a, b in itertools.pairwise(names)]
     return {
         "name": f"sequence-matched-chain-{n}",
@@ -107,17 +115,20 @@ def ensure_sequence() -> Path:
 
 
 def run_sequence(n: int, sim_seconds: float) -> dict[str, Any]:
+    """The probe, run through ``sequence_counts.py`` (which also counts its link attempts)."""
     python = ensure_sequence()
-    out = subprocess.run([str(python), str(PROBE), str(n), "--sim-seconds", str(sim_seconds),
-                          "--target", str(MIN_FIDELITY)],
+    out = subprocess.run([str(python), str(COUNTS), str(PROBE), str(n), "--sim-seconds",
+                          str(sim_seconds), "--target", str(MIN_FIDELITY)],
                          check=True, capture_output=True, text=True, cwd=tempfile.gettempdir())
     text = out.stdout
+    attempts = re.search(r"link attempts: (\d+) succeeded of (\d+)", text)
     pairs = int(re.search(r"end-to-end pairs delivered: (\d+)", text).group(1))  # type: ignore[union-attr]
     run_wall = float(re.search(r"run wall: ([\d.]+) s", text).group(1))  # type: ignore[union-attr]
     events = int(re.search(r"events run: (\d+)", text).group(1))  # type: ignore[union-attr]
     fid = re.search(r"actual state fidelity .*?: mean ([\d.]+)", text)
     return {"pairs": pairs, "run_wall_s": run_wall, "events": events,
-            "fidelity": float(fid.group(1)) if fid else None}
+            "fidelity": float(fid.group(1)) if fid else None,
+            "attempts": (int(attempts.group(1)), int(attempts.group(2))) if attempts else None}
 
 
 def check_identical(n: int, pure: dict[str, Any], cy: dict[str, Any]) -> None:
@@ -172,6 +183,11 @@ def main() -> None:
                 if name in rates:
                     print(f"{n:>5} ratio {name}/sequence in pairs per wall-clock second: "
                           f"{rates[name] / rates['sequence']:.1f}x")
+        seq_attempts = dict(rows).get("sequence", {}).get("attempts")
+        if seq_attempts and seq_attempts[1]:
+            won, total = seq_attempts
+            print(f"{n:>5} link success per attempt: qvcp {link_success_probability():.3f} "
+                  f"per mode (eta^2/2), sequence {won / total:.3f} measured ({won} of {total})")
         if "qvcp-cy" in rates and rates["qvcp"] > 0:
             print(f"{n:>5} ratio qvcp-cy/qvcp in pairs per wall-clock second: "
                   f"{rates['qvcp-cy'] / rates['qvcp']:.2f}x")
