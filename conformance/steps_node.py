@@ -56,17 +56,19 @@ def _start(world: World, node_id: int, config: Json,
 
 # --- given: the node and its neighbourhood --------------------------------------------------
 
-@given(parsers.re(r"a router node (?P<me>\d+) between nodes (?P<a>\d+) and (?P<b>\d+)"
+@given(parsers.re(r"an? (?P<role>router|repeater) node (?P<me>\d+) between nodes (?P<a>\d+) "
+                  r"and (?P<b>\d+)"
                   r"(?: with (?P<memory>\d+) memory qubits)?"
                   r"(?:, (?P<comm>\d+) communication qubits)?"
                   r"(?: and (?P<slots>\d+) slots per link)?"
                   r"(?: whose Bell-state measurement has gate fidelity (?P<gate>[\d.]+) and "
                   r"readout fidelity (?P<readout>[\d.]+))?"
                   r"(?:, authenticating with node (?P<keyed>\d+) under key id (?P<kid>\d+))?$"))
-def router_node(world: World, me: str, a: str, b: str, memory: str | None, comm: str | None,
-                slots: str | None, gate: str | None, readout: str | None, keyed: str | None,
-                kid: str | None) -> None:
-    config: Json = {"role": "router", "memory_qubits": int(memory or 4),
+def router_node(world: World, role: str, me: str, a: str, b: str, memory: str | None,
+                comm: str | None, slots: str | None, gate: str | None, readout: str | None,
+                keyed: str | None, kid: str | None) -> None:
+    """A quantum router, or an automated repeater (data plane only: ROLE-101)."""
+    config: Json = {"role": role, "memory_qubits": int(memory or 4),
                     "comm_qubits": int(comm or 2), "slots_per_link": int(slots or 1),
                     "links": [link_config(int(me), int(a)), link_config(int(me), int(b))]}
     if gate is not None and readout is not None:

@@ -256,7 +256,8 @@ class ReferenceDriver(_NodeProfile, _NetworkProfile):
     profiles: tuple[str, ...] = ("wire", "node", "network")
     capabilities: tuple[str, ...] = ("wire.auth", "network.measure", "node.harness-device",
                                      "node.auth", "node.station", "node.request-queue",
-                                     "node.preemption", "virtual-clock")
+                                     "node.preemption", "node.repeater",
+                                     "virtual-clock")
 
     def hello(self, *, protocol: int, harness: str) -> Json:
         return {"protocol": 1,

@@ -23,3 +23,13 @@ Feature: Swaps at neighbouring nodes at the same time (spec chapter 04 section 2
     And its "body" is {"circuit_id": 7, "outcome_seq": 1, "left": {"link_id": 1, "seq": 1}, "right": {"link_id": 3, "seq": 7}, "bsm_result": "PHI_MINUS", "bell_index": "PHI_MINUS", "new_partner": 4}
     And the node sends no ERROR
     And the node sends no DISCARD
+
+  @TRK-012 @TRK-101
+  Scenario: A DISCARD for a swapped qubit goes on to the far side's current partner, past the neighbour's swap
+    When node 3 sends SWAP_OUTCOME {"circuit_id": 7, "outcome_seq": 0, "left": {"link_id": 2, "seq": 1}, "right": {"link_id": 3, "seq": 7}, "bsm_result": "PSI_PLUS", "bell_index": "PSI_PLUS", "new_partner": 4}
+    Then the node sends SWAP_OUTCOME to node 1
+    When node 1 sends DISCARD {"circuit_id": 7, "pair": {"link_id": 1, "seq": 1}, "reason": "CUTOFF"}
+    Then the node sends DISCARD to node 4
+    And its "body.pair" is {"link_id": 3, "seq": 7}
+    And its "body.circuit_id" is 7
+    And the node sends no ERROR

@@ -26,3 +26,13 @@ Feature: Cutoffs and DISCARD (spec chapter 04 section 4)
     And the station heralds PSI_PLUS with seq 1 for the node's attempt on link 2
     Then the node sends no SWAP_OUTCOME
     And the node sends no ERROR
+
+  @TRK-012
+  Scenario: A DISCARD for a qubit the node has already swapped goes on to the far-side partner of the swapped pair
+    When the clock advances to 1000 ns
+    And the station heralds PSI_PLUS with seq 2 for the node's attempt on link 2
+    Then the node sends SWAP_OUTCOME to node 3
+    When node 1 sends DISCARD {"circuit_id": 7, "pair": {"link_id": 1, "seq": 1}, "reason": "CUTOFF"}
+    Then the node sends DISCARD to node 3
+    And its "body.pair" is {"link_id": 2, "seq": 2}
+    And the node sends no ERROR
