@@ -262,10 +262,9 @@ class LinkEngine(Engine):
         if any(q not in self.heralded for q in seqs):  # LINK-010
             raise ProtocolError(ErrorCode.EXPIRE_RANGE_INVALID, "range names unheralded pairs",
                                 field="body.first_seq", msg=ev.msg)
-        for q in seqs:
-            if q in self.held_seqs:
-                self.out.append(L(PeerExpired(circuit_id=self.heralded[q], link_id=self.link_id,
-                                              seq=q)))
+        for q in seqs:  # held or not: a pair already delivered is reported lost (LINK-011)
+            self.out.append(L(PeerExpired(circuit_id=self.heralded[q], link_id=self.link_id,
+                                          seq=q)))
         assert self.factory is not None
         self.out.append(Send(self.factory.make("EXPIRE_ACK", ev.source, dict(ev.body))))
 

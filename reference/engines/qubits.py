@@ -277,10 +277,13 @@ class TrackingEngine(NodeEngine, Distilling):
             raise self._unknown(ev, "pair")
 
     def on_peer_expired(self, now: int, ev: PeerExpired) -> None:
-        """LINK-011: the link peer expired the pair; free our half if still held."""
+        """LINK-011: the link peer expired the pair; free our half if still held, and report a
+        pair already delivered to the application as lost (PAIR_EXPIRED, DLV-030)."""
         ref = (ev.link_id, ev.seq)
         if ref in self.held:
             self._drop(now, ref, "TEARDOWN", notify=False)
+        elif ref in self.delivered:
+            self.lost(now, ref)
 
     # -- hooks -----------------------------------------------------------------------------------
     def updated(self, now: int, ref: Ref) -> None:
