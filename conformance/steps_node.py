@@ -187,6 +187,14 @@ def setup_pending(world: World, src: str, cid: str, route: str) -> None:
 
 # --- when: inject, advance, script ----------------------------------------------------------
 
+@when(parsers.re(r"the clock advances to (?:(?P<early>\d+) ns before )?the remembered "
+                 r"(?P<name>[a-z]+)$"))
+def advance_to_remembered(world: World, early: str | None, name: str) -> None:
+    """To a time remembered from a message (e.g. a delivery's ``expires_ns``)."""
+    require(f"saved:{name}" in world.data, f"no {name} remembered")
+    _node(world).advance(int(world.data[f"saved:{name}"]) - int(early or 0))
+
+
 @when(parsers.re(r"the clock advances to (?P<t>\d+) ns$"))
 def advance(world: World, t: str) -> None:
     _node(world).advance(int(t))

@@ -66,3 +66,17 @@ Feature: Delivered pairs that are lost (spec chapter 06 section 5)
     And its "body.pair_id" is 327685
     And the node sends EXPIRE_ACK to node 2
     And the node holds 0 memory qubits besides those of its unanswered attempts
+
+  @DLV-021 @DLV-031
+  Scenario: A delivered pair's expires_ns is when the node discards it, to the nanosecond
+    Given circuit 7 along route 2, 3 with a cutoff of 3000 ns is established at the node
+    When the clock advances to 1000 ns
+    And the station heralds PSI_MINUS with seq 5 for the node's attempt on link 2
+    Then the application receives PAIR_DELIVERY
+    And its "body.expires_ns" is at least 1001
+    And its "body.expires_ns" is remembered as expiry
+    When the clock advances to 1 ns before the remembered expiry
+    Then the application receives no PAIR_EXPIRED
+    When the clock advances to the remembered expiry
+    Then the application receives PAIR_EXPIRED
+    And its "body.pair_id" is 327685
