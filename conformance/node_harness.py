@@ -150,8 +150,12 @@ class HarnessDevice:
             return {"bit": 0}
         return {}
 
+    def of(self, verb: str) -> list[Json]:
+        """The arguments of every call of ``verb`` so far, in order."""
+        return [args for v, args in self.calls if v == verb]
+
     def count(self, verb: str) -> int:
-        return sum(1 for v, _ in self.calls if v == verb)
+        return len(self.of(verb))
 
 
 @dataclass
@@ -208,8 +212,8 @@ class NodeUnderTest:
                 self.attempts[body["link_id"]] = body
                 self.attempt_ids[body["link_id"]] = msg.get("message_id", 0)
                 self.attempt_qubits[body["link_id"], body["slot_ns"]] = [
-                    args["qubit"] for verb, args in self.device.calls
-                    if verb == "device.attempt" and args.get("link_id") == body["link_id"]
+                    args["qubit"] for args in self.device.of("device.attempt")
+                    if args.get("link_id") == body["link_id"]
                     and args.get("slot_ns") == body["slot_ns"]]
         self.app += [e["message"] for e in result["events"] if e.get("kind") == "app"]
         return result

@@ -558,13 +558,18 @@ def app_receives_error(world: World, name: str) -> None:
     world.data["last"] = found[-1]
 
 
+def _app_sent(node: NodeUnderTest, mtype: str) -> list[Json]:
+    """The ``mtype`` messages the node's application sent it, in order."""
+    return [m for m in node.injected if m["type"] == mtype and m["source"] == node.node_id]
+
+
 @then(parsers.re(r"the application receives ERROR (?P<name>[A-Z_]+) for each (?P<mtype>[A-Z_]+) "
                  r"it sent, in order$"))
 def app_error_per_request(world: World, name: str, mtype: str) -> None:
     """One ERROR ``name`` per ``mtype`` the application sent, in the order sent, each echoing
     its message (DLV-005: every pending request fails)."""
     node = _checked(world)
-    asked = [m for m in node.injected if m["type"] == mtype and m["source"] == node.node_id]
+    asked = _app_sent(node, mtype)
     errors = [m for m in node.app if m["type"] == "ERROR"]
     require(len(errors) == len(asked), f"the application received {len(errors)} ERRORs for "
             f"{len(asked)} {mtype}s", app=node.app)
@@ -580,7 +585,7 @@ def app_error_per_request(world: World, name: str, mtype: str) -> None:
 def echoes_nth_request(world: World, nth: str, mtype: str) -> None:
     last, node = world.data.get("last"), world.node
     require(last is not None and last["type"] == "ERROR", "no ERROR to inspect")
-    asked = [m for m in node.injected if m["type"] == mtype and m["source"] == node.node_id]
+    asked = _app_sent(node, mtype)
     index = ("first", "second", "third").index(nth)
     require(len(asked) > index, f"the application sent {len(asked)} {mtype}s")
     _require_echo(last, asked[index])
@@ -660,7 +665,7 @@ def script_distil(world: World, bit: str) -> None:
 @then(parsers.re(r"the device was asked for (?P<n>\d+) distillations?$"))
 def distillations(world: World, n: str) -> None:
     node = _checked(world)
-    calls = [a for v, a in node.device.calls if v == "device.distil"]
+    calls = node.device.of("device.distil")
     require(len(calls) == int(n), f"the node performed {len(calls)} distillation rounds on the "
             f"device, expected {n}", calls=calls)
 
@@ -668,7 +673,7 @@ def distillations(world: World, n: str) -> None:
 @then(parsers.re(r"the device was asked to free (?P<n>\d+) qubits? in all$"))
 def frees_in_all(world: World, n: str) -> None:
     node = _checked(world)
-    calls = [a for v, a in node.device.calls if v == "device.free"]
+    calls = node.device.of("device.free")
     require(len(calls) == int(n), f"the node freed {len(calls)} qubits on the device, "
             f"expected {n}", calls=calls)
 
@@ -781,7 +786,7 @@ def _require_echo(error: Json, offending: Json) -> None:
                  r"frame correction)$"))
 def distil_frame(world: World, frame: str | None) -> None:
     node = _checked(world)
-    calls = [a for v, a in node.device.calls if v == "device.distil"]
+    calls = node.device.of("device.distil")
     require(bool(calls), "the node performed no distillation round on the device")
     got = calls[-1].get("frame", [0, 0])
     want = json.loads(frame) if frame else [0, 0]
@@ -794,7 +799,7 @@ def distil_frame(world: World, frame: str | None) -> None:
 def bsm_qubits(world: World, lm: str, ll: str, rm: str, rl: str) -> None:
     """The modes are those of the last attempt the station heralded on each link."""
     node = _checked(world)
-    calls = [a for v, a in node.device.calls if v == "device.bsm"]
+    calls = node.device.of("device.bsm")
     require(bool(calls), "the node performed no Bell-state measurement on the device")
     want = []
     for mode, link in ((int(lm), int(ll)), (int(rm), int(rl))):
