@@ -394,15 +394,15 @@ class Node:
         candidates = [s for c, s in self.signalling.items()
                       if c != cid and c in res.reserved and s.setup is not None
                       and s.state in _PREEMPTABLE and s.setup["qos"]["priority"] < priority]
-        order = sorted(range(len(candidates)),
-                       key=lambda i: (candidates[i].setup["qos"]["priority"], -i))
+        # a stable sort of the newest first: newest first within each priority
+        order = sorted(reversed(candidates), key=lambda s: s.setup["qos"]["priority"])
         free, headroom = res.unreserved(), res.link_headroom_mhz(link) if link else rate
         victims = []
-        for i in order:
+        for sig in order:
             if free >= slots and headroom >= rate:
                 break
-            victim = candidates[i].circuit_id
-            victims.append(candidates[i])
+            victim = sig.circuit_id
+            victims.append(sig)
             free += res.reserved.get(victim, 0)
             if link:
                 headroom += res.link_load_mhz.get(link, {}).get(victim, 0)

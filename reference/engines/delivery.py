@@ -128,8 +128,8 @@ class DeliveryEngine(_Engine):
     waiting: list[tuple[dict[str, Any], int]] = field(default_factory=list)
     circuits: set[int] = field(default_factory=set)
     established: set[int] = field(default_factory=set)  # circuits of ``circuits`` set up
-    head_circuits: set[int] = field(default_factory=set)
-    request_of: dict[int, int] = field(default_factory=dict)  # head circuit -> request_id
+    #: the circuits this head end set up, while installed -> the request_id each serves
+    request_of: dict[int, int] = field(default_factory=dict)
     held: dict[int, tuple[int, int, int]] = field(default_factory=dict)  # qubit->circ,pair,exp
     counts: dict[int, int] = field(default_factory=dict)
     failed: set[int] = field(default_factory=set)  # circuits of a request past its deadline
@@ -213,15 +213,22 @@ class DeliveryEngine(_Engine):
         else:
             self.timers.pop("waiting", None)
 
-    def _next(self, now: int) -> None:
-        """Serve the first waiting request (DLV-013), failing those whose deadline passed."""
-        while self.request is None and self.waiting:
-            body, mid = self.waiting.pop(0)
-            if body["deadline_ns"] and body["deadline_ns"] <= now:  # DLV-011
+    def _fail_expired(self, now: int) -> None:
+        """DLV-011: fail the waiting requests whose deadline has passed."""
+        live = []
+        for body, mid in self.waiting:
+            if body["deadline_ns"] and body["deadline_ns"] <= now:
                 self._fail(ErrorCode.REQUEST_UNSATISFIABLE, mid, "deadline passed while the "
                            "request waited", "body.deadline_ns")
             else:
-                self._start(now, body, mid)
+                live.append((body, mid))
+        self.waiting = live
+
+    def _next(self, now: int) -> None:
+        """Serve the first waiting request whose deadline has not passed (DLV-013)."""
+        self._fail_expired(now)
+        if self.request is None and self.waiting:
+            self._start(now, *self.waiting.pop(0))
         self._arm_waiting()
 
     def _start(self, now: int, b: dict[str, Any], message_id: int) -> None:
@@ -233,7 +240,6 @@ class DeliveryEngine(_Engine):
         self.request_circuit = circuit
         if b["deadline_ns"]:
             self.timers["deadline"] = b["deadline_ns"]
-        self.head_circuits.add(circuit)
         self.request_of[circuit] = b["request_id"]
         self.circuits.add(circuit)
         assert self.ctx is not None
@@ -314,12 +320,7 @@ class DeliveryEngine(_Engine):
         changes when its CircuitDown arrives. The ``waiting`` timer fails the waiting requests
         whose deadline passed instead."""
         if ev.name == "waiting":
-            expired = [(b, mid) for b, mid in self.waiting
-                       if b["deadline_ns"] and b["deadline_ns"] <= now]
-            for b, mid in expired:
-                self.waiting.remove((b, mid))
-                self._fail(ErrorCode.REQUEST_UNSATISFIABLE, mid, "deadline passed while the "
-                           "request waited", "body.deadline_ns")
+            self._fail_expired(now)
             self._arm_waiting()
             return
         if self.request is None:
