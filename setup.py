@@ -3,9 +3,11 @@
 A normal install (``pip install .`` or ``pip install -e .``) is pure Python: this file then
 calls ``setup()`` with no arguments. With ``QVCP_COMPILE=1`` in the environment every module
 of ``qvcp.reference`` (``reference/**/*.py`` except the ``__init__.py`` files) is compiled
-with Cython, unchanged (no .pxd, no annotations), into an extension module installed beside
-its ``.py`` (Python imports the extension first). Cython must be installed in the build
-environment, hence::
+with Cython, unchanged, into an extension module installed beside its ``.py`` (Python imports
+the extension first). The dataclasses listed in ``tools/cython_decls.py`` (network, world,
+node, resources: built once, read on every event) become extension classes, their attributes
+declared from their own fields by ``.pxd`` files the build writes under ``build/``. Cython
+must be installed in the build environment, hence::
 
     pip install cython
     QVCP_COMPILE=1 pip install --no-build-isolation .
@@ -43,12 +45,18 @@ if os.environ.get("QVCP_COMPILE") == "1":
     except ImportError:
         sys.exit("QVCP_COMPILE=1 needs Cython installed in the build environment "
                  "(pip install cython; then pip install --no-build-isolation)")
+    sys.path.insert(0, str(HERE / "tools"))
+    from cython_decls import write_all
+
     jobs = os.cpu_count() or 1
+    # the generated C files and declarations go under build/, not beside the sources
+    include = Path("build") / "cython-decls"
+    write_all(HERE, include)
     setup(
         ext_modules=cythonize(
             reference_extensions(),
-            # the generated C files go under build/, not beside the sources
             build_dir=str(Path("build") / "cython"),
+            include_path=[str(include)],
             language_level=3,
             compiler_directives={"binding": True},
             nthreads=jobs,

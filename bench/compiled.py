@@ -2,7 +2,8 @@
 
 ``ensure_compiled()`` returns the python of ``.bench/venv-qvcp-compiled``, a venv holding QVCP
 installed (not editable) with ``QVCP_COMPILE=1``: every module of ``qvcp.reference`` compiled
-by Cython from the unchanged sources (see ``setup.py``). The venv is made on first use; the
+by Cython from the unchanged sources, a few dataclasses as extension classes with their fields
+declared (``setup.py``, ``tools/cython_decls.py``). The venv is made on first use; the
 project is rebuilt (about 2 to 3 minutes) only when its sources changed since the last build (a
 sha256 over the package sources, ``setup.py`` and ``pyproject.toml``, kept in a stamp file in
 the venv). The build runs on a copy of the sources in a temporary directory, so nothing
@@ -33,13 +34,15 @@ ROOT = Path(__file__).resolve().parents[1]
 VENV = ROOT / ".bench" / "venv-qvcp-compiled"
 STAMP_NAME = "qvcp-compiled.sha256"
 #: what the stamp records besides the source digest: the build procedure
-BUILD_KIND = "cython+pgo"
+BUILD_KIND = "cython+pgo+decls"
 #: the training workloads of the profile-guided build (the example scenarios)
 TRAINING_DIR = Path("schemas") / "scenarios"
 PGO_GENERATE = "-fprofile-generate -fprofile-update=atomic"
 PGO_USE = "-fprofile-use -fprofile-correction -Wno-missing-profile"
 # the folders of pyproject's [tool.setuptools] package-dir (what the wheel holds) ...
 PACKAGE_DIRS = ("reference", "src", "schemas", "conformance", "features")
+# ... and the folder of the build's helper (tools/cython_decls.py)
+BUILD_DIRS = ("tools",)
 # ... and the files the build reads at the top level
 TOP_FILES = ("setup.py", "pyproject.toml", "README.md")
 SKIP = ("__pycache__", "*.pyc", "*.so", "*.c", "*.egg-info")
@@ -48,7 +51,7 @@ SKIP = ("__pycache__", "*.pyc", "*.so", "*.c", "*.egg-info")
 def _sources(root: Path) -> list[Path]:
     """Every file the build reads, sorted (repo-relative order)."""
     files = [root / name for name in TOP_FILES if (root / name).is_file()]
-    for folder in PACKAGE_DIRS:
+    for folder in (*PACKAGE_DIRS, *BUILD_DIRS):
         for path in (root / folder).rglob("*"):
             rel = path.relative_to(root)
             skipped = any(fnmatch(part, p) for part in rel.parts for p in SKIP)
@@ -152,7 +155,7 @@ def ensure_compiled() -> Path:
         for name in TOP_FILES:
             if (ROOT / name).is_file():
                 shutil.copy2(ROOT / name, src / name)
-        for folder in PACKAGE_DIRS:
+        for folder in (*PACKAGE_DIRS, *BUILD_DIRS):
             shutil.copytree(ROOT / folder, src / folder, ignore=shutil.ignore_patterns(*SKIP))
         built = source_digest(src)
         _build_and_install(python, src, PGO_GENERATE)

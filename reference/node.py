@@ -279,6 +279,11 @@ class Node:
     #: dict for life); both rebuilt after an engine is added or removed (``None``)
     _engine_cache: list[Engine] | None = field(init=False, default=None)
     _timer_books: list[dict[str, int]] = field(init=False, default_factory=list)
+    #: peer node -> its link (``link_id``, ``rate_mhz``); station -> link (set up once)
+    _by_peer: dict[int, dict[str, int]] = field(init=False, default_factory=dict, repr=False,
+                                                compare=False)
+    _stations: dict[int, int] = field(init=False, default_factory=dict, repr=False,
+                                      compare=False)
 
     def _error_out(self, err: ProtocolError, msg: dict[str, Any] | None, now: int) -> None:
         offending = msg or err.msg
