@@ -185,7 +185,7 @@ class TrackingEngine(NodeEngine, Distilling):
                              field=f"body.{name}", msg=ev.msg)
 
     def track(self, now: int, ev: SwapOutcome) -> None:
-        """TRK-008/009/013 and TRK-101 for one SWAP_OUTCOME."""
+        """TRK-005/008/009/013 and TRK-101 for one SWAP_OUTCOME."""
         assert self.info is not None
         msg = ev.msg
         b = msg["body"]
@@ -197,11 +197,22 @@ class TrackingEngine(NodeEngine, Distilling):
         seen[key] = None
         if len(seen) > 8192:
             seen.popitem(last=False)
-        head_side = self.info._positions.get(source, -1) > self._my_pos
+        positions, my_pos = self.info._positions, self._my_pos
+        source_pos = positions.get(source, -1)
+        if source_pos < 0 or source_pos == my_pos:
+            return self._route_mismatch(now, ev, ("left", "right"), "source",
+                                  f"sender {source} is not a node of the route but this one")
+        head_side = source_pos > my_pos
         name, other = ("left", "right") if head_side else ("right", "left")
+        new_partner = b["new_partner"]
+        new_pos = positions.get(new_partner, -1)
+        if new_pos < 0 or (new_pos <= source_pos if head_side else new_pos >= source_pos):
+            return self._route_mismatch(now, ev, (name,), "body.new_partner",
+                                  f"new_partner {new_partner} is not on the route beyond "
+                                  f"the sender {source}")
         mine, theirs = b[name], b[other]
         ref, other_ref = (mine["link_id"], mine["seq"]), (theirs["link_id"], theirs["seq"])
-        new_partner, bell = b["new_partner"], BELL_CODES[b["bell_index"]]
+        bell = BELL_CODES[b["bell_index"]]
         rec = self.held.get(ref)
         if rec is not None:
             if self._farther(rec.partner, new_partner, head_side):
@@ -218,6 +229,23 @@ class TrackingEngine(NodeEngine, Distilling):
                                                     "reason": self.discarded[ref]})
         elif ref not in self.delivered:
             raise self._unknown(ev, name)
+
+    def _route_mismatch(self, now: int, ev: SwapOutcome, names: tuple[str, ...], field: str,
+                  detail: str) -> None:
+        """TRK-005: a SWAP_OUTCOME contradicting the route changes no record; the qubits it
+        names that are held here are discarded (DISCARD to each partner) and the sender gets
+        ``PAIR_STATE_MISMATCH``. A message naming no qubit the node holds or has held is
+        ``UNKNOWN_PAIR`` first (TRK-004)."""
+        body = ev.msg["body"]
+        refs = [(body[name]["link_id"], body[name]["seq"]) for name in names]
+        if not any(ref in self.held or self._gone(ref) or ref in self.consumed
+                   for ref in refs):
+            raise self._unknown(ev, names[0])
+        for ref in refs:
+            if ref in self.held:
+                self._drop(now, ref, "STATE_MISMATCH", notify=True)
+        self.report(ProtocolError(ErrorCode.PAIR_STATE_MISMATCH, detail, field=field,
+                                  msg=ev.msg))
 
     def _farther(self, current: int, new: int, head_side: bool) -> bool:
         assert self.info is not None

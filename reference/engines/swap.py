@@ -44,7 +44,10 @@ TABLE = {
     (H, LinkPairReady): Rule((H, E, D), "store_and_swap"),
     (T, LinkPairReady): Rule((T, E, D), "store_and_swap"),
     (D, LinkPairReady): Rule(_LIVE, "store_and_swap"),
-    **{(s, SwapOutcome): Rule(s, "track") for s in _LIVE},
+    (E, SwapOutcome): Rule(E, "track"),
+    (H, SwapOutcome): Rule((H, E), "track_held"),
+    (T, SwapOutcome): Rule((T, E), "track_held"),
+    (D, SwapOutcome): Rule(_LIVE, "track_held"),
     **{(s, Discard): Rule(_LIVE, "discard_msg") for s in _LIVE},
     **{(s, PeerExpired): Rule(_LIVE, "peer_expired") for s in _LIVE},
     (H, CutoffTimer): Rule((H, E), "cutoff"),
@@ -119,6 +122,12 @@ class SwapEngine(TrackingEngine):
         """The neighbour's half of a link-level distillation round (TRK-020/023)."""
         self.on_distil_outcome(now, ev)
         return self._holding()
+
+    def track_held(self, now: int, ev: SwapOutcome) -> SwapState:
+        """Track the outcome; a contradicting one discards the qubits it names (TRK-005)."""
+        held = len(self.held)
+        self.track(now, ev)
+        return self.state if len(self.held) == held else self._holding()
 
     def discard_msg(self, now: int, ev: Discard) -> SwapState:
         self.on_discard(now, ev)
