@@ -98,7 +98,10 @@ EXAMPLES: list[tuple[str, str, dict[str, Any], list[str]]] = [
     ("ENDPOINT_STATUS", "Endpoint 80 is open", {"endpoint": 80, "status": "OPEN"}, ["DLV-003"]),
     ("PAIR_REQUEST", "Ask for 10 pairs of fidelity >= 0.85 at 5 pairs/s",
      {"endpoint": 80, "request_id": 1, "num_pairs": 10, "min_fidelity": 55_705,
-      "min_rate_mhz": 5_000, "deadline_ns": 0}, ["DLV-010"]),
+      "min_rate_mhz": 5_000, "deadline_ns": 0, "priority": 0}, ["DLV-010"]),
+    ("PAIR_REQUEST", "Ask for 2 pairs by t = 1 s at priority 5",
+     {"endpoint": 80, "request_id": 2, "num_pairs": 2, "min_fidelity": 52_428,
+      "min_rate_mhz": 0, "deadline_ns": 1_000_000_000, "priority": 5}, ["DLV-015"]),
     ("PAIR_DELIVERY", "Pair 42 delivered in PSI_MINUS with fidelity estimate 0.9",
      {"endpoint": 80, "request_id": 1, "circuit_id": 7, "pair_id": 42, "qubit_handle": 3,
       "bell_state": "PSI_MINUS", "fidelity_estimate": 58_982, "created_ns": 12_000_000,
@@ -131,6 +134,7 @@ BAD_FIELD = {
     "TEARDOWN": (20 + 4, 5, "body.reason"),
     "ENDPOINT_STATUS": (20 + 2, 2, "body.status"),
     "PAIR_DELIVERY": (20 + 2 + 16, 4, "body.bell_state"),
+    "PAIR_REQUEST": (20 + 2 + 4 + 4 + 2 + 4 + 8, 8, "body.priority"),
 }
 
 # Byte offset of the count of HERALD's results array (after link_id, slot_ns and the two
@@ -281,7 +285,7 @@ def wire_cases() -> list[dict[str, Any]]:
     signed_msg = {**msg, "auth": {"key_id": 9, "tag": tag.hex()}}
     fidelity_json = envelope("PAIR_REQUEST", {"endpoint": 80, "request_id": 1, "num_pairs": 1,
                                               "min_fidelity": 65_536, "min_rate_mhz": 0,
-                                              "deadline_ns": 0}, 501)
+                                              "deadline_ns": 0, "priority": 0}, 501)
     priority_json = envelope("SETUP", {**example("SETUP"), "qos": {**QOS, "priority": 8}}, 502)
     bell_json = envelope("PAIR_DELIVERY",
                          {**example("PAIR_DELIVERY"), "bell_state": "PHI_ZERO"}, 503)

@@ -52,9 +52,10 @@ FLAT: dict[str, tuple[int, str, list[tuple[str, dict[str, int] | None]]]] = {
                                      ("remote_endpoint", None)]),
     "CLOSE_ENDPOINT": (0x41, ">H", [("endpoint", None)]),
     "ENDPOINT_STATUS": (0x42, ">HB", [("endpoint", None), ("status", STATUS)]),
-    "PAIR_REQUEST": (0x43, ">HIIHIQ", [("endpoint", None), ("request_id", None),
-                                       ("num_pairs", None), ("min_fidelity", None),
-                                       ("min_rate_mhz", None), ("deadline_ns", None)]),
+    "PAIR_REQUEST": (0x43, ">HIIHIQB", [("endpoint", None), ("request_id", None),
+                                        ("num_pairs", None), ("min_fidelity", None),
+                                        ("min_rate_mhz", None), ("deadline_ns", None),
+                                        ("priority", None)]),
     "PAIR_DELIVERY": (0x44, ">HIIIIBHQQ", [
         ("endpoint", None), ("request_id", None), ("circuit_id", None), ("pair_id", None),
         ("qubit_handle", None), ("bell_state", BELL), ("fidelity_estimate", None),

@@ -115,7 +115,7 @@ Feature: End-to-end distillation at the end nodes (spec chapter 04 section 5)
   Scenario: The head end performs its half of a round first and delivers the kept pair only after the tail end's outcome
     Given an end node 1 linked to node 2 with a route 1, 2, 3
     And the application has opened endpoint 5 for node 3 endpoint 6
-    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 1, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0}
+    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 1, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
     Then the node sends SETUP to node 2
     When node 2 confirms the node's circuit along route 1, 2, 3 with 1 round of DEJMPS distillation
     And the clock advances to 1000 ns
@@ -145,7 +145,7 @@ Feature: End-to-end distillation at the end nodes (spec chapter 04 section 5)
   Scenario: A DISTIL_OUTCOME for another round than the head end's is refused with PAIR_STATE_MISMATCH
     Given an end node 1 linked to node 2 with a route 1, 2, 3
     And the application has opened endpoint 5 for node 3 endpoint 6
-    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 1, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0}
+    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 1, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
     Then the node sends SETUP to node 2
     When node 2 confirms the node's circuit along route 1, 2, 3 with 1 round of DEJMPS distillation
     And the clock advances to 1000 ns
@@ -163,7 +163,7 @@ Feature: End-to-end distillation at the end nodes (spec chapter 04 section 5)
   Scenario: A DISCARD for the pair the head end sacrificed in an open round discards the kept pair with DISCARD
     Given an end node 1 linked to node 2 with a route 1, 2, 3
     And the application has opened endpoint 5 for node 3 endpoint 6
-    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 1, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0}
+    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 1, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
     Then the node sends SETUP to node 2
     When node 2 confirms the node's circuit along route 1, 2, 3 with 1 round of DEJMPS distillation
     And the clock advances to 1000 ns

@@ -17,7 +17,7 @@ Feature: Installing rules, timeouts, retries (spec chapter 05 sections 5 to 8)
   Scenario: A head end does not retry a request refused with retry_after_ns 0
     Given an end node 1 linked to node 2 with a route 1, 2, 3
     And the application has opened endpoint 5 for node 3 endpoint 6
-    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0}
+    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
     Then the node sends SETUP to node 2
     When node 2 sends REJECT {"circuit_id": "$circuit", "reason": "NO_RESOURCES", "rejecting_node": 2, "retry_after_ns": 0}
     And the clock advances to 100000000000 ns
@@ -28,7 +28,7 @@ Feature: Installing rules, timeouts, retries (spec chapter 05 sections 5 to 8)
     # the setup timeout is the node's own setting; 100 s is longer than any sensible one
     Given an end node 1 linked to node 2 with a route 1, 2, 3
     And the application has opened endpoint 5 for node 3 endpoint 6
-    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0}
+    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
     Then the node sends SETUP to node 2
     When the clock advances to 100000000000 ns
     Then the node sends TEARDOWN to node 2

@@ -25,7 +25,7 @@ Feature: Endpoints and requests (spec chapter 06 sections 2 and 3)
 
   @DLV-010
   Scenario: PAIR_REQUEST on an endpoint that is not open is refused with ENDPOINT_NOT_OPEN
-    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0}
+    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
     Then the application receives ERROR ENDPOINT_NOT_OPEN
     And the node sends no SETUP
 
@@ -37,7 +37,7 @@ Feature: Endpoints and requests (spec chapter 06 sections 2 and 3)
   @DLV-012
   Scenario: PAIR_REQUEST for zero pairs is refused with FIELD_OUT_OF_RANGE
     Given the application has opened endpoint 5 for node 3 endpoint 6
-    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 0, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0}
+    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 0, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
     Then the application receives ERROR FIELD_OUT_OF_RANGE
     And the node sends no SETUP
 
@@ -49,17 +49,25 @@ Feature: Endpoints and requests (spec chapter 06 sections 2 and 3)
   @SIG-001 @DLV-010
   Scenario: A PAIR_REQUEST on an open endpoint sets up a circuit along the route
     Given the application has opened endpoint 5 for node 3 endpoint 6
-    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0}
+    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
     Then the node sends SETUP to node 2
     And its "body.route" is [1, 2, 3]
     And its "body.hops.0.node" is 1
     And its "body.qos.num_pairs" is 3
+    And its "body.qos.priority" is 0
+
+  @DLV-015
+  Scenario: The circuit set up for a PAIR_REQUEST carries the request's priority
+    Given the application has opened endpoint 5 for node 3 endpoint 6
+    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 6}
+    Then the node sends SETUP to node 2
+    And its "body.qos.priority" is 6
 
   @DLV-102
   Scenario: A second PAIR_REQUEST while one is served is not served at the same time: it waits or is refused with REQUEST_UNSATISFIABLE
     Given the application has opened endpoint 5 for node 3 endpoint 6
-    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0}
+    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
     Then the node sends SETUP to node 2
-    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 2, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0}
+    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 2, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
     Then the node sends no SETUP
     And the application receives no ERROR other than REQUEST_UNSATISFIABLE

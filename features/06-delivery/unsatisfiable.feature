@@ -9,13 +9,13 @@ Feature: Requests that cannot be met (spec chapter 06 section 3, DLV-011)
   @DLV-011
   Scenario: A PAIR_REQUEST whose deadline has passed is refused with REQUEST_UNSATISFIABLE
     When the clock advances to 5000 ns
-    And the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 1000}
+    And the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 1000, "priority": 0}
     Then the application receives ERROR REQUEST_UNSATISFIABLE
     And the node sends no SETUP
 
   @DLV-011 @SIG-020
   Scenario: A PAIR_REQUEST whose circuit is refused is answered with REQUEST_UNSATISFIABLE
-    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0}
+    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
     Then the node sends SETUP to node 2
     When node 2 sends REJECT {"circuit_id": "$circuit", "reason": "FIDELITY_UNREACHABLE", "rejecting_node": 3, "retry_after_ns": 0}
     Then the application receives ERROR REQUEST_UNSATISFIABLE
@@ -23,7 +23,7 @@ Feature: Requests that cannot be met (spec chapter 06 section 3, DLV-011)
 
   @DLV-011
   Scenario: When the deadline passes before all pairs are delivered the request is reported unsatisfiable and no more pairs are delivered
-    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 50000}
+    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 50000, "priority": 0}
     Then the node sends SETUP to node 2
     When node 2 confirms the node's circuit along route 1, 2, 3
     And the clock advances to 1000 ns
@@ -39,7 +39,7 @@ Feature: Requests that cannot be met (spec chapter 06 section 3, DLV-011)
 
   @DLV-005
   Scenario: CLOSE_ENDPOINT fails the request being served with ENDPOINT_NOT_OPEN echoing its PAIR_REQUEST
-    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0}
+    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
     Then the node sends SETUP to node 2
     When the application sends CLOSE_ENDPOINT {"endpoint": 5}
     Then the application receives ERROR ENDPOINT_NOT_OPEN for each PAIR_REQUEST it sent, in order

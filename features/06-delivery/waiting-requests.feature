@@ -10,9 +10,9 @@ Feature: Requests waiting at an endpoint (spec chapter 06 section 3, chapter 09 
 
   @DLV-013 @DLV-102
   Scenario: Requests made while one is served wait, and are served one at a time in the order received
-    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 1, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0}
-    And the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 2, "num_pairs": 1, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0}
-    And the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 3, "num_pairs": 1, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0}
+    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 1, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
+    And the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 2, "num_pairs": 1, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
+    And the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 3, "num_pairs": 1, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
     Then the node sends 1 SETUP to node 2
     And the application receives no ERROR
     When node 2 confirms the node's circuit along route 1, 2, 3
@@ -33,8 +33,8 @@ Feature: Requests waiting at an endpoint (spec chapter 06 section 3, chapter 09 
 
   @DLV-011 @DLV-102
   Scenario: A waiting request whose deadline passes fails with REQUEST_UNSATISFIABLE while the one before it is served on
-    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0}
-    And the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 2, "num_pairs": 1, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 50000}
+    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
+    And the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 2, "num_pairs": 1, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 50000, "priority": 0}
     Then the node sends 1 SETUP to node 2
     When node 2 confirms the node's circuit along route 1, 2, 3
     And the clock advances to 60000 ns
@@ -45,8 +45,8 @@ Feature: Requests waiting at an endpoint (spec chapter 06 section 3, chapter 09 
 
   @DLV-005
   Scenario: CLOSE_ENDPOINT fails the request being served and the one waiting, each echoing its PAIR_REQUEST
-    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0}
-    And the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 2, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0}
+    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
+    And the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 2, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
     Then the node sends 1 SETUP to node 2
     When the application sends CLOSE_ENDPOINT {"endpoint": 5}
     Then the application receives ERROR ENDPOINT_NOT_OPEN for each PAIR_REQUEST it sent, in order

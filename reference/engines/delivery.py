@@ -249,7 +249,7 @@ class DeliveryEngine(_Engine):
         qos = {"min_rate_mhz": b["min_rate_mhz"], "min_fidelity": b["min_fidelity"],
                "max_latency_ns": b["deadline_ns"] - now if b["deadline_ns"] else 0,
                "cutoff_ns": policy_cutoff, "num_pairs": b["num_pairs"], "duration_ns": 0,
-               "priority": 0}
+               "priority": b["priority"]}
         self.out.append(Local(OpenCircuit(circuit_id=circuit, tail_end=self.remote[0],
                                           head_endpoint=self.endpoint,
                                           tail_endpoint=self.remote[1], qos=qos)))

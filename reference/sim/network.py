@@ -229,7 +229,8 @@ class Network:
             self.open_circuit(self.names[d["head"]], self.names[d["tail"]],
                               num_pairs=d["num_pairs"], min_fidelity=d.get("min_fidelity", 0.0),
                               min_rate=d.get("min_rate", 0.0), at_ns=d.get("start_ns", 0),
-                              deadline_ns=d.get("deadline_ns", 0), endpoint=d.get("endpoint"))
+                              deadline_ns=d.get("deadline_ns", 0), endpoint=d.get("endpoint"),
+                              priority=d.get("priority", 0))
 
     @staticmethod
     def _link_model(link: dict[str, Any], prof: dict[str, Any]) -> tuple[LinkModel, int]:
@@ -265,8 +266,11 @@ class Network:
 
     def open_circuit(self, head: int | str, tail: int | str, *, num_pairs: int,
                      min_fidelity: float = 0.0, min_rate: float = 0.0, at_ns: int = 0,
-                     deadline_ns: int = 0, endpoint: int | None = None) -> int:
-        """Schedule OPEN_ENDPOINT at both ends and PAIR_REQUEST at ``head``; returns request id."""
+                     deadline_ns: int = 0, endpoint: int | None = None,
+                     priority: int = 0) -> int:
+        """Schedule OPEN_ENDPOINT at both ends and PAIR_REQUEST at ``head``; returns request id.
+        ``priority`` (0 to 7) is the request's, which the circuit set up for it carries (a hop
+        short of resources may preempt circuits of lower priority for it, SIG-016)."""
         h, t = self.node_id(head), self.node_id(tail)
         rid = len(self.requests) + 1
         ep = endpoint or rid
@@ -279,7 +283,7 @@ class Network:
         self._app_send(at_ns, h, "PAIR_REQUEST", {
             "endpoint": ep, "request_id": rid, "num_pairs": num_pairs,
             "min_fidelity": fidelity_to_wire(min_fidelity), "min_rate_mhz": rate_to_wire(min_rate),
-            "deadline_ns": deadline_ns})
+            "deadline_ns": deadline_ns, "priority": priority})
         return rid
 
     def _app_send(self, at: int, node: int, mtype: str, body: dict[str, Any]) -> None:

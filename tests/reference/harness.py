@@ -150,7 +150,7 @@ class Harness:
                                             "remote_endpoint": 5})
         self.inject(head, "PAIR_REQUEST", {"endpoint": 5, "request_id": 9,
                                            "num_pairs": num_pairs, "min_fidelity": min_fidelity,
-                                           "min_rate_mhz": 0, "deadline_ns": 0})
+                                           "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0})
 
     def app_of(self, node: int, mtype: str) -> list[dict[str, Any]]:
         """Service messages of ``mtype`` delivered to the application at ``node``."""

@@ -40,7 +40,8 @@ def test_reject_when_tail_endpoint_not_open() -> None:
     h = Harness(["end", "router", "end"])
     h.inject(1, "OPEN_ENDPOINT", {"endpoint": 5, "remote_node": 3, "remote_endpoint": 5})
     h.inject(1, "PAIR_REQUEST", {"endpoint": 5, "request_id": 1, "num_pairs": 1,
-                                 "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0})
+                                 "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0,
+                                 "priority": 0})
     h.run(5_000)
     rejects = [m for m in h.sent if m["type"] == "REJECT"]
     assert rejects and rejects[0]["body"]["reason"] == "UNREACHABLE"
@@ -84,11 +85,13 @@ def test_service_errors() -> None:
     """DLV-001, DLV-010, DLV-012: endpoint misuse gives typed ERRORs to the application."""
     h = Harness(["end", "end"])
     h.inject(1, "PAIR_REQUEST", {"endpoint": 5, "request_id": 1, "num_pairs": 1,
-                                 "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0})
+                                 "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0,
+                                 "priority": 0})
     h.inject(1, "OPEN_ENDPOINT", {"endpoint": 5, "remote_node": 2, "remote_endpoint": 5})
     h.inject(1, "OPEN_ENDPOINT", {"endpoint": 5, "remote_node": 2, "remote_endpoint": 5})
     h.inject(1, "PAIR_REQUEST", {"endpoint": 5, "request_id": 1, "num_pairs": 0,
-                                 "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0})
+                                 "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0,
+                                 "priority": 0})
     h.inject(1, "CLOSE_ENDPOINT", {"endpoint": 6})
     codes = [m["body"]["code"] for m in h.sent if m["type"] == "ERROR"]
     assert codes == [1026, 1025, 6, 1026]

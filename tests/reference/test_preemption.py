@@ -4,12 +4,18 @@ needed, none when even all would not make room), for memory and for link rate.""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from qvcp.conformance.node_harness import baseline_rules, setup_body
 from qvcp.reference.device import ScriptedDevice
 from qvcp.reference.engines.signalling import SigState
 from qvcp.reference.node import LinkConfig, Node, NodeConfig
+from qvcp.reference.sim.network import Network
+from qvcp.reference.sim.scenario import load_scenario
+from qvcp.schemas import ErrorCode
+
+CHAIN_3 = Path(__file__).resolve().parents[2] / "schemas" / "scenarios" / "chain-3.yaml"
 
 ROUTE = [1, 2, 3]
 
@@ -86,3 +92,38 @@ def test_a_node_configured_without_preemption_refuses() -> None:
     sent = _setup(node, 8, priority=5)
     assert not _preempted(sent)
     assert [m["body"]["reason"] for m in sent if m["type"] == "REJECT"] == ["NO_RESOURCES"]
+
+
+def _competing(high_priority: int) -> tuple[Network, int, int]:
+    """chain-3 with a router that has memory for one circuit: a long request at priority 1
+    from 0 s, then a second one (``high_priority``) between the same ends from 20 ms."""
+    doc = dict(load_scenario(CHAIN_3))
+    doc["nodes"] = [{**n, "memory_qubits": 2} for n in doc["nodes"]]  # R: one per link
+    doc["nodes"][0]["memory_qubits"] = doc["nodes"][2]["memory_qubits"] = 4
+    doc["demands"] = []
+    net = Network.from_scenario(doc, seed=5, strict=True)
+    low = net.open_circuit("A", "B", num_pairs=10_000, min_fidelity=0.8, priority=1)
+    high = net.open_circuit("A", "B", num_pairs=20, min_fidelity=0.8, at_ns=20_000_000,
+                            priority=high_priority)
+    net.run_until(200_000_000)
+    return net, low, high
+
+
+def test_an_application_priority_preempts_in_the_simulator() -> None:
+    """DLV-015 with SIG-016 end to end: the later request at priority 5 takes the router's
+    memory from the running circuit of priority 1 (PREEMPTED), which fails its request, and
+    is served; at priority 1 it is refused instead and the first circuit keeps running."""
+    net, low, high = _competing(5)
+    delivered = {r: sum(1 for d in net.completed() if d.head and d.head["request_id"] == r)
+                 for r in (low, high)}
+    assert delivered[high] == 20 and delivered[low] > 0
+    assert all(d.time_ns < 20_000_000 + 1_000_000 for d in net.completed()
+               if d.head and d.head["request_id"] == low)
+    refusals = [r["code"] for r in net.rejects]
+    assert ErrorCode.REQUEST_UNSATISFIABLE in refusals  # the preempted request fails
+    assert net.check_invariants() == []
+
+    net, low, high = _competing(1)
+    delivered = {r: sum(1 for d in net.completed() if d.head and d.head["request_id"] == r)
+                 for r in (low, high)}
+    assert delivered[high] == 0 and delivered[low] > 20

@@ -41,7 +41,7 @@ def test_every_request_ends_once_in_order(ops: list[tuple[Any, ...]],
         if kind == "request":
             mid = 100 + len(asked)
             body = {"endpoint": 5, "request_id": mid, "num_pairs": a, "min_fidelity": 0,
-                    "min_rate_mhz": 0, "deadline_ns": h.now + b if b else 0}
+                    "min_rate_mhz": 0, "deadline_ns": h.now + b if b else 0, "priority": 0}
             h.inject(1, "PAIR_REQUEST", body, message_id=mid)
             asked.append({**body, "message_id": mid})
         elif kind == "advance":

@@ -96,7 +96,8 @@ def test_endpoint_zero_and_half_remote_are_out_of_range() -> None:
     h.inject(1, "OPEN_ENDPOINT", {"endpoint": 0, "remote_node": 2, "remote_endpoint": 5})
     h.inject(1, "OPEN_ENDPOINT", {"endpoint": 6, "remote_node": 0, "remote_endpoint": 5})
     h.inject(1, "PAIR_REQUEST", {"endpoint": 0, "request_id": 1, "num_pairs": 1,
-                                 "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0})
+                                 "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0,
+                                 "priority": 0})
     errors = h.app_of(1, "ERROR")
     assert [(e["body"]["code"], e["body"]["field"]) for e in errors] == [
         (ErrorCode.FIELD_OUT_OF_RANGE, "body.endpoint"),
@@ -139,7 +140,8 @@ def _request(h: Harness, node: int, *, num_pairs: int = 3, deadline_ns: int = 0,
              message_id: int = 41) -> None:
     h.inject(node, "PAIR_REQUEST", {"endpoint": 5, "request_id": 9, "num_pairs": num_pairs,
                                     "min_fidelity": 0, "min_rate_mhz": 0,
-                                    "deadline_ns": deadline_ns}, message_id=message_id)
+                                    "deadline_ns": deadline_ns,
+                                    "priority": 0}, message_id=message_id)
 
 
 def _open_both(h: Harness) -> None:

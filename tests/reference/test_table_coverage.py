@@ -53,17 +53,20 @@ def _workloads() -> set[tuple[str, str, str]]:
     seen |= {(r.engine, r.state, r.event) for r in h2.records}
     h3 = Harness(["end", "end"])  # service misuse in every endpoint state (error entries)
     h3.inject(1, "PAIR_REQUEST", {"endpoint": 5, "request_id": 1, "num_pairs": 1,
-                                  "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0})
+                                  "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0,
+                                  "priority": 0})
     h3.inject(1, "CLOSE_ENDPOINT", {"endpoint": 5})
     h3.open(1, 2)
     for node in (1, 2):
         h3.inject(node, "OPEN_ENDPOINT", {"endpoint": 5, "remote_node": 3 - node,
                                           "remote_endpoint": 5})
     h3.inject(1, "PAIR_REQUEST", {"endpoint": 5, "request_id": 2, "num_pairs": 1,
-                                  "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0})
+                                  "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0,
+                                  "priority": 0})
     h3.run(500)
     h3.inject(1, "PAIR_REQUEST", {"endpoint": 5, "request_id": 3, "num_pairs": 1,
-                                  "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0})
+                                  "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0,
+                                  "priority": 0})
     h3.inject(1, "HERALD", {"link_id": 1, "slot_ns": 7, "attempt_id_a": 1, "attempt_id_b": 1,
                             "results": [{"outcome": "FAILURE", "seq": 0}]}, source=101)
     h3.inject(2, "CLOSE_ENDPOINT", {"endpoint": 5})

@@ -54,7 +54,7 @@ def _request(h: Harness, node: int, endpoint: int, *, num_pairs: int = 1,
              deadline_ns: int = 0, request_id: int = 9) -> None:
     h.inject(node, "PAIR_REQUEST", {"endpoint": endpoint, "request_id": request_id,
                                     "num_pairs": num_pairs, "min_fidelity": 0,
-                                    "min_rate_mhz": 0, "deadline_ns": deadline_ns})
+                                    "min_rate_mhz": 0, "deadline_ns": deadline_ns, "priority": 0})
 
 
 def _open(h: Harness, node: int, endpoint: int, remote: int) -> None:
@@ -372,7 +372,8 @@ def test_requested_endpoint_expiry_of_an_earlier_pair() -> None:
     h = _delivered_pair(num_pairs=1, cutoff_ns=3000)
     h.run(1200)
     h.inject(1, "PAIR_REQUEST", {"endpoint": 5, "request_id": 4, "num_pairs": 1,
-                                 "min_fidelity": 65535, "min_rate_mhz": 0, "deadline_ns": 0})
+                                 "min_fidelity": 65535, "min_rate_mhz": 0, "deadline_ns": 0,
+                                 "priority": 0})
     assert h.nodes[1].endpoints[5].state is EndpointState.REQUESTED
     h.drop = lambda m: m["type"] in ("REJECT", "CONFIRM")  # keep the request pending
     h.run(4001)
@@ -404,7 +405,8 @@ def test_pairs_identified_for_an_endpoint_not_delivering_are_freed() -> None:
 def _ask(h: Harness, request_id: int, *, min_fidelity: int = 0, deadline_ns: int = 0) -> None:
     h.inject(1, "PAIR_REQUEST", {"endpoint": 5, "request_id": request_id, "num_pairs": 1,
                                  "min_fidelity": min_fidelity, "min_rate_mhz": 0,
-                                 "deadline_ns": deadline_ns}, message_id=40 + request_id)
+                                 "deadline_ns": deadline_ns,
+                                 "priority": 0}, message_id=40 + request_id)
 
 
 def test_waiting_requests_are_served_one_at_a_time_in_order() -> None:
