@@ -200,16 +200,17 @@ class TrackingEngine(NodeEngine, Distilling):
         positions, my_pos = self.info._positions, self._my_pos
         source_pos = positions.get(source, -1)
         if source_pos < 0 or source_pos == my_pos:
-            return self._route_mismatch(now, ev, ("left", "right"), "source",
-                                  f"sender {source} is not a node of the route but this one")
+            return self._route_mismatch(
+                now, ev, ("left", "right"), "source",
+                f"sender {source} is not a node of the route other than this one")
         head_side = source_pos > my_pos
         name, other = ("left", "right") if head_side else ("right", "left")
         new_partner = b["new_partner"]
         new_pos = positions.get(new_partner, -1)
         if new_pos < 0 or (new_pos <= source_pos if head_side else new_pos >= source_pos):
-            return self._route_mismatch(now, ev, (name,), "body.new_partner",
-                                  f"new_partner {new_partner} is not on the route beyond "
-                                  f"the sender {source}")
+            return self._route_mismatch(
+                now, ev, (name,), "body.new_partner",
+                f"new_partner {new_partner} is not on the route beyond the sender {source}")
         mine, theirs = b[name], b[other]
         ref, other_ref = (mine["link_id"], mine["seq"]), (theirs["link_id"], theirs["seq"])
         bell = BELL_CODES[b["bell_index"]]
@@ -231,7 +232,7 @@ class TrackingEngine(NodeEngine, Distilling):
             raise self._unknown(ev, name)
 
     def _route_mismatch(self, now: int, ev: SwapOutcome, names: tuple[str, ...], field: str,
-                  detail: str) -> None:
+                        detail: str) -> None:
         """TRK-005: a SWAP_OUTCOME contradicting the route changes no record; the qubits it
         names that are held here are discarded (DISCARD to each partner) and the sender gets
         ``PAIR_STATE_MISMATCH``. A message naming no qubit the node holds or has held is
