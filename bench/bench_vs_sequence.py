@@ -23,10 +23,12 @@ The two differ, and not by chance: the probe sets its detectors' count rate to 5
 time of 20 ns, which QVCP's link model does not have, and SeQUeNCe's links then succeed on
 about 0.23 of their attempts instead of the closed form's 0.37 (with the count rate raised to
 1e12/s, the probe's otherwise unchanged links succeed on 0.37, and it delivers about 1.55x the
-pairs for 1.15x the wall time on the 3-router chain over 1 s). So each chain is run twice on the QVCP side: at the closed
-form (rows ``qvcp``, ``qvcp-cy``: the physics matched, less the dead time) and at SeQUeNCe's
-measured success per attempt (rows ``qvcp@seq``, ``qvcp-cy@seq``: the links' effective rate
-matched). The second is the like-for-like comparison of delivered pairs per wall second.
+pairs for 1.15x the wall time on the 3-router chain over 1 s). So each chain is run twice on
+the QVCP side: at the closed form (rows ``qvcp``, ``qvcp-cy``: the physics matched, less the
+dead time) and at SeQUeNCe's measured success per attempt (rows ``qvcp@seq``, ``qvcp-cy@seq``:
+the links' effective rate matched). The second is the like-for-like comparison of delivered
+pairs per wall second.
+
 ``--repeat N`` keeps the fastest of N QVCP runs (identical runs: same seed, same events).
 ``--compiled`` also runs QVCP compiled by Cython (``qvcp-cy``, the venv of ``compiled.py``,
 built on first use) and checks that it delivers the same pairs, events and mean fidelity as
