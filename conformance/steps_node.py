@@ -662,20 +662,22 @@ def script_distil(world: World, bit: str) -> None:
     _node(world).device.distil_bits.append(int(bit))
 
 
+def _require_device_calls(world: World, verb: str, n: str, done: str) -> None:
+    """Require exactly ``n`` calls of ``verb`` on the lent device; ``done`` words the count
+    (``{}`` is replaced by it) in the failure message."""
+    calls = _checked(world).device.of(verb)
+    require(len(calls) == int(n), f"the node {done.format(len(calls))} on the device, "
+            f"expected {n}", calls=calls)
+
+
 @then(parsers.re(r"the device was asked for (?P<n>\d+) distillations?$"))
 def distillations(world: World, n: str) -> None:
-    node = _checked(world)
-    calls = node.device.of("device.distil")
-    require(len(calls) == int(n), f"the node performed {len(calls)} distillation rounds on the "
-            f"device, expected {n}", calls=calls)
+    _require_device_calls(world, "device.distil", n, "performed {} distillation rounds")
 
 
 @then(parsers.re(r"the device was asked to free (?P<n>\d+) qubits? in all$"))
 def frees_in_all(world: World, n: str) -> None:
-    node = _checked(world)
-    calls = node.device.of("device.free")
-    require(len(calls) == int(n), f"the node freed {len(calls)} qubits on the device, "
-            f"expected {n}", calls=calls)
+    _require_device_calls(world, "device.free", n, "freed {} qubits")
 
 
 @then(parsers.re(r'its "(?P<path>[a-z_.0-9]+)" is at (?P<how>least|most) (?P<value>-?\d+)$'))
