@@ -178,7 +178,9 @@ class BddPlugin:
             self.collection_errors.append(str(report.longrepr)[-2000:])
 
 
-STEP_PLUGINS = ("qvcp.conformance.steps_wire", "qvcp.conformance.steps_node")
+STEP_PLUGINS = ("qvcp.conformance.steps_wire", "qvcp.conformance.steps_node",
+                "qvcp.conformance.steps_link", "qvcp.conformance.steps_tracking",
+                "qvcp.conformance.steps_signalling", "qvcp.conformance.steps_delivery")
 
 
 _TEST_MODULE = """\

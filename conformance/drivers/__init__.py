@@ -6,7 +6,8 @@ A driver spec names one:
   (``reference`` is the reference implementation);
 * ``exec:COMMAND``: any program speaking the driver protocol as JSON lines over stdio;
 * ``faulty:NAME``: the reference with one deliberate defect (see :mod:`.faulty`), to prove
-  the suite catches it.
+  the suite catches it;
+* ``mutant:ID``: an implementation's registered source mutant (see :mod:`..mutation`).
 """
 
 from __future__ import annotations
@@ -45,4 +46,8 @@ def open_transport(spec: str, *, timeout: float = 10.0) -> Transport:
         from qvcp.conformance.drivers.faulty import faulty_factory
 
         return InProcessTransport(faulty_factory(spec.removeprefix("faulty:")), label=spec)
+    if spec.startswith("mutant:"):
+        from qvcp.conformance.mutation import mutant_driver
+
+        return InProcessTransport(mutant_driver(spec.removeprefix("mutant:")), label=spec)
     return InProcessTransport(entry_point_driver(spec), label=spec)

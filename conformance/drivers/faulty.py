@@ -336,41 +336,50 @@ class Fault:
 
     factory: Callable[[], Any]
     caught_by: str
+    requirement: str  # the one requirement the fault violates
     verdict: str = "fail"  # the verdict the catching case must give
+
+    @property
+    def why(self) -> str:
+        return (self.factory.__doc__ or "").strip().splitlines()[0]
 
 
 FAULTS: dict[str, Fault] = {
-    "wrong-error-code": Fault(WrongErrorCode, "wire.vector.wire-json-priority-8"),
+    "wrong-error-code": Fault(WrongErrorCode, "wire.vector.wire-json-priority-8", "WIRE-007"),
     "accepts-unknown-critical": Fault(
         AcceptsUnknownCritical,
-        "wire.bdd.02-wire-format.an-unknown-critical-extension-is-rejected"),
-    "ignores-length": Fault(IgnoresLength, "wire.vector.wire-length-zero"),
-    "lenient-reserved-bits": Fault(LenientReservedBits, "wire.vector.close-endpoint-reserved-flag"),
-    "little-endian-message-id": Fault(LittleEndianMessageId, "wire.prop.round-trip"),
+        "wire.bdd.02-wire-format.an-unknown-critical-extension-is-rejected", "EXT-002"),
+    "ignores-length": Fault(IgnoresLength, "wire.vector.wire-length-zero", "WIRE-003"),
+    "lenient-reserved-bits": Fault(LenientReservedBits,
+                                   "wire.vector.close-endpoint-reserved-flag", "WIRE-006"),
+    "little-endian-message-id": Fault(LittleEndianMessageId, "wire.prop.round-trip", "WIRE-001"),
     "drops-unknown-extensions": Fault(
         DropsUnknownExtensions,
-        "wire.bdd.02-wire-format.an-unknown-non-critical-extension-is-ignored-and-carried"),
+        "wire.bdd.02-wire-format.an-unknown-non-critical-extension-is-ignored-and-carried",
+        "EXT-003"),
     "skips-tag-check": Fault(SkipsTagCheck,
-                             "wire.bdd.08-security.a-tampered-tag-fails-verification"),
-    "crashes-on-truncated": Fault(CrashesOnTruncated, "wire.vector.wire-empty", "errored"),
-    "wrong-bell-index": Fault(WrongBellIndex, "network.noiseless-correlations"),
-    "pair-id-mismatch": Fault(PairIdMismatch, "network.pair-agreement"),
-    "delivers-after-cutoff": Fault(DeliversAfterCutoff, "network.cutoff"),
-    "over-claims-fidelity": Fault(OverClaimsFidelity, "network.stat.fidelity-claim"),
-    "duplicate-delivery": Fault(DuplicateDelivery, "network.pair-agreement"),
+                             "wire.bdd.08-security.a-tampered-tag-fails-verification", "SEC-002"),
+    "crashes-on-truncated": Fault(CrashesOnTruncated, "wire.vector.wire-empty", "WIRE-002",
+                                  "errored"),
+    "wrong-bell-index": Fault(WrongBellIndex, "network.noiseless-correlations", "DLV-020"),
+    "pair-id-mismatch": Fault(PairIdMismatch, "network.pair-agreement", "TRK-016"),
+    "delivers-after-cutoff": Fault(DeliversAfterCutoff, "network.cutoff", "DLV-021"),
+    "over-claims-fidelity": Fault(OverClaimsFidelity, "network.stat.fidelity-claim", "DLV-022"),
+    "duplicate-delivery": Fault(DuplicateDelivery, "network.pair-agreement", "DLV-020"),
     "keeps-resources-after-teardown": Fault(
         KeepsResourcesAfterTeardown,
-        "node.bdd.05-signalling.after-teardown-every-reserved-resource-is-free-for-a-new-circuit"),
+        "node.bdd.05-signalling.after-teardown-every-reserved-resource-is-free-for-a-new-circuit",
+        "SIG-030"),
     "wrong-swap-bell-index": Fault(
         WrongSwapBellIndex, "node.bdd.04-swapping-and-tracking.bell-index-is-the-xor-of-both-"
-        "pairs-codes-and-the-bsm-result"),
+        "pairs-codes-and-the-bsm-result", "TRK-002"),
     "node-pair-id-mismatch": Fault(
         NodePairIdMismatch, "node.bdd.06-delivery.after-the-last-swap-the-pair-is-delivered-"
-        "with-the-composed-state-and-both-seqs"),
+        "with-the-composed-state-and-both-seqs", "TRK-016"),
     "answers-error-with-error": Fault(
         AnswersErrorWithError, "node.bdd.07-errors.an-error-about-an-unknown-message-is-not-"
-        "answered"),
-    "leaks-memory-after-teardown": Fault(LeaksMemory, "network.teardown-frees-memory"),
+        "answered", "ERR-003"),
+    "leaks-memory-after-teardown": Fault(LeaksMemory, "network.teardown-frees-memory", "SIG-030"),
 }
 
 

@@ -6,6 +6,7 @@ Subcommands live beside the code they drive and are imported only when used, so 
 * ``qvcp wire encode|decode`` and ``qvcp schemas check``: :mod:`qvcp.wire_cli`
 * ``qvcp simulate``: :mod:`qvcp.reference.cli`
 * ``qvcp conform``: :mod:`qvcp.conformance.cli`
+* ``qvcp mutants``: :mod:`qvcp.conformance.mutants_cli`
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ SUBCOMMANDS: dict[str, str] = {
     "spec": "qvcp.spec_cli:spec",
     "simulate": "qvcp.reference.cli:simulate",
     "conform": "qvcp.conformance.cli:conform",
+    "mutants": "qvcp.conformance.mutants_cli:mutants",
 }
 
 
