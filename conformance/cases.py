@@ -26,8 +26,10 @@ __all__ = [
     "CaseContext",
     "CaseFailure",
     "Outcome",
+    "PreconditionUnmet",
     "Verdict",
     "case_seed",
+    "precondition",
     "require",
 ]
 
@@ -53,6 +55,22 @@ class CaseFailure(AssertionError):
         super().__init__(message)
         self.message = message
         self.evidence: Json = dict(evidence or {})
+
+
+class PreconditionUnmet(Exception):
+    """The case could not reach the situation its requirement speaks of (for example, nothing
+    was delivered to judge): the verdict is *inconclusive*, and blames no requirement."""
+
+    def __init__(self, message: str, evidence: Json | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.evidence: Json = dict(evidence or {})
+
+
+def precondition(condition: bool, message: str, **evidence: Any) -> None:
+    """End the case as inconclusive with ``message`` unless ``condition`` holds."""
+    if not condition:
+        raise PreconditionUnmet(message, evidence)
 
 
 def require(condition: bool, message: str, **evidence: Any) -> None:

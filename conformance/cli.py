@@ -65,11 +65,13 @@ def _progress(console: Console, enabled: bool) -> Iterator[tuple[object, object]
               help="Directory for report.json, junit.xml, summary.md, report.html.")
 @click.option("--timeout", type=float, default=10.0, show_default=True,
               help="Seconds to wait for each answer of an exec: implementation.")
+@click.option("--strict", is_flag=True,
+              help="A failed SHOULD-level case fails the run (by default it is a warning).")
 @click.option("--list", "list_only", is_flag=True, help="List the selected cases and exit.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def conform(driver: str, profiles: tuple[str, ...], selectors: tuple[str, ...],
             expected_failures: Path | None, seed: int, report_dir: Path, timeout: float,
-            list_only: bool, quiet: bool) -> None:
+            strict: bool, list_only: bool, quiet: bool) -> None:
     """Judge an implementation against the QVCP specification, requirement by requirement.
 
     Exit code: 0 conformant, 1 non-conformant, 2 harness or driver error.
@@ -90,7 +92,8 @@ def conform(driver: str, profiles: tuple[str, ...], selectors: tuple[str, ...],
         try:
             run = run_conformance(driver, selectors=selectors, profiles=profiles, seed=seed,
                                   expected_file=expected_failures, timeout=timeout,
-                                  on_start=on_start, on_result=on_result)  # type: ignore[arg-type]
+                                  strict=strict, on_start=on_start,  # type: ignore[arg-type]
+                                  on_result=on_result)  # type: ignore[arg-type]
         except ExpectedFailureFileError as exc:
             console.print(f"[red]expected-failures file: {exc}")
             sys.exit(2)
@@ -111,12 +114,17 @@ def _summary(console: Console, report: dict, paths: dict[str, Path]) -> None:
             console.print("stderr tail:\n  " + "\n  ".join(tail[-8:]), highlight=False)
     who = f"{impl['name']} {impl['version']} ({impl['language']})" if impl else "?"
     counts = ", ".join(f"{n} {v}" for v, n in s["counts"].items() if n)
-    cov = "; ".join(f"{lv} {c['checked']}/{c['total']} checked, {c['passed']} pass"
-                    for lv, c in report["coverage"].items())
+    cov = "; ".join(f"{lv} {c['checked']}/{c['total']} checked ({c['proven']} proven), "
+                    f"{c['passed']} pass" for lv, c in report["coverage"].items())
     colour = {"conformant": "green", "non-conformant": "red", "error": "yellow"}[s["verdict"]]
-    console.print(f"[bold {colour}]{s['verdict'].upper()}[/]: {who}: {counts} "
-                  f"in {report['run']['duration_s']:.1f} s", highlight=False)
+    verdict, _, rest = s["headline"].partition(" ")
+    console.print(f"[bold {colour}]{verdict}[/] {rest}", highlight=False)
+    console.print(f"{who}: {counts} in {report['run']['duration_s']:.1f} s", highlight=False)
     console.print(f"coverage: {cov}", highlight=False)
+    for case in report["cases"]:
+        if case["warning"]:
+            console.print(f"  [yellow]warning[/] ({case['level']}) {case['id']}: "
+                          f"{case['message'][:160]}", highlight=False)
     for case in report["cases"]:
         if case["verdict"] in ("fail", "errored", "xpass") and case["seed"] is not None:
             console.print(f"  replay {case['id']}: {case['replay']}", highlight=False)

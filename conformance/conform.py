@@ -45,7 +45,7 @@ def run_conformance(driver: str = "reference", *, selectors: Sequence[str] = (),
                     expected_file: Path | None = None, timeout: float = 10.0,
                     on_start: Callable[[int], None] | None = None,
                     on_result: Callable[[CaseResult], None] | None = None,
-                    today: dt.date | None = None) -> RunResult:
+                    today: dt.date | None = None, strict: bool = False) -> RunResult:
     """Start the implementation, shake hands, run the selected cases, stop it.
 
     Raises:
@@ -58,7 +58,7 @@ def run_conformance(driver: str = "reference", *, selectors: Sequence[str] = (),
     started, clock = dt.datetime.now(dt.UTC), time.perf_counter()
     result = RunResult(driver=driver, implementation=None, seed=seed, results=[],
                        started=started, duration_s=0.0, selection=list(selectors),
-                       profiles=list(profiles),
+                       profiles=list(profiles), strict=strict,
                        expired=[e for e in expected if e.expired(today)])
     session: Session | None = None
     try:

@@ -35,6 +35,7 @@ import yaml
 
 __all__ = [
     "MUTANT_ENTRY_POINT",
+    "PROOF_KINDS",
     "MutantResult",
     "MutantSpec",
     "exemptions",
@@ -50,7 +51,7 @@ Json = dict[str, Any]
 MUTANT_ENTRY_POINT = "qvcp.mutants"
 PROOF_FILE = "proof.json"
 EXEMPTIONS_FILE = "exemptions.yaml"
-STATUSES = ("proven", "tagged-only", "untestable", "excepted", "untested")
+PROOF_KINDS = ("proven", "tagged-only", "untestable", "excepted", "untested")
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,19 @@ def judge_mutant(spec: MutantSpec, *, timeout: float = 10.0) -> MutantResult:
     return result
 
 
+def _warm() -> None:
+    """Import and parse in the parent what every child needs (the case catalogue, the step
+    modules), so that each forked child starts with it; the reference itself is left out."""
+    import importlib
+
+    from qvcp.conformance.bdd import STEP_PLUGINS
+    from qvcp.conformance.catalogue import all_cases
+
+    all_cases()
+    for name in STEP_PLUGINS:
+        importlib.import_module(name)
+
+
 def _child(spec: MutantSpec, conn: Connection) -> None:
     try:
         result = judge_mutant(spec)
@@ -136,6 +150,7 @@ def run_mutants(specs: Sequence[MutantSpec], *, jobs: int | None = None,
     killed and its mutant counts as not caught, with the reason.
     """
     jobs = max(1, jobs or os.cpu_count() or 1)
+    _warm()
     ctx = multiprocessing.get_context("fork")
     pending = list(enumerate(specs))
     running: dict[Connection, tuple[int, MutantSpec, Any, float]] = {}
@@ -219,14 +234,17 @@ def proof_path() -> Path:
 
 
 def proof_status(rid: str, *, has_cases: bool, proof: Json | None = None,
-                 exempt: dict[str, Json] | None = None) -> tuple[str, str]:
-    """``(status, reason)`` of one requirement: proven, tagged-only, untestable, excepted,
-    untested (no case cites it)."""
+                 exempt: dict[str, Json] | None = None) -> tuple[str, str, frozenset[str]]:
+    """``(status, reason, catching cases)`` of one requirement; the status is one of
+    :data:`PROOF_KINDS` (untested: no case cites it)."""
     proof = load_proof() if proof is None else proof
     exempt = exemptions() if exempt is None else exempt
     if rid in proof.get("requirements", {}):
         entry = proof["requirements"][rid]
-        return "proven", f"caught {', '.join(entry['mutants'])}"
+        return ("proven", f"caught {', '.join(entry['mutants'])}",
+                frozenset(entry["caught_by"]))
     if rid in exempt:
-        return exempt[rid]["status"], exempt[rid]["why"]
-    return ("tagged-only", "no registered mutant is caught") if has_cases else ("untested", "")
+        return exempt[rid]["status"], exempt[rid]["why"], frozenset()
+    if has_cases:
+        return "tagged-only", "no registered faulty implementation is caught", frozenset()
+    return "untested", "", frozenset()

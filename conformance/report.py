@@ -13,13 +13,19 @@ from typing import Any
 
 import jsonschema
 
-from qvcp import __version__
-from qvcp.conformance.coverage import coverage, load_requirements, requirement_statuses
-from qvcp.conformance.protocol import PROTOCOL_VERSION
-from qvcp.conformance.runner import CaseResult, RunResult, exit_code
+from qvcp import SPEC_VERSION, __version__
+from qvcp.conformance.coverage import (
+    coverage,
+    load_requirements,
+    requirement_statuses,
+    requirements_digest,
+)
+from qvcp.conformance.protocol import PROFILES, PROTOCOL_VERSION
+from qvcp.conformance.runner import CaseResult, RunResult, case_level, exit_code, warnings
 from qvcp.schemas.layout import load_json
 
-__all__ = ["REPORT_FILES", "build_report", "report_problems", "write_reports"]
+__all__ = ["REPORT_FILES", "build_report", "headline", "report_problems", "scope",
+           "write_reports"]
 
 Json = dict[str, Any]
 REPORT_FILES = {"json": "report.json", "junit": "junit.xml", "markdown": "summary.md",
@@ -31,10 +37,11 @@ def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, default=repr, allow_nan=False))
 
 
-def _case(r: CaseResult) -> Json:
+def _case(r: CaseResult, *, warning: bool) -> Json:
     return {
         "id": r.case.id, "profile": r.case.profile, "title": r.case.title,
         "requirements": list(r.case.requirements), "tags": list(r.case.tags),
+        "level": case_level(r.case), "warning": warning,
         "verdict": r.verdict.value, "message": r.message, "seed": r.seed,
         "replay": r.replay, "duration_s": round(r.duration_s, 6), "interval": r.interval,
         "evidence": _jsonable(r.evidence),
@@ -43,12 +50,53 @@ def _case(r: CaseResult) -> Json:
     }
 
 
+def scope(run: RunResult) -> str:
+    """What the verdict speaks for: the profiles judged, the chapters claimed for each (when
+    not all), and the selection, e.g. ``wire; node: 03-link-layer``.
+
+    >>> from qvcp.conformance.protocol import Implementation
+    >>> impl = Implementation(name="x", version="1", language="C", spec_version="1.0",
+    ...     profiles=frozenset({"wire", "node"}), capabilities=frozenset(),
+    ...     chapters={"node": frozenset({"03-link-layer"})})
+    >>> import datetime as dt
+    >>> run = RunResult(driver="d", implementation=impl, seed=1, results=[],
+    ...                 started=dt.datetime.now(dt.UTC), duration_s=0.0)
+    >>> scope(run)
+    'wire; node: 03-link-layer'
+    """
+    impl = run.implementation
+    if impl is None:
+        return "nothing judged"
+    parts = []
+    for profile in PROFILES:
+        if profile not in impl.profiles or (run.profiles and profile not in run.profiles):
+            continue
+        chapters = impl.chapters.get(profile)
+        parts.append(f"{profile}: {', '.join(sorted(chapters))}" if chapters else profile)
+    text = "; ".join(parts) or "no profile"
+    if run.selection:
+        text += f"; only {' '.join(run.selection)}"
+    return text
+
+
+def headline(report: Json) -> str:
+    """``CONFORMANT (wire; node: 03-link-layer) - MUST 43/130 checked, 40 proven``."""
+    s, must = report["summary"], report["coverage"]["MUST"]
+    text = (f"{s['verdict'].upper()} ({s['scope']}) - MUST {must['checked']}/{must['total']} "
+            f"checked, {must['proven']} proven")
+    if s["warnings"]:
+        text += f"; {s['warnings']} SHOULD-level warning{'s' if s['warnings'] > 1 else ''}"
+    return text
+
+
 def build_report(run: RunResult, *, command: str) -> Json:
     """The report document of ``run``."""
-    statuses = requirement_statuses(run.results, load_requirements())
+    requirements = load_requirements()
+    statuses = requirement_statuses(run.results, requirements)
     code = exit_code(run)
     counts = run.counts()
-    return {
+    warned = {r.case.id for r in warnings(run)}
+    report: Json = {
         "format": "qvcp-conformance-report", "format_version": 1,
         "harness": {"name": "qvcp conform", "version": __version__,
                     "driver_protocol": PROTOCOL_VERSION},
@@ -57,18 +105,24 @@ def build_report(run: RunResult, *, command: str) -> Json:
         "run": {"seed": run.seed, "started": run.started.isoformat(timespec="seconds"),
                 "duration_s": round(run.duration_s, 3), "selection": list(run.selection),
                 "profiles": list(run.profiles), "command": command},
+        "spec": {"version": SPEC_VERSION, "requirements": len(requirements),
+                 "requirements_digest": requirements_digest(requirements)},
         "summary": {"verdict": _VERDICT_OF_EXIT[code], "exit_code": code,
-                    "total": len(run.results), "counts": counts},
+                    "total": len(run.results), "counts": counts, "scope": scope(run),
+                    "strict": run.strict, "warnings": len(warned), "headline": ""},
         "startup_error": ({"message": run.startup_error,
                            "evidence": _jsonable(run.startup_evidence)}
                           if run.startup_error else None),
         "coverage": coverage(statuses),
         "requirements": [{"id": s.id, "level": s.level, "chapter": s.chapter, "text": s.text,
-                          "status": s.status, "cases": list(s.cases)} for s in statuses],
-        "cases": [_case(r) for r in run.results],
+                          "status": s.status, "cases": list(s.cases), "proof": s.proof,
+                          "proof_reason": s.proof_reason} for s in statuses],
+        "cases": [_case(r, warning=r.case.id in warned) for r in run.results],
         "expected_failures": {"expired": [e.as_dict() for e in run.expired],
                               "unused": [e.as_dict() for e in run.unused_expected]},
     }
+    report["summary"]["headline"] = headline(report)
+    return report
 
 
 @cache

@@ -61,11 +61,15 @@ def render_html(report: Json) -> str:
     counts = " ".join(f"{v}: {n}" for v, n in s["counts"].items() if n)
     cov = "".join(
         f"<tr><td>{lv}</td><td>{c['total']}</td><td>{c['checked']} ({c['percent_checked']}%)"
-        f"</td><td>{c['passed']}</td><td>{c['failed']}</td><td>{c['untested']}</td></tr>"
+        f"</td><td>{c['proven']}</td><td>{c['passed']}</td><td>{c['failed']}</td>"
+        f"<td>{c['untested']}</td><td>{c['proof']['proven']}</td>"
+        f"<td>{c['proof']['tagged-only']}</td></tr>"
         for lv, c in report["coverage"].items())
     reqs = "".join(
         f'<tr class="{r["status"]}"><td>{r["id"]}</td><td>{r["level"]}</td>'
-        f"<td>{escape(r['status'])}</td><td>{escape(r['text'][:200])}</td></tr>"
+        f"<td>{escape(r['status'])}</td>"
+        f"<td title=\"{escape(r['proof_reason'])}\">{escape(r['proof'])}</td>"
+        f"<td>{escape(r['text'][:200])}</td></tr>"
         for r in report["requirements"])
     verdicts = ["all", *(v for v, n in s["counts"].items() if n)]
     buttons = "".join(f'<button onclick="filt(\'{v}\')">{v}</button> ' for v in verdicts)
@@ -77,18 +81,23 @@ def render_html(report: Json) -> str:
 <html lang="en"><head><meta charset="utf-8"><title>QVCP conformance report</title>
 <style>{_CSS}</style><script>{_JS}</script></head><body>
 <h1>QVCP conformance: <span class="{s['verdict']}">{s['verdict']}</span></h1>
+<p><strong>{escape(s['headline'])}</strong></p>
 <p>{escape(who)}<br>driver <code>{escape(report['driver'])}</code>, seed {report['run']['seed']},
 {report['run']['duration_s']:.1f} s, exit code {s['exit_code']}<br>{escape(counts)}</p>
 {startup}
 <h2>Requirement coverage</h2>
-<table><tr><th>level</th><th>requirements</th><th>checked</th><th>passed</th><th>failed</th>
-<th>untested</th></tr>{cov}</table>
+<p>Proven in this run: a case that ran here caught a faulty implementation breaking the
+requirement. The last two columns give the suite's proof status whatever this run ran.</p>
+<table><tr><th>level</th><th>requirements</th><th>checked</th><th>proven</th><th>passed</th>
+<th>failed</th><th>untested</th><th>suite: proven</th><th>suite: tagged only</th></tr>{cov}
+</table>
 <h2>Cases</h2><p>{buttons}</p>
 <table id="cases"><thead><tr><th>case</th><th>verdict</th><th>requirements</th>
 <th>message / evidence</th></tr></thead><tbody>
 {"".join(_row(c) for c in report["cases"])}
 </tbody></table>
 <h2>Requirements</h2>
-<table><tr><th>id</th><th>level</th><th>status</th><th>text</th></tr>{reqs}</table>
+<table><tr><th>id</th><th>level</th><th>status</th><th>proof</th><th>text</th></tr>{reqs}
+</table>
 </body></html>
 """

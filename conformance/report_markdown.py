@@ -40,7 +40,12 @@ def render_markdown(report: Json) -> str:
     lines = [
         f"# QVCP conformance: {s['verdict'].upper()}",
         "",
+        f"**{s['headline']}**",
+        "",
         f"- Implementation: {who}",
+        f"- Specification: version {report['spec']['version']}, "
+        f"{report['spec']['requirements']} requirements, "
+        f"`{report['spec']['requirements_digest'][:19]}`",
         f"- Driver: `{report['driver']}`; seed {report['run']['seed']}; "
         f"{report['run']['duration_s']:.1f} s; exit code {s['exit_code']}",
         "",
@@ -50,12 +55,29 @@ def render_markdown(report: Json) -> str:
         "",
         "## Requirement coverage",
         "",
-        "| level | requirements | checked | passed | failed | unsupported | untested |",
-        "|---|---|---|---|---|---|---|",
+        "A requirement is *proven* in this run when a case that ran here has caught a faulty "
+        "implementation breaking it (`qvcp mutants run`).",
+        "",
+        "| level | requirements | checked | proven | passed | failed | unsupported | untested |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for level, c in report["coverage"].items():
         lines.append(f"| {level} | {c['total']} | {c['checked']} ({c['percent_checked']}%) "
-                     f"| {c['passed']} | {c['failed']} | {c['unsupported']} | {c['untested']} |")
+                     f"| {c['proven']} | {c['passed']} | {c['failed']} | {c['unsupported']} "
+                     f"| {c['untested']} |")
+    lines += ["", "Proof status of the suite, whatever this run ran:", "",
+              "| level | proven | tagged only | untestable | excepted | untested |",
+              "|---|---|---|---|---|---|"]
+    for level, c in report["coverage"].items():
+        p = c["proof"]
+        lines.append(f"| {level} | {p['proven']} | {p['tagged-only']} | {p['untestable']} "
+                     f"| {p['excepted']} | {p['untested']} |")
+    warned = [c for c in report["cases"] if c["warning"]]
+    if warned:
+        lines += ["", "## Warnings (SHOULD-level failures; `--strict` makes them fail)", "",
+                  "| case | requirements | message |", "|---|---|---|"]
+        lines += [f"| `{c['id']}` | {', '.join(c['requirements'])} | {_cell(c['message'])} |"
+                  for c in warned]
     if report["startup_error"]:
         lines += ["", "## Startup error", "", "```", report["startup_error"]["message"], "```"]
     problems = [c for c in report["cases"] if c["verdict"] in _PROBLEMS]

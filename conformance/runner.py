@@ -14,14 +14,24 @@ import traceback
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from qvcp.conformance.cases import Case, CaseContext, CaseFailure, Outcome, Verdict, case_seed
+from qvcp.conformance.cases import (
+    Case,
+    CaseContext,
+    CaseFailure,
+    Outcome,
+    PreconditionUnmet,
+    Verdict,
+    case_seed,
+)
 from qvcp.conformance.expected import ExpectedFailure, match
 from qvcp.conformance.protocol import DriverError, Implementation
 from qvcp.conformance.session import Session
 
-__all__ = ["CaseResult", "CaseRunner", "RunResult", "exit_code", "replay_command", "run_cases"]
+__all__ = ["CaseResult", "CaseRunner", "RunResult", "case_level", "exit_code", "replay_command",
+           "run_cases", "warnings"]
 
 Json = dict[str, Any]
 
@@ -58,6 +68,7 @@ class RunResult:
     profiles: Sequence[str] = ()
     startup_error: str = ""
     startup_evidence: Json = field(default_factory=dict)
+    strict: bool = False  # SHOULD-level failures fail the run too (else they are warnings)
 
     def counts(self) -> dict[str, int]:
         c = Counter(r.verdict.value for r in self.results)
@@ -75,6 +86,9 @@ def _judge(case: Case, ctx: CaseContext) -> tuple[Verdict, str, Json, Json | Non
         outcome: Outcome | None = case.run(ctx)
     except CaseFailure as exc:
         return Verdict.FAIL, exc.message, exc.evidence, None
+    except PreconditionUnmet as exc:
+        return (Verdict.INCONCLUSIVE, f"precondition not met: {exc.message}", exc.evidence,
+                None)
     if outcome is None:
         return Verdict.PASS, "", {}, None
     return outcome.verdict, outcome.message, outcome.evidence, outcome.interval
@@ -152,11 +166,41 @@ def run_cases(cases: Sequence[Case], session: Session, impl: Implementation, *,
     return results
 
 
+@cache
+def _levels() -> dict[str, str]:
+    from qvcp.conformance.coverage import load_requirements
+
+    return {r["id"]: r["level"] for r in load_requirements()}
+
+
+def case_level(case: Case) -> str:
+    """The strongest BCP 14 level among the requirements ``case`` checks (MUST when one is
+    unknown, so that an unindexed id never softens a verdict)."""
+    levels = {_levels().get(rid, "MUST") for rid in case.requirements} or {"MUST"}
+    return next(level for level in ("MUST", "SHOULD", "MAY") if level in levels)
+
+
+def _is_warning(run: RunResult, result: CaseResult) -> bool:
+    return not run.strict and case_level(result.case) != "MUST"
+
+
+def warnings(run: RunResult) -> list[CaseResult]:
+    """Failed cases that check only SHOULD or MAY requirements: reported, not failing the
+    run, unless it is strict."""
+    return [r for r in run.results if r.verdict in (Verdict.FAIL, Verdict.XPASS)
+            and _is_warning(run, r)]
+
+
 def exit_code(run: RunResult) -> int:
-    """0 conformant, 1 non-conformant, 2 harness or driver error."""
+    """0 conformant, 1 non-conformant, 2 harness or driver error.
+
+    A failure of a case that checks only SHOULD or MAY requirements is a warning, not a
+    non-conformance, unless the run is strict (``--strict``).
+    """
     counts = run.counts()
     if run.startup_error or counts["errored"]:
         return 2
-    if counts["fail"] or counts["xpass"]:
+    if any(r.verdict in (Verdict.FAIL, Verdict.XPASS) and not _is_warning(run, r)
+           for r in run.results):
         return 1
     return 0

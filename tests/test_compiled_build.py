@@ -7,7 +7,8 @@ compare its speed with the sources'; that comparison means something only while 
 the same simulation, which this test checks on every example scenario: the ``qvcp simulate
 --json`` summaries agree in everything but the wall-clock figures. The first run builds the
 venv (about 3 minutes on 2 cores; Cython and the project's dependencies come from PyPI, the
-compiler is the machine's C compiler); later runs reuse it while the sources are unchanged.
+compiler is the machine's C compiler); later runs reuse it while the sources are unchanged. It is outside the default test run
+(marker ``compiled``): ``bash scripts/test-compiled.sh`` runs it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import sys
 import tempfile
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -40,6 +43,7 @@ def _summary(python: Path, scenario: Path) -> dict[str, Any]:
     return summary
 
 
+@pytest.mark.compiled
 def test_compiled_build_runs_every_example_as_the_sources_do() -> None:
     compiled = ensure_compiled()
     node = node_file(compiled)

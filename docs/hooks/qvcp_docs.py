@@ -185,13 +185,27 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         specs, common_schema(), HEADER_LENGTH, examples, site))
     _add(files, config, pages.ERRORS, content=pages.errors_page(registry, site, per_error))
     _add(files, config, pages.REQUIREMENTS, content=pages.requirements_page(
-        reqs, titles, site, per_req, cited))
+        reqs, titles, site, per_req, cited, _proof(reqs)))
     _add(files, config, pages.VECTORS, content=pages.vectors_page(
         cases, types_by_file, site, (e["name"] for e in registry["errors"])))
 
     if config.nav is not None:
         config.nav = _expand_nav(config.nav, {f.src_uri for f in files.documentation_pages()})
     return files
+
+
+def _proof(reqs: list[Any]) -> dict[str, tuple[str, str]]:
+    """Each requirement's proof status and reason, from the conformance suite's data."""
+    from qvcp.conformance.catalogue import all_cases
+    from qvcp.conformance.mutation import exemptions, load_proof, proof_status
+
+    cited = {rid for case in all_cases() for rid in case.requirements}
+    proof, exempt = load_proof(), exemptions()
+    out = {}
+    for r in reqs:
+        kind, why, _ = proof_status(r.id, has_cases=r.id in cited, proof=proof, exempt=exempt)
+        out[r.id] = (kind, why)
+    return out
 
 
 def _check_index_file(root: Path, reqs: list[Any]) -> None:

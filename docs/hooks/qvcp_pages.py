@@ -195,8 +195,11 @@ def spec_overview(chapters: Sequence[tuple[str, str]], reqs: Sequence[Requiremen
 # --------------------------------------------------------------------------- requirement index
 
 def requirements_page(reqs: Sequence[Requirement], titles: Mapping[str, str], site: Site,
-                      vector_count: Mapping[str, int], cited_by: Mapping[str, list[str]]) -> str:
-    """``requirements.md``: counts per level and chapter, then one row per requirement."""
+                      vector_count: Mapping[str, int], cited_by: Mapping[str, list[str]],
+                      proof: Mapping[str, tuple[str, str]] | None = None) -> str:
+    """``requirements.md``: counts per level and chapter, proof status per level, then one
+    row per requirement. ``proof`` maps an id to its proof status and reason."""
+    proof = proof or {}
     page = REQUIREMENTS
     levels = Counter(r.level for r in reqs)
     out = ["# Requirement index\n",
@@ -204,7 +207,12 @@ def requirements_page(reqs: Sequence[Requirement], titles: Mapping[str, str], si
            "`spec/*.md` at build time (the same parser as `qvcp spec index`, which writes "
            "[`schemas/requirements.json`](schemas/requirements.json) for tools). "
            "The *Cited by* column lists the message types and error codes tied to the "
-           "requirement; *Vectors* counts the [test vectors](vectors.md) that exercise it.\n"]
+           "requirement; *Vectors* counts the [test vectors](vectors.md) that exercise it. "
+           "*Proof* says whether the conformance suite is shown to catch a violation: "
+           "*proven* when a registered faulty implementation that breaks the requirement is "
+           "caught by the cases citing it (`qvcp mutants run`; hover for which), *tagged only* "
+           "when cases cite it but none is shown to fail, *untestable* or *excepted* with the "
+           "reason, *untested* when no case cites it.\n"]
     if not reqs:
         out.append("!!! note\n    The specification has no requirement yet.\n")
         return "\n".join(out)
@@ -220,17 +228,27 @@ def requirements_page(reqs: Sequence[Requirement], titles: Mapping[str, str], si
                      *counts, sum(counts)])
     rows.append(["**All chapters**", *(f"**{levels[k]}**" for k in keys), f"**{len(reqs)}**"])
     out.append(table(["Chapter", *cols, "Total"], rows))
+    if proof:
+        kinds = ("proven", "tagged-only", "untestable", "excepted", "untested")
+        per_level = Counter((r.level, proof.get(r.id, ("untested", ""))[0]) for r in reqs)
+        out.append("## Proof of coverage\n")
+        out.append(table(["Level", *(k.replace("-", " ") for k in kinds)],
+                         [[lv, *(per_level[(lv, k)] for k in kinds)]
+                          for lv in LEVELS if levels[lv]]))
     out.append("## Requirements\n")
     rows = []
     for r in reqs:
         n = vector_count.get(r.id, 0)
         vec = f"[{n}](vectors.md#req-{r.id})" if n else "0"
+        kind, why = proof.get(r.id, ("untested", ""))
+        shown = kind.replace("-", " ")
         rows.append([site.req_link(r.id, page), r.level or "—",
                      f"[{cell(titles.get(r.chapter, r.chapter))}]({SPEC_DIR}/{r.chapter})",
                      cell(r.section), site.link_ids(cell(unlink(r.text)), page),
-                     ", ".join(cited_by.get(r.id, [])) or "—", vec])
-    out.append(table(["Id", "Level", "Chapter", "Section", "Text", "Cited by", "Vectors"],
-                     rows))
+                     ", ".join(cited_by.get(r.id, [])) or "—", vec,
+                     f'<span title="{cell(why)}">{shown}</span>' if why else shown])
+    out.append(table(["Id", "Level", "Chapter", "Section", "Text", "Cited by", "Vectors",
+                      "Proof"], rows))
     return "\n".join(out)
 
 

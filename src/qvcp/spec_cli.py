@@ -40,11 +40,36 @@ def index_cmd(check: bool) -> None:
     click.echo(f"wrote {target.name}")
 
 
+def _pins_now(spec_dir: Path) -> dict[str, dict[str, str]]:
+    from qvcp.conformance.catalogue import all_cases
+    from qvcp.conformance.pins import current_pins
+
+    texts = {r.id: r.text for r in build_index(spec_dir)}
+    return current_pins(all_cases(), texts)
+
+
+@spec.command("pin")
+def pin_cmd() -> None:
+    """Record, for every conformance case, the current text of each requirement it cites."""
+    from qvcp.conformance.pins import pins_path, write_pins
+
+    now = _pins_now(find_spec_dir())
+    write_pins(now)
+    click.echo(f"pinned {len(now)} cases in {pins_path().name}")
+
+
 @spec.command("lint")
-def lint_cmd() -> None:
-    """Check requirement ids and BCP 14 keywords; print the count per level."""
+@click.option("--no-pins", is_flag=True,
+              help="Skip the check that cases are pinned to their requirements' texts.")
+def lint_cmd(no_pins: bool) -> None:
+    """Check requirement ids and BCP 14 keywords, and that no case was written against a
+    requirement text that has since changed; print the count per level."""
     spec_dir = find_spec_dir()
     problems = lint(spec_dir)
+    if not no_pins:
+        from qvcp.conformance.pins import load_pins, pin_problems
+
+        problems += pin_problems(load_pins(), _pins_now(spec_dir))
     for p in problems:
         click.echo(p, err=True)
     levels = Counter(r.level for r in build_index(spec_dir))

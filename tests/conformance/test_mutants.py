@@ -1,0 +1,87 @@
+"""Proven coverage: every registered faulty implementation is caught by the cases citing the
+one requirement it breaks, and ``conformance/proof.json`` says exactly that."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from qvcp.conformance.coverage import load_requirements
+from qvcp.conformance.mutation import (
+    MutantResult,
+    exemptions,
+    load_proof,
+    proof_document,
+    registered_mutants,
+    run_mutants,
+)
+from qvcp.reference.mutants import Mutant, StaleMutant, mutants
+
+
+def _mutant(find: str, replace: str) -> Mutant:
+    return Mutant(id="t", requirement="WIRE-001", module="demo", why="test", find=find,
+                  replace=replace)
+
+
+SOURCE = """\
+def f(a, b):
+    if a:
+        b()
+    if a:
+        return 1
+    return 0
+"""
+
+
+def test_a_one_line_patch_replaces_the_one_occurrence() -> None:
+    assert _mutant("return 0", "return 2").apply(SOURCE) == SOURCE.replace("return 0",
+                                                                             "return 2")
+
+
+def test_a_block_patch_matches_at_its_indentation_and_is_reindented() -> None:
+    patched = _mutant("if a:\n    b()", "if not a:\n    b()\n    b()").apply(SOURCE)
+    assert "    if not a:\n        b()\n        b()\n    if a:\n        return 1" in patched
+
+
+@pytest.mark.parametrize(("find", "count"), [("return 7", 0), ("if a:", 2),
+                                             ("if a:\n    return 2", 0)])
+def test_a_patch_that_does_not_occur_exactly_once_is_stale(find: str, count: int) -> None:
+    with pytest.raises(StaleMutant, match=f"occurs {count} times"):
+        _mutant(find, "pass").apply(SOURCE)
+
+
+def test_every_mutant_names_one_indexed_must_or_should_requirement() -> None:
+    levels = {r["id"]: r["level"] for r in load_requirements()}
+    specs = registered_mutants()
+    assert len(specs) > 20
+    bad = {s.driver: s.requirement for s in specs if levels.get(s.requirement)
+           not in ("MUST", "SHOULD")}
+    assert bad == {}
+    assert all(s.why for s in specs)
+    misnamed = [m.id for m in mutants() if not m.id.startswith(m.requirement.lower() + "-")]
+    assert misnamed == []
+
+
+def test_exempt_requirements_are_not_also_proven_and_exist() -> None:
+    known = {r["id"] for r in load_requirements()}
+    exempt = exemptions()
+    assert set(exempt) <= known
+    assert not set(exempt) & set(load_proof()["requirements"])
+
+
+@pytest.fixture(scope="module")
+def mutant_results() -> list[MutantResult]:
+    return run_mutants(registered_mutants(), jobs=2)
+
+
+def test_every_mutant_is_caught_by_the_cases_citing_its_requirement(
+        mutant_results: list[MutantResult]) -> None:
+    escaped = [f"{r.driver} ({r.requirement}) {r.message}; replay: qvcp conform --driver "
+               f"{r.driver} --select {r.requirement}" for r in mutant_results if not r.caught]
+    assert escaped == []
+
+
+def test_the_proof_file_is_what_the_mutants_show(mutant_results: list[MutantResult]) -> None:
+    fresh = json.loads(json.dumps(proof_document(mutant_results)))
+    assert load_proof() == fresh, "conformance/proof.json is stale: run `qvcp mutants run --write`"
