@@ -13,7 +13,7 @@ Cosmic Ray applies each mutation to the file on disk and restores it afterwards,
 on a clean checkout with nothing else using it; the command refuses to start when
 ``reference/`` has uncommitted changes and checks afterwards that it has none.
 
-    python bench/bench_mutation.py --sample 100 --seed 1 [--out reports/mutation.json]
+    python bench/bench_mutation.py --sample 100 --seed 1 [--all] [--out reports/mutation.json]
 
 Prints the kill rate over the sample and the survivors, and writes the same as JSON.
 """
@@ -32,9 +32,11 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# The mutants package declares the hand-written mutants; the CLI and the compiled-build
-# helpers are not protocol behaviour.
+# Never mutated: the hand-written mutants and the command line. Outside the protocol scope
+# (the default): the noise core and the simulator, whose physics the unit tests check
+# against closed forms and QuTiP; `--all` includes them.
 EXCLUDED = ["reference/mutants/*", "reference/cli.py"]
+PHYSICS = ["reference/noise/*", "reference/sim/*"]
 
 
 def _git_clean() -> bool:
@@ -43,8 +45,8 @@ def _git_clean() -> bool:
     return not out.stdout.strip()
 
 
-def _config(qvcp: Path, report_dir: Path, timeout: float) -> str:
-    excluded = ", ".join(f'"{p}"' for p in EXCLUDED)
+def _config(qvcp: Path, report_dir: Path, timeout: float, excluded_paths: list[str]) -> str:
+    excluded = ", ".join(f'"{p}"' for p in excluded_paths)
     command = f"{qvcp} conform -q --report {report_dir}"
     return (f'[cosmic-ray]\nmodule-path = "reference"\ntimeout = {timeout}\n'
             f"excluded-modules = [{excluded}]\ntest-command = \"{command}\"\n\n"
@@ -90,6 +92,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1, help="seed of the sample")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per run")
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "mutation.json")
+    parser.add_argument("--all", action="store_true",
+                        help="also mutate the noise core and the simulator")
     args = parser.parse_args()
     cosmic = shutil.which("cosmic-ray", path=str(Path(sys.executable).parent))
     qvcp = Path(sys.executable).parent / "qvcp"
@@ -104,10 +108,13 @@ def main() -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="qvcp-mutation-") as tmp:
         cfg, session = Path(tmp) / "cosmic-ray.toml", Path(tmp) / "session.sqlite"
-        cfg.write_text(_config(qvcp, Path(tmp) / "report", args.timeout), encoding="utf-8")
+        excluded = EXCLUDED if args.all else EXCLUDED + PHYSICS
+        cfg.write_text(_config(qvcp, Path(tmp) / "report", args.timeout, excluded),
+                       encoding="utf-8")
         subprocess.run([cosmic, "init", str(cfg), str(session)], cwd=ROOT, check=True)
         total = _sample(session, args.sample, args.seed)
-        print(f"{total} mutations enumerated in reference/; running a sample of "
+        scope = "reference/" if args.all else "reference/ (protocol modules)"
+        print(f"{total} mutations enumerated in {scope}; running a sample of "
               f"{min(args.sample, total)} (seed {args.seed})", flush=True)
         subprocess.run([cosmic, "exec", str(cfg), str(session)], cwd=ROOT, check=True)
         results = _results(session)
@@ -128,7 +135,7 @@ def main() -> int:
                     if line.startswith(("+", "-")) and not line.startswith(("+++", "---"))]
             print("  " + "\n  ".join(diff[:6]))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"seed": args.seed, "sample": args.sample,
+    args.out.write_text(json.dumps({"seed": args.seed, "sample": args.sample, "all": args.all,
                                     "enumerated": total, "counts": dict(counts),
                                     "kill_rate": rate, "results": results}, indent=1) + "\n",
                         encoding="utf-8")
