@@ -1,10 +1,24 @@
 #!/usr/bin/env bash
-# Create .venv (if missing) and install QVCP with its test and docs extras. Idempotent.
+# Create .venv (if missing) and install QVCP with its test and docs extras. Idempotent: the
+# install is editable, so it is redone only when pyproject.toml or setup.py change.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv and installing QVCP with its test and docs extras" >&2
   "$PY" -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[test,docs]"
+stamp=.venv/.qvcp-installed
+want=$(cat pyproject.toml setup.py | sha256sum | cut -d' ' -f1)
+if [ -x .venv/bin/qvcp ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+  exit 0
+fi
+log=$(mktemp)
+if ! { .venv/bin/python -m pip install --quiet --upgrade pip \
+       && .venv/bin/python -m pip install --quiet -e ".[test,docs]"; } >"$log" 2>&1; then
+  cat "$log" >&2
+  echo "setup: pip install failed (output above)" >&2
+  exit 1
+fi
+rm -f "$log"
+echo "$want" > "$stamp"

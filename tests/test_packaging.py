@@ -24,8 +24,18 @@ def _package_dirs() -> dict[str, Path]:
     return found
 
 
+def _data_dirs() -> set[str]:
+    """Folders of package data listed as packages (no Python in them), e.g. the schemas."""
+    return {name for name in SETUP["packages"] if name not in _package_dirs()
+            and (ROOTS["qvcp.schemas"] / name.removeprefix("qvcp.schemas.")).is_dir()
+            and not any((ROOTS["qvcp.schemas"] / name.removeprefix("qvcp.schemas."))
+                        .glob("*.py"))}
+
+
 def test_every_package_folder_is_listed_in_pyproject() -> None:
-    assert set(_package_dirs()) == set(SETUP["packages"])
+    assert set(_package_dirs()) == set(SETUP["packages"]) - _data_dirs()
+    assert _data_dirs() == {"qvcp.schemas.json", "qvcp.schemas.meta", "qvcp.schemas.profiles",
+                            "qvcp.schemas.scenarios", "qvcp.schemas.vectors"}
 
 
 def _imports(path: Path) -> set[str]:
