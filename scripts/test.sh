@@ -12,7 +12,7 @@ qvcp spec index --check
 echo "== message layer self-check"
 qvcp schemas check
 echo "== docs (mkdocs --strict)"
-mkdocs build --strict --quiet --site-dir "$(mktemp -d)"
+NO_MKDOCS_2_WARNING=1 mkdocs build --strict --quiet --site-dir "$(mktemp -d)"
 echo "== pytest"
 set +e
 HYPOTHESIS_PROFILE=${HYPOTHESIS_PROFILE:-ci} python -m pytest -q -p no:cacheprovider "$@"

@@ -108,3 +108,18 @@ def test_internal_links_resolve(site: Path) -> None:
                 text = texts.setdefault(path, path.read_text(encoding="utf-8"))
                 assert f'id="{anchor}"' in text, (
                     f"{name}: missing anchor {target}#{anchor}")
+
+
+def test_the_conformance_page_counts_the_cases_of_the_catalogue(site: Path) -> None:
+    from qvcp.conformance.catalogue import all_cases
+
+    text = page(site, "conformance")
+    assert "qvcp:case-counts" not in text
+    assert f"<strong>{len(all_cases())}</strong>" in text
+    assert f"the {len(load_cases())} language-neutral test vectors" in text
+
+
+def test_readme_quotes_the_number_of_vectors_there_are() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quoted = [int(n) for n in re.findall(r"(\d+) language-neutral test vectors", readme)]
+    assert quoted == [len(load_cases())]

@@ -208,6 +208,23 @@ def _proof(reqs: list[Any]) -> dict[str, tuple[str, str]]:
     return out
 
 
+MARKERS = {"<!-- qvcp:case-counts -->": "case_counts"}
+"""Markers in hand-written pages that the build replaces with tables generated from data."""
+
+
+def on_page_markdown(markdown: str, **kwargs: Any) -> str:
+    """Fill the markers of :data:`MARKERS` (so that no count on the site is typed by hand)."""
+    if "<!-- qvcp:" not in markdown:
+        return markdown
+    from qvcp.conformance.catalogue import all_cases
+
+    generated = {"case_counts": lambda: pages.case_counts_table(all_cases())}
+    for marker, name in MARKERS.items():
+        if marker in markdown:
+            markdown = markdown.replace(marker, generated[name]())
+    return markdown
+
+
 def _check_index_file(root: Path, reqs: list[Any]) -> None:
     index = root / "schemas" / "requirements.json"
     current = index.read_text(encoding="utf-8") if index.exists() else ""

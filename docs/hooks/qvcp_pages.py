@@ -559,3 +559,40 @@ def _slug(text: str) -> str:
 
 def _case_anchor(case: Case) -> str:
     return "case-" + _slug(case.id)
+
+
+# --------------------------------------------------------------------------- conformance cases
+
+def case_counts_table(cases: Sequence[Any]) -> str:
+    """The table of conformance cases by kind, counted from the catalogue (``cases`` are
+    :class:`qvcp.conformance.cases.Case`)."""
+    def kind(case: Any) -> str:
+        if ".bdd." in case.id:
+            return "bdd"
+        if case.id.startswith("network.stat."):
+            return "network.stat"
+        if case.id.startswith("network."):
+            return "network"
+        return ".".join(case.id.split(".")[:2])
+
+    counts = Counter(kind(c) for c in cases)
+    bdd = Counter(c.profile for c in cases if kind(c) == "bdd")
+    rows = [
+        [f"the {counts['wire.vector']} language-neutral test vectors",
+         "`wire.vector.<vector id>`", "wire", counts["wire.vector"]],
+        ["Hypothesis properties, differential against `qvcp.schemas`", "`wire.prop.*`", "wire",
+         counts["wire.prop"]],
+        ["Gherkin scenarios, one folder per spec chapter (`features/`)",
+         "`<profile>.bdd.<chapter>.<slug>`", "from the `@wire`/`@node`/`@network` tag",
+         ", ".join(f"{n} {p}" for p, n in sorted(bdd.items()))],
+        ["Hypothesis state machines and properties of one node", "`node.prop.*`", "node",
+         counts["node.prop"]],
+        ["network runs on simulated chains", "`network.*`", "network", counts["network"]],
+        ["statistical claims (fidelity from XX/YY/ZZ, minimum fidelity, rate)",
+         "`network.stat.*`", "network", counts["network.stat"]],
+    ]
+    known = {"wire.vector", "wire.prop", "bdd", "node.prop", "network", "network.stat"}
+    rows += [[f"other cases `{k}.*`", f"`{k}.*`", k.split(".")[0], n]
+             for k, n in sorted(counts.items()) if k not in known]
+    rows.append(["**all cases**", "", "", f"**{len(cases)}**"])
+    return table(["kind", "ids", "profile", "count"], rows)
