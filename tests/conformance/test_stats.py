@@ -67,3 +67,39 @@ def test_verdicts_of_intervals() -> None:
     assert judge_at_least(Estimate(0.9, 0.88, 0.92, 0.95, 100), 0.85) is Verdict.PASS
     assert judge_at_least(Estimate(0.8, 0.78, 0.82, 0.95, 100), 0.85) is Verdict.FAIL
     assert judge_at_least(Estimate(0.85, 0.80, 0.90, 0.95, 100), 0.85) is Verdict.INCONCLUSIVE
+
+
+def _claim_failure_rate(design: object, n: int, over: float, trials: int,
+                        seed: int) -> float:
+    """Monte Carlo with scipy's beta quantiles (an interval implementation independent of
+    ``qvcp.conformance.stats``): how often a claim ``over`` above a Werner state's fidelity
+    fails the one-sided test (Clopper-Pearson upper bounds per basis, Bonferroni)."""
+    f, tol = design.fidelity, design.tolerance  # type: ignore[attr-defined]
+    alpha = (1 - design.confidence) / 3  # type: ignore[attr-defined]
+    k = np.random.default_rng(seed).binomial(n, (1 + 2 * f) / 3, size=(trials, 3))
+    upper = np.where(k == n, 1.0, stats.beta.ppf(1 - alpha, k + 1, np.maximum(n - k, 1)))
+    f_high = 0.25 + (2 * upper - 1).sum(axis=1) / 4
+    return float(np.mean(f_high < f + over - tol))
+
+
+def test_the_fidelity_claim_design_has_its_power_and_its_level() -> None:
+    from qvcp.conformance.network_cases import FIDELITY_DESIGN as design
+
+    n = design.pairs_per_basis()
+    trials = 4000
+    se = (0.95 * 0.05 / trials) ** 0.5
+    # an over-claim of the design's size fails with the design's power (replay: seed 7)
+    assert _claim_failure_rate(design, n, design.overclaim, trials, seed=7) >= \
+        design.power - 3 * se
+    # an honest claim fails at most at the test's level
+    assert _claim_failure_rate(design, n, 0.0, trials, seed=8) <= 1 - design.confidence
+    # and half the sample has visibly less power: the size is not padded
+    assert _claim_failure_rate(design, n // 2, design.overclaim, trials, seed=9) < 0.9
+
+
+def test_the_design_is_monotone_in_what_it_must_detect() -> None:
+    from qvcp.conformance.stats import ClaimDesign
+
+    sizes = [ClaimDesign(overclaim=d, tolerance=0.01, confidence=0.95, power=0.95,
+                         fidelity=0.8).pairs_per_basis() for d in (0.03, 0.04, 0.05, 0.08)]
+    assert sizes == sorted(sizes, reverse=True) and sizes[-1] < sizes[0] / 4
