@@ -453,9 +453,15 @@ def _checked(world: World) -> NodeUnderTest:
 
 
 def _path(message: Json, path: str) -> Any:
+    """The value at ``path`` (dotted keys and list indices) of a message the node sent; a
+    message without it fails the case (it is the node's message that lacks it)."""
     value: Any = message
     for part in path.split("."):
-        value = value[int(part)] if isinstance(value, list) else value[part]
+        try:
+            value = value[int(part)] if isinstance(value, list) else value[part]
+        except (KeyError, IndexError, ValueError, TypeError):
+            require(False, f"{message.get('type', 'the message')} has no {path!r} "
+                    f"(no {part!r} in {str(value)[:120]})", msg=message)
     return value
 
 

@@ -5,3 +5,258 @@ Loaded as a pytest plugin by :func:`qvcp.conformance.bdd.run_bdd_cases`, beside
 """
 
 from __future__ import annotations
+
+import itertools
+import math
+from typing import Any
+
+from pytest_bdd import parsers, then, when
+
+from qvcp.conformance.bdd import World
+from qvcp.conformance.cases import require
+from qvcp.conformance.node_harness import (
+    HEAD_ENDPOINT,
+    TAIL_ENDPOINT,
+    baseline_rules,
+    hop_record,
+    link_between,
+    link_distil_rules,
+    setup_body,
+)
+from qvcp.conformance.steps_node import _checked, _node, _route
+from qvcp.schemas import ErrorCode, message_specs
+
+Json = dict[str, Any]
+
+
+def _received(world: World, mtype: str, source: int) -> Json:
+    """The last ``mtype`` the harness delivered to the node from ``source``."""
+    found = [m for m in world.node.injected if m["type"] == mtype and m["source"] == source]
+    require(bool(found), f"node {source} has sent the node no {mtype} to compare with")
+    return found[-1]  # type: ignore[no-any-return]
+
+
+def _sent(world: World, mtype: str, dest: int) -> Json:
+    """The last ``mtype`` the node sent to ``dest`` since the previous check."""
+    node = _checked(world)
+    found = node.sent(mtype, dest)
+    require(bool(found), f"the node did not send {mtype} to node {dest}", sent=node.recent)
+    world.data["last"] = found[-1]
+    return found[-1]  # type: ignore[no-any-return]
+
+
+# --- when: SETUPs with a defect, ERROR answers ------------------------------------------------
+
+@when(parsers.re(r"node (?P<src>\d+) sends SETUP for circuit (?P<cid>\d+) along route "
+                 r"(?P<route>[\d, ]+?) whose (?P<end>head_end|tail_end) is (?P<value>\d+)$"))
+def inject_setup_wrong_end(world: World, src: str, cid: str, route: str, end: str,
+                           value: str) -> None:
+    """A SETUP whose ``head_end`` or ``tail_end`` is not the route's first or last node."""
+    node = _node(world)
+    body = setup_body(int(cid), _route(route), node.node_id)
+    node.inject("SETUP", int(src), {**body, end: int(value)})
+
+
+@when(parsers.re(r"node (?P<src>\d+) sends SETUP for circuit (?P<cid>\d+) along route "
+                 r"(?P<route>[\d, ]+?) whose hop records name nodes (?P<names>[\d, ]+)$"))
+def inject_setup_named_hops(world: World, src: str, cid: str, route: str, names: str) -> None:
+    """A SETUP whose ``hops`` holds one record per name given, the j-th describing the route's
+    j-th node (its link towards the next) but naming the j-th name in ``node``."""
+    node = _node(world)
+    path = _route(route)
+    body = setup_body(int(cid), path, node.node_id)
+    hops = [{**hop_record(path[j], path), "node": name} for j, name in enumerate(_route(names))]
+    node.inject("SETUP", int(src), {**body, "hops": hops})
+
+
+@when(parsers.re(r"node (?P<src>\d+) sends SETUP for circuit (?P<cid>\d+) along route "
+                 r"(?P<route>[\d, ]+?) with min_rate_mhz the remembered (?P<name>[a-z]+)"
+                 r"(?P<plus> plus one)?$"))
+def inject_setup_remembered_rate(world: World, src: str, cid: str, route: str, name: str,
+                                 plus: str | None) -> None:
+    """A SETUP asking exactly a rate remembered from an earlier message (or 1 mHz more)."""
+    node = _node(world)
+    require(f"saved:{name}" in world.data, f"no {name} remembered")
+    rate = int(world.data[f"saved:{name}"]) + (1 if plus else 0)
+    node.inject("SETUP", int(src), setup_body(int(cid), _route(route), node.node_id,
+                                              min_rate_mhz=rate))
+
+
+@when(parsers.re(r"node (?P<src>\d+) answers the node's SETUP with ERROR (?P<name>[A-Z_]+)$"))
+def answer_setup_with_error(world: World, src: str, name: str) -> None:
+    """ERROR ``name`` from ``src`` naming the last SETUP the node sent it (ERR-001)."""
+    node = _node(world)
+    sent = [m for m in node.log if m["type"] == "SETUP" and m["destination"] == int(src)]
+    require(bool(sent), f"the node sent no SETUP to node {src} to answer")
+    setup = sent[-1]
+    node.inject("ERROR", int(src), {
+        "code": int(ErrorCode[name]), "offending_message_id": setup["message_id"],
+        "offending_type": message_specs()["SETUP"].type_code, "field": "body.route",
+        "detail": "route or hops inconsistent"})
+
+
+# --- then: what was forwarded, and what the tail end built -------------------------------------
+
+@then(parsers.re(r"the SETUP the node sent to node (?P<dst>\d+) is the one node (?P<src>\d+) "
+                 r"sent with exactly one more hop record, naming node (?P<me>\d+) and link "
+                 r"(?P<link>\d+)$"))
+def forwarded_setup(world: World, dst: str, src: str, me: str, link: str) -> None:
+    """SIG-001: every field of the received SETUP unchanged but ``hops``, which gains exactly
+    one record, the hop's own, describing its link towards the next node."""
+    sent, got = _sent(world, "SETUP", int(dst)), _received(world, "SETUP", int(src))
+    before, after = got["body"], sent["body"]
+    changed = sorted(k for k in set(before) | set(after)
+                     if k != "hops" and before.get(k) != after.get(k))
+    require(not changed, f"the forwarded SETUP changed {changed} (SIG-001: only hops grows)",
+            received=before, sent=after)
+    hops = after["hops"]
+    require(len(hops) == len(before["hops"]) + 1 and hops[:-1] == before["hops"],
+            f"the forwarded SETUP carries {len(hops)} hop records, expected the "
+            f"{len(before['hops'])} received unchanged and exactly one more (SIG-001)",
+            received=before["hops"], sent=hops)
+    mine = hops[-1]
+    require(mine["node"] == int(me) and mine["link_id"] == int(link),
+            f"the appended hop record names node {mine['node']} and link {mine['link_id']}, "
+            f"expected node {me} and its link {link} towards node {dst} (SIG-001)", record=mine)
+
+
+@then(parsers.re(r"the CONFIRM the node sent to node (?P<dst>\d+) carries the rules of the "
+                 r"CONFIRM node (?P<src>\d+) sent, unchanged$"))
+def forwarded_confirm(world: World, dst: str, src: str) -> None:
+    """SIG-010: the CONFIRM travels upstream with ``rules`` unchanged, for the same circuit."""
+    sent, got = _sent(world, "CONFIRM", int(dst)), _received(world, "CONFIRM", int(src))
+    require(sent["body"]["circuit_id"] == got["body"]["circuit_id"],
+            f"the forwarded CONFIRM is for circuit {sent['body']['circuit_id']}, expected "
+            f"{got['body']['circuit_id']} (SIG-010)", sent=sent)
+    require(sent["body"]["rules"] == got["body"]["rules"], "the forwarded CONFIRM's rules "
+            "differ from those received (SIG-010: rules unchanged)",
+            received=got["body"]["rules"], sent=sent["body"]["rules"])
+
+
+def _has(rules: list[Json], node: int, action: str, link: int, **fields: int) -> bool:
+    return any(r["node"] == node and r["action"] == action and r["match_link"] == link
+               and all(r[k] == v for k, v in fields.items()) for r in rules)
+
+
+@then(parsers.re(r"its rules realise the circuit along route (?P<route>[\d, ]+)$"))
+def rules_realise(world: World, route: str) -> None:
+    """SIG-012, chapter 05 section 7: for the circuit, GENERATE on every link of the route at
+    both its nodes, SWAP joining the two links at every intermediate node, DELIVER on its link
+    at each end node to that end's endpoint of the SETUP."""
+    last = world.data.get("last")
+    require(last is not None and last["type"] == "CONFIRM", "no CONFIRM to inspect")
+    path = _route(route)
+    cid = last["body"]["circuit_id"]
+    rules = last["body"]["rules"]
+    foreign = [r for r in rules if r["match_circuit"] != cid or r["node"] not in path]
+    require(not foreign, f"rules for another circuit or for nodes off route {path} (SIG-012)",
+            rules=foreign)
+    links = [link_between(a, b) for a, b in itertools.pairwise(path)]
+    missing = []
+    for i, link in enumerate(links):
+        missing += [f"GENERATE on link {link} at node {n}" for n in (path[i], path[i + 1])
+                    if not _has(rules, n, "GENERATE", link)]
+    for i in range(1, len(path) - 1):
+        if not _has(rules, path[i], "SWAP", links[i - 1], peer_link=links[i]):
+            missing.append(f"SWAP of links {links[i - 1]} and {links[i]} at node {path[i]}")
+    for node, link, ep in ((path[0], links[0], HEAD_ENDPOINT),
+                           (path[-1], links[-1], TAIL_ENDPOINT)):
+        if not _has(rules, node, "DELIVER", link, endpoint=ep):
+            missing.append(f"DELIVER on link {link} to endpoint {ep} at node {node}")
+    require(not missing, f"the CONFIRM's rules do not realise circuit {cid} along {path}: "
+            f"missing {missing} (SIG-012)", rules=rules)
+
+
+@when(parsers.re(r"node (?P<src>\d+) sends SETUP for circuit (?P<cid>\d+) along route "
+                 r"(?P<route>[\d, ]+?) with min_fidelity (?P<fid>\d+) and a first link of "
+                 r"fidelity (?P<link_fid>\d+)$"))
+def inject_setup_poor_first_link(world: World, src: str, cid: str, route: str, fid: str,
+                                 link_fid: str) -> None:
+    """A SETUP whose first hop record advertises ``link_fid`` (wire units) for its link."""
+    node = _node(world)
+    body = setup_body(int(cid), _route(route), node.node_id, min_fidelity=int(fid))
+    hops = [dict(h) for h in body["hops"]]
+    hops[0]["link_fidelity"] = int(link_fid)
+    node.inject("SETUP", int(src), {**body, "hops": hops})
+
+
+@when(parsers.re(r"node (?P<src>\d+) confirms circuit (?P<cid>\d+) along route (?P<route>[\d, ]+?) "
+                 r"with (?P<n>\d+) rounds? of link-level (?P<proto>[A-Z]+) distillation on link "
+                 r"(?P<link>\d+)$"))
+def inject_confirm_link_distil(world: World, src: str, cid: str, route: str, n: str,
+                               proto: str, link: str) -> None:
+    """CONFIRM with the baseline rules plus link-level DISTIL rules at both nodes of ``link``."""
+    circuit = int(cid)
+    rules = baseline_rules(circuit, _route(route), cutoff_ns=0)
+    rules += link_distil_rules(circuit, int(link), rounds=int(n), protocol=proto)
+    _node(world).inject("CONFIRM", int(src), {"circuit_id": circuit, "expected_rate_mhz": 1000,
+                                              "expected_fidelity": 58000, "rules": rules})
+
+
+def _pauli_weights(fidelity: float) -> list[float]:
+    """Weights of I, X, Z, Y (index = x bit + 2 z bit) of a Werner pair of ``fidelity``."""
+    rest = (1 - fidelity) / 3
+    return [fidelity, rest, rest, rest]
+
+
+def _compose(a: list[float], b: list[float]) -> list[float]:
+    """Weights of the product of two independent Pauli errors (XOR of their bits)."""
+    out = [0.0] * 4
+    for i, wa in enumerate(a):
+        for j, wb in enumerate(b):
+            out[i ^ j] += wa * wb
+    return out
+
+
+def stored_chain_fidelity(link_fidelities: list[float], storage_ns: list[tuple[int, int]],
+                          t2_ns: float) -> float:
+    """Fidelity of the end-to-end pair of a chain of Werner links joined by ideal swaps, when
+    both qubits of link i are stored for ``storage_ns[i]`` ns in memories dephasing with
+    ``t2_ns`` (a Z error with probability (1 - exp(-t/T2))/2 per qubit), computed exactly on
+    the Pauli errors (no twirl): the fidelity every pair within those ages has at least.
+
+    >>> round(stored_chain_fidelity([0.95, 0.95], [(0, 0), (0, 0)], 1e6), 4)
+    0.9033
+    """
+    total = [1.0, 0.0, 0.0, 0.0]
+    for fid, ages in zip(link_fidelities, storage_ns, strict=True):
+        total = _compose(total, _pauli_weights(fid))
+        for age in ages:
+            q = (1 - math.exp(-age / t2_ns)) / 2
+            total = _compose(total, [1 - q, 0.0, q, 0.0])
+    return total[0]
+
+
+@then(parsers.re(r"its expected_fidelity is at most the fidelity of pairs of route "
+                 r"(?P<route>[\d, ]+?) whose every qubit is stored for its node's cutoff, with "
+                 r"links of fidelity (?P<fid>[\d.]+) and memories of T2 (?P<t2>\d+) ns$"))
+def expected_fidelity_bounded(world: World, route: str, fid: str, t2: str) -> None:
+    """SIG-039: ``expected_fidelity`` is a lower bound for every pair the cutoff lets through,
+    so it cannot exceed the exact fidelity of a pair whose qubits are all as old as the
+    cutoff in force at their node (FWD-008) allows."""
+    last = world.data.get("last")
+    require(last is not None and last["type"] == "CONFIRM", "no CONFIRM to inspect")
+    path, rules = _route(route), last["body"]["rules"]
+
+    def cutoff(node: int) -> int:
+        cuts = [r["cutoff_ns"] for r in rules if r["node"] == node and r["cutoff_ns"]]
+        require(bool(cuts), f"node {node} has no rule with a cutoff (SIG-039)", rules=rules)
+        return min(cuts)
+
+    ages = [(cutoff(a), cutoff(b)) for a, b in itertools.pairwise(path)]
+    bound = stored_chain_fidelity([float(fid)] * len(ages), ages, float(t2))
+    got = last["body"]["expected_fidelity"]
+    require(got <= round(bound * 65535) + 1, f"expected_fidelity {got} is above "
+            f"{round(bound * 65535)}, the fidelity of pairs stored for the cutoffs {ages} ns: "
+            "not a lower bound for the pairs the cutoff lets through (SIG-039)", msg=last)
+
+
+@then(parsers.re(r"its DISTIL rules have (?P<n>\d+) rounds?$"))
+def distil_rounds_are(world: World, n: str) -> None:
+    """SIG-040: the smallest number of rounds whose estimate reaches the minimum."""
+    last = world.data.get("last")
+    require(last is not None and last["type"] == "CONFIRM", "no CONFIRM to inspect")
+    rounds = sorted({r["distil_rounds"] for r in last["body"]["rules"]
+                     if r["action"] == "DISTIL"})
+    require(rounds == [int(n)], f"the CONFIRM's DISTIL rules have {rounds} rounds, expected "
+            f"{n}, the fewest that reach the requested fidelity (SIG-040)", msg=last)

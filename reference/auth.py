@@ -14,21 +14,75 @@ any part of it (SEC-004), answering ``AUTH_REQUIRED`` for a message without a tr
 ``required`` (SEC-003) and ``AUTH_FAILED`` for a tag that does not verify or a key id that is
 not the peer's (SEC-002); and it discards without an ERROR a verified message whose
 ``message_id`` it has already accepted or that is older than its sliding window of
-``window`` ids (SEC-011, the anti-replay window of RFC 4303 s.3.4.3). Verification and tags
-are the codec's (:func:`qvcp.schemas.codec.sign`, over the binary form).
+``window`` ids (SEC-011, the anti-replay window of RFC 4303 s.3.4.3). Tags are computed and
+checked here over the binary form (:func:`tag_of`, :func:`sign_json`, :func:`verify_bytes`);
+the codec only encodes and decodes, so the node's check is its own and not the harness's.
+
+>>> msg["auth"] = sign_json(msg, key=b"k" * 32, key_id=5)
+>>> verify_bytes(encode(msg), {5: b"k" * 32})["body"]
+{'circuit_id': 7, 'reason': 'NORMAL'}
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from qvcp.schemas import ErrorCode, WireError, encode, trailer, verify
+from qvcp.schemas import ErrorCode, WireError, decode, encode
 
 from .engines.base import ProtocolError
 
 DEFAULT_WINDOW = 64
 _U32 = 2**32
+#: bytes of the HMAC-SHA-256 tag, the last of an authenticated message (SEC-002)
+TAG_BYTES = 32
+_AUTH_FLAG = 0x01  # header flags bit 0: a trailer follows (chapter 02 section 2)
+
+
+def tag_of(key: bytes, signed: bytes) -> bytes:
+    """The HMAC-SHA-256 tag (RFC 2104) of ``signed`` under ``key``: 32 bytes."""
+    return hmac.new(key, signed, hashlib.sha256).digest()
+
+
+def sign_json(msg: dict[str, Any], *, key: bytes, key_id: int) -> dict[str, Any]:
+    """The ``auth`` member signing ``msg`` (SEC-002): the tag covers every byte of its binary
+    form before the tag, that is the header (AUTH set, final length), body, extensions and
+    ``key_id``; the ``auth`` ``msg`` carries is ignored."""
+    data = encode({**msg, "auth": {"key_id": key_id, "tag": "00" * TAG_BYTES}})
+    return {"key_id": key_id, "tag": tag_of(key, data[:-TAG_BYTES]).hex()}
+
+
+def verify_bytes(data: bytes, keys: Mapping[int, bytes]) -> dict[str, Any]:
+    """Decode one binary message and check its trailer against ``keys`` (key id -> key).
+
+    Raises ``WireError``: the codec's error for bytes that do not decode (a trailer too short
+    is ``TRUNCATED``, SEC-001), ``AUTH_REQUIRED`` without a trailer (SEC-003), ``AUTH_FAILED``
+    for a key id not in ``keys`` or a tag that does not verify (SEC-002). The header and the
+    trailer's size are checked first, then the tag, and only then the body and extensions
+    (WIRE-016 steps 1 to 6, 7, then 8 and 9)."""
+    try:
+        msg: dict[str, Any] | None = decode(data)
+        later: WireError | None = None
+    except WireError as err:
+        if not err.field.startswith(("body", "extensions")):
+            raise  # a header or trailer-size error (steps 1 to 6) comes before the tag
+        msg, later = None, err
+    if not data[2] & _AUTH_FLAG:
+        raise WireError(ErrorCode.AUTH_REQUIRED, "auth", "message carries no trailer")
+    key_id = int.from_bytes(data[-TAG_BYTES - 4:-TAG_BYTES], "big")
+    key = keys.get(key_id)
+    if key is None:
+        raise WireError(ErrorCode.AUTH_FAILED, "auth.key_id", f"unknown key id {key_id}")
+    # SEC-004: the whole tag, compared in constant time
+    if not hmac.compare_digest(tag_of(key, data[:-TAG_BYTES]), data[-TAG_BYTES:]):
+        raise WireError(ErrorCode.AUTH_FAILED, "auth.tag", "tag does not verify")
+    if later is not None:
+        raise later
+    assert msg is not None
+    return msg
 
 
 @dataclass
@@ -48,7 +102,9 @@ class ReplayWindow:
             return True
         ahead = (message_id - self.highest) % _U32
         if 0 < ahead < _U32 // 2:  # newer: slide the window forward
-            self.seen = ((self.seen << ahead) | 1) & ((1 << self.size) - 1)
+            # a jump of a window or more leaves only the new id (and never shifts by 2^31 bits)
+            shifted = self.seen << ahead if ahead < self.size else 0
+            self.seen = (shifted | 1) & ((1 << self.size) - 1)
             self.highest = message_id
             return True
         behind = (self.highest - message_id) % _U32
@@ -107,7 +163,7 @@ class NodeAuth:
         if entry is None:
             return msg
         key_id, key = entry
-        msg["auth"] = trailer(msg, key=key, key_id=key_id)
+        msg["auth"] = sign_json(msg, key=key, key_id=key_id)
         return msg
 
     def admit(self, msg: dict[str, Any]) -> bool:
@@ -124,8 +180,8 @@ class NodeAuth:
             raise ProtocolError(ErrorCode.AUTH_REQUIRED, "message carries no trailer",
                                 field="auth", msg=msg)
         key_id, key = entry
-        try:  # the codec's check of the tag, over the binary form (SEC-002, SEC-004)
-            verify(encode(msg), {key_id: key})
+        try:  # the tag over the binary form, before anything else (SEC-002, SEC-004)
+            verify_bytes(encode(msg), {key_id: key})
         except WireError as err:
             raise ProtocolError(err.code, err.reason, field=err.field, msg=msg) from None
         window = self.windows.get(source)

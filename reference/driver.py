@@ -14,8 +14,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from qvcp import __version__
-from qvcp.reference.messages import HERALD_CODES
-from qvcp.schemas import WireError, decode, encode, verify
+from qvcp.reference.auth import verify_bytes
+from qvcp.reference.messages import HERALD_CODES, check_extensions
+from qvcp.schemas import WireError, decode, encode
 
 __all__ = ["ReferenceDriver"]
 
@@ -279,13 +280,16 @@ class ReferenceDriver(_NodeProfile, _NetworkProfile):
         data = bytes.fromhex(hex)
         try:
             if keys is not None:
-                return {"json": verify(data, {int(k): bytes.fromhex(v) for k, v in keys.items()})}
+                keyed = {int(k): bytes.fromhex(v) for k, v in keys.items()}
+                return {"json": verify_bytes(data, keyed)}
             return {"json": decode(data)}
         except WireError as exc:
             return _reject(exc)
 
     def wire_encode(self, *, json: Any) -> Json:
         try:
-            return {"hex": encode(json).hex()}
+            data = encode(json)
+            check_extensions(json)  # EXT-001, EXT-002: after the values (WIRE-017)
+            return {"hex": data.hex()}
         except WireError as exc:
             return _reject(exc)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from qvcp.schemas import message_specs
+from qvcp.schemas import ErrorCode, WireError, message_specs
 from qvcp.schemas.layout import wire_constants
 
 BELL_NAMES = ("PHI_PLUS", "PSI_PLUS", "PHI_MINUS", "PSI_MINUS")
@@ -26,19 +26,39 @@ HERALD_CODES = {v: k for k, v in HERALD_NAMES.items()}
 KNOWN_EXTENSIONS = {v["name"]: int(k) for k, v in wire_constants()["known_extensions"].items()}
 TRACE_CONTEXT = KNOWN_EXTENSIONS["TRACE_CONTEXT"]
 _KNOWN_TYPES = frozenset(KNOWN_EXTENSIONS.values())
+#: value length in bytes of each known extension type that fixes one
+_KNOWN_LENGTHS = {int(k): v["length"] for k, v in wire_constants()["known_extensions"].items()
+                  if "length" in v}
+
+
+def check_extensions(msg: dict[str, Any]) -> None:
+    """Judge the extensions of a message received in JSON form as the codec judges them in
+    binary form, in their order (WIRE-017): raise ``WireError`` UNKNOWN_CRITICAL_EXTENSION for
+    an extension marked critical of a type this node does not implement (EXT-002; type 0 and
+    the experimental types are not implemented, EXT-006) and MALFORMED_EXTENSION for a known
+    extension whose value has the wrong length (EXT-001)."""
+    for index, ext in enumerate(msg.get("extensions") or ()):
+        if ext["critical"] and ext["type"] not in _KNOWN_TYPES:
+            raise WireError(ErrorCode.UNKNOWN_CRITICAL_EXTENSION, f"extensions[{index}].type",
+                            f"critical extension type {ext['type']} is not known")
+        size = _KNOWN_LENGTHS.get(ext["type"])
+        if size is not None and len(ext["value"]) != 2 * size:
+            raise WireError(ErrorCode.MALFORMED_EXTENSION, f"extensions[{index}].value",
+                            f"extension type {ext['type']} is {size} bytes, got "
+                            f"{len(ext['value']) // 2}")
 
 
 def relayed_extensions(msg: dict[str, Any]) -> list[dict[str, Any]]:
     """The extensions of ``msg`` that a message sent on because of it carries: its (first)
-    TRACE_CONTEXT (EXT-005) and every extension of a type this node does not implement and
-    that is not critical, unchanged and in their order (EXT-003). PADDING belongs to one
-    message and is not carried on; an unknown critical extension never gets this far
-    (EXT-002)."""
+    TRACE_CONTEXT (EXT-005), not marked critical whatever the received one said (EXT-007), and
+    every extension of a type this node does not implement and that is not critical, unchanged
+    and in their order (EXT-003). PADDING belongs to one message and is not carried on; an
+    unknown critical extension never gets this far (EXT-002)."""
     out, traced = [], False
     for ext in msg.get("extensions") or ():
         if ext["type"] == TRACE_CONTEXT:
             if not traced:
-                out.append(dict(ext))
+                out.append({**ext, "critical": False})
                 traced = True
         elif ext["type"] not in _KNOWN_TYPES and not ext["critical"]:
             out.append(dict(ext))

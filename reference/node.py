@@ -38,7 +38,7 @@ from .engines.link import LinkEngine
 from .engines.signalling import Install, Release, SignallingEngine, SigState
 from .engines.swap import SwapEngine
 from .engines.tracking import EndEngine
-from .messages import MessageFactory, error_reply, fidelity_to_wire
+from .messages import MessageFactory, check_extensions, error_reply, fidelity_to_wire
 from .resources import Resources
 
 ROLES = ("end", "router", "repeater")
@@ -195,6 +195,7 @@ class Node:
                 return []
             if self.config.strict:
                 validate_message(msg)
+            check_extensions(msg)  # EXT-001, EXT-002: after the values (WIRE-017)
             self._dispatch(now, msg)
         except ProtocolError as err:
             self._error_out(err, msg, now)
@@ -334,6 +335,10 @@ class Node:
             link = self._stations.get(msg["source"])
             if link is not None:
                 self.links[link].fire(now, ev.ErrorReceived(msg=msg))
+            else:  # the next hop's answer to a SETUP this node sent (SIG-003), else dropped
+                sig = next((s for s in self.signalling.values() if s.answers_setup(msg)), None)
+                if sig is not None:
+                    sig.fire(now, ev.ErrorReceived(msg=msg))
         elif family == _DATAPLANE:
             dp = self.dataplane.get(body["circuit_id"])
             if dp is None:  # TRK-004
@@ -419,8 +424,7 @@ class Node:
 
     def _endpoint_ok(self, setup: dict[str, Any]) -> bool:
         ep = self.endpoints.get(setup["tail_endpoint"])  # DLV-004
-        return ep is not None and ep.state.name != "CLOSED" and ep.remote == (
-            setup["head_end"], setup["head_endpoint"])
+        return ep is not None and ep.accepts(setup["head_end"], setup["head_endpoint"])
 
     def _new_endpoint(self, number: int) -> DeliveryEngine:
         eng = DeliveryEngine(ctx=self.ctx, endpoint=number, new_circuit_id=self._next_circuit)

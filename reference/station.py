@@ -28,7 +28,7 @@ from qvcp.schemas import ErrorCode, WireError, validate_message
 from .engines.base import Output, ProtocolError, Send
 from .engines.events import Attempt
 from .engines.station import StationEngine
-from .messages import MessageFactory, error_reply
+from .messages import MessageFactory, check_extensions, error_reply
 from .node import Node
 
 
@@ -62,6 +62,7 @@ class Station:
         try:
             if self.strict:
                 validate_message(msg)
+            check_extensions(msg)  # EXT-001, EXT-002
             if msg.get("type") != "ATTEMPT":
                 raise ProtocolError(ErrorCode.UNEXPECTED_MESSAGE, f"{msg.get('type')} is not "
                                     "accepted by a heralding station", field="type", msg=msg)

@@ -7,8 +7,9 @@ compare its speed with the sources'; that comparison means something only while 
 the same simulation, which this test checks on every example scenario: the ``qvcp simulate
 --json`` summaries agree in everything but the wall-clock figures. The first run builds the
 venv (about 3 minutes on 2 cores; Cython and the project's dependencies come from PyPI, the
-compiler is the machine's C compiler); later runs reuse it while the sources are unchanged. It is outside the default test run
-(marker ``compiled``): ``bash scripts/test-compiled.sh`` runs it.
+compiler is the machine's C compiler); later runs reuse it while the sources are unchanged.
+It is outside the default test run (marker ``compiled``): ``bash scripts/test-compiled.sh``
+runs it.
 """
 
 from __future__ import annotations

@@ -12,38 +12,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from qvcp.conformance.drivers.faulty_wire import (
+    LENGTH_FIELD,
+    WIRE_FAULTS,
+    FaultyDriver,
+    body_end,
+    rejected,
+)
+
 __all__ = ["FAULTS", "Fault", "faulty_factory"]
 
 Json = dict[str, Any]
-_LENGTH = slice(4, 8)
-
-
-def _reference() -> Any:
-    from qvcp.conformance.drivers import entry_point_driver
-
-    return entry_point_driver("reference")()
-
-
-class FaultyDriver:
-    """Delegates every verb to the reference; subclasses override one."""
-
-    fault = ""
-
-    def __init__(self) -> None:
-        self.inner = _reference()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
-
-    def hello(self, *, protocol: int, harness: str) -> Json:
-        result: Json = self.inner.hello(protocol=protocol, harness=harness)
-        impl = dict(result["implementation"])
-        impl["name"] = f"{impl['name']}+{self.fault}"
-        return {**result, "implementation": impl}
-
-
-def _rejected(answer: Json, name: str) -> bool:
-    return answer.get("reject", {}).get("name") == name
 
 
 class WrongErrorCode(FaultyDriver):
@@ -53,7 +32,7 @@ class WrongErrorCode(FaultyDriver):
 
     def wire_encode(self, *, json: Any) -> Json:
         answer: Json = self.inner.wire_encode(json=json)
-        if _rejected(answer, "FIELD_OUT_OF_RANGE"):
+        if rejected(answer, "FIELD_OUT_OF_RANGE"):
             return {"reject": {"code": 7, "name": "SCHEMA_VIOLATION"}}
         return answer
 
@@ -65,7 +44,7 @@ class AcceptsUnknownCritical(FaultyDriver):
 
     def wire_decode(self, *, hex: str, keys: dict[str, str] | None = None) -> Json:
         answer: Json = self.inner.wire_decode(hex=hex, keys=keys)
-        if not _rejected(answer, "UNKNOWN_CRITICAL_EXTENSION"):
+        if not rejected(answer, "UNKNOWN_CRITICAL_EXTENSION"):
             return answer
         data = bytearray.fromhex(hex)
         body_end = self._body_end(data)
@@ -76,13 +55,7 @@ class AcceptsUnknownCritical(FaultyDriver):
         return self.inner.wire_decode(hex=data.hex(), keys=keys)  # type: ignore[no-any-return]
 
     def _body_end(self, data: bytearray) -> int:
-        """Where the extensions start: found by cutting the message at each TLV boundary."""
-        for end in range(20, len(data) + 1):
-            probe = bytearray(data[:end])
-            probe[_LENGTH] = end.to_bytes(4, "big")
-            if "json" in self.inner.wire_decode(hex=probe.hex()):
-                return end
-        return len(data)
+        return body_end(self.inner, data)
 
 
 class IgnoresLength(FaultyDriver):
@@ -93,7 +66,7 @@ class IgnoresLength(FaultyDriver):
     def wire_decode(self, *, hex: str, keys: dict[str, str] | None = None) -> Json:
         data = bytearray.fromhex(hex)
         if len(data) >= 20:
-            data[_LENGTH] = len(data).to_bytes(4, "big")
+            data[LENGTH_FIELD] = len(data).to_bytes(4, "big")
         return self.inner.wire_decode(hex=data.hex(), keys=keys)  # type: ignore[no-any-return]
 
 
@@ -144,7 +117,7 @@ class SkipsTagCheck(FaultyDriver):
 
     def wire_decode(self, *, hex: str, keys: dict[str, str] | None = None) -> Json:
         answer: Json = self.inner.wire_decode(hex=hex, keys=keys)
-        if _rejected(answer, "AUTH_FAILED"):
+        if rejected(answer, "AUTH_FAILED"):
             return self.inner.wire_decode(hex=hex)  # type: ignore[no-any-return]
         return answer
 
@@ -381,6 +354,8 @@ FAULTS: dict[str, Fault] = {
         "answered", "ERR-003"),
     "leaks-memory-after-teardown": Fault(LeaksMemory, "network.teardown-frees-memory", "SIG-030"),
 }
+FAULTS.update({name: Fault(factory, case, requirement)
+               for name, (factory, case, requirement) in WIRE_FAULTS.items()})
 
 
 def faulty_factory(name: str) -> Callable[[], Any]:

@@ -208,7 +208,8 @@ def _proof(reqs: list[Any]) -> dict[str, tuple[str, str]]:
     return out
 
 
-MARKERS = {"<!-- qvcp:case-counts -->": "case_counts"}
+MARKERS = {"<!-- qvcp:case-counts -->": "case_counts",
+           "<!-- qvcp:proof-summary -->": "proof_summary"}
 """Markers in hand-written pages that the build replaces with tables generated from data."""
 
 
@@ -218,7 +219,15 @@ def on_page_markdown(markdown: str, **kwargs: Any) -> str:
         return markdown
     from qvcp.conformance.catalogue import all_cases
 
-    generated = {"case_counts": lambda: pages.case_counts_table(all_cases())}
+    def proof_summary() -> str:
+        from qvcp.conformance.mutation import exemptions
+
+        reqs = build_index(Path(kwargs["config"].config_file_path).resolve().parent / "spec")
+        cited = {rid for case in all_cases() for rid in case.requirements}
+        return pages.proof_summary_table(reqs, cited, _proof(reqs), exemptions())
+
+    generated = {"case_counts": lambda: pages.case_counts_table(all_cases()),
+                 "proof_summary": proof_summary}
     for marker, name in MARKERS.items():
         if marker in markdown:
             markdown = markdown.replace(marker, generated[name]())

@@ -596,3 +596,25 @@ def case_counts_table(cases: Sequence[Any]) -> str:
              for k, n in sorted(counts.items()) if k not in known]
     rows.append(["**all cases**", "", "", f"**{len(cases)}**"])
     return table(["kind", "ids", "profile", "count"], rows)
+
+
+def proof_summary_table(reqs: Sequence[Requirement], cited: set[str],
+                        proof: Mapping[str, tuple[str, str]],
+                        exempt: Mapping[str, Mapping[str, str]]) -> str:
+    """Per level: requirements, cited by a case, and each proof status; then the exemptions
+    with their reasons."""
+    kinds = ("proven", "tagged-only", "untestable", "excepted", "untested")
+    rows = []
+    for level in LEVELS:
+        ids = [r.id for r in reqs if r.level == level]
+        if not ids:
+            continue
+        count = Counter(proof.get(i, ("untested", ""))[0] for i in ids)
+        rows.append([level, len(ids), sum(i in cited for i in ids),
+                     *(count[k] for k in kinds)])
+    out = table(["level", "requirements", "cited by a case",
+                 *(k.replace("-", " ") for k in kinds)], rows)
+    if exempt:
+        out += "\n" + table(["requirement", "status", "why"],
+                            [[i, e["status"], cell(e["why"])] for i, e in sorted(exempt.items())])
+    return out

@@ -48,3 +48,67 @@ Feature: Message bodies and the canonical JSON form (spec chapter 02, sections 4
     When the JSON field "body.slot_ns" is set to 18446744073709551615
     And the implementation encodes the JSON
     Then the encoding equals the canonical bytes
+
+  @WIRE-004
+  Scenario: A JSON message of version 2 is refused
+    Given the canonical JSON of a TEARDOWN message
+    When the JSON field "version" is set to 2
+    And the implementation encodes the JSON
+    Then it rejects the input with UNSUPPORTED_VERSION
+
+  @WIRE-007
+  Scenario: A string holding DEL is rejected in binary
+    Given the canonical JSON of a ERROR message
+    When the JSON field "body.detail" is set to "bad~byte"
+    And the harness encodes the JSON into the bytes
+    And every byte 0x7e is replaced by 0x7f
+    And the implementation decodes the bytes
+    Then it rejects the input with FIELD_OUT_OF_RANGE
+
+  @WIRE-007
+  Scenario: A string holding DEL is rejected in JSON
+    Given the canonical JSON of a ERROR message
+    When the JSON field "body.detail" is set to "bad\u007fbyte"
+    And the implementation encodes the JSON
+    Then it rejects the input with FIELD_OUT_OF_RANGE
+
+  @WIRE-011
+  Scenario: An array of more items than its count can express is refused
+    Given the canonical JSON of a SETUP message
+    When the JSON array "body.route" is extended to 256 items
+    And the implementation encodes the JSON
+    Then it rejects the input with FIELD_OUT_OF_RANGE
+
+  @WIRE-011 @WIRE-008
+  Scenario: An array of as many items as its count can express round-trips
+    Given the canonical JSON of a SETUP message
+    When the JSON array "body.route" is extended to 255 items
+    And the implementation encodes the JSON
+    Then the encoding equals the canonical bytes
+
+  @WIRE-012
+  Scenario: A HERALD encodes its attempt ids in layout order
+    Given the canonical JSON of a HERALD message
+    When the implementation encodes the JSON
+    Then the encoding equals the canonical bytes
+
+  @WIRE-012
+  Scenario: Extensions are encoded after the body
+    Given the canonical JSON of a TEARDOWN message
+    When an extension of type 1 marked not critical with value "000102030405060708090a0b0c0d0e0f" is added to the JSON
+    And the implementation encodes the JSON
+    Then the encoding equals the canonical bytes
+
+  @WIRE-014
+  Scenario: A HERALD decodes its attempt ids in layout order
+    Given the canonical bytes of a HERALD message
+    When the implementation decodes the bytes
+    Then the decoded message equals the original message
+
+  @WIRE-015
+  Scenario: u64 values above 2^53 decode exactly
+    Given the canonical JSON of a HERALD message
+    When the JSON field "body.slot_ns" is set to 9007199254740993
+    And the harness encodes the JSON into the bytes
+    And the implementation decodes the bytes
+    Then the decoded message equals the original message

@@ -101,3 +101,9 @@ Feature: HERALD handling at a node (spec chapter 03)
     When the clock advances to 100000 ns
     Then the node sends ATTEMPT to node 1001
     And the node sends no ERROR
+
+  @LINK-001
+  Scenario: Every ATTEMPT is sent no later than the start of its slot
+    # no HERALD arrives: the node attempts, times out (LINK-009) and attempts again
+    When the clock moves from one deadline of the node to the next until 10000 ns
+    Then every ATTEMPT the node sent names a slot that had not begun when it was sent

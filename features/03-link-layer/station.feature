@@ -42,7 +42,7 @@ Feature: The heralding station (spec chapter 03 section 3, chapter 09 section 2)
     And its "body.attempt_id_a" is 12
     And its "body.attempt_id_b" is 22
 
-  @LINK-004 @LINK-015 @LINK-005 @LINK-006 @cap:node.harness-device
+  @LINK-004 @LINK-015 @LINK-005 @LINK-006 @LINK-007 @cap:node.harness-device
   Scenario: Matched ATTEMPTs get identical HERALDs, one result per mode both used, seqs to successes in mode order
     Given a heralding station 1001 of link 1 between nodes 1 and 2
     When the station's device will report PSI_PLUS, FAILURE, PSI_MINUS
@@ -65,3 +65,19 @@ Feature: The heralding station (spec chapter 03 section 3, chapter 09 section 2)
     Then the station sends ERROR UNKNOWN_LINK to node 1
     And it echoes the message_id and type code of the message it answers
     And the station sends no HERALD
+
+  @LINK-008
+  Scenario: A heralding station refuses an ATTEMPT from a node that is not a member of its link
+    Given a heralding station 1001 of link 1 between nodes 1 and 2
+    When node 3 sends ATTEMPT {"link_id": 1, "attempt_id": 11, "slot_ns": 5000, "modes": 1}
+    Then the station sends ERROR UNKNOWN_LINK to node 3
+    And the station sends no HERALD
+
+  @LINK-005 @cap:node.harness-device
+  Scenario: The station's sequence numbers run to 65535 and wrap to 1 within one HERALD
+    # 254 + 256 x 255 = 65534 successes, then a slot of three: 65535, 1, 2
+    Given a heralding station 1001 of link 1 between nodes 1 and 2
+    When nodes 1 and 2 attempt in 257 slots with 255 modes each, the first with 254, every mode succeeding
+    Then the station's HERALDs to node 1 numbered the successes 1 to 65534 in order
+    When nodes 1 and 2 attempt in 1 slot with 3 modes each, every mode succeeding
+    Then the station's last HERALD to node 1 has the seqs 65535, 1, 2

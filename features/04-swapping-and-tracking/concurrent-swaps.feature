@@ -33,3 +33,13 @@ Feature: Swaps at neighbouring nodes at the same time (spec chapter 04 section 2
     And its "body.pair" is {"link_id": 3, "seq": 7}
     And its "body.circuit_id" is 7
     And the node sends no ERROR
+
+  @TRK-102 @TRK-003
+  Scenario: The node's next BSM after a forwarded SWAP_OUTCOME takes the outcome_seq after it
+    When node 3 sends SWAP_OUTCOME {"circuit_id": 7, "outcome_seq": 0, "left": {"link_id": 2, "seq": 1}, "right": {"link_id": 3, "seq": 7}, "bsm_result": "PSI_PLUS", "bell_index": "PSI_PLUS", "new_partner": 4}
+    Then the node sends SWAP_OUTCOMEs with outcome_seq 1 to node 1, in that order
+    When the clock advances to 2000 ns
+    And the station heralds PSI_PLUS with seq 2 for the node's attempt on link 1
+    And the station heralds PSI_PLUS with seq 2 for the node's attempt on link 2
+    Then every SWAP_OUTCOME has "body.outcome_seq" 2
+

@@ -111,7 +111,7 @@ Feature: End-to-end distillation at the end nodes (spec chapter 04 section 5)
     And the application receives no PAIR_DELIVERY
     And the node holds 0 memory qubits
 
-  @TRK-024 @TRK-021 @TRK-022 @TRK-023 @TRK-026
+  @TRK-024 @TRK-021 @TRK-022 @TRK-023 @TRK-026 @TRK-020
   Scenario: The head end performs its half of a round first and delivers the kept pair only after the tail end's outcome
     Given an end node 1 linked to node 2 with a route 1, 2, 3
     And the application has opened endpoint 5 for node 3 endpoint 6
@@ -180,3 +180,83 @@ Feature: End-to-end distillation at the end nodes (spec chapter 04 section 5)
     When node 3 sends DISTIL_OUTCOME {"circuit_id": "$circuit", "round": 1, "kept": {"link_id": 1, "seq": 1}, "sacrificed": {"link_id": 1, "seq": 2}, "outcome": 0}
     Then the application receives no PAIR_DELIVERY
     And the node holds 0 memory qubits
+
+  @TRK-020 @TRK-025
+  Scenario: The head end discards the kept pair when the tail end's bit differs from its own, without DISCARD
+    Given an end node 1 linked to node 2 with a route 1, 2, 3
+    And the application has opened endpoint 5 for node 3 endpoint 6
+    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 1, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
+    Then the node sends SETUP to node 2
+    When node 2 confirms the node's circuit along route 1, 2, 3 with 1 round of DEJMPS distillation
+    And the clock advances to 1000 ns
+    And the station heralds PSI_PLUS with seq 1 for the node's attempt on link 1
+    And the clock advances to 2000 ns
+    And the station heralds PSI_PLUS with seq 2 for the node's attempt on link 1
+    And the device will report distillation bit 1
+    And node 2 sends SWAP_OUTCOME {"circuit_id": "$circuit", "outcome_seq": 0, "left": {"link_id": 1, "seq": 1}, "right": {"link_id": 2, "seq": 5}, "bsm_result": "PHI_PLUS", "bell_index": "PHI_PLUS", "new_partner": 3}
+    And node 2 sends SWAP_OUTCOME {"circuit_id": "$circuit", "outcome_seq": 1, "left": {"link_id": 1, "seq": 2}, "right": {"link_id": 2, "seq": 6}, "bsm_result": "PHI_PLUS", "bell_index": "PHI_PLUS", "new_partner": 3}
+    Then the node sends DISTIL_OUTCOME to node 3
+    And its "body.outcome" is 1
+    When node 3 sends DISTIL_OUTCOME {"circuit_id": "$circuit", "round": 1, "kept": {"link_id": 1, "seq": 1}, "sacrificed": {"link_id": 1, "seq": 2}, "outcome": 0}
+    Then the application receives no PAIR_DELIVERY
+    And the node sends no DISCARD
+    And the node sends no ERROR
+    And the node holds 0 memory qubits
+
+  @TRK-022
+  Scenario: The head end keeps the pair with the smaller key even when its tail-side seq is the larger
+    # keys: 1 x 65536 + 6 for the pair identified first, 2 x 65536 + 5 for the second
+    Given an end node 1 linked to node 2 with a route 1, 2, 3
+    And the application has opened endpoint 5 for node 3 endpoint 6
+    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 1, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
+    Then the node sends SETUP to node 2
+    When node 2 confirms the node's circuit along route 1, 2, 3 with 1 round of DEJMPS distillation
+    And the clock advances to 1000 ns
+    And the station heralds PSI_PLUS with seq 1 for the node's attempt on link 1
+    And the clock advances to 2000 ns
+    And the station heralds PSI_PLUS with seq 2 for the node's attempt on link 1
+    And node 2 sends SWAP_OUTCOME {"circuit_id": "$circuit", "outcome_seq": 0, "left": {"link_id": 1, "seq": 1}, "right": {"link_id": 2, "seq": 6}, "bsm_result": "PHI_PLUS", "bell_index": "PHI_PLUS", "new_partner": 3}
+    And node 2 sends SWAP_OUTCOME {"circuit_id": "$circuit", "outcome_seq": 1, "left": {"link_id": 1, "seq": 2}, "right": {"link_id": 2, "seq": 5}, "bsm_result": "PHI_PLUS", "bell_index": "PHI_PLUS", "new_partner": 3}
+    Then the node sends DISTIL_OUTCOME to node 3
+    And its "body.kept" is {"link_id": 2, "seq": 6}
+    And its "body.sacrificed" is {"link_id": 2, "seq": 5}
+
+  @TRK-023 @TRK-024
+  Scenario: The head end leaves the kept pair of an open round alone and refuses an answer naming another sacrificed pair
+    Given an end node 1 linked to node 2 with a route 1, 2, 3
+    And the application has opened endpoint 5 for node 3 endpoint 6
+    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 1, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
+    Then the node sends SETUP to node 2
+    When node 2 confirms the node's circuit along route 1, 2, 3 with 1 round of DEJMPS distillation
+    And the clock advances to 1000 ns
+    And the station heralds PSI_PLUS with seq 1 for the node's attempt on link 1
+    And the clock advances to 2000 ns
+    And the station heralds PSI_PLUS with seq 2 for the node's attempt on link 1
+    And node 2 sends SWAP_OUTCOME {"circuit_id": "$circuit", "outcome_seq": 0, "left": {"link_id": 1, "seq": 1}, "right": {"link_id": 2, "seq": 5}, "bsm_result": "PHI_PLUS", "bell_index": "PHI_PLUS", "new_partner": 3}
+    And node 2 sends SWAP_OUTCOME {"circuit_id": "$circuit", "outcome_seq": 1, "left": {"link_id": 1, "seq": 2}, "right": {"link_id": 2, "seq": 6}, "bsm_result": "PHI_PLUS", "bell_index": "PHI_PLUS", "new_partner": 3}
+    Then the node sends DISTIL_OUTCOME to node 3
+    When the clock advances to 3000 ns
+    And the station heralds PSI_PLUS with seq 3 for the node's attempt on link 1
+    And node 2 sends SWAP_OUTCOME {"circuit_id": "$circuit", "outcome_seq": 2, "left": {"link_id": 1, "seq": 3}, "right": {"link_id": 2, "seq": 7}, "bsm_result": "PHI_PLUS", "bell_index": "PHI_PLUS", "new_partner": 3}
+    Then the node sends no DISTIL_OUTCOME
+    And the device was asked for 1 distillation
+    When node 3 sends DISTIL_OUTCOME {"circuit_id": "$circuit", "round": 1, "kept": {"link_id": 1, "seq": 1}, "sacrificed": {"link_id": 1, "seq": 3}, "outcome": 0}
+    Then the node sends ERROR PAIR_STATE_MISMATCH to node 3
+    And the application receives no PAIR_DELIVERY
+
+  @TRK-023
+  Scenario: The tail end refuses a round whose number does not follow the level of the named pairs
+    Given an end node 3 linked to node 2
+    And the application has opened endpoint 6 for node 1 endpoint 5
+    And circuit 7 along route 1, 2, 3 with min_fidelity 60000 is established at the node
+    When the clock advances to 1000 ns
+    And the station heralds PSI_PLUS with seq 1 for the node's attempt on link 2
+    And the clock advances to 2000 ns
+    And the station heralds PSI_PLUS with seq 2 for the node's attempt on link 2
+    And node 2 sends SWAP_OUTCOME {"circuit_id": 7, "outcome_seq": 0, "left": {"link_id": 1, "seq": 9}, "right": {"link_id": 2, "seq": 1}, "bsm_result": "PHI_PLUS", "bell_index": "PHI_PLUS", "new_partner": 1}
+    And node 2 sends SWAP_OUTCOME {"circuit_id": 7, "outcome_seq": 1, "left": {"link_id": 1, "seq": 10}, "right": {"link_id": 2, "seq": 2}, "bsm_result": "PHI_PLUS", "bell_index": "PHI_PLUS", "new_partner": 1}
+    And node 1 sends DISTIL_OUTCOME {"circuit_id": 7, "round": 2, "kept": {"link_id": 2, "seq": 1}, "sacrificed": {"link_id": 2, "seq": 2}, "outcome": 0}
+    Then the node sends ERROR PAIR_STATE_MISMATCH to node 1
+    And the node sends no DISTIL_OUTCOME
+    And the device was asked for 0 distillations
+    And the application receives no PAIR_DELIVERY

@@ -63,3 +63,13 @@ Feature: Link-level distillation at an intermediate node (spec chapter 04 sectio
     And the node sends no SWAP_OUTCOME
     And the node sends no DISCARD
     And the node sends no ERROR
+
+  @TRK-004
+  Scenario: A DISTIL_OUTCOME naming a sacrificed link pair the node never held is refused
+    Given a router node 2 between nodes 1 and 3 with 6 memory qubits, 4 communication qubits
+    And circuit 9 along route 1, 2, 3 with 1 round of link-level DEJMPS distillation on link 1 is established at the node
+    When the clock advances to 1000 ns
+    And the station heralds PSI_PLUS with seq 1 for the node's attempt on link 1
+    And node 1 sends DISTIL_OUTCOME {"circuit_id": 9, "round": 1, "kept": {"link_id": 1, "seq": 1}, "sacrificed": {"link_id": 1, "seq": 9}, "outcome": 0}
+    Then the node sends ERROR UNKNOWN_PAIR to node 1
+    And the node sends no DISTIL_OUTCOME

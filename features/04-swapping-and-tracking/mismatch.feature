@@ -47,3 +47,29 @@ Feature: SWAP_OUTCOMEs contradicting the circuit's route (spec chapter 04, TRK-0
     Then the node sends no ERROR
     And the node sends no DISCARD
     And the application receives PAIR_DELIVERY
+
+  @TRK-005 @TRK-010
+  Scenario: A new_partner equal to the sender is a contradiction
+    When node 2 sends SWAP_OUTCOME {"circuit_id": 7, "outcome_seq": 0, "left": {"link_id": 1, "seq": 9}, "right": {"link_id": 2, "seq": 4}, "bsm_result": "PHI_MINUS", "bell_index": "PSI_MINUS", "new_partner": 2}
+    Then the node sends ERROR PAIR_STATE_MISMATCH to node 2
+    And the node sends DISCARD to node 2
+    And its "body" is {"circuit_id": 7, "pair": {"link_id": 2, "seq": 4}, "reason": "STATE_MISMATCH"}
+    And the application receives no PAIR_DELIVERY
+
+  @TRK-005
+  Scenario: A SWAP_OUTCOME claiming to come from the receiver itself is a contradiction
+    When node 3 sends SWAP_OUTCOME {"circuit_id": 7, "outcome_seq": 0, "left": {"link_id": 1, "seq": 9}, "right": {"link_id": 2, "seq": 4}, "bsm_result": "PHI_MINUS", "bell_index": "PSI_MINUS", "new_partner": 1}
+    Then the node sends DISCARD to node 2
+    And its "body.reason" is "STATE_MISMATCH"
+    And the application receives no PAIR_DELIVERY
+
+  @TRK-007
+  Scenario: A pair whose new partner is unknown (new_partner 0) is not delivered
+    When node 2 sends SWAP_OUTCOME {"circuit_id": 7, "outcome_seq": 0, "left": {"link_id": 1, "seq": 9}, "right": {"link_id": 2, "seq": 4}, "bsm_result": "PHI_MINUS", "bell_index": "PSI_MINUS", "new_partner": 0}
+    Then the application receives no PAIR_DELIVERY
+
+  @TRK-103 @TRK-005
+  Scenario: A link pair of a circuit with an intermediate node is not identified before the swap's outcome
+    When the clock advances to 5000 ns
+    Then the application receives no PAIR_DELIVERY
+    And the node sends no DISCARD

@@ -24,3 +24,11 @@ Feature: Tracking messages the node cannot attribute (spec chapter 04, TRK-004)
   Scenario: A DISCARD naming a pair the node never held is refused
     When node 1 sends DISCARD {"circuit_id": 7, "pair": {"link_id": 1, "seq": 40}, "reason": "CUTOFF"}
     Then the node sends ERROR UNKNOWN_PAIR to node 1
+
+  @TRK-004
+  Scenario: A SWAP_OUTCOME consistent with the route but naming a qubit the node never held is refused
+    Given circuit 8 along route 1, 2, 3, 4 is established at the node
+    When node 3 sends SWAP_OUTCOME {"circuit_id": 8, "outcome_seq": 0, "left": {"link_id": 2, "seq": 40}, "right": {"link_id": 3, "seq": 41}, "bsm_result": "PHI_PLUS", "bell_index": "PHI_PLUS", "new_partner": 4}
+    Then the node sends ERROR UNKNOWN_PAIR to node 3
+    And the node sends no DISCARD
+

@@ -9,6 +9,7 @@ Feature: CONFIRM and REJECT at a hop (spec chapter 05 sections 5 and 6)
   Scenario: CONFIRM installs the node's rules and travels on upstream unchanged
     When node 3 confirms circuit 7 along route 1, 2, 3
     Then the node sends CONFIRM to node 1
+    And the CONFIRM the node sent to node 1 carries the rules of the CONFIRM node 3 sent, unchanged
     And its "body.rules.4.action" is "SWAP"
     When the clock advances to 1000 ns
     Then the node sends ATTEMPT to node 1001
@@ -19,6 +20,7 @@ Feature: CONFIRM and REJECT at a hop (spec chapter 05 sections 5 and 6)
     When node 3 sends REJECT {"circuit_id": 7, "reason": "FIDELITY_UNREACHABLE", "rejecting_node": 3, "retry_after_ns": 0}
     Then the node sends REJECT FIDELITY_UNREACHABLE to node 1
     And its "body.rejecting_node" is 3
+    And its "body" is {"circuit_id": 7, "reason": "FIDELITY_UNREACHABLE", "rejecting_node": 3, "retry_after_ns": 0}
     When node 1 sends SETUP for circuit 8 along route 1, 2, 3
     Then the node sends SETUP to node 3
     And the node sends no REJECT
@@ -44,3 +46,10 @@ Feature: CONFIRM and REJECT at a hop (spec chapter 05 sections 5 and 6)
   Scenario: A TEARDOWN_ACK for a circuit the node never saw is ignored without an ERROR
     When node 3 sends TEARDOWN_ACK {"circuit_id": 99, "released_memory": 0}
     Then the node sends nothing
+
+  @SIG-020 @SIG-022
+  Scenario: A REJECT with a retry hint travels on upstream with every field unchanged
+    When node 3 sends REJECT {"circuit_id": 7, "reason": "BUSY", "rejecting_node": 3, "retry_after_ns": 5000000}
+    Then the node sends REJECT BUSY to node 1
+    And its "body" is {"circuit_id": 7, "reason": "BUSY", "rejecting_node": 3, "retry_after_ns": 5000000}
+    And the node sends no ERROR

@@ -12,6 +12,7 @@ Feature: End-to-end distillation configured by the tail end (spec chapter 05 sec
     Then the node sends CONFIRM to node 2
     And its rules hold one end-to-end DEJMPS DISTIL rule at each end of route 1, 2, 3, with the circuit's cutoff
     And its "body.expected_fidelity" is at least 60000
+    And its DISTIL rules have 1 round
     And the node sends no REJECT
 
   @SIG-041

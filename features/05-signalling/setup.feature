@@ -4,12 +4,13 @@ Feature: SETUP admission at a hop (spec chapter 05 sections 3 and 4)
   @SIG-001 @SIG-002
   Scenario: An admitted SETUP is forwarded with exactly one more hop record
     Given a router node 2 between nodes 1 and 3
-    When node 1 sends SETUP for circuit 7 along route 1, 2, 3
+    When node 1 sends SETUP for circuit 7 along route 1, 2, 3 with min_rate_mhz 5000
     Then the node sends SETUP to node 3
     And its "body.hops.1.node" is 2
     And its "body.hops.1.link_id" is 2
     And its "body.route" is [1, 2, 3]
     And its "body.circuit_id" is 7
+    And the SETUP the node sent to node 3 is the one node 1 sent with exactly one more hop record, naming node 2 and link 2
 
   @SIG-002 @SIG-022
   Scenario: A SETUP beyond the node's free memory is refused with NO_RESOURCES
@@ -81,6 +82,7 @@ Feature: SETUP admission at a hop (spec chapter 05 sections 3 and 4)
     When node 2 sends SETUP for circuit 7 along route 1, 2, 3 with min_fidelity 50000 from hops whose memories have T2 1000000 ns
     Then the node sends CONFIRM to node 2
     And every rule of that CONFIRM carries a cutoff and its expected_fidelity is at least 50000
+    And its expected_fidelity is at most the fidelity of pairs of route 1, 2, 3 whose every qubit is stored for its node's cutoff, with links of fidelity 0.95 and memories of T2 1000000 ns
 
   @FWD-010
   Scenario: The tail end gives every rule a cutoff no longer than the requested one
@@ -112,6 +114,45 @@ Feature: SETUP admission at a hop (spec chapter 05 sections 3 and 4)
     When node 2 sends SETUP for circuit 7 along route 1, 2, 3
     Then the node sends CONFIRM to node 2
     And its "body.circuit_id" is 7
+    And its rules realise the circuit along route 1, 2, 3
+
+  @SIG-012
+  Scenario: The tail end of a longer route confirms with rules for every hop of it
+    Given an end node 4 linked to node 3
+    And the application has opened endpoint 6 for node 1 endpoint 5
+    When node 3 sends SETUP for circuit 12 along route 1, 2, 3, 4
+    Then the node sends CONFIRM to node 3
+    And its "body.circuit_id" is 12
+    And its rules realise the circuit along route 1, 2, 3, 4
+    And the node sends no REJECT
+
+  @SIG-011 @SIG-012
+  Scenario: The tail end admits a circuit asking exactly the rate it estimates, and refuses 1 mHz more
+    Given an end node 3 linked to node 2
+    And the application has opened endpoint 6 for node 1 endpoint 5
+    When node 2 sends SETUP for circuit 8 along route 1, 2, 3
+    Then the node sends CONFIRM to node 2
+    And its "body.expected_rate_mhz" is remembered as estimate
+    When node 2 sends TEARDOWN {"circuit_id": 8, "reason": "NORMAL"}
+    Then the node sends TEARDOWN_ACK to node 2
+    When node 2 sends SETUP for circuit 5 along route 1, 2, 3 with min_rate_mhz the remembered estimate plus one
+    Then the node sends REJECT NO_RESOURCES to node 2
+    And its "body.rejecting_node" is 3
+    When node 2 sends SETUP for circuit 7 along route 1, 2, 3 with min_rate_mhz the remembered estimate
+    Then the node sends CONFIRM to node 2
+    And its "body.circuit_id" is 7
+    And the node sends no REJECT
+
+  @SIG-005
+  Scenario: The tail end counts the fidelity of every link of the route, not only the last
+    # the first link's record advertises fidelity 1/2 (32768 of 65535): the route's pairs are
+    # at most about 0.48, too poor even to distil, while the last link alone would reach 0.9
+    Given an end node 3 linked to node 2
+    And the application has opened endpoint 6 for node 1 endpoint 5
+    When node 2 sends SETUP for circuit 7 along route 1, 2, 3 with min_fidelity 58982 and a first link of fidelity 32768
+    Then the node sends REJECT FIDELITY_UNREACHABLE to node 2
+    And its "body.rejecting_node" is 3
+    And the node sends no CONFIRM
 
   @DLV-004
   Scenario: The tail end refuses a SETUP for an endpoint that is not open

@@ -10,7 +10,7 @@ Feature: Deliveries at a tail end (spec chapter 06 section 4)
     And circuit 7 along route 2, 3 is established at the node
     When the clock advances to 1000 ns
     And the station heralds PSI_MINUS with seq 5 for the node's attempt on link 2
-    Then the application receives PAIR_DELIVERY
+    Then the application receives exactly 1 PAIR_DELIVERY
     And the pair id is 5 x 65536 + 5
     And its "body.bell_state" is "PSI_MINUS"
     And its "body.request_id" is 0
@@ -88,3 +88,44 @@ Feature: Deliveries at a tail end (spec chapter 06 section 4)
     When the application sends CLOSE_ENDPOINT {"endpoint": 6}
     Then the node sends TEARDOWN to node 2
     And its "body.reason" is "NORMAL"
+
+  @DLV-021 @DLV-101
+  Scenario: A single-hop pair heralded at its cutoff expiry is discarded, not delivered
+    # the attempt of slot 0 is heralded at 1000 ns, when the pair's 1000 ns cutoff expires
+    Given an end node 3 linked to node 2
+    And the application has opened endpoint 6 for node 2 endpoint 5
+    And circuit 7 along route 2, 3 with a cutoff of 1000 ns is established at the node
+    When the clock advances to 1000 ns
+    Then the node sends ATTEMPT to node 1002
+    And its "body.slot_ns" is 0
+    When the station heralds PSI_MINUS with seq 5 for the node's attempt on link 2
+    Then the application receives no PAIR_DELIVERY
+    And the node sends DISCARD to node 2
+    And its "body.pair" is {"link_id": 2, "seq": 5}
+
+  @DLV-005 @DLV-030
+  Scenario: CLOSE_ENDPOINT frees the delivered pairs it holds without reporting them expired
+    Given an end node 3 linked to node 2
+    And the application has opened endpoint 6 for node 2 endpoint 5
+    And circuit 7 along route 2, 3 is established at the node
+    When the clock advances to 1000 ns
+    And the station heralds PSI_MINUS with seq 5 for the node's attempt on link 2
+    Then the application receives PAIR_DELIVERY
+    When the application sends CLOSE_ENDPOINT {"endpoint": 6}
+    Then the application receives ENDPOINT_STATUS
+    And the application receives no PAIR_EXPIRED
+    And the node holds 0 memory qubits
+
+  @DLV-024
+  Scenario: At the passive end a pair is delivered with request_id 0 even while the endpoint has a request of its own
+    Given an end node 3 linked to node 2 with a route 3, 2, 1
+    And the application has opened endpoint 6 for node 1 endpoint 5
+    And circuit 7 along route 1, 2, 3 is established at the node
+    When the application sends PAIR_REQUEST {"endpoint": 6, "request_id": 9, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
+    Then the node sends SETUP to node 2
+    When the clock advances to 1000 ns
+    And the station heralds PSI_PLUS with seq 4 for the node's attempt on link 2
+    And node 2 sends SWAP_OUTCOME {"circuit_id": 7, "outcome_seq": 0, "left": {"link_id": 1, "seq": 9}, "right": {"link_id": 2, "seq": 4}, "bsm_result": "PHI_MINUS", "bell_index": "PSI_MINUS", "new_partner": 1}
+    Then the application receives PAIR_DELIVERY
+    And its "body.circuit_id" is 7
+    And its "body.request_id" is 0

@@ -39,6 +39,7 @@ Feature: Endpoints and requests (spec chapter 06 sections 2 and 3)
     Given the application has opened endpoint 5 for node 3 endpoint 6
     When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 0, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
     Then the application receives ERROR FIELD_OUT_OF_RANGE
+    And its "body.field" is "body.num_pairs"
     And the node sends no SETUP
 
   @DLV-002
@@ -71,3 +72,35 @@ Feature: Endpoints and requests (spec chapter 06 sections 2 and 3)
     When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 2, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
     Then the node sends no SETUP
     And the application receives no ERROR other than REQUEST_UNSATISFIABLE
+
+  @DLV-001
+  Scenario: OPEN_ENDPOINT for an endpoint serving a request is refused with ENDPOINT_IN_USE, before and after its circuit is established
+    Given the application has opened endpoint 5 for node 3 endpoint 6
+    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
+    Then the node sends SETUP to node 2
+    When the application sends OPEN_ENDPOINT {"endpoint": 5, "remote_node": 3, "remote_endpoint": 7}
+    Then the application receives ERROR ENDPOINT_IN_USE
+    And the application receives no ENDPOINT_STATUS
+    When node 2 confirms the node's circuit along route 1, 2, 3
+    And the application sends OPEN_ENDPOINT {"endpoint": 5, "remote_node": 3, "remote_endpoint": 7}
+    Then the application receives ERROR ENDPOINT_IN_USE
+    And the application receives no ENDPOINT_STATUS
+
+  @DLV-002
+  Scenario: PAIR_REQUEST for endpoint 0 is refused with FIELD_OUT_OF_RANGE naming body.endpoint
+    When the application sends PAIR_REQUEST {"endpoint": 0, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
+    Then the application receives ERROR FIELD_OUT_OF_RANGE
+    And its "body.field" is "body.endpoint"
+    And the node sends no SETUP
+
+  @DLV-002
+  Scenario: OPEN_ENDPOINT naming a remote node but remote endpoint 0 is refused with FIELD_OUT_OF_RANGE
+    When the application sends OPEN_ENDPOINT {"endpoint": 5, "remote_node": 3, "remote_endpoint": 0}
+    Then the application receives ERROR FIELD_OUT_OF_RANGE
+    And the application receives no ENDPOINT_STATUS
+
+  @DLV-002
+  Scenario: OPEN_ENDPOINT naming a remote endpoint but remote node 0 is refused with FIELD_OUT_OF_RANGE
+    When the application sends OPEN_ENDPOINT {"endpoint": 5, "remote_node": 0, "remote_endpoint": 6}
+    Then the application receives ERROR FIELD_OUT_OF_RANGE
+    And the application receives no ENDPOINT_STATUS

@@ -54,6 +54,7 @@ Feature: Delivered pairs that are lost (spec chapter 06 section 5)
     When node 2 sends TEARDOWN {"circuit_id": 7, "reason": "COMPLETED"}
     Then the node sends TEARDOWN_ACK to node 2
     And the application receives no PAIR_EXPIRED
+    And the node holds 1 memory qubit
 
   @DLV-030 @LINK-011
   Scenario: An EXPIRE from the link peer for a delivered pair is reported as PAIR_EXPIRED and acknowledged
@@ -80,3 +81,14 @@ Feature: Delivered pairs that are lost (spec chapter 06 section 5)
     When the clock advances to the remembered expiry
     Then the application receives PAIR_EXPIRED
     And its "body.pair_id" is 327685
+
+  @DLV-103 @DLV-030
+  Scenario: A NORMAL teardown before the circuit completed reports every unconsumed delivered pair as PAIR_EXPIRED
+    Given circuit 7 along route 2, 3 is established at the node
+    When the clock advances to 1000 ns
+    And the station heralds PSI_MINUS with seq 5 for the node's attempt on link 2
+    Then the application receives PAIR_DELIVERY
+    When node 2 sends TEARDOWN {"circuit_id": 7, "reason": "NORMAL"}
+    Then the application receives PAIR_EXPIRED
+    And its "body.pair_id" is 327685
+    And the node holds 0 memory qubits

@@ -35,3 +35,10 @@ Feature: Authentication trailer (spec chapter 08)
     When the header field "flags" is set to 1
     And the implementation decodes the bytes
     Then it rejects the input with TRUNCATED
+
+  @SEC-001
+  Scenario: A trailer flag on a message too short for the trailer is truncated, also for a verifier
+    Given the canonical bytes of a TEARDOWN_ACK message
+    When the header field "flags" is set to 1
+    And the implementation decodes the bytes verifying key id 9 with key "000102030405060708090a0b0c0d0e0f"
+    Then it rejects the input with TRUNCATED

@@ -12,6 +12,7 @@ Feature: The automated repeater (spec chapter 09 section 5, ROLE-101; RFC 9340 s
     When node 1 sends SETUP for circuit 8 along route 1, 2, 3
     Then the node sends SETUP to node 3
     And its "body.circuit_id" is 8
+    And its "body.hops" holds 2 items
     And its "body.hops.1.node" is 2
     And the node sends no REJECT
 
@@ -24,3 +25,13 @@ Feature: The automated repeater (spec chapter 09 section 5, ROLE-101; RFC 9340 s
     When node 1 sends TEARDOWN {"circuit_id": 8, "reason": "NORMAL"}
     Then the node sends TEARDOWN to node 3
     And the node sends TEARDOWN_ACK to node 1
+
+  @ROLE-101
+  Scenario: A repeater relays a REJECT of a circuit towards its head end
+    When node 1 sends SETUP for circuit 8 along route 1, 2, 3
+    Then the node sends SETUP to node 3
+    When node 3 sends REJECT {"circuit_id": 8, "reason": "NO_RESOURCES", "rejecting_node": 3, "retry_after_ns": 0}
+    Then the node sends REJECT to node 1
+    And its "body.circuit_id" is 8
+    And its "body.reason" is "NO_RESOURCES"
+    And its "body.rejecting_node" is 3

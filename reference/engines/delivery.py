@@ -150,11 +150,16 @@ class DeliveryEngine(_Engine):
         self._app("ENDPOINT_STATUS", {"endpoint": self.endpoint, "status": status})
 
     def open(self, now: int, ev: OpenEndpoint) -> None:
-        if ev.body["remote_node"] == 0:  # DLV-002
-            raise ProtocolError(ErrorCode.FIELD_OUT_OF_RANGE, "remote_node 0",
-                                field="body.remote_node", msg=ev.msg)
+        """DLV-001: (0, 0) as the remote is a passive open, accepting any head end (spec 06
+        section 2); exactly one of the two 0 is refused before (DLV-002)."""
         self.remote = (ev.body["remote_node"], ev.body["remote_endpoint"])
         self._status("OPEN")  # DLV-003
+
+    def accepts(self, head_end: int, head_endpoint: int) -> bool:
+        """DLV-004: this endpoint is open and bound to ``head_end``'s ``head_endpoint``, or
+        passively opened."""
+        return self.state is not EndpointState.CLOSED and self.remote in (
+            (head_end, head_endpoint), (0, 0))
 
     def in_use(self, now: int, ev: Any) -> None:
         raise ProtocolError(ErrorCode.ENDPOINT_IN_USE, "endpoint already open",

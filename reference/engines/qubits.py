@@ -33,6 +33,7 @@ class QubitRecord:
     partner_ref: Ref
     bell: int
     side: str  # "head" (link towards the head end) or "tail"
+    cutoff_ns: int = 0  # the cutoff in force for this qubit (FWD-008), 0: none
 
 
 #: index of the head side and the tail side in the two-element lists of a :class:`SwapRecord`
@@ -69,7 +70,11 @@ class TrackingEngine(NodeEngine, Distilling):
     #: sender << 32 | outcome_seq of the SWAP_OUTCOMEs processed, the latest 8192 (duplicates)
     seen: OrderedDict[int, None] = field(default_factory=OrderedDict)
     outcome_seq: int = 0
+    #: the smallest non-zero cutoff among the node's rules of the circuit (estimates only;
+    #: each qubit has the cutoff of the rules it matches, FWD-008)
     cutoff_ns: int = 0
+    #: link -> what :meth:`_cutoff_on` found for it
+    _cutoffs: dict[int, tuple[int, bool]] = field(default_factory=dict)
     #: link-level DISTIL rules at this node (FWD-006): link -> its distillation scope
     link_scopes: dict[int, Scope] = field(default_factory=dict)
     #: every distillation scope of the engine (link-level, then end-to-end)
@@ -131,14 +136,34 @@ class TrackingEngine(NodeEngine, Distilling):
             book.popitem(last=False)
 
     # -- storing and freeing ----------------------------------------------------------------
+    def _cutoff_on(self, link: int) -> tuple[int, bool]:
+        """FWD-008 for a qubit whose origin reference is on ``link``: the smallest non-zero
+        ``cutoff_ns`` among this node's rules it matches (0: none), and whether a DISCARD rule
+        with ``cutoff_ns`` 0 matches it (discard at once)."""
+        found = self._cutoffs.get(link)
+        if found is None:
+            assert self.info is not None
+            rules = [r for r in self.info.rules_of(self.me)
+                     if r["match_circuit"] == self.info.circuit_id and r["match_link"] == link]
+            cuts = [r["cutoff_ns"] for r in rules if r["cutoff_ns"]]
+            found = self._cutoffs[link] = (min(cuts, default=0), any(
+                r["action"] == "DISCARD" and not r["cutoff_ns"] for r in rules))
+        return found
+
     def store(self, now: int, ev: LinkPairReady) -> bool:
-        """Record a fresh link pair (LINK-013) and arm its cutoff (TRK-011); under a
-        link-level DISTIL rule it enters distillation (FWD-006). True if it is usable now."""
+        """Record a fresh link pair (LINK-013) and arm its cutoff (TRK-011, FWD-008); a
+        DISCARD rule with cutoff 0 discards it at once; under a link-level DISTIL rule it
+        enters distillation (FWD-006). True if it is usable now."""
         ref = (ev.link_id, ev.seq)
+        cutoff, at_once = self._cutoff_on(ev.link_id)
         self.held[ref] = QubitRecord(ev.qubit, ref, ev.created_ns, ev.peer, ref, ev.bell,
-                                     "head" if ev.link_id == self._head_link else "tail")
-        if self.cutoff_ns:
-            self.timers[self.timer_name("cutoff", ref)] = ev.created_ns + self.cutoff_ns
+                                     "head" if ev.link_id == self._head_link else "tail",
+                                     cutoff)
+        if at_once:
+            self._drop(now, ref, "CUTOFF", notify=True)
+            return False
+        if cutoff:
+            self.timers[self.timer_name("cutoff", ref)] = ev.created_ns + cutoff
         if self.link_scopes:
             scope = self.link_scopes.get(ev.link_id)
             if scope is not None:
@@ -292,9 +317,11 @@ class TrackingEngine(NodeEngine, Distilling):
         if ref in self.held:
             self._drop(now, ref, ev.body["reason"], notify=False)
         elif ref in self.consumed:
+            # TRK-012; the far side's record stays, so that a DISCARD crossing this one from
+            # the far side is passed on in turn (TRK-004: that qubit was held here)
             rec = self.consumed.pop(ref)
             far = TAIL if rec.mine[HEAD] == ref else HEAD
-            self.consumed.pop(rec.mine[far], None)
+            self._remember(self.discarded, ref, ev.body["reason"])
             self._send("DISCARD", rec.partner[far], {"circuit_id": self.info.circuit_id,
                                                       "pair": _refd(rec.ref[far]),
                                                       "reason": ev.body["reason"]})

@@ -31,7 +31,7 @@ from ..admission import (
 )
 from ..circuit import CircuitInfo
 from ..messages import fidelity_from_wire, fidelity_to_wire, rate_to_wire, relayed_extensions
-from .base import Event, Local, NodeEngine, ProtocolError, Rule
+from .base import Event, Local, NodeEngine, ProtocolError, Rule, Send
 from .events import (
     AckTimeout,
     CircuitDown,
@@ -39,6 +39,7 @@ from .events import (
     CloseCircuit,
     Confirm,
     DurationTimer,
+    ErrorReceived,
     OpenCircuit,
     Reject,
     Setup,
@@ -88,6 +89,8 @@ TABLE = {
     (P, Confirm): Rule((E, T), "install_and_forward"),  # SIG-013 likewise
     (S, Reject): Rule(C, "rejected"),
     (P, Reject): Rule(C, "rejected"),
+    (S, ErrorReceived): Rule((S, C), "setup_refused"),  # SIG-003: the next hop's ERROR
+    (P, ErrorReceived): Rule((P, C), "setup_refused"),
     (S, SetupTimeout): Rule((T, C), "give_up"),
     (P, SetupTimeout): Rule((T, C), "give_up"),
     (E, DurationTimer): Rule((T, C), "initiate_teardown"),
@@ -108,10 +111,6 @@ TABLE = {
     (P, TeardownAck): Rule(P, "ignore"),
     (E, TeardownAck): Rule(E, "ignore"),
     (T, Setup): Rule(T, "duplicate"),  # SIG-004: any state other than IDLE
-    (T, Confirm): Rule(T, "ignore"),
-    (T, Reject): Rule(T, "ignore"),
-    (C, Confirm): Rule(C, "ignore"),
-    (C, Reject): Rule(C, "ignore"),
     (C, CloseCircuit): Rule(C, "ignore"),
     (T, CloseCircuit): Rule(T, "ignore"),  # e.g. a request deadline (DLV-011) during teardown
 }
@@ -132,6 +131,8 @@ class SignallingEngine(NodeEngine):
     info: CircuitInfo | None = None
     awaiting: set[int] = field(default_factory=set)
     retries: int = 0
+    #: message_id of the SETUP this node sent to the next hop (an ERROR names it, SIG-003)
+    setup_message_id: int | None = None
     teardown_reason: str = "NORMAL"
     #: extensions the SETUP brought that its consequences carry on (EXT-003, EXT-005)
     carried: list[dict[str, Any]] = field(default_factory=list)
@@ -214,12 +215,14 @@ class SignallingEngine(NodeEngine):
             "retry_after_ns": self.policy.get("retry_after_ns", 0)}, extensions)
 
     def _forward_setup(self, now: int) -> None:
-        assert self.setup is not None
+        assert self.ctx is not None and self.setup is not None
         _, nxt = self._neighbours()
         body = dict(self.setup)
         body["hops"] = [*self.setup["hops"], self._capability()]
         self.setup = body
-        self._send("SETUP", nxt, body, self.carried)
+        msg = self.ctx.factory.make("SETUP", nxt, body, self.carried)
+        self.setup_message_id = msg["message_id"]
+        self.out.append(Send(msg))
         self.timers["setup"] = now + self.policy.get("setup_timeout_ns", 10**9)
 
     # -- actions ---------------------------------------------------------------------------------
@@ -246,6 +249,7 @@ class SignallingEngine(NodeEngine):
         if (len(route) < 2 or route[0] != b["head_end"] or route[-1] != b["tail_end"]
                 or len(set(route)) != len(route) or self.me not in route
                 or route[route.index(self.me) - 1] != ev.source
+                or any(h["node"] != n for h, n in zip(b["hops"], route, strict=False))
                 or len(b["hops"]) != route.index(self.me)):  # SIG-003, SIG-008
             raise ProtocolError(ErrorCode.ROUTE_INVALID, "route or hops inconsistent",
                                 field="body.route", msg=ev.msg)
@@ -457,6 +461,32 @@ class SignallingEngine(NodeEngine):
                                               endpoint=self._endpoint(),
                                               rejected=ev.body["reason"])))
 
+    def answers_setup(self, msg: dict[str, Any]) -> bool:
+        """True if ERROR ``msg`` is the next hop's answer to the SETUP this node sent it while
+        the circuit waits for CONFIRM or REJECT."""
+        return (self.state in (SigState.SETUP_SENT, SigState.PENDING)
+                and self.setup_message_id is not None
+                and msg["body"]["offending_message_id"] == self.setup_message_id
+                and msg["source"] == self._neighbours()[1])
+
+    def setup_refused(self, now: int, ev: ErrorReceived) -> SigState:
+        """SIG-003: the next hop refused this node's SETUP with ERROR ``ROUTE_INVALID``:
+        release, and refuse the circuit upstream with REJECT ``UNREACHABLE`` (the head end
+        fails the request locally). Any other ERROR leaves the circuit to its setup timeout."""
+        if ev.body["code"] != ErrorCode.ROUTE_INVALID:
+            return self.state  # type: ignore[no-any-return]
+        assert self.ctx is not None
+        self.ctx.resources.release(self.circuit_id)
+        self.timers.clear()
+        prev, _ = self._neighbours()
+        if prev:
+            self._reject(prev, "UNREACHABLE", self.carried)
+        else:
+            self.out.append(Local(CircuitDown(circuit_id=self.circuit_id,
+                                              endpoint=self._endpoint(),
+                                              rejected="UNREACHABLE")))
+        return SigState.CLOSED
+
     def duplicate(self, now: int, ev: Setup) -> None:
         """A SETUP for a circuit id this node holds: from another head end it is a clash,
         refused with REJECT ``BUSY`` (SIG-007); from the same head end ERROR
@@ -489,6 +519,10 @@ class SignallingEngine(NodeEngine):
         return SigState.TEARING_DOWN
 
     def initiate_teardown(self, now: int, ev: Any) -> SigState:
+        """The circuit ends here: its qos.duration_ns elapsed (COMPLETED, SIG-035) or the node
+        closes it with the event's reason."""
+        if isinstance(ev, DurationTimer):
+            return self._tear_down(now, "COMPLETED")
         return self._tear_down(now, getattr(ev, "reason", "NORMAL"))
 
     def give_up(self, now: int, ev: SetupTimeout) -> SigState:

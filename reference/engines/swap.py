@@ -40,7 +40,7 @@ E, H, T, D, C = (SwapState.EMPTY, SwapState.HOLD_HEAD, SwapState.HOLD_TAIL,
 _LIVE = (E, H, T, D)
 
 TABLE = {
-    (E, LinkPairReady): Rule((H, T, D), "store_and_swap"),
+    (E, LinkPairReady): Rule((H, T, D, E), "store_and_swap"),
     (H, LinkPairReady): Rule((H, E, D), "store_and_swap"),
     (T, LinkPairReady): Rule((T, E, D), "store_and_swap"),
     (D, LinkPairReady): Rule(_LIVE, "store_and_swap"),

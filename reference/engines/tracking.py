@@ -167,7 +167,7 @@ class EndEngine(TrackingEngine):
         head = self._is_head
         pair_id = (ref[1] << 16 | rec.partner_ref[1]) if head else (rec.partner_ref[1] << 16
                                                                      | ref[1])
-        expires = rec.created_ns + self.cutoff_ns if self.cutoff_ns else 0
+        expires = rec.created_ns + rec.cutoff_ns if rec.cutoff_ns else 0  # FWD-008
         # SIG-043: a distilled pair's estimate is the circuit's bound (CONFIRM)
         fid = self.info.expected_fidelity if self.e2e else self.estimate(now, rec.created_ns)
         limit = self.info.qos.get("num_pairs", 0)

@@ -211,17 +211,18 @@ def test_reject_travels_back_and_fails_the_request() -> None:
     assert h.sent_of("REJECT", 2, 1)[0]["body"]["reason"] == "FIDELITY_UNREACHABLE"
     assert _codes(h.app_of(1, "ERROR")) == [ErrorCode.REQUEST_UNSATISFIABLE]
     assert h.nodes[2].ctx.resources.reserved == {}
-    # late messages for the released circuit are absorbed (CLOSED rows)
-    h.inject(1, "REJECT", h.sent_of("REJECT", 2, 1)[0]["body"], source=2)
-    _took(h, "signalling", "CLOSED", "Reject", "CLOSED")
-    h.inject(1, "CONFIRM", {"circuit_id": CID, "expected_rate_mhz": 0,
-                            "expected_fidelity": 0, "rules": []}, source=2)
-    _took(h, "signalling", "CLOSED", "Confirm", "CLOSED")
+    # late messages for the released circuit: TEARDOWN_ACK and a local close are absorbed
+    # (CLOSED rows), REJECT and CONFIRM are unexpected (SIG-006: the circuit is IDLE again)
     h.inject(1, "TEARDOWN_ACK", {"circuit_id": CID, "released_memory": 0}, source=2)
     _took(h, "signalling", "CLOSED", "TeardownAck", "CLOSED")
     h.internal(1, ev.CloseCircuit(circuit_id=CID))
     _took(h, "signalling", "CLOSED", "CloseCircuit", "CLOSED")
     assert not _net_errors(h) and not h.sent_of("TEARDOWN")
+    h.inject(1, "REJECT", h.sent_of("REJECT", 2, 1)[0]["body"], source=2)
+    h.inject(1, "CONFIRM", {"circuit_id": CID, "expected_rate_mhz": 0,
+                            "expected_fidelity": 0, "rules": []}, source=2)
+    assert _codes(_net_errors(h)) == [ErrorCode.UNEXPECTED_MESSAGE] * 2
+    assert not h.sent_of("REJECT", 1) and not h.sent_of("CONFIRM", 1)
 
 
 def test_setup_timeouts_teardown_crossing_and_ack_retransmission() -> None:
@@ -250,7 +251,8 @@ def test_setup_timeouts_teardown_crossing_and_ack_retransmission() -> None:
 
 def test_teardown_in_setup_sent_and_pending() -> None:
     """SIG-030/033: TEARDOWN while SETUP_SENT or PENDING releases, acks with the released
-    memory and is propagated away from its source; a late CONFIRM is then ignored."""
+    memory and is propagated away from its source; a late CONFIRM is then unexpected
+    (SIG-006)."""
     h = Harness(["end", "router", "end"])
     h.open(1, 3)
     h.run(15)  # router PENDING, head SETUP_SENT
@@ -263,7 +265,9 @@ def test_teardown_in_setup_sent_and_pending() -> None:
     assert h.sent_of("TEARDOWN_ACK", 1, 2)[0]["body"]["released_memory"] == 1
     _took(h, "delivery", "REQUESTED", "CircuitDown", "OPEN")
     h.run(100)  # CONFIRM from the tail meets the router tearing down
-    _took(h, "signalling", "TEARING_DOWN", "Confirm", "TEARING_DOWN")
+    assert not h.taken("signalling", "TEARING_DOWN", "Confirm")
+    assert [m["body"]["code"] for m in h.sent_of("ERROR", 2, 3)] == [
+        ErrorCode.UNEXPECTED_MESSAGE]
     assert not h.sent_of("CONFIRM", 2)
     assert h.nodes[2].signalling[CID].state is SigState.CLOSED
 
@@ -292,7 +296,7 @@ def test_close_circuit_while_pending() -> None:
 
 def test_duration_timer_tears_the_circuit_down() -> None:
     """qos.duration_ns (SIG-035; requests carry none, their deadline is DLV-011's): the head
-    tears down when it elapses."""
+    tears down when it elapses, with reason COMPLETED."""
     h = Harness(["end", "end"])
     _open(h, 2, 5, 1)
     _open(h, 1, 5, 2)
@@ -303,7 +307,7 @@ def test_duration_timer_tears_the_circuit_down() -> None:
     h.run(5100)
     _took(h, "signalling", "ESTABLISHED", "DurationTimer", "TEARING_DOWN")
     (td,) = h.sent_of("TEARDOWN", 1, 2)
-    assert td["body"]["reason"] == "NORMAL"
+    assert td["body"]["reason"] == "COMPLETED"
     assert h.nodes[1].signalling[CID].state is SigState.CLOSED  # acked at 5020 + 20
     assert h.nodes[1].endpoints[5].state is EndpointState.OPEN
 
@@ -566,3 +570,35 @@ def test_empty_data_plane_rows() -> None:
     h.internal(2, ev.PeerExpired(**gone))
     _took(h, "swap", "EMPTY", "PeerExpired", "EMPTY")
     assert len(h.errors()) == 1
+
+
+def test_route_invalid_from_the_next_hop_is_refused_upstream() -> None:
+    """SIG-003: a hop whose SETUP the next hop answers with ERROR ROUTE_INVALID releases and
+    sends REJECT UNREACHABLE upstream (PENDING -> CLOSED); the head end fails the request
+    (SETUP_SENT -> CLOSED); an ERROR of another code changes nothing."""
+    h = Harness(["end", "router", "end"])
+    h.drop = lambda m: m["type"] == "SETUP" and m["destination"] == 3
+    h.open(1, 3)
+    h.run(15)  # router PENDING, its SETUP to the tail lost
+    setup = h.lost[-1]
+    error = {"code": ErrorCode.ROUTE_INVALID, "offending_message_id": setup["message_id"],
+             "offending_type": 0x30, "field": "body.route", "detail": "route invalid"}
+    h.inject(2, "ERROR", {**error, "code": ErrorCode.DUPLICATE_CIRCUIT}, source=3)
+    _took(h, "signalling", "PENDING", "ErrorReceived", "PENDING")
+    h.inject(2, "ERROR", error, source=3)
+    _took(h, "signalling", "PENDING", "ErrorReceived", "CLOSED")
+    reject = h.sent_of("REJECT", 2, 1)
+    assert [(m["body"]["reason"], m["body"]["rejecting_node"]) for m in reject] == [
+        ("UNREACHABLE", 2)]
+    assert h.nodes[2].ctx.resources.reserved == {}
+    h.run(100)
+    _took(h, "signalling", "SETUP_SENT", "Reject", "CLOSED")
+    assert _codes(h.app_of(1, "ERROR")) == [ErrorCode.REQUEST_UNSATISFIABLE]
+    h2 = Harness(["end", "router", "end"])
+    h2.drop = lambda m: m["type"] == "SETUP"
+    h2.open(1, 3)
+    first = h2.lost[-1]
+    h2.inject(1, "ERROR", {**error, "offending_message_id": first["message_id"]}, source=2)
+    _took(h2, "signalling", "SETUP_SENT", "ErrorReceived", "CLOSED")
+    assert _codes(h2.app_of(1, "ERROR")) == [ErrorCode.REQUEST_UNSATISFIABLE]
+    assert h2.nodes[1].ctx.resources.reserved == {}

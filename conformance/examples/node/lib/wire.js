@@ -80,11 +80,11 @@ function decode(hex) {
   const version = buf[0], type = buf[1], flags = buf[2], reserved = buf[3];
   const length = buf.readUInt32BE(4);
   if (version !== 1) throw new Reject('UNSUPPORTED_VERSION', 'version');
+  if (length !== buf.length) throw new Reject('LENGTH_MISMATCH', 'length');
   if (flags & ~WIRE.flags.AUTH) throw new Reject('RESERVED_BITS_SET', 'flags');
   if (reserved) throw new Reject('RESERVED_BITS_SET', 'reserved');
   const spec = BY_CODE[type];
   if (!spec) throw new Reject('UNKNOWN_MESSAGE_TYPE', 'type');
-  if (length !== buf.length) throw new Reject('LENGTH_MISMATCH', 'length');
   let end = length; let auth = null;
   if (flags & WIRE.flags.AUTH) {
     end = length - WIRE.auth_trailer_length;
@@ -159,6 +159,11 @@ function encode(msg) {
   if (msg.auth !== null) throw new Reject('SCHEMA_VIOLATION', 'auth');  // trailers not implemented
   ['message_id', 'source', 'destination'].forEach(k => range(U32, msg[k], k));
   range(spec.body, msg.body, 'body');
+  msg.extensions.forEach((e, i) => {  // after the values, as decode judges them (WIRE-017)
+    const known = WIRE.known_extensions[String(e.type)];
+    if (!known && e.critical) throw new Reject('UNKNOWN_CRITICAL_EXTENSION', `extensions[${i}].type`);
+    if (known && known.length !== undefined && known.length * 2 !== e.value.length) throw new Reject('MALFORMED_EXTENSION', `extensions[${i}].value`);
+  });
   const out = [];
   write(spec.body, msg.body, out);
   for (const e of msg.extensions) {
