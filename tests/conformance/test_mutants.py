@@ -4,6 +4,7 @@ one requirement it breaks, and ``conformance/proof.json`` says exactly that."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -82,6 +83,16 @@ def test_every_mutant_is_caught_by_the_cases_citing_its_requirement(
     assert escaped == []
 
 
+def _without_properties(proof: dict[str, Any]) -> dict[str, Any]:
+    """The proof less the Hypothesis property cases among the catching cases: seeded, they
+    repeat exactly on one Hypothesis release, but another release may draw other examples."""
+    out = json.loads(json.dumps(proof))
+    for entry in [*out["requirements"].values(), *out["mutants"]]:
+        entry["caught_by"] = [c for c in entry["caught_by"] if ".prop." not in c]
+    return out
+
+
 def test_the_proof_file_is_what_the_mutants_show(mutant_results: list[MutantResult]) -> None:
-    fresh = json.loads(json.dumps(proof_document(mutant_results)))
-    assert load_proof() == fresh, "conformance/proof.json is stale: run `qvcp mutants run --write`"
+    fresh = _without_properties(proof_document(mutant_results))
+    assert _without_properties(load_proof()) == fresh, \
+        "conformance/proof.json is stale: run `qvcp mutants run --write`"
