@@ -93,8 +93,9 @@ def requirement_statuses(results: Sequence[CaseResult],
         kind, why, catching = proof_status(rid, has_cases=rid in cited, proof=proof,
                                            exempt=exempt)
         ran = tuple(r.case.id for r in found)
+        judged = {r.case.id for r in found if r.verdict is not Verdict.UNSUPPORTED}
         return RequirementStatus(rid, level, chapter, text, verdict, ran, kind, why,
-                                 proven_here=bool(catching & set(ran)))
+                                 proven_here=bool(catching & judged))
 
     out = [status(req["id"], req.get("level", ""), req.get("chapter", ""), req.get("text", ""))
            for req in requirements]

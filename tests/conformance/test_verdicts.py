@@ -67,3 +67,23 @@ def test_the_headline_states_the_scope_and_the_must_requirements_checked() -> No
     headline = build_report(run, command="qvcp conform")["summary"]["headline"]
     assert headline.startswith("CONFORMANT (wire; node: 03-link-layer; only LINK-*) - MUST 1/")
     assert "checked, " in headline and "proven" in headline
+
+
+def test_a_requirement_is_proven_in_a_run_only_by_a_catching_case_that_was_judged() -> None:
+    from qvcp.conformance.coverage import coverage, load_requirements, requirement_statuses
+    from qvcp.conformance.mutation import load_proof
+
+    rid, entry = next(iter(sorted(load_proof()["requirements"].items())))
+    catching = _case(entry["caught_by"][0], rid)
+    other = _case("some.other.case", rid)
+    level = next(r["level"] for r in load_requirements() if r["id"] == rid)
+
+    def proven(*results: tuple[Case, Verdict]) -> int:
+        run = _run(*results)
+        statuses = [s for s in requirement_statuses(run.results, load_requirements())
+                    if s.id == rid]
+        return int(coverage(statuses)[level]["proven"])
+
+    assert proven((catching, Verdict.PASS)) == 1
+    assert proven((other, Verdict.PASS)) == 0
+    assert proven((catching, Verdict.UNSUPPORTED), (other, Verdict.PASS)) == 0
