@@ -16,6 +16,13 @@ Feature: Tracking messages the node cannot attribute (spec chapter 04, TRK-004)
     Then the node sends ERROR UNKNOWN_CIRCUIT to node 1
 
   @TRK-004
+  Scenario: A DISCARD for a circuit whose SETUP the node forwarded but which is not confirmed yet is refused as not installed
+    # a PENDING circuit has no rules installed: UNKNOWN_CIRCUIT, not UNEXPECTED_MESSAGE
+    Given node 1 has sent the node SETUP for circuit 9 along route 1, 2, 3
+    When node 1 sends DISCARD {"circuit_id": 9, "pair": {"link_id": 1, "seq": 1}, "reason": "CUTOFF"}
+    Then the node sends ERROR UNKNOWN_CIRCUIT to node 1
+
+  @TRK-004
   Scenario: A SWAP_OUTCOME naming a pair the node never held is refused
     When node 1 sends SWAP_OUTCOME {"circuit_id": 7, "outcome_seq": 0, "left": {"link_id": 1, "seq": 40}, "right": {"link_id": 2, "seq": 41}, "bsm_result": "PHI_PLUS", "bell_index": "PHI_PLUS", "new_partner": 3}
     Then the node sends ERROR UNKNOWN_PAIR to node 1
