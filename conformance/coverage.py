@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qvcp.conformance.cases import Verdict
-from qvcp.conformance.mutation import PROOF_KINDS, exemptions, load_proof, proof_status
+from qvcp.conformance.mutation import PROOF_KINDS, proof_statuses
 from qvcp.conformance.runner import CaseResult
 from qvcp.specindex import LEVELS, build_index, find_spec_dir
 
@@ -77,21 +77,19 @@ def requirements_digest(requirements: Sequence[Json]) -> str:
 def requirement_statuses(results: Sequence[CaseResult],
                          requirements: Sequence[Json]) -> list[RequirementStatus]:
     """Status of every indexed requirement, plus ids cited by cases but not indexed."""
-    from qvcp.conformance.catalogue import all_cases
-
     verdicts: dict[str, list[CaseResult]] = {}
     for r in results:
         for rid in r.case.requirements:
             verdicts.setdefault(rid, []).append(r)
-    cited = {rid for case in all_cases() for rid in case.requirements}
-    proof, exempt = load_proof(), exemptions()
+    known = {req["id"] for req in requirements}
+    unindexed = sorted(set(verdicts) - known)
+    proofs = proof_statuses([*known, *unindexed])
 
     def status(rid: str, level: str, chapter: str, text: str) -> RequirementStatus:
         found = verdicts.get(rid, [])
         seen = {r.verdict.value for r in found}
         verdict = next((v for v in _WORST_FIRST if v in seen), "untested")
-        kind, why, catching = proof_status(rid, has_cases=rid in cited, proof=proof,
-                                           exempt=exempt)
+        kind, why, catching = proofs[rid]
         ran = tuple(r.case.id for r in found)
         judged = {r.case.id for r in found if r.verdict is not Verdict.UNSUPPORTED}
         return RequirementStatus(rid, level, chapter, text, verdict, ran, kind, why,
@@ -99,9 +97,7 @@ def requirement_statuses(results: Sequence[CaseResult],
 
     out = [status(req["id"], req.get("level", ""), req.get("chapter", ""), req.get("text", ""))
            for req in requirements]
-    known = {req["id"] for req in requirements}
-    out += [status(rid, "", "", "(not in the requirement index)")
-            for rid in sorted(set(verdicts) - known)]
+    out += [status(rid, "", "", "(not in the requirement index)") for rid in unindexed]
     return out
 
 

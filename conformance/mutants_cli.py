@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections import Counter
 from fnmatch import fnmatchcase
-from pathlib import Path
 
 import click
 from rich.console import Console
@@ -16,9 +14,9 @@ from qvcp.conformance.mutation import (
     MutantResult,
     MutantSpec,
     proof_document,
-    proof_path,
     registered_mutants,
     run_mutants,
+    write_proof,
 )
 
 __all__ = ["mutants"]
@@ -83,9 +81,7 @@ def run(selectors: tuple[str, ...], jobs: int | None, write: bool, as_json: bool
     else:
         _summary(results)
     if write:
-        path = proof_path()
-        write_proof(results, path)
-        click.echo(f"wrote {path}", err=True)
+        click.echo(f"wrote {write_proof(results)}", err=True)
     sys.exit(1 if escaped else 0)
 
 
@@ -93,13 +89,8 @@ def _summary(results: list[MutantResult]) -> None:
     caught = sum(r.caught for r in results)
     seconds = sum(r.duration_s for r in results)
     click.echo(f"{caught} of {len(results)} mutants caught ({seconds:.1f} s of runs)")
-    proven = Counter(r.requirement for r in results if r.caught)
-    click.echo(f"requirements proven: {len(proven)}")
+    click.echo(f"requirements proven: {len({r.requirement for r in results if r.caught})}")
     for r in results:
         if not r.caught:
             click.echo(f"  escaped: {r.driver} ({r.requirement}) {r.message}".rstrip())
 
-
-def write_proof(results: list[MutantResult], path: Path) -> None:
-    """Write the proof document of ``results`` to ``path``."""
-    path.write_text(json.dumps(proof_document(results), indent=2) + "\n", encoding="utf-8")

@@ -42,9 +42,10 @@ __all__ = [
     "load_proof",
     "mutant_driver",
     "proof_document",
-    "proof_status",
+    "proof_statuses",
     "registered_mutants",
     "run_mutants",
+    "write_proof",
 ]
 
 Json = dict[str, Any]
@@ -233,18 +234,32 @@ def proof_path() -> Path:
     return Path(str(files("qvcp.conformance"))) / PROOF_FILE
 
 
-def proof_status(rid: str, *, has_cases: bool, proof: Json | None = None,
-                 exempt: dict[str, Json] | None = None) -> tuple[str, str, frozenset[str]]:
-    """``(status, reason, catching cases)`` of one requirement; the status is one of
+def write_proof(results: Iterable[MutantResult], path: Path | None = None) -> Path:
+    """Write the proof document of ``results`` (to ``proof.json`` by default); its path."""
+    path = path or proof_path()
+    path.write_text(json.dumps(proof_document(results), indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def proof_statuses(ids: Iterable[str]) -> dict[str, tuple[str, str, frozenset[str]]]:
+    """``{id: (status, reason, catching cases)}`` for requirements ``ids``, from
+    ``proof.json``, ``exemptions.yaml`` and the cases that cite each; the status is one of
     :data:`PROOF_KINDS` (untested: no case cites it)."""
-    proof = load_proof() if proof is None else proof
-    exempt = exemptions() if exempt is None else exempt
-    if rid in proof.get("requirements", {}):
-        entry = proof["requirements"][rid]
-        return ("proven", f"caught {', '.join(entry['mutants'])}",
-                frozenset(entry["caught_by"]))
-    if rid in exempt:
-        return exempt[rid]["status"], exempt[rid]["why"], frozenset()
-    if has_cases:
-        return "tagged-only", "no registered faulty implementation is caught", frozenset()
-    return "untested", "", frozenset()
+    from qvcp.conformance.catalogue import all_cases
+
+    cited = {rid for case in all_cases() for rid in case.requirements}
+    proven, exempt = load_proof().get("requirements", {}), exemptions()
+    out: dict[str, tuple[str, str, frozenset[str]]] = {}
+    for rid in ids:
+        if rid in proven:
+            entry = proven[rid]
+            out[rid] = ("proven", f"caught {', '.join(entry['mutants'])}",
+                        frozenset(entry["caught_by"]))
+        elif rid in exempt:
+            out[rid] = (exempt[rid]["status"], exempt[rid]["why"], frozenset())
+        elif rid in cited:
+            out[rid] = ("tagged-only", "no registered faulty implementation is caught",
+                        frozenset())
+        else:
+            out[rid] = ("untested", "", frozenset())
+    return out

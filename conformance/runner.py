@@ -184,11 +184,14 @@ def _is_warning(run: RunResult, result: CaseResult) -> bool:
     return not run.strict and case_level(result.case) != "MUST"
 
 
+def _failed(run: RunResult) -> list[CaseResult]:
+    return [r for r in run.results if r.verdict in (Verdict.FAIL, Verdict.XPASS)]
+
+
 def warnings(run: RunResult) -> list[CaseResult]:
     """Failed cases that check only SHOULD or MAY requirements: reported, not failing the
     run, unless it is strict."""
-    return [r for r in run.results if r.verdict in (Verdict.FAIL, Verdict.XPASS)
-            and _is_warning(run, r)]
+    return [r for r in _failed(run) if _is_warning(run, r)]
 
 
 def exit_code(run: RunResult) -> int:
@@ -200,7 +203,6 @@ def exit_code(run: RunResult) -> int:
     counts = run.counts()
     if run.startup_error or counts["errored"]:
         return 2
-    if any(r.verdict in (Verdict.FAIL, Verdict.XPASS) and not _is_warning(run, r)
-           for r in run.results):
+    if any(not _is_warning(run, r) for r in _failed(run)):
         return 1
     return 0

@@ -465,16 +465,23 @@ def _path(message: Json, path: str) -> Any:
     return value
 
 
-@then(parsers.re(r"the (?:node|station) sends (?P<mtype>[A-Z_]+) to node (?P<dst>\d+)$"))
-def sends(world: World, mtype: str, dst: str) -> None:
+def _last_sent(world: World, mtype: str, dst: int) -> Json:
+    """The last ``mtype`` the node sent to ``dst`` since the previous check, remembered as the
+    message later steps inspect; the case fails when there is none."""
     node = _checked(world)
-    found = node.sent(mtype, int(dst))
+    found = node.sent(mtype, dst)
     require(bool(found), f"the node did not send {mtype} to node {dst}", sent=node.recent)
     world.data["last"] = found[-1]
+    return found[-1]  # type: ignore[no-any-return]
+
+
+@then(parsers.re(r"the (?:node|station) sends (?P<mtype>[A-Z_]+) to node (?P<dst>\d+)$"))
+def sends(world: World, mtype: str, dst: str) -> None:
+    last = _last_sent(world, mtype, int(dst))
     if mtype == "SETUP":
-        world.data["circuit"] = found[-1]["body"]["circuit_id"]
+        world.data["circuit"] = last["body"]["circuit_id"]
     if mtype == "CONFIRM":
-        world.data["confirm"] = found[-1]
+        world.data["confirm"] = last
 
 
 @then(parsers.re(r"the (?:node|station) sends (?P<n>\d+) (?P<mtype>[A-Z_]+) to node (?P<dst>\d+)$"))
@@ -492,14 +499,10 @@ def sends_count(world: World, n: str, mtype: str, dst: str) -> None:
 @then(parsers.re(r"the (?:node|station) sends (?P<kind>ERROR|REJECT) (?P<name>[A-Z_]+) to node "
                  r"(?P<dst>\d+)$"))
 def sends_refusal(world: World, kind: str, name: str, dst: str) -> None:
-    node = _checked(world)
-    found = node.sent(kind, int(dst))
-    require(bool(found), f"the node did not send {kind} to node {dst}", sent=node.recent)
-    got = found[-1]["body"]["code"] if kind == "ERROR" else found[-1]["body"]["reason"]
+    last = _last_sent(world, kind, int(dst))
+    got = last["body"]["code"] if kind == "ERROR" else last["body"]["reason"]
     want: Any = int(ErrorCode[name]) if kind == "ERROR" else name
-    require(got == want, f"{kind} carries {got!r}, expected {want!r} ({name})",
-            msg=found[-1])
-    world.data["last"] = found[-1]
+    require(got == want, f"{kind} carries {got!r}, expected {want!r} ({name})", msg=last)
 
 
 @then(parsers.re(r"the (?:node|station) sends no (?P<mtype>[A-Z_]+)$"))

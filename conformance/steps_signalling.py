@@ -23,7 +23,7 @@ from qvcp.conformance.node_harness import (
     link_distil_rules,
     setup_body,
 )
-from qvcp.conformance.steps_node import _checked, _node, _route
+from qvcp.conformance.steps_node import _last_sent, _node, _route
 from qvcp.schemas import ErrorCode, message_specs
 
 Json = dict[str, Any]
@@ -33,15 +33,6 @@ def _received(world: World, mtype: str, source: int) -> Json:
     """The last ``mtype`` the harness delivered to the node from ``source``."""
     found = [m for m in world.node.injected if m["type"] == mtype and m["source"] == source]
     require(bool(found), f"node {source} has sent the node no {mtype} to compare with")
-    return found[-1]  # type: ignore[no-any-return]
-
-
-def _sent(world: World, mtype: str, dest: int) -> Json:
-    """The last ``mtype`` the node sent to ``dest`` since the previous check."""
-    node = _checked(world)
-    found = node.sent(mtype, dest)
-    require(bool(found), f"the node did not send {mtype} to node {dest}", sent=node.recent)
-    world.data["last"] = found[-1]
     return found[-1]  # type: ignore[no-any-return]
 
 
@@ -103,7 +94,7 @@ def answer_setup_with_error(world: World, src: str, name: str) -> None:
 def forwarded_setup(world: World, dst: str, src: str, me: str, link: str) -> None:
     """SIG-001: every field of the received SETUP unchanged but ``hops``, which gains exactly
     one record, the hop's own, describing its link towards the next node."""
-    sent, got = _sent(world, "SETUP", int(dst)), _received(world, "SETUP", int(src))
+    sent, got = _last_sent(world, "SETUP", int(dst)), _received(world, "SETUP", int(src))
     before, after = got["body"], sent["body"]
     changed = sorted(k for k in set(before) | set(after)
                      if k != "hops" and before.get(k) != after.get(k))
@@ -124,7 +115,7 @@ def forwarded_setup(world: World, dst: str, src: str, me: str, link: str) -> Non
                  r"CONFIRM node (?P<src>\d+) sent, unchanged$"))
 def forwarded_confirm(world: World, dst: str, src: str) -> None:
     """SIG-010: the CONFIRM travels upstream with ``rules`` unchanged, for the same circuit."""
-    sent, got = _sent(world, "CONFIRM", int(dst)), _received(world, "CONFIRM", int(src))
+    sent, got = _last_sent(world, "CONFIRM", int(dst)), _received(world, "CONFIRM", int(src))
     require(sent["body"]["circuit_id"] == got["body"]["circuit_id"],
             f"the forwarded CONFIRM is for circuit {sent['body']['circuit_id']}, expected "
             f"{got['body']['circuit_id']} (SIG-010)", sent=sent)

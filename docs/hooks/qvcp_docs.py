@@ -196,16 +196,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def _proof(reqs: list[Any]) -> dict[str, tuple[str, str]]:
     """Each requirement's proof status and reason, from the conformance suite's data."""
-    from qvcp.conformance.catalogue import all_cases
-    from qvcp.conformance.mutation import exemptions, load_proof, proof_status
+    from qvcp.conformance.mutation import proof_statuses
 
-    cited = {rid for case in all_cases() for rid in case.requirements}
-    proof, exempt = load_proof(), exemptions()
-    out = {}
-    for r in reqs:
-        kind, why, _ = proof_status(r.id, has_cases=r.id in cited, proof=proof, exempt=exempt)
-        out[r.id] = (kind, why)
-    return out
+    return {rid: (kind, why) for rid, (kind, why, _) in
+            proof_statuses(r.id for r in reqs).items()}
 
 
 MARKERS = {"<!-- qvcp:case-counts -->": "case_counts",
