@@ -90,7 +90,7 @@ def matched_scenario(n: int, sim_seconds: float, slots_per_link: int = MEMORIES 
         "seed": 1,
         "duration_ns": int(sim_seconds * 1e9),
         # a router splits its memories between its two links, as SeQUeNCe's reservation does;
-        # each link then attempts on MEMORIES // 2 modes per slot (multiplexing, LINK-015)
+        # each link then attempts on MEMORIES // 2 modes per slot (multiplexing, LINK-015.1)
         "options": {"measure_basis": "none", "slots_per_link": slots_per_link},
         "nodes": nodes,
         "links": links,

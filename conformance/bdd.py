@@ -35,7 +35,7 @@ from qvcp.conformance.protocol import PROFILES
 __all__ = ["BddPlugin", "World", "bdd_cases", "features_root", "run_bdd_cases", "scenario_case"]
 
 Json = dict[str, Any]
-REQUIREMENT_TAG = re.compile(r"^[A-Z]{2,5}-\d{3}$")
+REQUIREMENT_TAG = re.compile(r"^[A-Z]{2,5}-\d{3}(?:\.[1-9])?$")
 
 
 def features_root() -> Path:
@@ -180,7 +180,8 @@ class BddPlugin:
 
 STEP_PLUGINS = ("qvcp.conformance.steps_wire", "qvcp.conformance.steps_node",
                 "qvcp.conformance.steps_link", "qvcp.conformance.steps_tracking",
-                "qvcp.conformance.steps_signalling", "qvcp.conformance.steps_delivery")
+                "qvcp.conformance.steps_signalling", "qvcp.conformance.steps_delivery",
+                "qvcp.conformance.steps_extensibility", "qvcp.conformance.steps_reliability")
 
 
 _TEST_MODULE = """\

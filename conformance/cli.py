@@ -85,7 +85,7 @@ def conform(driver: str, profiles: tuple[str, ...], selectors: tuple[str, ...],
         # a run that checks nothing must not pass a CI gate as CONFORMANT
         console.print(f"[red]no case matches[/] --select {' '.join(selectors) or '-'} "
                       f"--profile {' '.join(profiles) or '-'} (a requirement id such as "
-                      "SIG-013, a tag, a profile or a glob such as 'SEC-*'; `qvcp conform "
+                      "SIG-011, a tag, a profile or a glob such as 'SEC-*'; `qvcp conform "
                       "--list` lists the cases)", highlight=False)
         sys.exit(2)
     with _progress(console, enabled=not quiet and console.is_terminal) as (on_start, on_result):

@@ -1,6 +1,6 @@
 """The circuit lifecycle as a Hypothesis state machine, driven through the node profile.
 
-Router node 2 on the line 1 - 2 - 3 (four memory qubits: two circuits at most, SIG-101) gets
+Router node 2 on the line 1 - 2 - 3 (four memory qubits: two circuits at most, SIG-101.1) gets
 random interleavings of SETUP, CONFIRM, REJECT, TEARDOWN and TEARDOWN_ACK from its
 neighbours, clock advances (cutoffs, timers) and stray ERRORs. A small model of chapter 05
 predicts every answer; the node's memory use is checked after every step.
@@ -39,7 +39,7 @@ __all__ = ["LIFECYCLE_CASE", "lifecycle_case"]
 
 Json = dict[str, Any]
 ROUTE = [1, 2, 3]
-NEED = 2  # memory qubits one circuit reserves at the router (one per link, SIG-101)
+NEED = 2  # memory qubits one circuit reserves at the router (one per link, SIG-101.1)
 MEMORY = 4
 LIFECYCLE_CASE = "node.prop.circuit-lifecycle"
 LIFECYCLE_EXAMPLES = 25
@@ -86,12 +86,12 @@ def _machine(ctx: CaseContext) -> type[RuleBasedStateMachine]:
             if self.model.reserved() + NEED <= MEMORY:
                 require(any(m["type"] == "SETUP" and m["destination"] == 3 for m in sent),
                         f"SETUP of circuit {cid} was not forwarded although memory was free "
-                        "(SIG-001/SIG-002)", sent=sent)
+                        "(SIG-001.2/SIG-002.1)", sent=sent)
                 self.model.states[cid] = "PENDING"
             else:
                 require(any(m["type"] == "REJECT" and m["body"]["reason"] == "NO_RESOURCES"
                             for m in sent), f"SETUP of circuit {cid} beyond the memory was not "
-                        "refused with NO_RESOURCES (SIG-002)", sent=sent)
+                        "refused with NO_RESOURCES (SIG-002.3)", sent=sent)
 
         # CLOSING is left out: SETUP during CLOSING has its own scenario (a known finding).
         @precondition(lambda self: self.model.ids("PENDING", "ESTABLISHED"))
@@ -112,7 +112,7 @@ def _machine(ctx: CaseContext) -> type[RuleBasedStateMachine]:
                                              "expected_fidelity": 58000,
                                              "rules": baseline_rules(cid, ROUTE, cutoff_ns=0)})
             require(any(m["type"] == "CONFIRM" and m["destination"] == 1 for m in sent),
-                    f"CONFIRM of circuit {cid} not forwarded upstream (SIG-010)", sent=sent)
+                    f"CONFIRM of circuit {cid} not forwarded upstream (SIG-010.2)", sent=sent)
             self.model.states[cid] = "ESTABLISHED"
 
         @precondition(lambda self: self.model.ids("ESTABLISHED"))
@@ -125,7 +125,7 @@ def _machine(ctx: CaseContext) -> type[RuleBasedStateMachine]:
             require(any(m["type"] == "ERROR" and m["body"]["code"] ==
                         ErrorCode.UNEXPECTED_MESSAGE for m in sent),
                     f"CONFIRM for established circuit {cid} not refused as unexpected "
-                    "(SIG-006)", sent=sent)
+                    "(SIG-006.1)", sent=sent)
 
         @precondition(lambda self: self.model.ids("PENDING"))
         @rule(data=st.data())
@@ -134,7 +134,7 @@ def _machine(ctx: CaseContext) -> type[RuleBasedStateMachine]:
             sent = self._send("REJECT", 3, {"circuit_id": cid, "reason": "BUSY",
                                             "rejecting_node": 3, "retry_after_ns": 0})
             require(any(m["type"] == "REJECT" and m["destination"] == 1 for m in sent),
-                    f"REJECT of circuit {cid} not forwarded upstream (SIG-020)", sent=sent)
+                    f"REJECT of circuit {cid} not forwarded upstream (SIG-020.2)", sent=sent)
             self.model.states[cid] = "CLOSED"
 
         @rule(data=st.data())
@@ -153,7 +153,7 @@ def _machine(ctx: CaseContext) -> type[RuleBasedStateMachine]:
                     ack=acks[0])
             if state in ("PENDING", "ESTABLISHED"):
                 require(any(m["type"] == "TEARDOWN" and m["destination"] == 3 for m in sent),
-                        f"TEARDOWN of circuit {cid} not forwarded downstream (SIG-032)",
+                        f"TEARDOWN of circuit {cid} not forwarded downstream (SIG-032.1)",
                         sent=sent)
                 self.model.states[cid] = "CLOSING"
 
@@ -213,5 +213,6 @@ def lifecycle_case() -> Case:
                 tags=("property", "state-machine"),
                 title="Random interleavings of SETUP, CONFIRM, REJECT, TEARDOWN, acks, clock "
                       "and stray ERRORs follow the circuit state machine",
-                requirements=("SIG-001", "SIG-002", "SIG-004", "SIG-006", "SIG-010", "SIG-020",
-                              "SIG-031", "SIG-032", "SIG-033", "ERR-003"))
+                requirements=("SIG-001.2", "SIG-002.1", "SIG-002.3", "SIG-004", "SIG-006.1",
+                              "SIG-010.2", "SIG-020.2", "SIG-031", "SIG-032.1",
+                              "SIG-033", "ERR-003"))

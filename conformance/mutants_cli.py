@@ -23,7 +23,10 @@ __all__ = ["mutants"]
 
 
 def _selected(selectors: tuple[str, ...]) -> list[MutantSpec]:
-    specs = registered_mutants()
+    try:
+        specs = registered_mutants()
+    except ValueError as exc:  # a malformed mutant file: name it, no traceback
+        raise click.ClickException(f"cannot load the mutants: {exc}") from None
     if not selectors:
         return specs
     return [s for s in specs if any(fnmatchcase(s.requirement, sel) or fnmatchcase(s.driver, sel)

@@ -170,14 +170,14 @@ def _long_chain(ctx: CaseContext) -> None:
     for (circuit, pair_id), by_node in pairs(deliveries).items():
         require(set(by_node) == {HEAD, LONG_TAIL},
                 f"pair {pair_id} of circuit {circuit} delivered at {sorted(by_node)}, not at "
-                f"both ends {HEAD} and {LONG_TAIL} (DLV-020)", nodes=sorted(by_node))
+                f"both ends {HEAD} and {LONG_TAIL} (DLV-020.1)", nodes=sorted(by_node))
         for node, ds in by_node.items():
             require(len(ds) == 1, f"pair {pair_id} delivered {len(ds)} times at node {node} "
-                    "(DLV-020)", deliveries=ds)
+                    "(DLV-020.2)", deliveries=ds)
         head, tail = by_node[HEAD][0], by_node[LONG_TAIL][0]
         require(head["bell_state"] == tail["bell_state"],
                 f"after three swaps the ends disagree on the Bell state of pair {pair_id}: "
-                f"{head['bell_state']} at the head, {tail['bell_state']} at the tail (DLV-020)",
+                f"{head['bell_state']} at the head, {tail['bell_state']} at the tail (DLV-020.1)",
                 head=head, tail=tail)
     per_node = Counter(d["node"] for d in deliveries)
     require(per_node[HEAD] == per_node[LONG_TAIL] == LONG_PAIRS,
@@ -205,7 +205,7 @@ def _cutoff(ctx: CaseContext) -> None:
     for d in deliveries:
         expires = d.get("expires_ns", 0)
         require(expires > 0, f"pair {d['pair_id']} delivered with expires_ns 0 although a "
-                f"{CUTOFF_NS} ns cutoff applies (DLV-021)", delivery=d)
+                f"{CUTOFF_NS} ns cutoff applies (DLV-021.2)", delivery=d)
         require(d["at_ns"] < expires, f"pair {d['pair_id']} delivered at {d['at_ns']} ns, at "
                 f"or after its cutoff expiry {expires} ns", delivery=d)
         require(expires - CUTOFF_NS <= d.get("created_ns", expires),
@@ -259,7 +259,7 @@ DISTIL_PAIRS = 20
 def distil_chain() -> Json:
     """Like ``schemas/scenarios/chain-distil.yaml``: 2 km Werner links of fidelity 0.9 and
     trapped-ion memories; the plain chain estimates about 0.81, below the requested 0.85, so
-    only end-to-end distillation (SIG-040) can serve the request."""
+    only end-to-end distillation (SIG-040.1) can serve the request."""
     def node(nid: int, role: str) -> Json:
         return {"name": NAMES[nid], "id": nid, "role": role, "profile": "trapped_ion",
                 "memory_qubits": 6 if role == "end" else 4, "comm_qubits": 2}
@@ -280,7 +280,7 @@ def _distilled(ctx: CaseContext) -> None:
     require(circuits, "the implementation reports no circuit for the request")
     deliveries = result["deliveries"]
     if not any(c["established"] for c in circuits):
-        # an implementation that does not distil refuses the request (SIG-005, SIG-040)
+        # an implementation that does not distil refuses the request (SIG-005.2, SIG-040.3)
         reasons = {(c.get("rejected") or {}).get("reason") for c in circuits}
         require("FIDELITY_UNREACHABLE" in reasons or "NO_RESOURCES" in reasons,
                 "the request was neither served nor refused with FIDELITY_UNREACHABLE or "
@@ -302,7 +302,7 @@ def _distilled(ctx: CaseContext) -> None:
         require(head["bell_state"] == tail["bell_state"] == "PHI_PLUS",
                 f"distilled pair {pair_id} of circuit {circ} delivered as "
                 f"{head['bell_state']}/{tail['bell_state']}, not PHI_PLUS at both ends "
-                "(TRK-026)", head=head, tail=tail)
+                "(TRK-026.1)", head=head, tail=tail)
     per_node = Counter(d["node"] for d in deliveries)
     require(per_node[HEAD] == per_node[TAIL] <= DISTIL_PAIRS, "ends delivered different "
             "numbers of pairs or more than requested", per_node=dict(per_node))
@@ -348,7 +348,7 @@ def _measured_fidelity(deliveries: list[Json], *, two_sided: float = FIDELITY_CO
 
 
 def _fidelity_claim(ctx: CaseContext) -> Outcome:
-    """DLV-022 as a one-sided test sized by :data:`FIDELITY_DESIGN`: fail when even the upper
+    """DLV-022.1 as a one-sided test sized by :data:`FIDELITY_DESIGN`: fail when even the upper
     confidence bound of the measured fidelity is below the mean claim minus the tolerance;
     inconclusive when too few pairs were measured for the design's power."""
     design = FIDELITY_DESIGN
@@ -369,7 +369,7 @@ def _fidelity_claim(ctx: CaseContext) -> Outcome:
         return Outcome(verdict=Verdict.FAIL, interval=interval, evidence=evidence,
                        message=f"measured fidelity (upper bound {est.high:.4f} at "
                        f"{design.confidence:.0%}) is below the claimed fidelity_estimate "
-                       f"{claimed:.4f} minus tolerance {design.tolerance} (DLV-022)")
+                       f"{claimed:.4f} minus tolerance {design.tolerance} (DLV-022.1)")
     if power < design.power:
         return Outcome(verdict=Verdict.INCONCLUSIVE, interval=interval, evidence=evidence,
                        message=f"{per_basis} pairs per basis give power {power:.2f} against "
@@ -414,35 +414,38 @@ FIDELITY_CASE = "network.stat.fidelity-claim"
 
 
 def network_cases() -> list[Case]:
-    """Network-level cases."""
+    """Network-level cases (the mesh and measured distillation: :mod:`.network_mesh`)."""
+    from qvcp.conformance.network_mesh import mesh_cases
+
     measure = ("network.measure",)
     return [
         Case(id="network.pair-agreement", profile="network", run=_pair_agreement,
              title="Both ends deliver every pair once, with the same pair id and Bell state, "
                    "and exactly the pairs requested",
-             requirements=("DLV-020", "TRK-005", "TRK-016", "SIG-035"), randomised=True),
+             requirements=("DLV-020.1", "DLV-020.2", "TRK-005.1", "TRK-016", "SIG-035"),
+             randomised=True),
         Case(id="network.noiseless-correlations", profile="network",
              run=_noiseless_correlations, capabilities=measure, randomised=True,
              title="On perfect links the reported Bell state predicts every measured parity",
-             requirements=("TRK-002", "LINK-007", "DLV-023")),
+             requirements=("TRK-002", "LINK-007.1", "DLV-023")),
         Case(id="network.long-chain", profile="network", run=_long_chain,
              capabilities=measure, randomised=True,
              title="On a five-node chain (three swaps per pair) both ends deliver exactly the "
                    "pairs requested, each once, with the same pair id and a Bell state that "
                    "predicts every measured parity",
-             requirements=("DLV-020", "TRK-008", "TRK-101")),
+             requirements=("DLV-020.1", "DLV-020.2", "TRK-008", "TRK-101.1", "TRK-101.2")),
         Case(id="network.cutoff", profile="network", run=_cutoff, randomised=True,
              title="No pair is delivered at or after its cutoff expiry; expires_ns is set",
-             requirements=("DLV-021", "TRK-011", "FWD-008")),
+             requirements=("DLV-021.1", "DLV-021.2", "TRK-011.1", "FWD-008.1")),
         Case(id="network.min-fidelity", profile="network", run=_min_fidelity_estimates,
              randomised=True,
              title="No pair is delivered with an estimate below the requested fidelity",
-             requirements=("DLV-022", "DLV-101")),
+             requirements=("DLV-022.2", "DLV-101.1")),
         Case(id="network.reject-unsatisfiable", profile="network", run=_reject_unsatisfiable,
              randomised=True,
              title="A request no route can satisfy is refused (FIDELITY_UNREACHABLE or "
                    "NO_RESOURCES) and nothing is delivered",
-             requirements=("SIG-005", "SIG-002", "SIG-020")),
+             requirements=("SIG-005.1", "SIG-005.2", "SIG-002.3", "SIG-020.2")),
         Case(id="network.teardown-frees-memory", profile="network", run=_teardown_frees,
              randomised=True,
              title="A completed circuit is torn down and leaves no memory occupied",
@@ -450,22 +453,23 @@ def network_cases() -> list[Case]:
         Case(id="network.distillation", profile="network", run=_distilled, randomised=True,
              title="A request only distillation can serve: every pair delivered once at both "
                    "ends, as PHI_PLUS, with an estimate of at least the requested 0.85",
-             requirements=("TRK-026", "DLV-020", "DLV-022")),
+             requirements=("TRK-026.1", "TRK-026.2", "DLV-020.1", "DLV-020.2", "DLV-022.2")),
         Case(id=FIDELITY_CASE, profile="network", run=_fidelity_claim, randomised=True,
              capabilities=measure, tags=("statistical",),
              title=f"Fidelity measured from XX/YY/ZZ correlations ({FIDELITY_PAIRS} pairs, "
                    f"{FIDELITY_CONFIDENCE:.0%}) supports the claimed fidelity_estimate "
                    f"within {FIDELITY_TOLERANCE}",
-             requirements=("DLV-022",)),
+             requirements=("DLV-022.1",)),
         Case(id="network.stat.min-fidelity", profile="network", run=_min_fidelity_measured,
              randomised=True, capabilities=measure, tags=("statistical",),
              title=f"Measured fidelity ({MIN_FIDELITY_PAIRS} pairs, "
                    f"{FIDELITY_CONFIDENCE:.0%}) is at least the requested minimum "
                    f"{MIN_FIDELITY}",
-             requirements=("DLV-022",)),
+             requirements=("DLV-022.2",)),
         Case(id="network.stat.rate", profile="network", run=_rate_claim, randomised=True,
              tags=("statistical",),
              title="An admitted circuit delivers at least its QoS minimum rate "
                    f"({RATE_CONFIDENCE:.0%} Poisson interval)",
              requirements=("SIG-011",)),
+        *mesh_cases(),
     ]

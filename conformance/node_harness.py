@@ -30,6 +30,10 @@ BELL = ("PHI_PLUS", "PSI_PLUS", "PHI_MINUS", "PSI_MINUS")
 STATION_BASE = 1000
 SLOT_NS = 1000
 ATTEMPT_TYPE_CODE = message_specs()["ATTEMPT"].type_code
+#: chapter 11: what the harness acknowledges for its peers, and what it keeps apart
+ACKNOWLEDGED = frozenset(n for n, s in message_specs().items() if s.treatment == "acknowledged")
+TRANSPORT = frozenset({"ACK", "KEEPALIVE"})
+KEEPALIVE_NS = 10**10  # the longest keepalive interval chapter 11 section 3 allows
 LINK_RATE_MHZ = 10**9  # one million pairs per second
 LINK_FIDELITY = 0.95
 HEAD_ENDPOINT, TAIL_ENDPOINT = 5, 6
@@ -73,7 +77,7 @@ def qos(*, cutoff_ns: int = 0, min_fidelity: int = 0, min_rate_mhz: int = 0,
 
 def setup_body(circuit: int, route: list[int], receiver: int, *, t2_ns: int = 0,
                **qos_args: int) -> Json:
-    """SETUP as it reaches ``receiver``: one hop record per node before it (SIG-001), each
+    """SETUP as it reaches ``receiver``: one hop record per node before it (SIG-001.1), each
     with memory T2 ``t2_ns``."""
     before = route[:route.index(receiver)]
     return {"circuit_id": circuit, "head_end": route[0], "tail_end": route[-1],
@@ -91,7 +95,7 @@ def _rule(circuit: int, node: int, link: int, action: str, *, peer_link: int = 0
 
 def distil_rules(circuit: int, route: list[int], *, rounds: int, protocol: str = "DEJMPS",
                  cutoff_ns: int = 0) -> list[Json]:
-    """The end-to-end DISTIL rules of chapter 05 (SIG-040): one at each end node, on its link
+    """The end-to-end DISTIL rules of chapter 05 (SIG-040.2): one at each end node, on its link
     of the route, ``peer_link`` 0."""
     out = []
     for node, link in ((route[0], link_between(route[0], route[1])),
@@ -183,6 +187,40 @@ class NodeUnderTest:
     # the harness sends from such a peer is numbered per peer (SEC-010) and signed
     keys: dict[int, tuple[int, bytes]] = field(default_factory=dict)
     peer_ids: dict[int, int] = field(default_factory=dict)  # keyed peer -> last message_id
+    # chapter 11: the ACKs and KEEPALIVEs the node sent (kept apart from ``recent`` and ``log``,
+    # which the steps read for the protocol's own messages)
+    transport: list[Json] = field(default_factory=list)
+    # every message the node sent, ACKs and KEEPALIVEs included, in order, and when
+    wire_log: list[Json] = field(default_factory=list)
+    wire_times: list[int] = field(default_factory=list)
+    # the harness answers every acknowledged message the node sends with an ACK at once, as a
+    # live peer would (REL-001), unless a reliability scenario turns it off
+    auto_ack: bool = True
+    # the harness's neighbours send KEEPALIVE every ``keepalive_interval_ns`` while the clock
+    # advances (REL-010), so that the node never finds them dead (REL-012) unless a scenario
+    # silences them
+    neighbours_alive: bool = True
+    next_keepalive: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.speaks_chapter_11:  # an implementation of an earlier draft: leave it be
+            self.auto_ack = self.neighbours_alive = False
+        # the longest keepalive interval chapter 11 allows: the fewest KEEPALIVEs to emulate
+        self.config.setdefault("keepalive_interval_ns", KEEPALIVE_NS)
+        # the harness's stations answer only when a scenario says so: the largest tolerance of
+        # silent slots chapter 11 allows keeps REL-013 out of other scenarios
+        self.config.setdefault("link_failure_attempts", 2**20)
+
+    @property
+    def speaks_chapter_11(self) -> bool:
+        """True when the implementation claims chapter 11 (reliability) of the node profile and
+        the ACK and KEEPALIVE messages: only then does the harness acknowledge its messages
+        and play live neighbours (an implementation that does not know them would answer
+        them with ERROR)."""
+        impl = self.ctx.implementation
+        types = impl.message_types
+        return (impl.claims_chapter("node", "11-reliability")
+                and (types is None or types >= TRANSPORT))
 
     @property
     def lends_device(self) -> bool:
@@ -197,14 +235,30 @@ class NodeUnderTest:
         return self.ctx.call(verb, device=self.device if self.lends_device else None, **args)
 
     def start(self) -> None:
-        self.call("node.start", node_id=self.node_id, now_ns=self.now, config=self.config,
-                  harness_device=self.lends_device)
+        result = self.call("node.start", node_id=self.node_id, now_ns=self.now,
+                           config=self.config, harness_device=self.lends_device)
+        if "sent" in result:  # KEEPALIVEs of a starting node (REL-011)
+            self._take({"events": [], **result})
+        self.next_keepalive = self.now
+
+    @property
+    def neighbours(self) -> list[int]:
+        """The nodes the node under test shares a link with (chapter 11 section 4.1)."""
+        return sorted({lk["peer"] for lk in self.config.get("links", ())})
 
     def status(self) -> Json:
         return self.call("node.status")
 
     def _take(self, result: Json) -> Json:
+        to_ack = []
         for msg in result["sent"]:
+            self.wire_log.append(msg)
+            self.wire_times.append(self.now)
+            if msg["type"] in TRANSPORT:
+                self.transport.append(msg)
+                continue
+            if self.auto_ack and msg["type"] in ACKNOWLEDGED:
+                to_ack.append(msg)
             self.recent.append(msg)
             self.log.append(msg)
             if msg["type"] == "ATTEMPT":
@@ -216,7 +270,17 @@ class NodeUnderTest:
                     if args.get("link_id") == body["link_id"]
                     and args.get("slot_ns") == body["slot_ns"]]
         self.app += [e["message"] for e in result["events"] if e.get("kind") == "app"]
+        for msg in to_ack:
+            self.ack(msg)
         return result
+
+    def ack(self, msg: Json) -> None:
+        """The destination of ``msg`` acknowledges it (REL-001), outside the record of what
+        the harness injected (steps that repeat "the last message" never see ACKs)."""
+        ack = self.message("ACK", msg["destination"], {
+            "acked_message_id": msg["message_id"],
+            "acked_type": message_specs()[msg["type"]].type_code})
+        self._take(self.call("node.receive", now_ns=self.now, message=ack))
 
     def clear(self) -> None:
         self.recent, self.app = [], []
@@ -260,13 +324,23 @@ class NodeUnderTest:
         """Move the clock to ``to``, firing every timer due until then."""
         if to < self.now:
             raise ValueError(f"the clock cannot go back from {self.now} to {to}")
+        interval = self.config["keepalive_interval_ns"]
+        while self.neighbours_alive and self.neighbours and self.next_keepalive <= to:
+            at = self.next_keepalive  # the neighbours show they are alive (REL-010)
+            self.now = at
+            self._take(self.call("node.advance", now_ns=at))
+            for peer in self.neighbours:
+                ka = self.message("KEEPALIVE", peer, {"incarnation": 1, "interval_ns": interval})
+                self._take(self.call("node.receive", now_ns=at, message=ka))
+            self.next_keepalive = at + interval
         self.now = to
         self._take(self.call("node.advance", now_ns=to))
 
     def herald(self, link: int, outcome: str, seq: int, *, foreign: bool = False,
                slot_ns: int | None = None, source: int | None = None) -> Json:
         """The station of ``link`` answers the node's last ATTEMPT on it with one result, that
-        of mode 0 (LINK-004/006; the node treats any further modes as failed, LINK-015)."""
+        of mode 0 (LINK-004, LINK-006.1; the node treats any further modes as failed,
+        LINK-015.3)."""
         return self.herald_results(link, [(outcome, seq)], foreign=foreign, slot_ns=slot_ns,
                                    source=source)
 
@@ -274,7 +348,8 @@ class NodeUnderTest:
                        foreign: bool = False, slot_ns: int | None = None,
                        source: int | None = None) -> Json:
         """The station of ``link`` answers the node's last ATTEMPT on it with ``results``,
-        ``(outcome, seq)`` per matched mode, mode 0 first (LINK-004/005/006/015)."""
+        ``(outcome, seq)`` per matched mode, mode 0 first (LINK-004, LINK-005.1, LINK-006.1,
+        LINK-015.2)."""
         attempt = self.attempts.get(link, {"attempt_id": 0, "slot_ns": self.now})
         mine = attempt["attempt_id"] ^ (0x5A5A if foreign else 0)
         peer = next((lk["peer"] for lk in self.config["links"] if lk["link_id"] == link),
@@ -284,13 +359,14 @@ class NodeUnderTest:
                 "attempt_id_a": ids[0], "attempt_id_b": ids[1],
                 "results": [{"outcome": outcome, "seq": seq} for outcome, seq in results]}
         if source is None and link in self.attempts:
-            # the node's attempt is over, whatever it makes of the HERALD (LINK-005/006/015)
+            # the node's attempt is over, whatever it makes of the HERALD (LINK-005.3, LINK-006.2,
+            # LINK-015.4)
             self.answered[link] = attempt
         return self.inject("HERALD", station(link) if source is None else source, body)
 
     def station_error(self, link: int, code: int) -> Json:
         """The station of ``link`` answers the node's last ATTEMPT on it with ERROR ``code``
-        naming that ATTEMPT (LINK-003: a slot the peer did not attempt in, for example)."""
+        naming that ATTEMPT (LINK-003.3: a slot the peer did not attempt in, for example)."""
         if link in self.attempts:
             self.answered[link] = self.attempts[link]  # the attempt is over (ERR-005)
         return self.inject("ERROR", station(link), {

@@ -17,7 +17,7 @@ from qvcp.conformance.steps_node import _checked, _path, _start
 @given(parsers.re(r"an end node (?P<me>\d+) between nodes (?P<a>\d+) and (?P<b>\d+)$"))
 def end_node_between(world: World, me: str, a: str, b: str) -> None:
     """An end node with a link to each of two neighbours: an end node still never relays
-    (ROLE-101), whatever links it has."""
+    (ROLE-101.5), whatever links it has."""
     _start(world, int(me), {"role": "end", "memory_qubits": 4, "comm_qubits": 2,
                             "links": [link_config(int(me), int(a)), link_config(int(me), int(b))],
                             "routes": {}})
@@ -44,10 +44,10 @@ def holds_items(world: World, path: str, n: str) -> None:
 
 @then(parsers.re(r"its fidelity_estimate is below the remembered (?P<name>[a-z]+)$"))
 def estimate_below_remembered(world: World, name: str) -> None:
-    """DLV-022: a pair stored longer in a decohering memory has a lower estimate."""
+    """DLV-022.1: a pair stored longer in a decohering memory has a lower estimate."""
     last = world.data.get("last")
     require(last is not None and f"saved:{name}" in world.data, "nothing to compare")
     got, before = last["body"]["fidelity_estimate"], world.data[f"saved:{name}"]
     require(got < before, f"a pair stored longer is delivered with fidelity_estimate {got}, "
-            f"not below the {before} of a pair stored for less time (DLV-022: the estimate "
+            f"not below the {before} of a pair stored for less time (DLV-022.1: the estimate "
             "takes the storage time into account)", msg=last)

@@ -80,7 +80,7 @@ _SENDS = (r"node (?P<src>\d+) sends (?P<mtype>[A-Z_]+) (?P<body>\{.*\})"
 @when(parsers.re(_SENDS + r" with the (?P<which>first|middle|last) byte of its tag flipped$"))
 def inject_tag_flipped(world: World, src: str, mtype: str, body: str, mid: str | None,
                        which: str) -> None:
-    """SEC-002: every byte of the tag counts, not only the last bit."""
+    """SEC-002.2: every byte of the tag counts, not only the last bit."""
     msg = _keyed_message(world, src, mtype, body, mid)
     tag = bytearray(bytes.fromhex(msg["auth"]["tag"]))
     tag[{"first": 0, "middle": TAG_BYTES // 2, "last": TAG_BYTES - 1}[which]] ^= 0xFF
@@ -92,7 +92,7 @@ def inject_tag_flipped(world: World, src: str, mtype: str, body: str, mid: str |
 def inject_other_key_id(world: World, src: str, mtype: str, body: str, mid: str | None,
                         kid: str) -> None:
     """A tag that verifies under the peer's key, but naming a key id the node does not hold
-    for that peer (SEC-002: an unknown key id fails)."""
+    for that peer (SEC-002.2: an unknown key id fails)."""
     msg = _keyed_message(world, src, mtype, body, mid)
     _, key = _node(world).keys[int(src)]
     msg["auth"] = trailer(msg, key=key, key_id=int(kid))
@@ -131,7 +131,7 @@ def flip_byte(world: World, offset: str, part: str) -> None:
                   r"on link (?P<link>\d+)$"))
 def holds_pairs(world: World, outcome: str, seqs: str, link: str) -> None:
     """One pair per seq, each heralded as the one result of the node's next attempt on the
-    link (one slot later each); any further modes of those attempts failed (LINK-015)."""
+    link (one slot later each); any further modes of those attempts failed (LINK-015.3)."""
     node = _node(world)
     for seq in (int(s) for s in seqs.split(", ")):
         before = len(node.log)
@@ -149,14 +149,14 @@ def holds_pairs(world: World, outcome: str, seqs: str, link: str) -> None:
 @then(parsers.re(r"the node's ATTEMPTs on link (?P<link>\d+) so far carry (?P<n>\d+) different "
                  r"attempt_ids$"))
 def distinct_attempt_ids(world: World, link: str, n: str) -> None:
-    """LINK-001: an attempt id is unique among the attempts whose HERALD is outstanding or
+    """LINK-001.2: an attempt id is unique among the attempts whose HERALD is outstanding or
     whose pairs the node still holds."""
     node = _checked(world)
     ids = [m["body"]["attempt_id"] for m in node.log
            if m["type"] == "ATTEMPT" and m["body"]["link_id"] == int(link)]
     require(len(ids) == int(n) and len(set(ids)) == int(n), f"the node's ATTEMPTs on link "
             f"{link} carry attempt_ids {ids}, expected {n} attempts with {n} different ids "
-            "(LINK-001)")
+            "(LINK-001.2)")
 
 
 # --- the station's numbering over many slots ----------------------------------------------
@@ -188,7 +188,7 @@ def attempt_many_slots(world: World, a: str, b: str, slots: str, modes: str,
 @then(parsers.re(r"the station's HERALDs to node (?P<dst>\d+) numbered the successes "
                  r"(?P<low>\d+) to (?P<high>\d+) in order$"))
 def heralds_numbered(world: World, dst: str, low: str, high: str) -> None:
-    """LINK-005: consecutive successes carry consecutive seqs (modulo 2^16, skipping 0)."""
+    """LINK-005.1: consecutive successes carry consecutive seqs (modulo 2^16, skipping 0)."""
     node = _checked(world)
     seqs = [r["seq"] for m in node.log if m["type"] == "HERALD" and m["destination"] == int(dst)
             for r in m["body"]["results"]]
@@ -199,7 +199,7 @@ def heralds_numbered(world: World, dst: str, low: str, high: str) -> None:
     bad = next((i for i, s in enumerate(head) if s != int(low) + i), None)
     require(bad is None, f"result {bad} of the station's HERALDs to node {dst} has seq "
             f"{head[bad] if bad is not None else None}, expected {int(low) + (bad or 0)} "
-            "(LINK-005: each success the previous seq plus one)")
+            "(LINK-005.1: each success the previous seq plus one)")
 
 
 @then(parsers.re(r"the station's last HERALD to node (?P<dst>\d+) has the seqs "
@@ -211,10 +211,10 @@ def last_herald_seqs(world: World, dst: str, seqs: str) -> None:
     got = [r["seq"] for r in found[-1]["body"]["results"]]
     want = [int(s) for s in seqs.split(", ")]
     require(got == want, f"the station's last HERALD to node {dst} carries seqs {got}, "
-            f"expected {want} (LINK-005: after 65535 comes 1, never 0)", msg=found[-1])
+            f"expected {want} (LINK-005.1: after 65535 comes 1, never 0)", msg=found[-1])
 
 
-# --- timing of ATTEMPTs (LINK-001: sent before the slot) -------------------------------------
+# --- timing of ATTEMPTs (LINK-001.1: sent before the slot) -----------------------------------
 
 @when(parsers.re(r"the clock moves from one deadline of the node to the next until "
                  r"(?P<t>\d+) ns$"))
@@ -244,7 +244,7 @@ def attempts_in_time(world: World) -> None:
     sent_at = world.data.get("attempts_sent_at", [])
     require(bool(sent_at), "the node sent no ATTEMPT while the clock moved")
     late = [(at, m["body"]) for at, m in sent_at if m["body"]["slot_ns"] < at]
-    require(not late, f"{len(late)} ATTEMPT(s) sent after their slot began (LINK-001: before "
+    require(not late, f"{len(late)} ATTEMPT(s) sent after their slot began (LINK-001.1: before "
             f"the slot); first: sent at {late[0][0] if late else 0} ns for slot "
             f"{late[0][1]['slot_ns'] if late else 0}", late=late[:5])
 

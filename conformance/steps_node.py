@@ -67,7 +67,7 @@ def _start(world: World, node_id: int, config: Json,
 def router_node(world: World, role: str, me: str, a: str, b: str, memory: str | None,
                 comm: str | None, slots: str | None, gate: str | None, readout: str | None,
                 keyed: str | None, kid: str | None) -> None:
-    """A quantum router, or an automated repeater (data plane only: ROLE-101)."""
+    """A quantum router, or an automated repeater (data plane only: ROLE-101.4)."""
     config: Json = {"role": role, "memory_qubits": int(memory or 4),
                     "comm_qubits": int(comm or 2), "slots_per_link": int(slots or 1),
                     "links": [link_config(int(me), int(a)), link_config(int(me), int(b))]}
@@ -214,7 +214,7 @@ def herald(world: World, outcome: str, seq: str, link: str) -> None:
 @when(parsers.re(r"the station heralds results (?P<results>[A-Z_]+/\d+(?:, [A-Z_]+/\d+)*) for "
                  r"the node's attempt on link (?P<link>\d+)$"))
 def herald_results(world: World, results: str, link: str) -> None:
-    """One result per mode, mode 0 first, each written ``OUTCOME/seq`` (LINK-015)."""
+    """One result per mode, mode 0 first, each written ``OUTCOME/seq`` (LINK-015.2)."""
     pairs = [(outcome, int(seq)) for outcome, seq in
              (item.strip().split("/") for item in results.split(","))]
     _node(world).herald_results(int(link), pairs)
@@ -276,7 +276,7 @@ def inject_replay(world: World, src: str) -> None:
                  r"verifies under key id (?P<kid>\d+), their message_ids increasing by one$"))
 def sent_authenticated(world: World, dst: str, kid: str) -> None:
     node = _checked(world)
-    found = [m for m in node.log if m["destination"] == int(dst)]
+    found = [m for m in node.wire_log if m["destination"] == int(dst)]  # ACKs too (SEC-010)
     require(len(found) >= 2, f"the node sent {len(found)} message(s) to node {dst}; the check "
             "needs at least two", sent=found)
     key_id, key = node.keys[int(dst)]
@@ -300,6 +300,17 @@ def inject_many(world: World, src: str, mtype: str, body: str, n: str) -> None:
     parsed = json.loads(_circuit_in(world, body))
     for _ in range(int(n)):
         node.inject(mtype, int(src), copy.deepcopy(parsed))
+
+
+@when(parsers.re(r"node (?P<src>\d+) sends (?P<mtype>[A-Z_]+) (?P<body>\{.*\}) (?P<n>\d+) "
+                 r"times, one every (?P<gap>\d+) ns$"))
+def inject_spread(world: World, src: str, mtype: str, body: str, n: str, gap: str) -> None:
+    """``n`` copies (each its own message_id), the first now and each next ``gap`` ns later."""
+    node = _node(world)
+    parsed = json.loads(_circuit_in(world, body))
+    start = node.now
+    for i in range(int(n)):
+        node.inject(mtype, int(src), copy.deepcopy(parsed), at=start + i * int(gap))
 
 
 @then(parsers.re(r"the (?:node|station) sends at least (?P<low>\d+) and fewer than (?P<high>\d+) "
@@ -376,7 +387,7 @@ def extensions_sent_valid(world: World) -> None:
         exts = msg.get("extensions", [])
         types = [ext["type"] for ext in exts]
         require(types.count(TRACE_CONTEXT) <= 1, "a message carries more than one "
-                "TRACE_CONTEXT (EXT-005)", msg=msg)
+                "TRACE_CONTEXT (EXT-005.1)", msg=msg)
         require(all(t != 0 and t not in EXPERIMENTAL for t in types), "a message carries "
                 "extension type 0 or an experimental type (EXT-006)", msg=msg)
         require(not any(e["critical"] for e in exts if e["type"] in (TRACE_CONTEXT, PADDING)),
@@ -716,7 +727,7 @@ def distil_rules_in_confirm(world: World, proto: str, route: str) -> None:
     ends = {path[0]: link_config(path[0], path[1])["link_id"],
             path[-1]: link_config(path[-1], path[-2])["link_id"]}
     require(sorted(r["node"] for r in distil) == sorted(ends), "CONFIRM does not carry exactly "
-            f"one DISTIL rule at each end node {sorted(ends)} (SIG-040)", rules=distil)
+            f"one DISTIL rule at each end node {sorted(ends)} (SIG-040.2)", rules=distil)
     rounds = {r["distil_rounds"] for r in distil}
     require(len(rounds) == 1 and min(rounds) >= 1, "the DISTIL rules disagree on the number "
             "of rounds or have none", rules=distil)
@@ -726,7 +737,7 @@ def distil_rules_in_confirm(world: World, proto: str, route: str) -> None:
                 and r["distil_protocol"] == proto and r["endpoint"] == 0
                 and r["match_circuit"] == last["body"]["circuit_id"],
                 f"the DISTIL rule of node {r['node']} is not end-to-end {proto} on link "
-                f"{ends[r['node']]} with peer_link 0 (SIG-040, FWD-009)", rule=r)
+                f"{ends[r['node']]} with peer_link 0 (SIG-040.2, FWD-009.2)", rule=r)
         require(bool(deliver) and r["cutoff_ns"] == deliver[0]["cutoff_ns"],
                 f"the DISTIL rule of node {r['node']} does not have the circuit's cutoff "
                 "(that of its DELIVER rule)", rule=r, deliver=deliver)
@@ -749,7 +760,7 @@ def estimate_within_confirm(world: World) -> None:
     require(last is not None and confirm is not None, "no delivery or CONFIRM to compare")
     got, bound = last["body"]["fidelity_estimate"], confirm["body"]["expected_fidelity"]
     require(got <= bound, f"a distilled pair is delivered with fidelity_estimate {got}, above "
-            f"the CONFIRM's expected_fidelity {bound} (SIG-043)", msg=last, confirm=confirm)
+            f"the CONFIRM's expected_fidelity {bound} (SIG-043.2)", msg=last, confirm=confirm)
 
 
 
@@ -817,9 +828,9 @@ def bsm_qubits(world: World, lm: str, ll: str, rm: str, rl: str) -> None:
         qubits = node.heralded_qubits(link)
         require(mode < len(qubits), f"the node attempted with {len(qubits)} qubits in the slot "
                 f"heralded on link {link}, no mode {mode} (device.attempt once per mode, "
-                "LINK-001)", calls=node.device.calls)
+                "LINK-001.3)", calls=node.device.calls)
         want.append(qubits[mode])
     got = [calls[-1].get("left"), calls[-1].get("right")]
     require(got == want, f"device.bsm measured qubits {got}, expected {want}: the pairs of the "
-            f"results of mode {lm} on link {ll} and of mode {rm} on link {rl} (LINK-013)",
+            f"results of mode {lm} on link {ll} and of mode {rm} on link {rl} (LINK-013.1)",
             call=calls[-1], attempts={str(k): v for k, v in node.attempt_qubits.items()})

@@ -23,7 +23,13 @@ from qvcp.conformance.node_harness import (
     link_distil_rules,
     setup_body,
 )
-from qvcp.conformance.steps_node import _last_sent, _node, _route
+from qvcp.conformance.steps_node import (
+    _checked,
+    _confirm_with_rules,
+    _last_sent,
+    _node,
+    _route,
+)
 from qvcp.schemas import ErrorCode, message_specs
 
 Json = dict[str, Any]
@@ -92,35 +98,35 @@ def answer_setup_with_error(world: World, src: str, name: str) -> None:
                  r"sent with exactly one more hop record, naming node (?P<me>\d+) and link "
                  r"(?P<link>\d+)$"))
 def forwarded_setup(world: World, dst: str, src: str, me: str, link: str) -> None:
-    """SIG-001: every field of the received SETUP unchanged but ``hops``, which gains exactly
-    one record, the hop's own, describing its link towards the next node."""
+    """SIG-001.1, SIG-001.2: every field of the received SETUP unchanged but ``hops``, which
+    gains exactly one record, the hop's own, describing its link towards the next node."""
     sent, got = _last_sent(world, "SETUP", int(dst)), _received(world, "SETUP", int(src))
     before, after = got["body"], sent["body"]
     changed = sorted(k for k in set(before) | set(after)
                      if k != "hops" and before.get(k) != after.get(k))
-    require(not changed, f"the forwarded SETUP changed {changed} (SIG-001: only hops grows)",
+    require(not changed, f"the forwarded SETUP changed {changed} (SIG-001.2: only hops grows)",
             received=before, sent=after)
     hops = after["hops"]
     require(len(hops) == len(before["hops"]) + 1 and hops[:-1] == before["hops"],
             f"the forwarded SETUP carries {len(hops)} hop records, expected the "
-            f"{len(before['hops'])} received unchanged and exactly one more (SIG-001)",
+            f"{len(before['hops'])} received unchanged and exactly one more (SIG-001.1)",
             received=before["hops"], sent=hops)
     mine = hops[-1]
     require(mine["node"] == int(me) and mine["link_id"] == int(link),
             f"the appended hop record names node {mine['node']} and link {mine['link_id']}, "
-            f"expected node {me} and its link {link} towards node {dst} (SIG-001)", record=mine)
+            f"expected node {me} and its link {link} towards node {dst} (SIG-001.1)", record=mine)
 
 
 @then(parsers.re(r"the CONFIRM the node sent to node (?P<dst>\d+) carries the rules of the "
                  r"CONFIRM node (?P<src>\d+) sent, unchanged$"))
 def forwarded_confirm(world: World, dst: str, src: str) -> None:
-    """SIG-010: the CONFIRM travels upstream with ``rules`` unchanged, for the same circuit."""
+    """SIG-010.2: the CONFIRM travels upstream with ``rules`` unchanged, for the same circuit."""
     sent, got = _last_sent(world, "CONFIRM", int(dst)), _received(world, "CONFIRM", int(src))
     require(sent["body"]["circuit_id"] == got["body"]["circuit_id"],
             f"the forwarded CONFIRM is for circuit {sent['body']['circuit_id']}, expected "
-            f"{got['body']['circuit_id']} (SIG-010)", sent=sent)
+            f"{got['body']['circuit_id']} (SIG-010.2)", sent=sent)
     require(sent["body"]["rules"] == got["body"]["rules"], "the forwarded CONFIRM's rules "
-            "differ from those received (SIG-010: rules unchanged)",
+            "differ from those received (SIG-010.2: rules unchanged)",
             received=got["body"]["rules"], sent=sent["body"]["rules"])
 
 
@@ -131,7 +137,7 @@ def _has(rules: list[Json], node: int, action: str, link: int, **fields: int) ->
 
 @then(parsers.re(r"its rules realise the circuit along route (?P<route>[\d, ]+)$"))
 def rules_realise(world: World, route: str) -> None:
-    """SIG-012, chapter 05 section 7: for the circuit, GENERATE on every link of the route at
+    """SIG-012.1, chapter 05 section 7: for the circuit, GENERATE on every link of the route at
     both its nodes, SWAP joining the two links at every intermediate node, DELIVER on its link
     at each end node to that end's endpoint of the SETUP."""
     last = world.data.get("last")
@@ -140,7 +146,7 @@ def rules_realise(world: World, route: str) -> None:
     cid = last["body"]["circuit_id"]
     rules = last["body"]["rules"]
     foreign = [r for r in rules if r["match_circuit"] != cid or r["node"] not in path]
-    require(not foreign, f"rules for another circuit or for nodes off route {path} (SIG-012)",
+    require(not foreign, f"rules for another circuit or for nodes off route {path} (SIG-012.1)",
             rules=foreign)
     links = [link_between(a, b) for a, b in itertools.pairwise(path)]
     missing = []
@@ -155,7 +161,7 @@ def rules_realise(world: World, route: str) -> None:
         if not _has(rules, node, "DELIVER", link, endpoint=ep):
             missing.append(f"DELIVER on link {link} to endpoint {ep} at node {node}")
     require(not missing, f"the CONFIRM's rules do not realise circuit {cid} along {path}: "
-            f"missing {missing} (SIG-012)", rules=rules)
+            f"missing {missing} (SIG-012.1)", rules=rules)
 
 
 @when(parsers.re(r"node (?P<src>\d+) sends SETUP for circuit (?P<cid>\d+) along route "
@@ -222,16 +228,16 @@ def stored_chain_fidelity(link_fidelities: list[float], storage_ns: list[tuple[i
                  r"(?P<route>[\d, ]+?) whose every qubit is stored for its node's cutoff, with "
                  r"links of fidelity (?P<fid>[\d.]+) and memories of T2 (?P<t2>\d+) ns$"))
 def expected_fidelity_bounded(world: World, route: str, fid: str, t2: str) -> None:
-    """SIG-039: ``expected_fidelity`` is a lower bound for every pair the cutoff lets through,
+    """SIG-039.2: ``expected_fidelity`` is a lower bound for every pair the cutoff lets through,
     so it cannot exceed the exact fidelity of a pair whose qubits are all as old as the
-    cutoff in force at their node (FWD-008) allows."""
+    cutoff in force at their node (FWD-008.1) allows."""
     last = world.data.get("last")
     require(last is not None and last["type"] == "CONFIRM", "no CONFIRM to inspect")
     path, rules = _route(route), last["body"]["rules"]
 
     def cutoff(node: int) -> int:
         cuts = [r["cutoff_ns"] for r in rules if r["node"] == node and r["cutoff_ns"]]
-        require(bool(cuts), f"node {node} has no rule with a cutoff (SIG-039)", rules=rules)
+        require(bool(cuts), f"node {node} has no rule with a cutoff (SIG-039.1)", rules=rules)
         return min(cuts)
 
     ages = [(cutoff(a), cutoff(b)) for a, b in itertools.pairwise(path)]
@@ -239,15 +245,115 @@ def expected_fidelity_bounded(world: World, route: str, fid: str, t2: str) -> No
     got = last["body"]["expected_fidelity"]
     require(got <= round(bound * 65535) + 1, f"expected_fidelity {got} is above "
             f"{round(bound * 65535)}, the fidelity of pairs stored for the cutoffs {ages} ns: "
-            "not a lower bound for the pairs the cutoff lets through (SIG-039)", msg=last)
+            "not a lower bound for the pairs the cutoff lets through (SIG-039.2)", msg=last)
 
 
 @then(parsers.re(r"its DISTIL rules have (?P<n>\d+) rounds?$"))
 def distil_rounds_are(world: World, n: str) -> None:
-    """SIG-040: the smallest number of rounds whose estimate reaches the minimum."""
+    """SIG-040.1: the smallest number of rounds whose estimate reaches the minimum."""
     last = world.data.get("last")
     require(last is not None and last["type"] == "CONFIRM", "no CONFIRM to inspect")
     rounds = sorted({r["distil_rounds"] for r in last["body"]["rules"]
                      if r["action"] == "DISTIL"})
     require(rounds == [int(n)], f"the CONFIRM's DISTIL rules have {rounds} rounds, expected "
-            f"{n}, the fewest that reach the requested fidelity (SIG-040)", msg=last)
+            f"{n}, the fewest that reach the requested fidelity (SIG-040.1)", msg=last)
+
+
+@when(parsers.re(r"node (?P<src>\d+) sends SETUP for circuit (?P<cid>\d+) along route "
+                 r"(?P<route>[\d, ]+?) with min_rate_mhz (?P<rate>\d+) and a first link of "
+                 r"rate (?P<link_rate>\d+) mHz$"))
+def inject_setup_slow_first_link(world: World, src: str, cid: str, route: str, rate: str,
+                                 link_rate: str) -> None:
+    """A SETUP asking ``rate`` mHz whose first hop record advertises ``link_rate`` mHz for its
+    link (the other records keep the harness's much faster links)."""
+    node = _node(world)
+    body = setup_body(int(cid), _route(route), node.node_id, min_rate_mhz=int(rate))
+    hops = [dict(h) for h in body["hops"]]
+    hops[0]["link_rate_mhz"] = int(link_rate)
+    node.inject("SETUP", int(src), {**body, "hops": hops})
+
+
+@then("its expected_rate_mhz is at least the SETUP's min_rate_mhz and at most the rate of the "
+      "slowest link of the SETUP's hop records")
+def expected_rate_bounded(world: World) -> None:
+    """SIG-044: the rate estimate in CONFIRM is no lower than the rate the circuit was admitted
+    for (SIG-011) and no higher than the slowest link of the route can deliver."""
+    last = world.data.get("last")
+    require(last is not None and last["type"] == "CONFIRM", "no CONFIRM to inspect")
+    setup = _received(world, "SETUP", last["destination"])
+    low = setup["body"]["qos"]["min_rate_mhz"]
+    rates = [h["link_rate_mhz"] for h in setup["body"]["hops"] if h["link_id"]]
+    require(bool(rates), "the SETUP has no hop record with a link", setup=setup)
+    high, got = min(rates), last["body"]["expected_rate_mhz"]
+    require(low <= got, f"expected_rate_mhz {got} is below the {low} mHz the SETUP asked and "
+            "the circuit was admitted for (SIG-044)", msg=last)
+    require(got <= high, f"expected_rate_mhz {got} is above {high} mHz, the rate of the "
+            "slowest link of the route (SIG-044)", msg=last)
+
+
+@then("every rule of that CONFIRM leaves the fields its action does not use at 0 or NONE")
+def confirm_unused_rule_fields(world: World) -> None:
+    """FWD-009.1: ``peer_link`` 0 unless SWAP or DISTIL, ``endpoint`` 0 unless DELIVER, and
+    ``distil_protocol`` NONE with ``distil_rounds`` 0 unless DISTIL."""
+    confirm = _confirm_with_rules(world)
+    for i, r in enumerate(confirm["body"]["rules"]):
+        action = r["action"]
+        unused = [name for name, used, none in (
+            ("peer_link", action in ("SWAP", "DISTIL"), 0), ("endpoint", action == "DELIVER", 0),
+            ("distil_protocol", action == "DISTIL", "NONE"),
+            ("distil_rounds", action == "DISTIL", 0)) if not used and r[name] != none]
+        require(not unused, f"rule {i} ({action}) sets {', '.join(unused)}, which its action "
+                "does not use (FWD-009.1)", rule=r, msg=confirm)
+
+
+def ideal_dejmps(weights: list[float], rounds: int) -> float:
+    """Fidelity after ``rounds`` rounds of DEJMPS (Deutsch et al. 1996) with ideal gates and
+    readout on two copies of the Bell-diagonal pair of Pauli ``weights`` (I, X, Z, Y): with
+    A, B, C, D the weights of PHI_PLUS, PSI_MINUS, PSI_PLUS, PHI_MINUS, a successful round
+    gives ((A^2 + B^2), 2CD, (C^2 + D^2), 2AB) / ((A + B)^2 + (C + D)^2).
+
+    >>> round(ideal_dejmps(_pauli_weights(0.9), 1), 4)
+    0.9264
+    """
+    a, c, d, b = weights
+    for _ in range(rounds):
+        norm = (a + b) ** 2 + (c + d) ** 2
+        a, b, c, d = (a * a + b * b) / norm, 2 * c * d / norm, (c * c + d * d) / norm, \
+            2 * a * b / norm
+    return a
+
+
+@then(parsers.re(r"its expected_fidelity is at most what its DISTIL rounds with ideal gates "
+                 r"give the pairs of route (?P<route>[\d, ]+?) with Werner links of fidelity "
+                 r"(?P<fid>[\d.]+)$"))
+def distilled_fidelity_bounded(world: World, route: str, fid: str) -> None:
+    """SIG-043.1: ``expected_fidelity`` is a lower bound of the fidelity of the pairs that
+    survive all rounds, so it cannot exceed the fidelity that the CONFIRM's rounds of DEJMPS,
+    with ideal gates and readout, give fresh end-to-end pairs of the route (Werner links of
+    fidelity ``fid`` joined by ideal swaps): noise and storage only lower it."""
+    last = world.data.get("last")
+    require(last is not None and last["type"] == "CONFIRM", "no CONFIRM to inspect")
+    rounds = {r["distil_rounds"] for r in last["body"]["rules"] if r["action"] == "DISTIL"}
+    require(len(rounds) == 1, f"the CONFIRM's DISTIL rules have rounds {sorted(rounds)}, "
+            "expected one number of rounds", msg=last)
+    weights = [1.0, 0.0, 0.0, 0.0]
+    for _ in range(len(_route(route)) - 1):
+        weights = _compose(weights, _pauli_weights(float(fid)))
+    n = rounds.pop()
+    bound = ideal_dejmps(weights, n)
+    got = last["body"]["expected_fidelity"]
+    require(got <= round(bound * 65535) + 1, f"expected_fidelity {got} is above "
+            f"{round(bound * 65535)}, what {n} round(s) of DEJMPS with ideal gates give fresh "
+            "pairs of the route: not a lower bound of the distilled pairs (SIG-043.1)", msg=last)
+
+
+@then("the node sends no SETUP but retransmissions of the first one it sent")
+def no_retried_setup(world: World) -> None:
+    """SIG-021.1, SIG-021.2: a retry of the refused request is a new SETUP; sending the first
+    SETUP again with its own ``message_id`` (a retransmission, chapter 11) is not one."""
+    node = _checked(world)
+    setups = [m for m in node.log if m["type"] == "SETUP"]
+    require(bool(setups), "the node sent no SETUP at all")
+    first = setups[0]["message_id"]
+    new = [m for m in setups if m["message_id"] != first]
+    require(not new, "the node sent a new SETUP: it retried the refused request", sent=new)

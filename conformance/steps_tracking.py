@@ -60,11 +60,15 @@ def circuit_with_extra_rules(world: World, cid: str, route: str, cutoff: str | N
     node.clear()
 
 
-@when(parsers.re(r"node (?P<src>\d+) confirms circuit (?P<cid>\d+) along route "
-                 r"(?P<route>[\d, ]+?) with the extra rules (?P<extra>\[.*\])$"))
-def confirm_with_extra_rules(world: World, src: str, cid: str, route: str, extra: str) -> None:
-    """CONFIRM with the baseline rules (no cutoff) and ``extra`` after them."""
-    circuit = int(cid)
+@when(parsers.re(r"node (?P<src>\d+) confirms (?:circuit (?P<cid>\d+)|the node's circuit) along "
+                 r"route (?P<route>[\d, ]+?) with the extra rules (?P<extra>\[.*\])$"))
+def confirm_with_extra_rules(world: World, src: str, cid: str | None, route: str,
+                             extra: str) -> None:
+    """CONFIRM with the baseline rules (no cutoff) and ``extra`` after them, for circuit
+    ``cid`` or for the circuit of the SETUP the node sent."""
+    require(cid is not None or "circuit" in world.data,
+            "the node sent no SETUP whose circuit to confirm")
+    circuit = int(cid) if cid else int(world.data["circuit"])
     _node(world).inject("CONFIRM", int(src), {
         "circuit_id": circuit, "expected_rate_mhz": 1000, "expected_fidelity": 58000,
         "rules": _rules_with(circuit, _route(route), 0, extra, None)})
@@ -87,4 +91,48 @@ def outcome_seqs(world: World, seqs: str, dst: str) -> None:
     got = [m["body"]["outcome_seq"] for m in node.sent("SWAP_OUTCOME", int(dst))]
     want = [int(s) for s in seqs.split(", ")]
     require(got == want, f"the SWAP_OUTCOMEs to node {dst} carry outcome_seq {got}, expected "
-            f"{want} (TRK-003: from 0, one more per BSM, modulo 2^32)", sent=node.recent)
+            f"{want} (TRK-003.1: from 0, one more per BSM, modulo 2^32)", sent=node.recent)
+
+
+def _answer_round(world: World, kept: int, sacrificed: int, what: str) -> None:
+    """Require the node's DISTIL_OUTCOME of round 1 to node 2 naming link-1 pairs ``kept`` and
+    ``sacrificed`` (TRK-022: the smaller key is kept), and answer it with the same bit."""
+    node = _checked(world)
+    found = node.sent("DISTIL_OUTCOME", 2)
+    ref = {"kept": {"link_id": 1, "seq": kept}, "sacrificed": {"link_id": 1, "seq": sacrificed}}
+    require(len(found) == 1 and found[0]["body"]["round"] == 1
+            and {k: found[0]["body"][k] for k in ref} == ref,
+            f"the node sent no single DISTIL_OUTCOME of round 1 keeping link pair {kept} and "
+            f"sacrificing {sacrificed} for {what} (FWD-006)", sent=node.recent)
+    node.clear()
+    node.inject("DISTIL_OUTCOME", 2, {"circuit_id": world.data["circuit"], "round": 1, **ref,
+                                      "outcome": found[0]["body"]["outcome"]})
+    require(not node.sent("ERROR"), f"the node refused node 2's answer to its round for {what}",
+            sent=node.recent)
+
+
+@then("the node either refuses these rules with TEARDOWN FAILURE, or distils link pairs 1 and 2 "
+      "and then 3 and 4 on link 1, then the two survivors end to end, and delivers the pair kept")
+def link_then_end_to_end_rounds(world: World) -> None:
+    """FWD-006 with a link-level and an end-to-end DISTIL rule (one round each) of a one-hop
+    circuit at its head end: a pair survives the link-level round before it is an end-to-end
+    pair of level 0 (chapter 04 section 5.2); node 2 answers every round with the node's bit."""
+    node = _checked(world)
+    if any(m["body"]["reason"] == "FAILURE" for m in node.sent("TEARDOWN", 2)):
+        return  # the node cannot install the two rules together (SIG-013)
+    require(not node.sent("ERROR"), "the node refused the CONFIRM", sent=node.recent)
+    for first in (1, 3):
+        node.clear()
+        for seq in (first, first + 1):
+            node.advance(node.now + 1000)
+            node.herald(1, "PSI_PLUS", seq)
+        node.advance(node.now + 1000)
+        _answer_round(world, first, first + 1, f"the link-level rule on pairs {first}, {first + 1}")
+    node.advance(node.now + 1000)
+    _answer_round(world, 1, 3, "the end-to-end rule on the survivors 1 and 3")
+    node.advance(node.now + 1000)
+    delivered = [m["body"] for m in node.app if m["type"] == "PAIR_DELIVERY"]
+    require([(d["pair_id"], d["bell_state"]) for d in delivered] == [(65537, "PHI_PLUS")],
+            "the node did not deliver the kept pair 1 as PHI_PLUS with pair_id 65537 after the "
+            "end-to-end round (TRK-026.1)", app=node.app)
+

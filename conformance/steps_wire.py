@@ -265,7 +265,7 @@ def send_carrying(world: World, src: str, mtype: str, body: str, exts: str) -> N
 @when(parsers.re(r"the station answers the node's attempt on link (?P<link>\d+) with ERROR "
                  r"code (?P<code>\d+)$"))
 def station_error_code(world: World, link: str, code: str) -> None:
-    """A code given by number, registered or not (ERR-002)."""
+    """A code given by number, registered or not (ERR-002.2)."""
     _node(world).station_error(int(link), int(code))
 
 
@@ -279,19 +279,19 @@ def _log(world: World) -> NodeUnderTest:
 def sources_are_own(world: World, me: str) -> None:
     bad = [m for m in _log(world).log if m["source"] != int(me)]
     require(not bad, f"{len(bad)} message(s) the node sent carry a source other than its own "
-            f"node id {me} (WIRE-013)", sent=bad)
+            f"node id {me} (WIRE-013.1)", sent=bad)
 
 
 @then("every message the node sent is a valid version-1 message in canonical JSON form")
 def sent_valid(world: World) -> None:
     for msg in _log(world).log:
         require(msg.get("version") == 1, f"{msg.get('type')} to node {msg.get('destination')} "
-                f"has version {msg.get('version')!r}, not 1 (WIRE-004)", msg=msg)
+                f"has version {msg.get('version')!r}, not 1 (WIRE-004.1)", msg=msg)
         try:
             encode(msg)
         except WireError as err:
             require(False, f"{msg.get('type')} to node {msg.get('destination')} is not a valid "
-                    f"message: {err} (WIRE-008)", msg=msg)
+                    f"message: {err} (WIRE-008.1)", msg=msg)
 
 
 @then(parsers.re(r"every message the node sent to node (?P<dst>\d+) carries a message_id of "
@@ -312,7 +312,7 @@ def codes_registered(world: World) -> None:
     known = {int(c) for c in ErrorCode}
     bad = [m for m in errors if m["body"]["code"] not in known]
     require(not bad, "the node sent ERROR codes outside the registry: "
-            f"{[m['body']['code'] for m in bad]} (ERR-002)", sent=bad)
+            f"{[m['body']['code'] for m in bad]} (ERR-002.1)", sent=bad)
 
 
 @then(parsers.re(r'its "(?P<path>[a-z_.]+)" holds a description$'))

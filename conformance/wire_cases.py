@@ -151,13 +151,15 @@ def _mutated_bytes(ctx: CaseContext) -> None:
 PROPERTIES = (
     Case(id="wire.prop.round-trip", profile="wire", randomised=True,
          title="Generated valid messages encode to the canonical bytes and decode back",
-         requirements=("WIRE-001", "WIRE-008", "WIRE-010", "EXT-003"), run=_round_trip,
+         requirements=("WIRE-001", "WIRE-003.1", "WIRE-008.2", "WIRE-010", "EXT-001.1",
+                       "EXT-003.1"),
+         run=_round_trip,
          tags=("property",), chapter="02-wire-format"),
     Case(id="wire.prop.mutated-bytes", profile="wire", randomised=True,
          title="Mutated messages are rejected exactly when the spec rejects them, with a "
                "wire-class code, and decoded identically otherwise",
-         requirements=("WIRE-002", "WIRE-003", "WIRE-006", "WIRE-007", "EXT-001", "EXT-002",
-                       "ERR-002"),
+         requirements=("WIRE-002", "WIRE-003.2", "WIRE-006.2", "WIRE-007", "EXT-001.2", "EXT-002",
+                       "ERR-002.1"),
          run=_mutated_bytes, tags=("property",), chapter="02-wire-format"),
 )
 

@@ -1,8 +1,8 @@
 """Call admission estimates and baseline forwarding rules (chapter 05 sections 4 and 7).
 
 Pure functions: the tail end's estimate of the delivered fidelity and rate from the
-accumulated ``hops`` (SIG-005, SIG-011), the cutoff that guarantees the requested fidelity
-(SIG-039), and the baseline rule set (SIG-012).
+accumulated ``hops`` (SIG-005.1, SIG-011), the cutoff that guarantees the requested fidelity
+(SIG-039.1), and the baseline rule set (SIG-012.1).
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def chain_fidelity(hops: Sequence[dict[str, Any]], storage_ns: float) -> float:
     """End-to-end fidelity when every qubit of the route is stored for ``storage_ns``.
 
     Werner model: product of the advertised link parameters (which include the swap noise of
-    the advertising hop, SIG-038) and of the storage factor of both qubits of every link pair.
+    the advertising hop, SIG-038.1) and of the storage factor of both qubits of every link pair.
     Fidelity decreases monotonically with ``storage_ns``, so with ``storage_ns`` equal to the
     cutoff it is a lower bound for every pair the cutoff lets through.
     """
@@ -123,7 +123,7 @@ def distilled_fidelity(hops: Sequence[dict[str, Any]], storage_ns: float, rounds
                        gate_fidelity: float = 1.0, readout_fidelity: float = 1.0
                        ) -> tuple[float, list[float]]:
     """Lower bound of the fidelity after ``rounds`` end-to-end DEJMPS rounds, and the success
-    probability of each round (SIG-040).
+    probability of each round (SIG-040.1).
 
     Round 1 combines two pairs of the plain chain bound (:func:`chain_fidelity` with every
     qubit stored for ``storage_ns``) taken as Werner states; round k combines two outputs of
@@ -197,7 +197,7 @@ def baseline_rules(
     tail_endpoint: int,
     cutoff_ns: int,
 ) -> list[dict[str, Any]]:
-    """SIG-012 / chapter 05 section 7 baseline: GENERATE, SWAP and DELIVER rules."""
+    """SIG-012.1 / chapter 05 section 7 baseline: GENERATE, SWAP and DELIVER rules."""
 
     def rule(node: int, action: str, link: int, peer: int = 0, endpoint: int = 0) -> dict:
         return {"node": node, "match_circuit": circuit_id, "match_link": link,
@@ -216,7 +216,7 @@ def baseline_rules(
 
 def distil_rules(circuit_id: int, route: Sequence[int], links: Sequence[int], *, rounds: int,
                  cutoff_ns: int, protocol: str = "DEJMPS") -> list[dict[str, Any]]:
-    """SIG-040: end-to-end DISTIL rules (``peer_link`` 0) at both end nodes."""
+    """SIG-040.2: end-to-end DISTIL rules (``peer_link`` 0) at both end nodes."""
     return [{"node": node, "match_circuit": circuit_id, "match_link": link, "action": "DISTIL",
              "peer_link": 0, "cutoff_ns": cutoff_ns, "distil_protocol": protocol,
              "distil_rounds": rounds, "endpoint": 0}

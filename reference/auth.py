@@ -10,11 +10,11 @@ verify what a keyed peer sends, and drop replays.
 A node holds one key per peer (``peer``, ``key_id``, ``key``). With a key for a peer it
 numbers the messages it sends there from a counter of their own (SEC-010) and signs them,
 ERROR messages included (SEC-005); it verifies every message from that peer before acting on
-any part of it (SEC-004), answering ``AUTH_REQUIRED`` for a message without a trailer when
+any part of it (SEC-004.2), answering ``AUTH_REQUIRED`` for a message without a trailer when
 ``required`` (SEC-003) and ``AUTH_FAILED`` for a tag that does not verify or a key id that is
-not the peer's (SEC-002); and it discards without an ERROR a verified message whose
+not the peer's (SEC-002.2); and it discards without an ERROR a verified message whose
 ``message_id`` it has already accepted or that is older than its sliding window of
-``window`` ids (SEC-011, the anti-replay window of RFC 4303 s.3.4.3). Tags are computed and
+``window`` ids (SEC-011.1, the anti-replay window of RFC 4303 s.3.4.3). Tags are computed and
 checked here over the binary form (:func:`tag_of`, :func:`sign_json`, :func:`verify_bytes`);
 the codec only encodes and decodes, so the node's check is its own and not the harness's.
 
@@ -37,7 +37,7 @@ from .engines.base import ProtocolError
 
 DEFAULT_WINDOW = 64
 _U32 = 2**32
-#: bytes of the HMAC-SHA-256 tag, the last of an authenticated message (SEC-002)
+#: bytes of the HMAC-SHA-256 tag, the last of an authenticated message (SEC-002.1)
 TAG_BYTES = 32
 _AUTH_FLAG = 0x01  # header flags bit 0: a trailer follows (chapter 02 section 2)
 
@@ -48,7 +48,7 @@ def tag_of(key: bytes, signed: bytes) -> bytes:
 
 
 def sign_json(msg: dict[str, Any], *, key: bytes, key_id: int) -> dict[str, Any]:
-    """The ``auth`` member signing ``msg`` (SEC-002): the tag covers every byte of its binary
+    """The ``auth`` member signing ``msg`` (SEC-002.1): the tag covers every byte of its binary
     form before the tag, that is the header (AUTH set, final length), body, extensions and
     ``key_id``; the ``auth`` ``msg`` carries is ignored."""
     data = encode({**msg, "auth": {"key_id": key_id, "tag": "00" * TAG_BYTES}})
@@ -59,8 +59,8 @@ def verify_bytes(data: bytes, keys: Mapping[int, bytes]) -> dict[str, Any]:
     """Decode one binary message and check its trailer against ``keys`` (key id -> key).
 
     Raises ``WireError``: the codec's error for bytes that do not decode (a trailer too short
-    is ``TRUNCATED``, SEC-001), ``AUTH_REQUIRED`` without a trailer (SEC-003), ``AUTH_FAILED``
-    for a key id not in ``keys`` or a tag that does not verify (SEC-002). The header and the
+    is ``TRUNCATED``, SEC-001.2), ``AUTH_REQUIRED`` without a trailer (SEC-003), ``AUTH_FAILED``
+    for a key id not in ``keys`` or a tag that does not verify (SEC-002.2). The header and the
     trailer's size are checked first, then the tag, and only then the body and extensions
     (WIRE-016 steps 1 to 6, 7, then 8 and 9)."""
     try:
@@ -76,7 +76,7 @@ def verify_bytes(data: bytes, keys: Mapping[int, bytes]) -> dict[str, Any]:
     key = keys.get(key_id)
     if key is None:
         raise WireError(ErrorCode.AUTH_FAILED, "auth.key_id", f"unknown key id {key_id}")
-    # SEC-004: the whole tag, compared in constant time
+    # SEC-004.1: the whole tag, compared in constant time
     if not hmac.compare_digest(tag_of(key, data[:-TAG_BYTES]), data[-TAG_BYTES:]):
         raise WireError(ErrorCode.AUTH_FAILED, "auth.tag", "tag does not verify")
     if later is not None:
@@ -168,7 +168,7 @@ class NodeAuth:
 
     def admit(self, msg: dict[str, Any]) -> bool:
         """Check a message before the node acts on it: False for a replay (discard silently,
-        SEC-011); raises ``ProtocolError`` AUTH_REQUIRED / AUTH_FAILED naming the field."""
+        SEC-011.2); raises ``ProtocolError`` AUTH_REQUIRED / AUTH_FAILED naming the field."""
         source = msg.get("source")
         entry = self.keys.get(source) if isinstance(source, int) else None
         if entry is None:

@@ -45,7 +45,7 @@ class CircuitInfo:
         return [r for r in self.rules if r["node"] == node]
 
     def cutoff_of(self, node: int) -> int:
-        """FWD-008: smallest non-zero ``cutoff_ns`` among the node's rules (0 = none)."""
+        """FWD-008.1: smallest non-zero ``cutoff_ns`` among the node's rules (0 = none)."""
         cut = [r["cutoff_ns"] for r in self.rules_of(node) if r["cutoff_ns"]]
         return min(cut) if cut else 0
 

@@ -21,7 +21,7 @@ class QuantumDevice(Protocol):
 
     def attempt(self, *, now: int, link_id: int, slot_ns: int, qubits: Sequence[int]) -> None:
         """One attempt on ``link_id`` in slot ``slot_ns``: entangle each ``qubits[i]`` with a
-        photon emitted into optical mode ``i`` (one qubit without multiplexing, LINK-015)."""
+        photon emitted into optical mode ``i`` (one qubit without multiplexing, LINK-015.1)."""
 
     def bsm(self, *, now: int, left: int, right: int) -> int:
         """Bell-state measurement on two qubits (head-side first); returns the code 0..3."""

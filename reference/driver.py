@@ -9,7 +9,6 @@ API documented in ``docs/simulator.md``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -72,6 +71,11 @@ class _HarnessDevice:
         return codes
 
 
+#: the chapter 11 settings a harness may give in ``node.start``'s config (NodeConfig names)
+_CHAPTER_11 = ("rto_initial_ns", "rto_min_ns", "rto_max_ns", "max_retransmissions", "msl_ns",
+               "keepalive_interval_ns", "dead_interval_ns", "link_failure_attempts")
+
+
 def _router(routes: dict[str, list[int]]) -> Callable[[int, int, dict[str, int]], list[int] | None]:
     """The head end's router: the routes given in the node configuration, by tail end."""
 
@@ -108,12 +112,24 @@ class _NodeProfile:
                          slots_per_link=config.get("slots_per_link", 1),
                          gate_fidelity=config.get("gate_fidelity", 1.0),
                          readout_fidelity=config.get("readout_fidelity", 1.0),
-                         strict=config.get("strict", True), auth=config.get("auth"))
+                         strict=config.get("strict", True), auth=config.get("auth"),
+                         **{k: config[k] for k in _CHAPTER_11 if k in config},
+                         **self._stable_storage(node_id))
         dev = _HarnessDevice(device) if harness_device and device is not None else \
             ScriptedDevice()
         self._node = Node(cfg, dev, router=_router(config.get("routes", {})))
         self._node_id = node_id
-        return {}
+        return self._step(self._node.start(now_ns))  # KEEPALIVE first (REL-011)
+
+    def _stable_storage(self, node_id: int) -> dict[str, int]:
+        """What survives a restart of the node (REL-019, REL-022): a ``node.start`` of the
+        node this driver already runs is a restart, with the next incarnation and message ids
+        above the block of 2^16 its counter was in (as if persisted in blocks)."""
+        old = getattr(self, "_node", None)
+        if old is None or getattr(self, "_node_id", None) != node_id or not hasattr(old, "ctx"):
+            return {}
+        return {"incarnation": (old.config.incarnation + 1) % 2**32,
+                "message_id_floor": (old.ctx.factory.counter // 2**16 + 1) * 2**16 % 2**32}
 
     def _start_station(self, node_id: int, config: Json, device: Any) -> Json:
         """Role ``station`` (capability node.station): the heralding station of one link.
@@ -164,17 +180,19 @@ class _NodeProfile:
 
 
 class _Trace:
-    """Text sink for the simulator's trace: keeps application and signalling records."""
+    """Sink of the simulator's trace: keeps what the network verb reports, the messages to
+    applications and the signalling messages that establish, refuse or end circuits."""
 
-    _KEEP = ('"app"', '"REJECT"', '"CONFIRM"', '"TEARDOWN"')
+    transitions = False  # the engines' transition records are not needed
+    _KEEP = frozenset({"REJECT", "CONFIRM", "TEARDOWN"})
 
     def __init__(self) -> None:
         self.records: list[Json] = []
 
-    def write(self, text: str) -> int:
-        if any(k in text for k in self._KEEP):
-            self.records.append(json.loads(text))
-        return len(text)
+    def record(self, rec: Json) -> None:
+        ev = rec.get("ev")
+        if ev == "app" or (ev == "send" and rec["msg"]["type"] in self._KEEP):
+            self.records.append(rec)
 
 
 def _measure_basis(bases: list[str]) -> str:
@@ -289,7 +307,7 @@ class ReferenceDriver(_NodeProfile, _NetworkProfile):
     def wire_encode(self, *, json: Any) -> Json:
         try:
             data = encode(json)
-            check_extensions(json)  # EXT-001, EXT-002: after the values (WIRE-017)
+            check_extensions(json)  # EXT-001.2, EXT-002: after the values (WIRE-017)
             return {"hex": data.hex()}
         except WireError as exc:
             return _reject(exc)

@@ -20,11 +20,17 @@ BELL_CODES = {name: code for code, name in enumerate(BELL_NAMES)}
 FAILURE = 255
 HERALD_NAMES = {1: "PSI_PLUS", 3: "PSI_MINUS", FAILURE: "FAILURE"}
 HERALD_CODES = {v: k for k, v in HERALD_NAMES.items()}
+#: the rule actions and distillation protocols this implementation can run (WIRE-048)
+RULE_ACTIONS = frozenset({"GENERATE", "SWAP", "DISTIL", "DELIVER", "DISCARD"})
+DISTIL_PROTOCOLS = frozenset({"NONE", "DEJMPS", "BBPSSW"})
 
 
 #: extension types this implementation knows (chapter 02 section 6), by name
 KNOWN_EXTENSIONS = {v["name"]: int(k) for k, v in wire_constants()["known_extensions"].items()}
 TRACE_CONTEXT = KNOWN_EXTENSIONS["TRACE_CONTEXT"]
+SUPPORTED_VERSIONS = KNOWN_EXTENSIONS["SUPPORTED_VERSIONS"]
+#: the protocol versions this implementation speaks, most preferred first (WIRE-050)
+VERSIONS = (1,)
 _KNOWN_TYPES = frozenset(KNOWN_EXTENSIONS.values())
 #: value length in bytes of each known extension type that fixes one
 _KNOWN_LENGTHS = {int(k): v["length"] for k, v in wire_constants()["known_extensions"].items()
@@ -36,7 +42,7 @@ def check_extensions(msg: dict[str, Any]) -> None:
     binary form, in their order (WIRE-017): raise ``WireError`` UNKNOWN_CRITICAL_EXTENSION for
     an extension marked critical of a type this node does not implement (EXT-002; type 0 and
     the experimental types are not implemented, EXT-006) and MALFORMED_EXTENSION for a known
-    extension whose value has the wrong length (EXT-001)."""
+    extension whose value has the wrong length (EXT-001.2)."""
     for index, ext in enumerate(msg.get("extensions") or ()):
         if ext["critical"] and ext["type"] not in _KNOWN_TYPES:
             raise WireError(ErrorCode.UNKNOWN_CRITICAL_EXTENSION, f"extensions[{index}].type",
@@ -50,9 +56,9 @@ def check_extensions(msg: dict[str, Any]) -> None:
 
 def relayed_extensions(msg: dict[str, Any]) -> list[dict[str, Any]]:
     """The extensions of ``msg`` that a message sent on because of it carries: its (first)
-    TRACE_CONTEXT (EXT-005), not marked critical whatever the received one said (EXT-007), and
+    TRACE_CONTEXT (EXT-005.1), not marked critical whatever the received one said (EXT-007), and
     every extension of a type this node does not implement and that is not critical, unchanged
-    and in their order (EXT-003). PADDING belongs to one message and is not carried on; an
+    and in their order (EXT-003.2). PADDING belongs to one message and is not carried on; an
     unknown critical extension never gets this far (EXT-002)."""
     out, traced = [], False
     for ext in msg.get("extensions") or ():
@@ -91,10 +97,23 @@ def error_reply(factory: MessageFactory, msg: dict[str, Any] | None, code: int, 
     None when there is nothing to answer or ``msg`` is itself an ERROR (ERR-003)."""
     if msg is None or msg.get("type") == "ERROR":
         return None
+    versions = ([{"type": SUPPORTED_VERSIONS, "critical": False, "value": bytes(VERSIONS).hex()}]
+                if code == ErrorCode.UNSUPPORTED_VERSION else [])  # WIRE-050
     return factory.make("ERROR", msg["source"], {
         "code": int(code), "offending_message_id": msg.get("message_id", 0),
         "offending_type": _TYPE_CODES.get(msg.get("type", ""), 0),
-        "field": field[:255], "detail": detail[:255]})
+        "field": field[:255], "detail": detail[:255]}, versions)
+
+
+def no_common_version(error: dict[str, Any]) -> bool:
+    """True if ERROR ``error`` says its sender implements none of :data:`VERSIONS`: an
+    ``UNSUPPORTED_VERSION`` whose ``SUPPORTED_VERSIONS`` list (none counts as empty) shares no
+    version with this implementation (WIRE-051)."""
+    if error["body"]["code"] != ErrorCode.UNSUPPORTED_VERSION:
+        return False
+    listed = {v for ext in error.get("extensions") or () if ext["type"] == SUPPORTED_VERSIONS
+              for v in bytes.fromhex(ext["value"])}
+    return not listed & set(VERSIONS)
 
 
 def next_seq(seq: int) -> int:

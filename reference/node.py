@@ -13,7 +13,7 @@
 Roles (RFC 9340 s.5.3.2): ``"end"`` (end node: delivery + control plane for its own circuits,
 never an intermediate hop), ``"router"`` (quantum router: control plane and data plane) and
 ``"repeater"`` (automated repeater: data plane; it relays signalling, appends its static
-capability and installs its rules but takes no admission decisions, ROLE-101).
+capability and installs its rules but takes no admission decisions, ROLE-101.4).
 
 The one error boundary: a :class:`~.engines.base.ProtocolError` raised (or reported) by an
 engine, or a :class:`qvcp.schemas.WireError` from validation, becomes an ERROR message to the
@@ -38,8 +38,11 @@ from .engines.link import LinkEngine
 from .engines.signalling import Install, Release, SignallingEngine, SigState
 from .engines.swap import SwapEngine
 from .engines.tracking import EndEngine
+from .liveness import Liveness
 from .messages import MessageFactory, check_extensions, error_reply, fidelity_to_wire
+from .reliable import Reliability, ReliabilityConfig
 from .resources import Resources
+from .transport import Failure, Transport
 
 ROLES = ("end", "router", "repeater")
 
@@ -101,12 +104,12 @@ class NodeConfig:
     setup_timeout_ns: int = 10**9
     ack_timeout_ns: int = 10**8
     strict: bool = False
-    #: end-to-end DEJMPS rounds the node is willing to configure as tail end (SIG-040)
+    #: end-to-end DEJMPS rounds the node is willing to configure as tail end (SIG-040.1)
     max_distil_rounds: int = 3
     #: emit a TransitionRecord per engine transition (traces, table-coverage tests); off
     #: when nothing reads them, which saves their cost on every transition
     record_transitions: bool = True
-    #: ERR-004: at most ``error_burst`` ERRORs to one destination at once, one more per
+    #: ERR-004.1: at most ``error_burst`` ERRORs to one destination at once, one more per
     #: ``error_refill_ns`` (0: no limit); the rest of the rejected messages go unanswered
     error_burst: int = 32
     error_refill_ns: int = 100_000
@@ -116,6 +119,19 @@ class NodeConfig:
     #: message authentication (chapter 08): ``{"keys": [{"peer", "key_id", "key" (hex)}],
     #: "required": bool, "window": int}`` as :meth:`.auth.NodeAuth.of` reads it; None: none
     auth: Mapping[str, Any] | None = None
+    #: chapter 11 timers (defaults of its section 3): retransmission, keepalive, failure
+    rto_initial_ns: int = 2_000_000
+    rto_min_ns: int = 200_000
+    rto_max_ns: int = 1_000_000_000
+    max_retransmissions: int = 6
+    msl_ns: int = 1_000_000_000
+    keepalive_interval_ns: int = 50_000_000
+    dead_interval_ns: int = 0  # 0: three keepalive intervals
+    link_failure_attempts: int = 1000
+    #: what survives a restart on stable storage (REL-019, REL-022): this run's incarnation
+    #: number and the floor of its message-id counters
+    incarnation: int = 1
+    message_id_floor: int = 0
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
@@ -133,6 +149,24 @@ class NodeConfig:
             NodeAuth.of(self.auth)
         except ValueError as err:
             raise ValueError(f"NodeConfig.{err}") from None
+        try:
+            self.reliability()
+            Liveness(interval_ns=self.keepalive_interval_ns, dead_ns=self.dead_ns)
+        except ValueError as err:
+            raise ValueError(f"NodeConfig.{err}") from None
+        if not 1 <= self.link_failure_attempts <= 2**20:
+            raise ValueError("NodeConfig.link_failure_attempts: must be 1..2^20 (spec chapter 11 "
+                             "section 3)")
+
+    @property
+    def dead_ns(self) -> int:
+        """``dead_interval_ns``, or three keepalive intervals when it is 0."""
+        return self.dead_interval_ns or 3 * self.keepalive_interval_ns
+
+    def reliability(self) -> ReliabilityConfig:
+        """The retransmission settings (chapter 11 section 3)."""
+        return ReliabilityConfig(self.rto_initial_ns, self.rto_min_ns, self.rto_max_ns,
+                                 self.max_retransmissions, self.msl_ns)
 
 
 Router = Callable[[int, int, dict[str, int]], "list[int] | None"]
@@ -152,23 +186,30 @@ class Node:
     endpoints: dict[int, DeliveryEngine] = field(init=False, default_factory=dict)
     circuit_counter: int = field(init=False, default=0)
     auth: NodeAuth | None = field(init=False, default=None)
-    #: ERRORs not sent for want of a token (ERR-004), and the buckets: dest -> (tokens, since)
+    #: ERRORs not sent for want of a token (ERR-004.1), and the buckets: dest -> (tokens, since)
     errors_suppressed: int = field(init=False, default=0)
     _error_tokens: dict[int, tuple[int, int]] = field(init=False, default_factory=dict)
+    transport: Transport = field(init=False)
 
     def __post_init__(self) -> None:
         c = self.config
         res = Resources(c.memory_qubits, c.comm_qubits,
                         {lc.link_id: lc.rate_mhz for lc in c.links})
         self.auth = NodeAuth.of(c.auth)
-        self.ctx = NodeContext(c.node_id, MessageFactory(c.node_id, auth=self.auth), self.device,
+        self.ctx = NodeContext(c.node_id, MessageFactory(c.node_id, counter=c.message_id_floor,
+                                                         auth=self.auth), self.device,
                                res, c.t2_ns)
+        self.transport = Transport(
+            c.node_id, self.ctx.factory, c.incarnation, Reliability(c.reliability()),
+            Liveness(tuple(sorted({lc.peer for lc in c.links})), c.keepalive_interval_ns,
+                     c.dead_ns))
         self.ctx.cutoff_ns = c.cutoff_ns
         for lc in c.links:
             self.links[lc.link_id] = LinkEngine(
                 node_id=c.node_id, link_id=lc.link_id, peer=lc.peer, station=lc.station,
                 slot_ns=lc.slot_ns, herald_timeout_ns=lc.herald_timeout_ns or 3 * lc.slot_ns,
-                resources=res, device=self.device, factory=self.ctx.factory)
+                resources=res, device=self.device, factory=self.ctx.factory,
+                failure_attempts=c.link_failure_attempts)
         for eng in self.links.values():
             self._adopt(eng)
         self.ctx.link_engines = dict(self.links)
@@ -185,26 +226,44 @@ class Node:
     def receive(self, now: int, msg: dict[str, Any]) -> list[Output]:
         """Process one incoming message at time ``now``; returns outputs (sends, records).
 
-        A message addressed to another node is discarded silently (WIRE-013); so is a replay
-        from a keyed peer (SEC-011), and a message from a keyed peer is verified before
-        anything else is done with it (SEC-004)."""
+        A message addressed to another node is discarded silently (WIRE-013.2); so is a replay
+        from a keyed peer (SEC-011.2), and a message from a keyed peer is verified before
+        anything else is done with it (SEC-004.2)."""
         if msg.get("destination") != self.config.node_id:
             return []
+        transport = self.transport
         try:
             if self.auth is not None and not self.auth.admit(msg):
-                return []
+                return self._answer(now, transport.replayed(now, msg))
             if self.config.strict:
                 validate_message(msg)
             check_extensions(msg)  # EXT-001, EXT-002: after the values (WIRE-017)
-            self._dispatch(now, msg)
+            see, replies = transport.receive(now, msg)  # chapter 11: ACK, KEEPALIVE, copies
+            if see:
+                self._dispatch(now, msg)
+                replies = transport.accepted(now, msg)  # REL-001
+            self._queue += [Send(m) for m in replies]
         except ProtocolError as err:
             self._error_out(err, msg, now)
         except WireError as err:
             self._error_out(ProtocolError(err.code, err.reason, field=err.field), msg, now)
+        self._act_on_failures(now)
+        return self._collect(now)
+
+    def start(self, now: int) -> list[Output]:
+        """The node starts (first, and after each restart): KEEPALIVE to every neighbour
+        before anything else (REL-011)."""
+        self._queue += [Send(m) for m in self.transport.start(now)]
+        return self._collect(now)
+
+    def _answer(self, now: int, replies: list[dict[str, Any]]) -> list[Output]:
+        self._queue += [Send(m) for m in replies]
         return self._collect(now)
 
     def on_timer(self, now: int) -> list[Output]:
         """Fire every timer due at ``now``."""
+        again = self.transport.due(now)  # retransmissions and KEEPALIVEs (chapter 11)
+        self._act_on_failures(now)
         for eng in self._engines():
             if not eng.timers:
                 continue
@@ -213,7 +272,8 @@ class Node:
                     eng.on_timer(now, name)  # type: ignore[attr-defined]
                 except ProtocolError as err:
                     self._error_out(err, None, now)
-        return self._collect(now)
+        out = self._collect(now)
+        return out + [Send(m) for m in again]  # sent again: not tracked as new (REL-003)
 
     def next_deadline(self) -> int | None:
         """Earliest timer of any engine, or None."""
@@ -265,6 +325,7 @@ class Node:
             self._engine_cache = [*self.links.values(), *self.signalling.values(),
                                   *self.dataplane.values(), *self.endpoints.values()]
             self._timer_books = [e.timers for e in self._engine_cache]
+            self._timer_books += self.transport.timer_books
         return self._engine_cache
 
     def _forget_engines(self) -> None:
@@ -291,14 +352,14 @@ class Node:
         if offending is None or offending.get("type") == "ERROR":
             return  # nothing to answer, or an ERROR (ERR-003)
         if not self._error_allowed(offending["source"], now):
-            self.errors_suppressed += 1  # ERR-004: the message stays rejected, unanswered
+            self.errors_suppressed += 1  # ERR-004.1: the message stays rejected, unanswered
             return
         reply = error_reply(self.ctx.factory, offending, err.code, err.field, err.detail)
         if reply is not None:
             self._queue.append(Send(reply))
 
     def _error_allowed(self, dest: int, now: int) -> bool:
-        """ERR-004: a token bucket per destination, ``error_burst`` ERRORs deep and refilled
+        """ERR-004.1: a token bucket per destination, ``error_burst`` ERRORs deep and refilled
         by one every ``error_refill_ns``; takes a token when there is one."""
         c = self.config
         if c.error_burst <= 0:
@@ -349,7 +410,7 @@ class Node:
             cid = body["circuit_id"]
             sig = self.signalling.get(cid)
             if sig is None or (sig.state is SigState.CLOSED and t == "SETUP"):
-                # A circuit never seen, or fully released, is IDLE (spec 05 section 2): the
+                # A circuit never seen, or fully released, is IDLE (spec 09 section 5): the
                 # IDLE row of the signalling table decides, and an engine that stays IDLE is
                 # not kept.
                 sig = self._new_signalling(cid)
@@ -444,7 +505,10 @@ class Node:
         queue = self._queue  # every engine of the node appends here (``_adopt``)
         for o in queue:  # a list iterator also yields what is appended meanwhile
             cls = o.__class__
-            if cls is TransitionRecord or cls is Send:  # the common outputs
+            if cls is Send:
+                self.transport.sent(now, o.msg)  # chapter 11: tracked until answered
+                result.append(o)
+            elif cls is TransitionRecord:
                 result.append(o)
             elif cls is Local:
                 try:
@@ -467,6 +531,8 @@ class Node:
                 self.ctx.release_qubit(now, e.circuit_id, e.qubit, e.link_id, e.seq)
         elif isinstance(e, ev.OpenCircuit):
             self._new_signalling(e.circuit_id).fire(now, e)
+        elif isinstance(e, ev.LinkFailed):  # REL-013
+            self._fail(now, e.circuits)
         elif isinstance(e, ev.CloseCircuit):
             sig = self.signalling.get(e.circuit_id)
             if sig is not None:
@@ -493,6 +559,28 @@ class Node:
         for rule in info.rules_of(me):
             if rule["action"] == "GENERATE" and rule["match_link"] in self.links:
                 self.links[rule["match_link"]].fire(now, ev.GenerateOn(circuit_id=info.circuit_id))
+
+    def _act_on_failures(self, now: int) -> None:
+        """Chapter 11 section 4.3: every circuit whose route holds a neighbour found dead or
+        restarted (REL-012, REL-014), or a destination a message could not reach (REL-006),
+        fails here: torn down with reason FAILURE (REL-016), which releases it (REL-015) and
+        tells the application (REL-017)."""
+        failures = self.transport.failures
+        while failures:
+            f: Failure = failures.pop(0)
+            if f.kind != "unreachable":
+                self.transport.forget(f.peer)
+                if f.kind == "restarted" and self.auth is not None:
+                    self.auth.windows.pop(f.peer, None)  # REL-014: its old ids mean nothing
+            self._fail(now, [cid for cid, sig in self.signalling.items()
+                             if sig.setup is not None and f.peer in sig.setup["route"]])
+
+    def _fail(self, now: int, circuits: list[int] | tuple[int, ...]) -> None:
+        """Each circuit fails here: torn down with reason FAILURE (REL-015 to REL-017)."""
+        for cid in circuits:
+            sig = self.signalling.get(cid)
+            if sig is not None:
+                sig.fire(now, ev.CloseCircuit(circuit_id=cid, reason="FAILURE"))
 
     def _release(self, now: int, cid: int) -> None:
         for link in self.links.values():

@@ -1,8 +1,8 @@
 """Per-node resource book-keeping: memory slots, communication qubits, link load.
 
-Admission control (chapter 05, SIG-002) reserves memory slots per circuit and rate per link;
-the link layer takes a slot from the circuit's reservation for each attempt and holds a
-communication qubit until the herald (LINK-002).
+Admission control (chapter 05, SIG-002.1, SIG-002.2) reserves memory slots per circuit and
+rate per link; the link layer takes a slot from the circuit's reservation for each attempt
+and holds a communication qubit until the herald (LINK-002).
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ class Resources:
 
     def modes_available(self, circuit: int, link: int) -> int:
         """How many qubits ``circuit`` could take on ``link`` at once (the modes of one
-        multiplexed attempt, LINK-001): idle comm qubits, free memory slots and the circuit's
+        multiplexed attempt, LINK-001.3): idle comm qubits, free memory slots and the circuit's
         per-link quota left, whichever is fewest."""
         n = min(self.comm - self.comm_busy, len(self.free_slots))
         if n <= 0:

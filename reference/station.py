@@ -12,7 +12,7 @@
 [('ERROR', 1), ('ERROR', 2)]
 
 It takes messages and timer expiries with an explicit ``now`` and gives outputs, like
-:class:`~.node.Node`: a message addressed to another node is discarded silently (WIRE-013);
+:class:`~.node.Node`: a message addressed to another node is discarded silently (WIRE-013.2);
 a message other than ATTEMPT, or an ATTEMPT the station does not serve (LINK-008), is
 answered with ERROR to its source (ERR-001), never an ERROR with an ERROR (ERR-003).
 """

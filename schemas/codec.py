@@ -52,6 +52,9 @@ _FLAG_AUTH = _WIRE["flags"]["AUTH"]
 _TRAILER = _WIRE["auth_trailer_length"]
 _CRITICAL = _WIRE["critical_bit"]
 _KNOWN_EXT = {int(k): v for k, v in _WIRE["known_extensions"].items()}
+#: REL-020, REL-021: a decoder never needs more than one message of this size
+MAX_MESSAGE = _WIRE["max_message_length"]
+MAX_EXTENSIONS = _WIRE["max_extensions"]
 _TLV = struct.Struct(">HH")
 _INTS = {"u8": cs.Int8ub, "u16": cs.Int16ub, "u32": cs.Int32ub, "u64": cs.Int64ub}
 
@@ -93,11 +96,14 @@ def _decoder(node: Node) -> Decoder:
         return dec_uint
     if isinstance(node, Enum):
         names = node.names_by_code
+        is_open = node.open
 
-        def dec_enum(raw: int, path: str) -> str:
+        def dec_enum(raw: int, path: str) -> str | int:
             try:
                 return names[raw]
             except KeyError:
+                if is_open:  # WIRE-040: an unassigned code of an open enumeration
+                    return raw
                 raise WireError(ErrorCode.FIELD_OUT_OF_RANGE, path,
                                 f"code {raw} is not one of {sorted(names)}") from None
         return dec_enum
@@ -128,7 +134,10 @@ def _decoder(node: Node) -> Decoder:
 
 def _encoder(node: Node) -> Encoder:
     if isinstance(node, Enum):
-        return node.codes.__getitem__
+        codes = node.codes
+        if node.open:
+            return lambda value: value if isinstance(value, int) else codes[value]
+        return codes.__getitem__
     if isinstance(node, Ascii):
         return lambda text: list(text.encode("ascii"))
     if isinstance(node, Array):
@@ -183,6 +192,9 @@ def _decode_extensions(data: bytes, start: int, end: int) -> list[Json]:
     pos = start
     while pos < end:
         index = len(out)
+        if index == MAX_EXTENSIONS:
+            raise WireError(ErrorCode.TOO_LARGE, f"extensions[{index}]",
+                            f"more than {MAX_EXTENSIONS} extensions")
         if end - pos < _TLV.size:
             raise WireError(ErrorCode.MALFORMED_EXTENSION, f"extensions[{index}]",
                             f"{end - pos} bytes left, a TLV header needs {_TLV.size}")
@@ -216,7 +228,7 @@ def decode(data: bytes | bytearray | memoryview) -> Json:
 
     Raises:
         WireError: the first rule the bytes break, in the order of WIRE-016: TRUNCATED
-            header, UNSUPPORTED_VERSION, LENGTH_MISMATCH, RESERVED_BITS_SET,
+            header, UNSUPPORTED_VERSION, TOO_LARGE or LENGTH_MISMATCH, RESERVED_BITS_SET,
             UNKNOWN_MESSAGE_TYPE, TRUNCATED trailer, TRUNCATED or FIELD_OUT_OF_RANGE body,
             MALFORMED_EXTENSION, UNKNOWN_CRITICAL_EXTENSION. (Tags are checked by
             :func:`verify`, which needs the keys.)
@@ -230,6 +242,9 @@ def decode(data: bytes | bytearray | memoryview) -> Json:
     if version != VERSION:
         raise WireError(ErrorCode.UNSUPPORTED_VERSION, "header.version",
                         f"version {version} is not {VERSION}")
+    if length > MAX_MESSAGE:
+        raise WireError(ErrorCode.TOO_LARGE, "header.length",
+                        f"length field says {length} bytes, more than {MAX_MESSAGE}")
     if length != len(data):
         raise WireError(ErrorCode.LENGTH_MISMATCH, "header.length",
                         f"length field says {length} bytes, received {len(data)}")
@@ -278,8 +293,8 @@ def encode(message: Json | MessageModel) -> bytes:
 
     Raises:
         WireError: SCHEMA_VIOLATION, UNKNOWN_MESSAGE_TYPE, UNSUPPORTED_VERSION or
-            FIELD_OUT_OF_RANGE, naming the field; MALFORMED_EXTENSION when the extensions
-            make the message longer than the u32 length field can say.
+            FIELD_OUT_OF_RANGE, naming the field; TOO_LARGE when the message would exceed
+            65535 bytes or 32 extensions (REL-020, REL-021).
     """
     model = message if isinstance(message, MessageModel) else validate_message(message)
     obj = model.model_dump(mode="python")
@@ -293,14 +308,18 @@ def encode(message: Json | MessageModel) -> bytes:
     auth = obj["auth"]
     trailer = (auth["key_id"].to_bytes(4, "big") + bytes.fromhex(auth["tag"])) if auth else b""
     length = HEADER_LENGTH + len(body) + len(tlvs) + len(trailer)
-    if length > 0xFFFFFFFF:
-        raise WireError(ErrorCode.MALFORMED_EXTENSION, "extensions", "message exceeds 2^32-1 bytes")
+    if length > MAX_MESSAGE:
+        raise WireError(ErrorCode.TOO_LARGE, "extensions",
+                        f"message of {length} bytes exceeds {MAX_MESSAGE}")
+    if len(obj["extensions"]) > MAX_EXTENSIONS:
+        raise WireError(ErrorCode.TOO_LARGE, "extensions",
+                        f"{len(obj['extensions'])} extensions, more than {MAX_EXTENSIONS}")
     header = _HEADER.pack(VERSION, spec.type_code, _FLAG_AUTH if auth else 0, 0, length,
                           obj["message_id"], obj["source"], obj["destination"])
     return header + body + tlvs + trailer
 
 
-# --- authentication trailer (SEC-001, SEC-002) ----------------------------------------------
+# --- authentication trailer (SEC-001.1, SEC-002.1) ----------------------------------------------
 
 def _tag(key: bytes, signed_part: bytes) -> bytes:
     return hmac.new(key, signed_part, hashlib.sha256).digest()
@@ -309,7 +328,7 @@ def _tag(key: bytes, signed_part: bytes) -> bytes:
 def sign(data: bytes, *, key: bytes, key_id: int) -> bytes:
     """Return ``data`` (one unauthenticated message) with an HMAC-SHA-256 trailer appended.
 
-    Sets the AUTH flag and the new length, then tags every byte before the tag (SEC-002).
+    Sets the AUTH flag and the new length, then tags every byte before the tag (SEC-002.1).
     """
     decode(data)  # refuse to sign what we could not decode
     if data[2] & _FLAG_AUTH:
@@ -323,7 +342,7 @@ def sign(data: bytes, *, key: bytes, key_id: int) -> bytes:
 
 
 def trailer(message: Json, *, key: bytes, key_id: int) -> Json:
-    """The ``auth`` member (SEC-002) that signs the JSON ``message`` with ``key``: its
+    """The ``auth`` member (SEC-002.1) that signs the JSON ``message`` with ``key``: its
     ``auth`` as given is ignored, the tag is computed over the binary form (:func:`sign`)."""
     signed: Json = decode(sign(encode({**message, "auth": None}), key=key, key_id=key_id))
     return signed["auth"]  # type: ignore[no-any-return]

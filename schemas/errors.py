@@ -3,7 +3,7 @@
 The codes come from ``errors.json`` (the single registry); :class:`ErrorCode` is built from it.
 
 >>> ErrorCode.LENGTH_MISMATCH.value, requirement_of(ErrorCode.LENGTH_MISMATCH)
-(2, 'WIRE-003')
+(2, 'WIRE-003.2')
 >>> str(WireError(ErrorCode.FIELD_OUT_OF_RANGE, "body.outcome", "code 9 is not an outcome"))
 'FIELD_OUT_OF_RANGE (0x0006, WIRE-007) at body.outcome: code 9 is not an outcome'
 """
@@ -30,7 +30,7 @@ def requirement_of(code: ErrorCode) -> str:
 
 
 def error_class(code: int) -> str:
-    """The class of any code, registered or not, from its high byte (ERR-002)."""
+    """The class of any code, registered or not, from its high byte (ERR-002.2)."""
     return str(error_registry()["classes"].get(str(code >> 8), "unknown"))
 
 

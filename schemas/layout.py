@@ -53,9 +53,16 @@ class Uint:
 
 @dataclass(frozen=True, slots=True)
 class Enum:
-    """A name carried on the wire as a u8 code."""
+    """A name carried on the wire as a u8 code.
+
+    An *open* enumeration (``x-registry.open``) may grow without a new protocol version: a
+    receiver decodes an unassigned code as the integer itself (its JSON form, WIRE-040), so it
+    can act on the message by the rule its chapter gives for unknown values and relay it
+    unchanged (WIRE-043).
+    """
 
     codes: dict[str, int]
+    open: bool = False
 
     @property
     def names_by_code(self) -> dict[int, str]:
@@ -101,6 +108,14 @@ class MessageSpec:
     description: str
     body: Object
     schema: dict[str, Any]
+
+    @property
+    def treatment(self) -> str:
+        """How the message survives loss (spec chapter 11 section 1): ``acknowledged`` (ACK
+        or ERROR answers it, else it is retransmitted), ``own-answer`` (its own answer
+        message does), ``time-critical`` (never retransmitted) or ``local`` (between an
+        application and its node, not on the network)."""
+        return str(self.schema["x-wire"]["treatment"])
 
 
 def _data_root():  # type: ignore[no-untyped-def]
@@ -162,9 +177,11 @@ def _node(name: str, prop: dict[str, Any]) -> Node:
         return Object(p.get("x-def", name), tuple((f, _node(f, props[f])) for f in layout))
     if fmt in INT_BITS:
         if "codes" in wire:
-            if list(wire["codes"]) != p["enum"]:
+            is_open = bool(p.get("x-registry", {}).get("open"))
+            names = p["anyOf"][0]["enum"] if is_open else p["enum"]
+            if list(wire["codes"]) != names:
                 raise ValueError(f"{name}: enum and x-wire.codes differ")
-            return Enum(dict(wire["codes"]))
+            return Enum(dict(wire["codes"]), is_open)
         return Uint(fmt, p.get("minimum", 0), p.get("maximum", 2 ** INT_BITS[fmt] - 1),
                     p.get("x-unit"))
     if fmt == "ascii8":

@@ -16,7 +16,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, create_model
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StringConstraints,
+    ValidationError,
+    create_model,
+)
+from pydantic_core import PydanticCustomError
 
 from qvcp.schemas.errors import ErrorCode, WireError
 from qvcp.schemas.layout import Array, Ascii, Enum, Node, Object, Uint, common_schema, message_specs
@@ -59,6 +68,8 @@ def _type_of(node: Node, owner: str) -> Any:
     if isinstance(node, Uint):
         return Annotated[int, Field(ge=node.minimum, le=node.maximum)]
     if isinstance(node, Enum):
+        if node.open:
+            return Annotated[str | int, PlainValidator(_open_enum_check(node))]
         return Literal[tuple(node.codes)]
     if isinstance(node, Ascii):
         return Annotated[str, StringConstraints(pattern=r"^[ -~]*$", max_length=node.max_length)]
@@ -66,6 +77,26 @@ def _type_of(node: Node, owner: str) -> Any:
         item = _type_of(node.item, owner)
         return Annotated[list[item], Field(max_length=node.max_items)]  # type: ignore[valid-type]
     return _object_model(node, owner)
+
+
+def _open_enum_check(node: Enum) -> Any:
+    """Validator of an open enumeration: an assigned name, or an unassigned u8 code (WIRE-040;
+    an assigned code must be written as its name, WIRE-042)."""
+    names, codes = set(node.codes), set(node.codes.values())
+
+    def check(value: Any) -> str | int:
+        if isinstance(value, str):
+            if value in names:
+                return value
+            raise PydanticCustomError("enum", "name {value} is not one of {names}",
+                                      {"value": value, "names": sorted(names)})
+        if isinstance(value, int) and not isinstance(value, bool):
+            if 0 <= value <= 255 and value not in codes:
+                return value
+            raise PydanticCustomError("enum", "code {value} is assigned or outside 0..255: "
+                                      "write an assigned code as its name", {"value": value})
+        raise PydanticCustomError("open_enum_type", "expected a name or an unassigned code")
+    return check
 
 
 _OBJECT_MODELS: dict[str, type[BaseModel]] = {}

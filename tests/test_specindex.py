@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qvcp.specindex import build_index, find_spec_dir, index_document, lint, parse_chapter
+from qvcp.specindex import (
+    build_groups,
+    build_index,
+    find_spec_dir,
+    index_document,
+    lint,
+    parse_chapter,
+    resolve,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -14,7 +22,7 @@ CHAPTER = """# Chapter
 
 **[WIRE-001]** Receivers MUST do this.
 
-- **[WIRE-002]** Senders SHOULD do that and MAY do more.
+- **[WIRE-002]** Senders SHOULD do that.
 
 Plain prose with no keyword.
 
@@ -65,3 +73,33 @@ def test_schemas_check_passes() -> None:
 
     failed = [(r.name, r.problems[:3]) for r in run_checks() if not r.passed]
     assert not failed
+
+
+def test_split_requirements_are_groups_of_atomic_parts(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(
+        "- **[SIG-008]** Checks of a route.\n"
+        "  - **[SIG-008.1]** A node MUST check the length.\n"
+        "  - **[SIG-008.2]** A node SHOULD log.\n\n"
+        "**[SIG-009]** Nodes MUST do one thing.\n")
+    assert lint(tmp_path) == []
+    reqs = build_index(tmp_path)
+    assert [(r.id, r.level) for r in reqs] == [
+        ("SIG-008.1", "MUST"), ("SIG-008.2", "SHOULD"), ("SIG-009", "MUST")]
+    assert build_groups(tmp_path) == {"SIG-008": ["SIG-008.1", "SIG-008.2"]}
+    assert resolve("SIG-008", build_groups(tmp_path)) == ["SIG-008.1", "SIG-008.2"]
+
+
+def test_lint_wants_one_keyword_per_id_and_parts_after_their_lead_in(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(
+        "**[SIG-001]** Nodes MUST do this and MUST NOT do that.\n\n"
+        "**[SIG-002]** Group lead-in that MUST not hold a keyword.\n\n"
+        "- **[SIG-002.1]** A node MUST x.\n\n"
+        "**[SIG-003]** A node MUST y.\n\n"
+        "- **[SIG-002.2]** A stray part MUST z.\n\n"
+        "- **[SIG-004.1]** A part without lead-in MUST w.\n")
+    problems = lint(tmp_path)
+    assert any("SIG-001 holds 2 BCP 14 keywords" in p for p in problems)
+    assert any("SIG-002 is split into parts" in p for p in problems)
+    assert any("SIG-002.2 does not follow" in p for p in problems)
+    assert any("SIG-004.1 does not follow" in p for p in problems)
+    assert len(problems) == 4

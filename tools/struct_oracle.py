@@ -29,6 +29,8 @@ STATUS = {"OPEN": 0, "CLOSED": 1}
 # name: (type code, struct format of the fixed body, [(field, enum table or None), ...])
 # Fields named "a.b" are nested objects; HERALD, SETUP and CONFIRM have arrays handled below.
 FLAT: dict[str, tuple[int, str, list[tuple[str, dict[str, int] | None]]]] = {
+    "ACK": (0x02, ">IB", [("acked_message_id", None), ("acked_type", None)]),
+    "KEEPALIVE": (0x03, ">IQ", [("incarnation", None), ("interval_ns", None)]),
     "ATTEMPT": (0x10, ">IIQB", [("link_id", None), ("attempt_id", None), ("slot_ns", None),
                                 ("modes", None)]),
     "HERALD": (0x11, ">IQII", [("link_id", None), ("slot_ns", None), ("attempt_id_a", None),
@@ -93,6 +95,16 @@ def _put(body: dict[str, Any], dotted: str, value: Any) -> None:
     body[leaf] = value
 
 
+def _code(table: dict[str, int], value: str | int) -> int:
+    """The code of an enumeration value: an unassigned code of an open enumeration is written
+    in JSON as the integer itself (chapter 02 section 9)."""
+    return value if isinstance(value, int) else table[value]
+
+
+def _name(table: dict[str, int], code: int) -> str | int:
+    return {c: n for n, c in table.items()}.get(code, code)
+
+
 def _ascii(text: str) -> bytes:
     raw = text.encode("ascii")
     return bytes([len(raw)]) + raw
@@ -105,11 +117,11 @@ def encode_body(name: str, body: dict[str, Any]) -> tuple[int, bytes]:
                                   body["offending_type"])
                       + _ascii(body["field"]) + _ascii(body["detail"]))
     code, fmt, fields = FLAT[name]
-    values = [table[_get(body, f)] if table else _get(body, f) for f, table in fields]
+    values = [_code(table, _get(body, f)) if table else _get(body, f) for f, table in fields]
     out = struct.pack(fmt, *values)
     if name == "HERALD":
         out += struct.pack(">B", len(body["results"])) + b"".join(
-            RESULT.pack(OUTCOME[r["outcome"]], r["seq"]) for r in body["results"])
+            RESULT.pack(_code(OUTCOME, r["outcome"]), r["seq"]) for r in body["results"])
     elif name == "SETUP":
         q = body["qos"]
         out += QOS.pack(*(q[f] for f in QOS_FIELDS))
@@ -119,7 +131,7 @@ def encode_body(name: str, body: dict[str, Any]) -> tuple[int, bytes]:
             HOP.pack(*(h[f] for f in HOP_FIELDS)) for h in body["hops"])
     elif name == "CONFIRM":
         out += struct.pack(">H", len(body["rules"])) + b"".join(
-            RULE.pack(*(ACTION[r[f]] if f == "action" else DISTIL[r[f]]
+            RULE.pack(*(_code(ACTION, r[f]) if f == "action" else _code(DISTIL, r[f])
                         if f == "distil_protocol" else r[f] for f in RULE_FIELDS))
             for r in body["rules"])
     return code, out
@@ -157,15 +169,14 @@ def decode(data: bytes) -> dict[str, Any]:
         values = struct.unpack_from(fmt, data, pos)
         pos += struct.calcsize(fmt)
         for (f, table), v in zip(fields, values, strict=True):
-            _put(body, f, {c: n for n, c in table.items()}[v] if table else v)
+            _put(body, f, _name(table, v) if table else v)
         if name == "HERALD":
             n = data[pos]
             pos += 1
-            inv_o = {c: k for k, c in OUTCOME.items()}
             body["results"] = []
             for _ in range(n):
                 outcome, seq = RESULT.unpack_from(data, pos)
-                body["results"].append({"outcome": inv_o[outcome], "seq": seq})
+                body["results"].append({"outcome": _name(OUTCOME, outcome), "seq": seq})
                 pos += RESULT.size
         elif name == "SETUP":
             body["qos"] = dict(zip(QOS_FIELDS, QOS.unpack_from(data, pos), strict=True))
@@ -184,12 +195,10 @@ def decode(data: bytes) -> dict[str, Any]:
             (n,) = struct.unpack_from(">H", data, pos)
             pos += 2
             rules = []
-            inv_a = {c: k for k, c in ACTION.items()}
-            inv_d = {c: k for k, c in DISTIL.items()}
             for _ in range(n):
                 r = dict(zip(RULE_FIELDS, RULE.unpack_from(data, pos), strict=True))
-                r["action"] = inv_a[r["action"]]
-                r["distil_protocol"] = inv_d[r["distil_protocol"]]
+                r["action"] = _name(ACTION, r["action"])
+                r["distil_protocol"] = _name(DISTIL, r["distil_protocol"])
                 rules.append(r)
                 pos += RULE.size
             body["rules"] = rules

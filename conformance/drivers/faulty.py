@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from qvcp.conformance.drivers.faulty_layout import LAYOUT_FAULTS
+from qvcp.conformance.drivers.faulty_registry import REGISTRY_FAULTS
 from qvcp.conformance.drivers.faulty_wire import (
     LENGTH_FIELD,
     WIRE_FAULTS,
@@ -322,23 +324,23 @@ FAULTS: dict[str, Fault] = {
     "accepts-unknown-critical": Fault(
         AcceptsUnknownCritical,
         "wire.bdd.02-wire-format.an-unknown-critical-extension-is-rejected", "EXT-002"),
-    "ignores-length": Fault(IgnoresLength, "wire.vector.wire-length-zero", "WIRE-003"),
+    "ignores-length": Fault(IgnoresLength, "wire.vector.wire-length-zero", "WIRE-003.2"),
     "lenient-reserved-bits": Fault(LenientReservedBits,
-                                   "wire.vector.close-endpoint-reserved-flag", "WIRE-006"),
+                                   "wire.vector.close-endpoint-reserved-flag", "WIRE-006.2"),
     "little-endian-message-id": Fault(LittleEndianMessageId, "wire.prop.round-trip", "WIRE-001"),
     "drops-unknown-extensions": Fault(
         DropsUnknownExtensions,
         "wire.bdd.02-wire-format.an-unknown-non-critical-extension-is-ignored-and-carried",
-        "EXT-003"),
+        "WIRE-008.2"),
     "skips-tag-check": Fault(SkipsTagCheck,
-                             "wire.bdd.08-security.a-tampered-tag-fails-verification", "SEC-002"),
+                             "wire.bdd.08-security.a-tampered-tag-fails-verification", "SEC-002.2"),
     "crashes-on-truncated": Fault(CrashesOnTruncated, "wire.vector.wire-empty", "WIRE-002",
                                   "errored"),
-    "wrong-bell-index": Fault(WrongBellIndex, "network.noiseless-correlations", "DLV-020"),
+    "wrong-bell-index": Fault(WrongBellIndex, "network.noiseless-correlations", "DLV-020.1"),
     "pair-id-mismatch": Fault(PairIdMismatch, "network.pair-agreement", "TRK-016"),
-    "delivers-after-cutoff": Fault(DeliversAfterCutoff, "network.cutoff", "DLV-021"),
-    "over-claims-fidelity": Fault(OverClaimsFidelity, "network.stat.fidelity-claim", "DLV-022"),
-    "duplicate-delivery": Fault(DuplicateDelivery, "network.pair-agreement", "DLV-020"),
+    "delivers-after-cutoff": Fault(DeliversAfterCutoff, "network.cutoff", "DLV-021.1"),
+    "over-claims-fidelity": Fault(OverClaimsFidelity, "network.stat.fidelity-claim", "DLV-022.1"),
+    "duplicate-delivery": Fault(DuplicateDelivery, "network.pair-agreement", "DLV-020.2"),
     "keeps-resources-after-teardown": Fault(
         KeepsResourcesAfterTeardown,
         "node.bdd.05-signalling.after-teardown-every-reserved-resource-is-free-for-a-new-circuit",
@@ -355,7 +357,8 @@ FAULTS: dict[str, Fault] = {
     "leaks-memory-after-teardown": Fault(LeaksMemory, "network.teardown-frees-memory", "SIG-030"),
 }
 FAULTS.update({name: Fault(factory, case, requirement)
-               for name, (factory, case, requirement) in WIRE_FAULTS.items()})
+               for name, (factory, case, requirement)
+               in (WIRE_FAULTS | LAYOUT_FAULTS | REGISTRY_FAULTS).items()})
 
 
 def faulty_factory(name: str) -> Callable[[], Any]:

@@ -142,7 +142,7 @@ class IgnoresTrailingBytes(_Decode):
     """Decodes the bytes the length field announces and ignores any received beyond them."""
 
     fault = "ignores-trailing-bytes"
-    caught_by, requirement = "wire.vector.close-endpoint-trailing-byte", "WIRE-003"
+    caught_by, requirement = "wire.vector.close-endpoint-trailing-byte", "WIRE-003.2"
 
     def decoded(self, data: bytearray, keys: dict[str, str] | None) -> Json:
         length = int.from_bytes(data[LENGTH_FIELD], "big") if len(data) >= 20 else 0
@@ -153,7 +153,7 @@ class AcceptsAnyVersion(_Decode):
     """Decodes a message of any version as version 1."""
 
     fault = "accepts-any-version"
-    caught_by, requirement = "wire.vector.close-endpoint-version-2", "WIRE-004"
+    caught_by, requirement = "wire.vector.close-endpoint-version-2", "WIRE-004.2"
 
     def decoded(self, data: bytearray, keys: dict[str, str] | None) -> Json:
         if data:
@@ -165,7 +165,7 @@ class EncodesAnyVersion(_Encode):
     """Encodes a JSON message of any version, writing that version into the header."""
 
     fault = "encodes-any-version"
-    caught_by, requirement = _BDD + "a-json-message-of-version-2-is-refused", "WIRE-004"
+    caught_by, requirement = _BDD + "a-json-message-of-version-2-is-refused", "WIRE-004.2"
 
     def encoded(self, message: Any) -> Json:
         version = message.get("version") if isinstance(message, dict) else 1
@@ -205,7 +205,7 @@ class IgnoresFlagBit1(_Decode):
     """Checks the reserved flag bits 2 to 7 but not bit 1 (mask 0xFC instead of 0xFE)."""
 
     fault = "ignores-flag-bit-1"
-    caught_by, requirement = _BDD + "the-reserved-flag-bit-next-to-auth-is-rejected", "WIRE-006"
+    caught_by, requirement = _BDD + "the-reserved-flag-bit-next-to-auth-is-rejected", "WIRE-006.2"
 
     def decoded(self, data: bytearray, keys: dict[str, str] | None) -> Json:
         if len(data) >= 3:
@@ -246,7 +246,7 @@ class DropsExtraMembers(_Encode):
     """Encodes a JSON message after silently dropping members its schema does not know."""
 
     fault = "drops-extra-members"
-    caught_by, requirement = "wire.vector.close-endpoint-json-extra-field", "WIRE-008"
+    caught_by, requirement = "wire.vector.close-endpoint-json-extra-field", "WIRE-008.3"
 
     def encoded(self, message: Any) -> Json:
         spec = message_specs().get(message.get("type", "")) if isinstance(message, dict) else None
@@ -266,7 +266,7 @@ class CutsLongArrays(_Encode):
 
     fault = "cuts-long-arrays"
     caught_by = _BDD + "an-array-of-more-items-than-its-count-can-express-is-refused"
-    requirement = "WIRE-011"
+    requirement = "WIRE-011.2"
 
     def encoded(self, message: Any) -> Json:
         if isinstance(message, dict) and isinstance(message.get("body"), dict):
@@ -279,7 +279,7 @@ class ExtensionsBeforeBody(_Encode):
     """Writes the extensions between the header and the body."""
 
     fault = "extensions-before-body"
-    caught_by, requirement = _BDD + "extensions-are-encoded-after-the-body", "WIRE-012"
+    caught_by, requirement = _BDD + "extensions-are-encoded-after-the-body", "WIRE-012.2"
 
     def encoded(self, message: Any) -> Json:
         answer = super().encoded(message)
@@ -297,7 +297,7 @@ class SwapsAttemptIds(_Encode):
     """Writes HERALD's attempt_id_b before attempt_id_a when encoding."""
 
     fault = "swaps-attempt-ids"
-    caught_by, requirement = _BDD + "a-herald-encodes-its-attempt-ids-in-layout-order", "WIRE-012"
+    caught_by, requirement = _BDD + "a-herald-encodes-its-attempt-ids-in-layout-order", "WIRE-012.1"
 
     def encoded(self, message: Any) -> Json:
         answer = super().encoded(message)
@@ -311,7 +311,7 @@ class SwapsAttemptIdsDecoding(_Decode):
     """Reads HERALD's attempt ids in the wrong order (attempt_id_b first) when decoding."""
 
     fault = "swaps-attempt-ids-decoding"
-    caught_by, requirement = _BDD + "a-herald-decodes-its-attempt-ids-in-layout-order", "WIRE-014"
+    caught_by, requirement = _BDD + "a-herald-decodes-its-attempt-ids-in-layout-order", "WIRE-014.1"
 
     def decoded(self, data: bytearray, keys: dict[str, str] | None) -> Json:
         answer = super().decoded(data, keys)
@@ -325,7 +325,7 @@ class SkipsRuleCutoffs(_Decode):
     """Skips the rules' cutoff_ns when decoding a CONFIRM (a field a relaying hop ignores)."""
 
     fault = "skips-rule-cutoffs"
-    caught_by, requirement = _BDD + "a-confirm-decodes-to-its-canonical-json", "WIRE-014"
+    caught_by, requirement = _BDD + "a-confirm-decodes-to-its-canonical-json", "WIRE-014.3"
 
     def decoded(self, data: bytearray, keys: dict[str, str] | None) -> Json:
         answer = super().decoded(data, keys)
@@ -335,10 +335,10 @@ class SkipsRuleCutoffs(_Decode):
 
 
 class FloatU64Decode(_Decode):
-    """Passes the integers it decodes through binary floating point (WIRE-015)."""
+    """Passes the integers it decodes through binary floating point (WIRE-015.2)."""
 
     fault = "float-u64-decode"
-    caught_by, requirement = _BDD + "u64-values-above-2-53-decode-exactly", "WIRE-015"
+    caught_by, requirement = _BDD + "u64-values-above-2-53-decode-exactly", "WIRE-015.2"
 
     def decoded(self, data: bytearray, keys: dict[str, str] | None) -> Json:
         answer = super().decoded(data, keys)
@@ -348,10 +348,10 @@ class FloatU64Decode(_Decode):
 
 
 class FloatU64Encode(_Encode):
-    """Passes the integers it encodes through binary floating point (WIRE-015)."""
+    """Passes the integers it encodes through binary floating point (WIRE-015.1)."""
 
     fault = "float-u64-encode"
-    caught_by, requirement = _BDD + "u64-times-above-2-53-survive-exactly", "WIRE-015"
+    caught_by, requirement = _BDD + "u64-times-above-2-53-survive-exactly", "WIRE-015.1"
 
     def encoded(self, message: Any) -> Json:
         return super().encoded(_ints(message, lambda i: int(float(i))))
@@ -485,7 +485,7 @@ class LaxTraceContextLength(_Decode):
     """Checks a TRACE_CONTEXT's value length with ``<`` 16 (and ``lengths``: those it misses)."""
 
     fault = "lax-trace-context-length"
-    caught_by, requirement = "wire.vector.close-endpoint-trace-context-wrong-length", "EXT-001"
+    caught_by, requirement = "wire.vector.close-endpoint-trace-context-wrong-length", "EXT-001.2"
     lengths: tuple[int, ...] = ()  # the wrong lengths accepted; () for every one
 
     def decoded(self, data: bytearray, keys: dict[str, str] | None) -> Json:
@@ -507,7 +507,7 @@ class TraceContextSeventeen(LaxTraceContextLength):
     """Accepts a TRACE_CONTEXT of 17 bytes (an off-by-one length check)."""
 
     fault = "trace-context-17-bytes"
-    caught_by, requirement = _BDD + "a-trace-context-one-byte-too-long-is-rejected", "EXT-001"
+    caught_by, requirement = _BDD + "a-trace-context-one-byte-too-long-is-rejected", "EXT-001.2"
     lengths = (17,)
 
 
@@ -516,7 +516,7 @@ class IgnoresPartialTlvHeader(_Decode):
 
     fault = "ignores-partial-tlv-header"
     caught_by = _BDD + "bytes-after-the-body-too-few-for-a-tlv-header-are-rejected"
-    requirement = "EXT-001"
+    requirement = "EXT-001.2"
 
     def decoded(self, data: bytearray, keys: dict[str, str] | None) -> Json:
         answer = super().decoded(data, keys)
@@ -565,7 +565,7 @@ class JsonExtensionsUnchecked(_Encode):
 
     fault = "json-trace-length-unchecked"
     caught_by = _BDD + "a-json-message-with-a-trace-context-of-the-wrong-length-is-rejected"
-    requirement = "EXT-001"
+    requirement = "EXT-001.2"
     name = "MALFORMED_EXTENSION"
 
     def encoded(self, message: Any) -> Json:
@@ -587,7 +587,7 @@ class SortsExtensions(_Decode):
 
     fault = "sorts-extensions"
     caught_by = _BDD + "unknown-non-critical-extensions-are-carried-in-wire-order"
-    requirement = "EXT-003"
+    requirement = "WIRE-008.2"
 
     def decoded(self, data: bytearray, keys: dict[str, str] | None) -> Json:
         answer = super().decoded(data, keys)

@@ -37,7 +37,7 @@ from qvcp.schemas.layout import (
     message_specs,
 )
 from qvcp.schemas.vectors import load_cases, vector_files
-from qvcp.specindex import build_index, index_document
+from qvcp.specindex import build_groups, build_index, index_document
 
 log = logging.getLogger("mkdocs.hooks.qvcp")
 
@@ -133,6 +133,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     reqs = build_index(spec_dir) if chapters else []
     _check_index_file(root, reqs)
     chapter_of = {r.id: r.chapter for r in reqs}
+    groups = build_groups(spec_dir) if chapters else {}
+    # A split requirement's old id links to its lead-in, which stands before its parts.
+    chapter_of.update({g: chapter_of[parts[0]] for g, parts in groups.items()})
     site = pages.Site(chapter_of)
 
     # JSON files of schemas/, published under the same paths.
@@ -185,7 +188,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         specs, common_schema(), HEADER_LENGTH, examples, site))
     _add(files, config, pages.ERRORS, content=pages.errors_page(registry, site, per_error))
     _add(files, config, pages.REQUIREMENTS, content=pages.requirements_page(
-        reqs, titles, site, per_req, cited, _proof(reqs)))
+        reqs, titles, site, per_req, cited, _proof(reqs), groups))
     _add(files, config, pages.VECTORS, content=pages.vectors_page(
         cases, types_by_file, site, (e["name"] for e in registry["errors"])))
 

@@ -29,11 +29,11 @@ REQUIREMENTS = "requirements.md"
 VECTORS = "vectors.md"
 SPEC_DIR = "spec"
 
-REQ_ID_RE = re.compile(r"\b[A-Z]{2,5}-\d{3}\b")
+REQ_ID_RE = re.compile(r"\b[A-Z]{2,5}-\d{3}(?:\.[1-9])?\b")
 # Tokens of a line of Markdown that must not be touched when linking requirement ids:
 # code spans, links and images (text and target), autolinks and raw HTML tags.
 _PROTECTED = re.compile(r"(`+)(?:.+?)\1|!?\[[^\]]*\]\([^)]*\)|!?\[[^\]]*\]\[[^\]]*\]|<[^>\n]+>")
-MARKER_RE = re.compile(r"^(\s*(?:[-*]\s+)?)\*\*\[([A-Z]{2,5}-\d{3})\]\*\*")
+MARKER_RE = re.compile(r"^(\s*(?:[-*]\s+)?)\*\*\[([A-Z]{2,5}-\d{3}(?:\.[1-9])?)\]\*\*")
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
 _SIZES = {"u8": 1, "u16": 2, "u32": 4, "u64": 8}
 _HEADER_NOTES = {
@@ -196,9 +196,11 @@ def spec_overview(chapters: Sequence[tuple[str, str]], reqs: Sequence[Requiremen
 
 def requirements_page(reqs: Sequence[Requirement], titles: Mapping[str, str], site: Site,
                       vector_count: Mapping[str, int], cited_by: Mapping[str, list[str]],
-                      proof: Mapping[str, tuple[str, str]] | None = None) -> str:
-    """``requirements.md``: counts per level and chapter, proof status per level, then one
-    row per requirement. ``proof`` maps an id to its proof status and reason."""
+                      proof: Mapping[str, tuple[str, str]] | None = None,
+                      groups: Mapping[str, Sequence[str]] | None = None) -> str:
+    """``requirements.md``: counts per level and chapter, proof status per level, one row per
+    requirement, then the split requirements. ``proof`` maps an id to its proof status and
+    reason; ``groups`` maps the old id of a split requirement to the ids of its parts."""
     proof = proof or {}
     page = REQUIREMENTS
     levels = Counter(r.level for r in reqs)
@@ -249,6 +251,15 @@ def requirements_page(reqs: Sequence[Requirement], titles: Mapping[str, str], si
                      f'<span title="{cell(why)}">{shown}</span>' if why else shown])
     out.append(table(["Id", "Level", "Chapter", "Section", "Text", "Cited by", "Vectors",
                       "Proof"], rows))
+    if groups:
+        out.append("## Split requirements\n")
+        out.append(f"Each requirement holds one BCP 14 keyword. These {len(groups)} ids once "
+                   "bundled several rules; each now names its parts, so a reference to the old "
+                   "id still resolves.\n")
+        out.append(table(["Old id", "Parts"],
+                         [[site.req_link(g, page), ", ".join(site.req_link(p, page)
+                                                             for p in parts)]
+                          for g, parts in groups.items()]))
     return "\n".join(out)
 
 
@@ -317,6 +328,8 @@ def _field_rows(node: Node, prop: Mapping[str, Any], path: str, offset: int | No
     if isinstance(node, Enum):
         fmt = merged["x-wire"]["format"]
         codes = ", ".join(f"`{n}` = {c}" for n, c in node.codes.items())
+        if node.open:  # chapter 02 section 9.1
+            codes += "; open: other codes are unassigned values a receiver handles"
         rows.append(_Row(where, f"`{path}`", _type_label(f"{fmt} enum", def_name), codes, "",
                          desc))
         return None if offset is None else offset + _SIZES[fmt]

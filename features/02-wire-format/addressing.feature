@@ -6,14 +6,14 @@ Feature: Addressing at a node (spec chapter 02 section 2)
   Background:
     Given a router node 2 between nodes 1 and 3
 
-  @WIRE-013
+  @WIRE-013.2
   Scenario: A message addressed to another node is discarded without an answer
     When node 1 sends the node a TEARDOWN addressed to node 5 {"circuit_id": 99, "reason": "NORMAL"}
     Then the node sends nothing
     When node 1 sends TEARDOWN {"circuit_id": 99, "reason": "NORMAL"}
     Then the node sends TEARDOWN_ACK to node 1
 
-  @WIRE-013
+  @WIRE-013.2
   Scenario: A misaddressed HERALD is discarded without an ERROR
     When the clock advances to 500 ns
     And node 1001 sends the node a HERALD addressed to node 9 {"link_id": 1, "slot_ns": 0, "attempt_id_a": 1, "attempt_id_b": 1, "results": [{"outcome": "PSI_PLUS", "seq": 1}]}
@@ -25,7 +25,7 @@ Feature: Addressing at a node (spec chapter 02 section 2)
     When node 3 sends TEARDOWN {"circuit_id": 4242, "reason": "NORMAL"} 300 times at once
     Then the 300 TEARDOWN_ACK the node sent to node 3 carry 300 different message_ids
 
-  @WIRE-013
+  @WIRE-013.1
   Scenario: Every message a node sends carries its own node id as source
     When node 1 sends SETUP for circuit 7 along route 1, 2, 3
     Then the node sends SETUP to node 3
@@ -48,7 +48,7 @@ Feature: Addressing at a node (spec chapter 02 section 2)
     And its "body.field" is "body.reason"
     And the node sends no TEARDOWN_ACK
 
-  @WIRE-004 @WIRE-008
+  @WIRE-004.1 @WIRE-008.1
   Scenario: Every message a node sends is a valid version-1 message
     When node 1 sends SETUP for circuit 7 along route 1, 2, 3
     Then the node sends SETUP to node 3

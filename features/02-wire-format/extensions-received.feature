@@ -13,14 +13,14 @@ Feature: Extensions of the messages a node receives (spec chapter 02 section 6)
     And its "body.field" is "extensions[0].type"
     And the node sends no SETUP
 
-  @EXT-001
+  @EXT-001.2
   Scenario: A node refuses a SETUP carrying a TRACE_CONTEXT one byte too short
     When node 1 sends SETUP for circuit 7 along route 1, 2, 3 carrying the extensions [{"type": 2, "critical": false, "value": ""}, {"type": 1, "critical": false, "value": "000102030405060708090a0b0c0d0e"}]
     Then the node sends ERROR MALFORMED_EXTENSION to node 1
     And its "body.field" is "extensions[1].value"
     And the node sends no SETUP
 
-  @EXT-001
+  @EXT-001.2
   Scenario: A node refuses a SETUP carrying a TRACE_CONTEXT one byte too long
     When node 1 sends SETUP for circuit 7 along route 1, 2, 3 carrying the extensions [{"type": 1, "critical": false, "value": "000102030405060708090a0b0c0d0e0f10"}]
     Then the node sends ERROR MALFORMED_EXTENSION to node 1

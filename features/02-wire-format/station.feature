@@ -6,7 +6,7 @@ Feature: Addressing and extensions at a heralding station (spec chapter 02 secti
   Background:
     Given a heralding station 1001 of link 1 between nodes 1 and 2
 
-  @WIRE-013
+  @WIRE-013.2
   Scenario: A station discards an ATTEMPT addressed to another node
     When node 1 sends the node a ATTEMPT addressed to node 9 {"link_id": 1, "attempt_id": 11, "slot_ns": 5000, "modes": 1}
     And the clock advances to 1005000 ns

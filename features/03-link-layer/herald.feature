@@ -7,7 +7,7 @@ Feature: HERALD handling at a node (spec chapter 03)
     Given a router node 2 between nodes 1 and 3
     And circuit 7 along route 1, 2, 3 is established at the node
 
-  @LINK-013 @LINK-004 @TRK-001 @cap:node.harness-device
+  @LINK-013.1 @LINK-004 @TRK-001.1 @cap:node.harness-device
   Scenario: Successful heralds on both links give pairs the node swaps
     When the clock advances to 1000 ns
     And the station heralds PSI_PLUS with seq 1 for the node's attempt on link 1
@@ -16,7 +16,7 @@ Feature: HERALD handling at a node (spec chapter 03)
     And the node sends SWAP_OUTCOME to node 3
     And the node sends no ERROR
 
-  @LINK-001 @FWD-004 @SIG-010
+  @LINK-001.1 @FWD-004 @SIG-010.1
   Scenario: The node attempts on both links of the installed rules
     # One slot per link reserved for the circuit: one communication qubit, one mode.
     When the clock advances to 1000 ns
@@ -27,31 +27,31 @@ Feature: HERALD handling at a node (spec chapter 03)
     And its "body.link_id" is 2
     And its "body.modes" is 1
 
-  @LINK-005
+  @LINK-005.3
   Scenario: A successful HERALD with seq 0 is refused
     When the clock advances to 1000 ns
     And the station heralds PSI_PLUS with seq 0 for the node's attempt on link 1
     Then the node sends ERROR HERALD_SEQUENCE_INVALID to node 1001
 
-  @LINK-005
+  @LINK-005.3
   Scenario: A FAILURE HERALD with a non-zero seq is refused
     When the clock advances to 1000 ns
     And the station heralds FAILURE with seq 3 for the node's attempt on link 1
     Then the node sends ERROR HERALD_SEQUENCE_INVALID to node 1001
 
-  @LINK-005 @LINK-007
+  @LINK-005.3
   Scenario: A FAILURE HERALD with seq 0 is accepted silently
     When the clock advances to 1000 ns
     And the station heralds FAILURE with seq 0 for the node's attempt on link 1
     Then the node sends no ERROR
 
-  @LINK-006
+  @LINK-006.2
   Scenario: A HERALD echoing a foreign attempt id is refused
     When the clock advances to 1000 ns
     And the station heralds PSI_PLUS with seq 1 echoing a foreign attempt on link 1
     Then the node sends ERROR ATTEMPT_MISMATCH to node 1001
 
-  @LINK-006
+  @LINK-006.2
   Scenario: A HERALD for a slot in which the node made no attempt is refused
     When node 1001 sends HERALD {"link_id": 1, "slot_ns": 5000, "attempt_id_a": 1, "attempt_id_b": 1, "results": [{"outcome": "PSI_PLUS", "seq": 1}]}
     Then the node sends ERROR ATTEMPT_MISMATCH to node 1001
@@ -67,7 +67,7 @@ Feature: HERALD handling at a node (spec chapter 03)
     And node 1002 sends HERALD {"link_id": 1, "slot_ns": 1000, "attempt_id_a": 1, "attempt_id_b": 1, "results": [{"outcome": "PSI_PLUS", "seq": 1}]}
     Then the node sends ERROR UNKNOWN_LINK to node 1002
 
-  @LINK-015 @ERR-001
+  @LINK-015.4 @ERR-001
   Scenario: A HERALD with more results than the attempt's modes is refused
     When the clock advances to 1000 ns
     And the station heralds results PSI_PLUS/1, PSI_MINUS/2 for the node's attempt on link 1
@@ -76,7 +76,7 @@ Feature: HERALD handling at a node (spec chapter 03)
     When the station heralds FAILURE with seq 0 for the node's attempt on link 2
     Then the node holds 0 memory qubits besides those of its unanswered attempts
 
-  @LINK-015
+  @LINK-015.4
   Scenario: A HERALD with no results is refused
     When the clock advances to 1000 ns
     And the station heralds no results for the node's attempt on link 1
@@ -102,7 +102,7 @@ Feature: HERALD handling at a node (spec chapter 03)
     Then the node sends ATTEMPT to node 1001
     And the node sends no ERROR
 
-  @LINK-001
+  @LINK-001.1
   Scenario: Every ATTEMPT is sent no later than the start of its slot
     # no HERALD arrives: the node attempts, times out (LINK-009) and attempts again
     When the clock moves from one deadline of the node to the next until 10000 ns

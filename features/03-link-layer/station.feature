@@ -4,7 +4,7 @@ Feature: The heralding station (spec chapter 03 section 3, chapter 09 section 2)
   # The node under test is the heralding station 1001 of link 1 between nodes 1 and 2; the
   # harness plays both nodes. 1 ms after a slot is past any sensible matching deadline.
 
-  @LINK-003
+  @LINK-003.2 @LINK-003.3
   Scenario: An ATTEMPT the other node does not match gets no HERALD and ERROR ATTEMPT_MISMATCH to both nodes
     Given a heralding station 1001 of link 1 between nodes 1 and 2
     When node 1 sends ATTEMPT {"link_id": 1, "attempt_id": 11, "slot_ns": 5000, "modes": 1}
@@ -15,7 +15,7 @@ Feature: The heralding station (spec chapter 03 section 3, chapter 09 section 2)
     And the station sends ERROR ATTEMPT_MISMATCH to node 2
     And its "body.offending_message_id" is 0
 
-  @LINK-003
+  @LINK-003.2 @LINK-003.3
   Scenario: A node that attempts twice in one slot gets no HERALD, even when the other node attempts
     Given a heralding station 1001 of link 1 between nodes 1 and 2
     When node 1 sends ATTEMPT {"link_id": 1, "attempt_id": 11, "slot_ns": 5000, "modes": 1}
@@ -26,7 +26,7 @@ Feature: The heralding station (spec chapter 03 section 3, chapter 09 section 2)
     And the station sends ERROR ATTEMPT_MISMATCH to node 1
     And the station sends ERROR ATTEMPT_MISMATCH to node 2
 
-  @LINK-104 @LINK-003
+  @LINK-104 @LINK-003.1 @LINK-003.3
   Scenario: An ATTEMPT for a new slot first ends the slot being collected as a mismatch
     Given a heralding station 1001 of link 1 between nodes 1 and 2
     When node 1 sends ATTEMPT {"link_id": 1, "attempt_id": 11, "slot_ns": 5000, "modes": 1}
@@ -42,7 +42,7 @@ Feature: The heralding station (spec chapter 03 section 3, chapter 09 section 2)
     And its "body.attempt_id_a" is 12
     And its "body.attempt_id_b" is 22
 
-  @LINK-004 @LINK-015 @LINK-005 @LINK-006 @LINK-007 @cap:node.harness-device
+  @LINK-004 @LINK-015.1 @LINK-015.2 @LINK-005.1 @LINK-005.2 @LINK-006.1 @LINK-007.1 @LINK-007.2 @cap:node.harness-device
   Scenario: Matched ATTEMPTs get identical HERALDs, one result per mode both used, seqs to successes in mode order
     Given a heralding station 1001 of link 1 between nodes 1 and 2
     When the station's device will report PSI_PLUS, FAILURE, PSI_MINUS
@@ -57,6 +57,17 @@ Feature: The heralding station (spec chapter 03 section 3, chapter 09 section 2)
     And node 2 sends ATTEMPT {"link_id": 1, "attempt_id": 23, "slot_ns": 6000, "modes": 2}
     Then the station's two HERALDs went one to each node of the link, with identical bodies
     And its "body.results" is [{"outcome": "FAILURE", "seq": 0}, {"outcome": "PSI_MINUS", "seq": 3}]
+
+  @LINK-006.1
+  Scenario: ATTEMPTs with attempt ids 0 and 4294967295 are matched and their ids echoed
+    # attempt_id is a u32 with no reserved value: a counter wrapping at 2^32 issues 0 too
+    Given a heralding station 1001 of link 1 between nodes 1 and 2
+    When node 2 sends ATTEMPT {"link_id": 1, "attempt_id": 0, "slot_ns": 5000, "modes": 1}
+    And node 1 sends ATTEMPT {"link_id": 1, "attempt_id": 4294967295, "slot_ns": 5000, "modes": 1}
+    Then the station sends no ERROR
+    And the station's two HERALDs went one to each node of the link, with identical bodies
+    And its "body.attempt_id_a" is 4294967295
+    And its "body.attempt_id_b" is 0
 
   @LINK-008
   Scenario: A heralding station refuses an ATTEMPT for a link it does not serve
@@ -73,7 +84,7 @@ Feature: The heralding station (spec chapter 03 section 3, chapter 09 section 2)
     Then the station sends ERROR UNKNOWN_LINK to node 3
     And the station sends no HERALD
 
-  @LINK-005 @cap:node.harness-device
+  @LINK-005.1 @cap:node.harness-device
   Scenario: The station's sequence numbers run to 65535 and wrap to 1 within one HERALD
     # 254 + 256 x 255 = 65534 successes, then a slot of three: 65535, 1, 2
     Given a heralding station 1001 of link 1 between nodes 1 and 2

@@ -9,7 +9,7 @@ Feature: Herald sequence numbers and EXPIRE ranges across the wraparound (spec c
     Given a router node 2 between nodes 1 and 3 with 4 memory qubits, 4 communication qubits and 2 slots per link
     And circuit 7 along route 1, 2, 3 is established at the node
 
-  @LINK-005
+  @LINK-005.3
   Scenario: Seq 1 after the wraparound is accepted while the node holds seq 65535
     Given the node holds a PSI_PLUS pair with seq 65535 on link 1
     When the clock advances to 2000 ns
@@ -17,7 +17,7 @@ Feature: Herald sequence numbers and EXPIRE ranges across the wraparound (spec c
     Then the node sends no ERROR
     And the node holds 2 memory qubits besides those of its unanswered attempts
 
-  @LINK-005
+  @LINK-005.3
   Scenario: The seq of a pair the node swapped away is accepted again after the wraparound
     Given the node holds a PSI_PLUS pair with seq 1 on link 1
     When the station heralds PSI_MINUS with seq 1 for the node's attempt on link 2
@@ -27,7 +27,7 @@ Feature: Herald sequence numbers and EXPIRE ranges across the wraparound (spec c
     Then the node sends no ERROR
     And the node holds 1 memory qubit besides those of its unanswered attempts
 
-  @LINK-010 @LINK-011 @LINK-012
+  @LINK-010.2 @LINK-011.1 @LINK-012.1
   Scenario: An EXPIRE range from 65535 to 1 is valid, frees both pairs and is acknowledged as sent
     Given the node holds PSI_PLUS pairs with seqs 65535, 1 on link 1
     When node 1 sends EXPIRE {"link_id": 1, "first_seq": 65535, "last_seq": 1}
@@ -36,7 +36,7 @@ Feature: Herald sequence numbers and EXPIRE ranges across the wraparound (spec c
     And the node sends no ERROR
     And the node holds 0 memory qubits besides those of its unanswered attempts
 
-  @LINK-010
+  @LINK-010.2
   Scenario: An EXPIRE range with a seq never heralded between two held pairs is refused
     Given the node holds PSI_PLUS pairs with seqs 1, 3 on link 1
     When node 1 sends EXPIRE {"link_id": 1, "first_seq": 1, "last_seq": 3}
@@ -44,7 +44,7 @@ Feature: Herald sequence numbers and EXPIRE ranges across the wraparound (spec c
     And the node sends no EXPIRE_ACK
     And the node holds 2 memory qubits besides those of its unanswered attempts
 
-  @LINK-011 @LINK-012
+  @LINK-011.1 @LINK-012.1
   Scenario: An EXPIRE of two held pairs frees both and is acknowledged with its whole range
     Given the node holds PSI_PLUS pairs with seqs 1, 2 on link 1
     When node 1 sends EXPIRE {"link_id": 1, "first_seq": 1, "last_seq": 2}
@@ -52,7 +52,7 @@ Feature: Herald sequence numbers and EXPIRE ranges across the wraparound (spec c
     And its "body" is {"link_id": 1, "first_seq": 1, "last_seq": 2}
     And the node holds 0 memory qubits besides those of its unanswered attempts
 
-  @LINK-001
+  @LINK-001.2
   Scenario: An attempt made while the node holds the pair of an earlier one has a new attempt_id
     Given the node holds a PSI_PLUS pair with seq 1 on link 1
     When the clock advances to 2000 ns

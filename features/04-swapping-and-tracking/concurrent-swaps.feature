@@ -16,7 +16,7 @@ Feature: Swaps at neighbouring nodes at the same time (spec chapter 04 section 2
     Then the node sends SWAP_OUTCOME to node 1
     And the node sends SWAP_OUTCOME to node 3
 
-  @TRK-101 @TRK-102
+  @TRK-101.1 @TRK-101.2 @TRK-102
   Scenario: A SWAP_OUTCOME for a qubit already swapped is composed and forwarded to the other side
     When node 3 sends SWAP_OUTCOME {"circuit_id": 7, "outcome_seq": 0, "left": {"link_id": 2, "seq": 1}, "right": {"link_id": 3, "seq": 7}, "bsm_result": "PSI_PLUS", "bell_index": "PSI_PLUS", "new_partner": 4}
     Then the node sends SWAP_OUTCOME to node 1
@@ -24,7 +24,7 @@ Feature: Swaps at neighbouring nodes at the same time (spec chapter 04 section 2
     And the node sends no ERROR
     And the node sends no DISCARD
 
-  @TRK-012 @TRK-101
+  @TRK-012.2 @TRK-101.2
   Scenario: A DISCARD for a swapped qubit goes on to the far side's current partner, past the neighbour's swap
     When node 3 sends SWAP_OUTCOME {"circuit_id": 7, "outcome_seq": 0, "left": {"link_id": 2, "seq": 1}, "right": {"link_id": 3, "seq": 7}, "bsm_result": "PSI_PLUS", "bell_index": "PSI_PLUS", "new_partner": 4}
     Then the node sends SWAP_OUTCOME to node 1
@@ -34,7 +34,7 @@ Feature: Swaps at neighbouring nodes at the same time (spec chapter 04 section 2
     And its "body.circuit_id" is 7
     And the node sends no ERROR
 
-  @TRK-102 @TRK-003
+  @TRK-102 @TRK-003.1
   Scenario: The node's next BSM after a forwarded SWAP_OUTCOME takes the outcome_seq after it
     When node 3 sends SWAP_OUTCOME {"circuit_id": 7, "outcome_seq": 0, "left": {"link_id": 2, "seq": 1}, "right": {"link_id": 3, "seq": 7}, "bsm_result": "PSI_PLUS", "bell_index": "PSI_PLUS", "new_partner": 4}
     Then the node sends SWAP_OUTCOMEs with outcome_seq 1 to node 1, in that order

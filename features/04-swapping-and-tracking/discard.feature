@@ -7,19 +7,19 @@ Feature: Cutoffs and DISCARD (spec chapter 04 section 4)
     And circuit 7 along route 1, 2, 3 with a cutoff of 5000 ns is established at the node
     And the node holds a PSI_PLUS pair with seq 1 on link 1
 
-  @TRK-011 @TRK-010 @FWD-008
+  @TRK-011.1 @TRK-010 @FWD-008.1
   Scenario: A pair older than its cutoff is discarded and its partner told
     When the clock advances to 6500 ns
     Then the node sends DISCARD to node 1
     And its "body" is {"circuit_id": 7, "pair": {"link_id": 1, "seq": 1}, "reason": "CUTOFF"}
 
-  @TRK-011 @cap:node.harness-device
+  @TRK-011.1 @TRK-011.2 @cap:node.harness-device
   Scenario: A pair discarded at its cutoff is never swapped
     When the clock advances to 6500 ns
     And the station heralds PSI_PLUS with seq 1 for the node's attempt on link 2
     Then the node sends no SWAP_OUTCOME
 
-  @TRK-012 @cap:node.harness-device
+  @TRK-012.1 @cap:node.harness-device
   Scenario: DISCARD frees the named qubit, which is then never swapped
     When node 1 sends DISCARD {"circuit_id": 7, "pair": {"link_id": 1, "seq": 1}, "reason": "CUTOFF"}
     And the clock advances to 1000 ns
@@ -27,7 +27,7 @@ Feature: Cutoffs and DISCARD (spec chapter 04 section 4)
     Then the node sends no SWAP_OUTCOME
     And the node sends no ERROR
 
-  @TRK-012
+  @TRK-012.2
   Scenario: A DISCARD for a qubit the node has already swapped goes on to the far-side partner of the swapped pair
     When the clock advances to 1000 ns
     And the station heralds PSI_PLUS with seq 2 for the node's attempt on link 2

@@ -18,7 +18,7 @@ Feature: Cutoff discards and repeated outcomes at an end node (spec chapter 04 s
     And its "body" is {"circuit_id": 7, "pair": {"link_id": 2, "seq": 6}, "reason": "CUTOFF"}
     And the node sends 0 DISCARD to node 3
 
-  @TRK-009 @TRK-013
+  @TRK-009 @TRK-013.1 @TRK-013.2
   Scenario: A repeated SWAP_OUTCOME for a qubit discarded at its cutoff is ignored
     Given an end node 3 linked to node 2
     And the application has opened endpoint 6 for node 1 endpoint 5
@@ -31,5 +31,7 @@ Feature: Cutoff discards and repeated outcomes at an end node (spec chapter 04 s
     Then the node sends DISCARD to node 1
     And its "body.pair" is {"link_id": 1, "seq": 9}
     And the node sends no ERROR
-    When node 2 sends its last message again
+    # the same outcome again in a new message: no transport duplicate (REL-007), so the
+    # outcome_seq already processed from node 2 decides (TRK-009)
+    When node 2 sends SWAP_OUTCOME {"circuit_id": 7, "outcome_seq": 3, "left": {"link_id": 1, "seq": 9}, "right": {"link_id": 2, "seq": 4}, "bsm_result": "PHI_MINUS", "bell_index": "PSI_MINUS", "new_partner": 1}
     Then the node sends nothing

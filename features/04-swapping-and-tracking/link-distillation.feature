@@ -2,12 +2,12 @@
 Feature: Link-level distillation at an intermediate node (spec chapter 04 section 5, chapter 05 section 7)
   Router 2 of circuit 7 along 1 - 2 - 3 holds a link-level DISTIL rule (DEJMPS, one round,
   peer_link = match_link) for one of its links, and so does the neighbour across it, which the
-  harness plays. The link's head-side node leads the rounds (TRK-027): node 1 on link 1, the
+  harness plays. The link's head-side node leads the rounds (TRK-027.1): node 1 on link 1, the
   router itself on link 2. Two link pairs of one link have the same seq at both ends, so the
   pair with the smaller seq is kept (TRK-022). The router swaps only pairs that have survived
-  the rule's rounds (FWD-005).
+  the rule's rounds (FWD-005.1).
 
-  @FWD-006 @FWD-005 @TRK-027
+  @FWD-006 @FWD-005.1 @TRK-027.2 @TRK-027.3
   Scenario: The router answers the neighbour's round on link 1 and only then swaps the kept pair
     Given a router node 2 between nodes 1 and 3 with 6 memory qubits, 4 communication qubits
     And circuit 7 along route 1, 2, 3 with 1 round of link-level DEJMPS distillation on link 1 is established at the node
@@ -29,7 +29,7 @@ Feature: Link-level distillation at an intermediate node (spec chapter 04 sectio
     And the node sends SWAP_OUTCOME to node 3
     And the node sends no ERROR
 
-  @FWD-006 @FWD-005 @TRK-027 @TRK-022
+  @FWD-006 @FWD-005.1 @TRK-027.1 @TRK-027.3 @TRK-022
   Scenario: The router leads the rounds on link 2 and swaps once the neighbour's bit agrees
     Given a router node 2 between nodes 1 and 3 with 6 memory qubits, 4 communication qubits
     And circuit 7 along route 1, 2, 3 with 1 round of link-level DEJMPS distillation on link 2 is established at the node
@@ -48,7 +48,7 @@ Feature: Link-level distillation at an intermediate node (spec chapter 04 sectio
     And its "body.right" is {"link_id": 2, "seq": 4}
     And the node sends no ERROR
 
-  @FWD-006 @TRK-020
+  @FWD-006 @TRK-020.2 @TRK-020.3 @TRK-020.4
   Scenario: A round whose two bits differ leaves nothing of link 1 to swap and sends no DISCARD
     Given a router node 2 between nodes 1 and 3 with 6 memory qubits, 4 communication qubits
     And circuit 7 along route 1, 2, 3 with 1 round of link-level DEJMPS distillation on link 1 is established at the node

@@ -7,7 +7,7 @@ Feature: SWAP_OUTCOME at a swapping node (spec chapter 04 section 2)
     Given a router node 2 between nodes 1 and 3
     And circuit 7 along route 1, 2, 3 is established at the node
 
-  @TRK-002 @TRK-006 @TRK-007
+  @TRK-002 @TRK-006.1 @TRK-006.2 @TRK-001.1 @TRK-007.1
   Scenario: bell_index is the XOR of both pairs' codes and the BSM result
     When the device will report Bell-state measurement PHI_MINUS
     And the clock advances to 1000 ns
@@ -30,7 +30,7 @@ Feature: SWAP_OUTCOME at a swapping node (spec chapter 04 section 2)
     And the station heralds PSI_PLUS with seq 1 for the node's attempt on link 2
     Then every SWAP_OUTCOME has "body.bell_index" "PSI_MINUS"
 
-  @TRK-003
+  @TRK-003.1 @TRK-003.2
   Scenario: outcome_seq starts at 0 and grows by one per Bell-state measurement
     When the clock advances to 1000 ns
     And the station heralds PSI_PLUS with seq 1 for the node's attempt on link 1
@@ -42,13 +42,13 @@ Feature: SWAP_OUTCOME at a swapping node (spec chapter 04 section 2)
     Then every SWAP_OUTCOME has "body.outcome_seq" 1
     And every SWAP_OUTCOME has "body.left" {"link_id": 1, "seq": 2}
 
-  @TRK-001
+  @TRK-001.2
   Scenario: No SWAP_OUTCOME while only one side holds a pair
     When the clock advances to 1000 ns
     And the station heralds PSI_PLUS with seq 1 for the node's attempt on link 1
     Then the node sends no SWAP_OUTCOME
 
-  @TRK-005 @TRK-010
+  @TRK-005.2 @TRK-005.3 @TRK-005.4 @TRK-010
   Scenario: A contradicting SWAP_OUTCOME discards the held qubit, which is then not swapped
     When the clock advances to 1000 ns
     And the station heralds PSI_PLUS with seq 1 for the node's attempt on link 1

@@ -39,3 +39,16 @@ Feature: Tracking messages the node cannot attribute (spec chapter 04, TRK-004)
     Then the node sends ERROR UNKNOWN_PAIR to node 3
     And the node sends no DISCARD
 
+
+  @REL-023
+  Scenario: Tracking messages for a circuit the node installed and is tearing down or has released are ignored, not refused
+    # installed circuits that are released keep ignoring late tracking messages (chapter 09 section 5)
+    When node 1 sends TEARDOWN {"circuit_id": 7, "reason": "NORMAL"}
+    Then the node sends TEARDOWN_ACK to node 1
+    And the node sends TEARDOWN to node 3
+    When node 1 sends DISCARD {"circuit_id": 7, "pair": {"link_id": 1, "seq": 1}, "reason": "CUTOFF"}
+    Then the node sends no ERROR
+    When node 3 sends TEARDOWN_ACK {"circuit_id": 7, "released_memory": 2}
+    And node 3 sends SWAP_OUTCOME {"circuit_id": 7, "outcome_seq": 0, "left": {"link_id": 2, "seq": 4}, "right": {"link_id": 3, "seq": 5}, "bsm_result": "PHI_PLUS", "bell_index": "PHI_PLUS", "new_partner": 4}
+    And node 1 sends DISCARD {"circuit_id": 7, "pair": {"link_id": 1, "seq": 2}, "reason": "CUTOFF"}
+    Then the node sends no ERROR

@@ -4,13 +4,25 @@ Feature: Acting only under the installed forwarding rules (spec chapter 05 secti
   distillation scenarios, end node 1 of circuits along 1 - 2 - 3. Link k's station is node
   1000 + k.
 
-  @FWD-002
+  @FWD-002.1
   Scenario: A node generates no pair on a link that none of its rules matches
     Given a router node 2 between nodes 1 and 3
     And circuit 7 along route 1, 2, 3 is established at the node with the rules of node 2 replaced by [{"match_link": 1, "action": "GENERATE"}]
     When the clock advances to 3000 ns
     Then the node sends 0 ATTEMPT to node 1002
     And the node sends ATTEMPT to node 1001
+
+  @FWD-001.2 @cap:node.harness-device
+  Scenario: Installing the rules of a second circuit leaves those of the first in force
+    # slot 0 was attempted while circuit 7 alone was installed: its pairs serve circuit 7
+    Given a router node 2 between nodes 1 and 3
+    And circuit 7 along route 1, 2, 3 is established at the node
+    And circuit 8 along route 1, 2, 3 is established at the node
+    When the clock advances to 500 ns
+    And the station heralds PSI_PLUS with seq 1 for the node's attempt on link 1
+    And the station heralds PSI_PLUS with seq 1 for the node's attempt on link 2
+    Then the node sends SWAP_OUTCOME to node 1
+    And every SWAP_OUTCOME has "body.circuit_id" 7
 
   @FWD-004
   Scenario: A node attempts only on the match_link of its GENERATE rules, not on the link of another rule
@@ -38,7 +50,7 @@ Feature: Acting only under the installed forwarding rules (spec chapter 05 secti
     Then every SWAP_OUTCOME has "body.circuit_id" 8
     And the node sends SWAP_OUTCOME to node 1
 
-  @FWD-005 @TRK-001 @cap:node.harness-device
+  @FWD-005.1 @TRK-001.1 @cap:node.harness-device
   Scenario: A tail-side pair heralded first is swapped as soon as the head-side pair arrives
     Given a router node 2 between nodes 1 and 3
     And circuit 7 along route 1, 2, 3 is established at the node
@@ -52,7 +64,7 @@ Feature: Acting only under the installed forwarding rules (spec chapter 05 secti
     And the node sends SWAP_OUTCOME to node 3
     And its "body.new_partner" is 1
 
-  @FWD-006 @TRK-027 @cap:node.harness-device
+  @FWD-006 @TRK-027.3 @cap:node.harness-device
   Scenario: Under a two-round link-level DISTIL rule a pair that survived one round is not swapped yet
     Given a router node 2 between nodes 1 and 3 with 6 memory qubits, 4 communication qubits
     And circuit 7 along route 1, 2, 3 with 2 rounds of link-level DEJMPS distillation on link 2 is established at the node
@@ -85,7 +97,7 @@ Feature: Acting only under the installed forwarding rules (spec chapter 05 secti
     Then the node sends DISTIL_OUTCOME to node 3
     And the device's last distillation used protocol BBPSSW
 
-  @FWD-006 @TRK-026 @cap:node.harness-device
+  @FWD-006 @TRK-026.2 @cap:node.harness-device
   Scenario: Under a two-round end-to-end DISTIL rule the head end delivers no pair that survived one round
     Given an end node 1 linked to node 2 with a route 1, 2, 3
     And the application has opened endpoint 5 for node 3 endpoint 6
@@ -104,3 +116,14 @@ Feature: Acting only under the installed forwarding rules (spec chapter 05 secti
     Then the application receives no PAIR_DELIVERY
     And the node sends no ERROR
     And the node sends no DISCARD
+
+  @FWD-006 @cap:node.harness-device
+  Scenario: A head end of a one-hop circuit runs a link-level and an end-to-end DISTIL rule one after the other, or refuses them
+    # on one link the two rules distil with the same neighbour: a node either cannot install
+    # them together (SIG-013) or runs the link-level rounds first and then the end-to-end ones
+    Given an end node 1 linked to node 2 with a route 1, 2
+    And the application has opened endpoint 5 for node 2 endpoint 6
+    When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 1, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
+    Then the node sends SETUP to node 2
+    When node 2 confirms the node's circuit along route 1, 2 with the extra rules [{"node": 1, "match_link": 1, "action": "DISTIL", "peer_link": 1, "distil_protocol": "DEJMPS", "distil_rounds": 1}, {"node": 2, "match_link": 1, "action": "DISTIL", "peer_link": 1, "distil_protocol": "DEJMPS", "distil_rounds": 1}, {"node": 1, "match_link": 1, "action": "DISTIL", "peer_link": 0, "distil_protocol": "DEJMPS", "distil_rounds": 1}, {"node": 2, "match_link": 1, "action": "DISTIL", "peer_link": 0, "distil_protocol": "DEJMPS", "distil_rounds": 1}]
+    Then the node either refuses these rules with TEARDOWN FAILURE, or distils link pairs 1 and 2 and then 3 and 4 on link 1, then the two survivors end to end, and delivers the pair kept

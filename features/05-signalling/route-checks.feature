@@ -39,7 +39,7 @@ Feature: Route and hop-record checks of SETUP (spec chapter 05 section 3)
     And its "body.circuit_id" is 8
     And the node sends no REJECT
 
-  @SIG-003 @DLV-011
+  @SIG-003 @DLV-011.1
   Scenario: A head end whose SETUP the next hop refuses with ROUTE_INVALID fails the request at once
     Given an end node 1 linked to node 2 with a route 1, 2, 3
     And the application has opened endpoint 5 for node 3 endpoint 6
@@ -70,7 +70,7 @@ Feature: Route and hop-record checks of SETUP (spec chapter 05 section 3)
     Then the node sends ERROR ROUTE_INVALID to node 1
     And the node sends no SETUP
 
-  @SIG-008 @SIG-001
+  @SIG-008 @SIG-001.1 @SIG-001.2
   Scenario: A SETUP whose hop records name the nodes before the hop in route order is admitted and forwarded
     Given a router node 3 between nodes 2 and 4
     When node 2 sends SETUP for circuit 7 along route 1, 2, 3, 4 whose hop records name nodes 1, 2

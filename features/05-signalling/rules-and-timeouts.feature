@@ -1,7 +1,7 @@
 @node
 Feature: Installing rules, timeouts, retries (spec chapter 05 sections 5 to 8)
 
-  @SIG-013
+  @SIG-013.1 @SIG-013.2 @SIG-013.3
   Scenario: A hop that cannot install its rules refuses upstream with NO_RESOURCES and tears down downstream
     Given a router node 2 between nodes 1 and 3
     And node 1 has sent the node SETUP for circuit 7 along route 1, 2, 3
@@ -13,7 +13,7 @@ Feature: Installing rules, timeouts, retries (spec chapter 05 sections 5 to 8)
     When the clock advances to 5000 ns
     Then the node sends no ATTEMPT
 
-  @SIG-021
+  @SIG-021.2
   Scenario: A head end does not retry a request refused with retry_after_ns 0
     Given an end node 1 linked to node 2 with a route 1, 2, 3
     And the application has opened endpoint 5 for node 3 endpoint 6
@@ -21,9 +21,9 @@ Feature: Installing rules, timeouts, retries (spec chapter 05 sections 5 to 8)
     Then the node sends SETUP to node 2
     When node 2 sends REJECT {"circuit_id": "$circuit", "reason": "NO_RESOURCES", "rejecting_node": 2, "retry_after_ns": 0}
     And the clock advances to 100000000000 ns
-    Then the node sends no SETUP
+    Then the node sends no SETUP but retransmissions of the first one it sent
 
-  @SIG-014
+  @SIG-014.1 @SIG-032.2
   Scenario: A head end that gets no CONFIRM or REJECT tears the circuit down with FAILURE
     # the setup timeout is the node's own setting; 100 s is longer than any sensible one
     Given an end node 1 linked to node 2 with a route 1, 2, 3
@@ -44,7 +44,7 @@ Feature: Installing rules, timeouts, retries (spec chapter 05 sections 5 to 8)
     Then the node sends TEARDOWN to node 3
     And its "body.reason" is "NORMAL"
 
-  @SIG-010
+  @SIG-010.1
   Scenario: A head end installs its rules from CONFIRM and starts generating on its link
     Given an end node 1 linked to node 2 with a route 1, 2, 3
     And the application has opened endpoint 5 for node 3 endpoint 6
@@ -57,7 +57,7 @@ Feature: Installing rules, timeouts, retries (spec chapter 05 sections 5 to 8)
     And the node sends no CONFIRM
     And the node sends no ERROR
 
-  @SIG-013
+  @SIG-013.1 @SIG-013.2 @SIG-013.3
   Scenario: A hop whose rules would hold more memory than it reserved refuses them
     # a link-level DISTIL rule of one round holds one more pair on link 1 than the
     # reservation of one memory qubit per link, and the node has no memory to spare
@@ -70,7 +70,7 @@ Feature: Installing rules, timeouts, retries (spec chapter 05 sections 5 to 8)
     And its "body.reason" is "FAILURE"
     And the node sends no CONFIRM
 
-  @SIG-014
+  @SIG-014.2
   Scenario: A hop releases a reservation that stays pending beyond its setup timeout
     # the setup timeout is the node's own setting; 100 s is longer than any sensible one
     Given a router node 2 between nodes 1 and 3 with 2 memory qubits
@@ -81,7 +81,7 @@ Feature: Installing rules, timeouts, retries (spec chapter 05 sections 5 to 8)
     And its "body.circuit_id" is 8
     And the node sends no REJECT
 
-  @SIG-021
+  @SIG-021.1
   Scenario: A head end does not retry a refused request before its retry_after_ns has elapsed
     Given an end node 1 linked to node 2 with a route 1, 2, 3
     And the application has opened endpoint 5 for node 3 endpoint 6
@@ -89,7 +89,7 @@ Feature: Installing rules, timeouts, retries (spec chapter 05 sections 5 to 8)
     Then the node sends SETUP to node 2
     When node 2 sends REJECT {"circuit_id": "$circuit", "reason": "BUSY", "rejecting_node": 2, "retry_after_ns": 1000000000}
     And the clock advances to 999999999 ns
-    Then the node sends no SETUP
+    Then the node sends no SETUP but retransmissions of the first one it sent
 
   @SIG-034
   Scenario: TEARDOWN is no longer retransmitted once it is acknowledged

@@ -1,7 +1,7 @@
 @node
 Feature: SETUP admission at a hop (spec chapter 05 sections 3 and 4)
 
-  @SIG-001 @SIG-002
+  @SIG-001.1 @SIG-001.2 @SIG-002.2
   Scenario: An admitted SETUP is forwarded with exactly one more hop record
     Given a router node 2 between nodes 1 and 3
     When node 1 sends SETUP for circuit 7 along route 1, 2, 3 with min_rate_mhz 5000
@@ -12,7 +12,7 @@ Feature: SETUP admission at a hop (spec chapter 05 sections 3 and 4)
     And its "body.circuit_id" is 7
     And the SETUP the node sent to node 3 is the one node 1 sent with exactly one more hop record, naming node 2 and link 2
 
-  @SIG-002 @SIG-022
+  @SIG-002.1 @SIG-002.3 @SIG-022
   Scenario: A SETUP beyond the node's free memory is refused with NO_RESOURCES
     Given a router node 2 between nodes 1 and 3 with 2 memory qubits
     When node 1 sends SETUP for circuit 7 along route 1, 2, 3
@@ -64,7 +64,7 @@ Feature: SETUP admission at a hop (spec chapter 05 sections 3 and 4)
     And its "body.rejecting_node" is 2
     And the node sends no SETUP
 
-  @SIG-038
+  @SIG-038.1 @SIG-038.2
   Scenario: A swapping hop folds the noise of its Bell-state measurement into the link fidelity it advertises
     # link fidelity 0.95 on the wire: 62258; Werner w = (4F - 1)/3 times p (4 eta^2 - 1)/3 for
     # p = 0.9, eta = 0.95 gives F = 0.79810, on the wire round(F x 65535) = 52303
@@ -73,7 +73,7 @@ Feature: SETUP admission at a hop (spec chapter 05 sections 3 and 4)
     Then the node sends SETUP to node 3
     And its "body.hops.1.link_fidelity" is 52303
 
-  @SIG-039
+  @SIG-039.1 @SIG-039.2
   Scenario: With decohering memories and a minimum fidelity the tail end confirms with a cutoff and an estimate that meets the minimum
     # fresh pairs of the route are at about 0.90; stored without limit they would fall to 1/4,
     # so any cutoff meeting the minimum (50000/65535, about 0.76) is finite
@@ -84,7 +84,17 @@ Feature: SETUP admission at a hop (spec chapter 05 sections 3 and 4)
     And every rule of that CONFIRM carries a cutoff and its expected_fidelity is at least 50000
     And its expected_fidelity is at most the fidelity of pairs of route 1, 2, 3 whose every qubit is stored for its node's cutoff, with links of fidelity 0.95 and memories of T2 1000000 ns
 
-  @FWD-010
+  @SIG-039.3 @SIG-005.2
+  Scenario: With decohering memories the tail end refuses a minimum fidelity that even fresh pairs cannot reach
+    # fresh pairs of the route are at about 0.90 and no distillation reaches fidelity 1
+    Given an end node 3 linked to node 2 whose memories have T2 1000000 ns
+    And the application has opened endpoint 6 for node 1 endpoint 5
+    When node 2 sends SETUP for circuit 7 along route 1, 2, 3 with min_fidelity 65535 from hops whose memories have T2 1000000 ns
+    Then the node sends REJECT FIDELITY_UNREACHABLE to node 2
+    And its "body.rejecting_node" is 3
+    And the node sends no CONFIRM
+
+  @FWD-010.1 @FWD-010.2
   Scenario: The tail end gives every rule a cutoff no longer than the requested one
     Given an end node 3 linked to node 2
     And the application has opened endpoint 6 for node 1 endpoint 5
@@ -92,7 +102,15 @@ Feature: SETUP admission at a hop (spec chapter 05 sections 3 and 4)
     Then the node sends CONFIRM to node 2
     And every rule of that CONFIRM has a cutoff of at most 5000 ns
 
-  @SIG-005
+  @FWD-009.1
+  Scenario: The tail end leaves the rule fields that an action does not use at 0 or NONE
+    Given an end node 3 linked to node 2
+    And the application has opened endpoint 6 for node 1 endpoint 5
+    When node 2 sends SETUP for circuit 7 along route 1, 2, 3
+    Then the node sends CONFIRM to node 2
+    And every rule of that CONFIRM leaves the fields its action does not use at 0 or NONE
+
+  @SIG-005.2 @SIG-040.3
   Scenario: The tail end refuses a fidelity its route cannot reach
     Given an end node 3 linked to node 2
     And the application has opened endpoint 6 for node 1 endpoint 5
@@ -107,7 +125,7 @@ Feature: SETUP admission at a hop (spec chapter 05 sections 3 and 4)
     When node 2 sends SETUP for circuit 7 along route 1, 2, 3 with min_rate_mhz 4000000000
     Then the node sends REJECT NO_RESOURCES to node 2
 
-  @SIG-012 @DLV-004
+  @SIG-012.1 @SIG-012.2 @DLV-004
   Scenario: The tail end confirms a satisfiable circuit with rules for every hop
     Given an end node 3 linked to node 2
     And the application has opened endpoint 6 for node 1 endpoint 5
@@ -116,7 +134,7 @@ Feature: SETUP admission at a hop (spec chapter 05 sections 3 and 4)
     And its "body.circuit_id" is 7
     And its rules realise the circuit along route 1, 2, 3
 
-  @SIG-012
+  @SIG-012.1 @SIG-012.2
   Scenario: The tail end of a longer route confirms with rules for every hop of it
     Given an end node 4 linked to node 3
     And the application has opened endpoint 6 for node 1 endpoint 5
@@ -126,7 +144,7 @@ Feature: SETUP admission at a hop (spec chapter 05 sections 3 and 4)
     And its rules realise the circuit along route 1, 2, 3, 4
     And the node sends no REJECT
 
-  @SIG-011 @SIG-012
+  @SIG-011 @SIG-012.2 @SIG-044
   Scenario: The tail end admits a circuit asking exactly the rate it estimates, and refuses 1 mHz more
     Given an end node 3 linked to node 2
     And the application has opened endpoint 6 for node 1 endpoint 5
@@ -143,7 +161,17 @@ Feature: SETUP admission at a hop (spec chapter 05 sections 3 and 4)
     And its "body.circuit_id" is 7
     And the node sends no REJECT
 
-  @SIG-005
+  @SIG-044
+  Scenario: The tail end's rate estimate lies between the requested rate and the rate of the slowest link
+    # the first link's record advertises 1000000 mHz (1000 pairs per second), the second
+    # 10^9 mHz; the circuit asks 100000 mHz, which the slower link can carry
+    Given an end node 3 linked to node 2
+    And the application has opened endpoint 6 for node 1 endpoint 5
+    When node 2 sends SETUP for circuit 7 along route 1, 2, 3 with min_rate_mhz 100000 and a first link of rate 1000000 mHz
+    Then the node sends CONFIRM to node 2
+    And its expected_rate_mhz is at least the SETUP's min_rate_mhz and at most the rate of the slowest link of the SETUP's hop records
+
+  @SIG-005.1 @SIG-005.2
   Scenario: The tail end counts the fidelity of every link of the route, not only the last
     # the first link's record advertises fidelity 1/2 (32768 of 65535): the route's pairs are
     # at most about 0.48, too poor even to distil, while the last link alone would reach 0.9
@@ -160,7 +188,7 @@ Feature: SETUP admission at a hop (spec chapter 05 sections 3 and 4)
     When node 2 sends SETUP for circuit 7 along route 1, 2, 3
     Then the node sends REJECT UNREACHABLE to node 2
 
-  @ROLE-101
+  @ROLE-101.5
   Scenario: An end node refuses a SETUP in which it is neither head nor tail end
     Given an end node 2 linked to node 1
     When node 1 sends SETUP for circuit 7 along route 1, 2, 3

@@ -3,7 +3,7 @@ Feature: Signalling messages in each circuit state (spec chapter 05 section 2)
   Router 2 of the line 1 - 2 - 3; a circuit is CLOSING once the node has sent TEARDOWN and
   waits for TEARDOWN_ACK, and IDLE again once every acknowledgement is in.
 
-  @SIG-006
+  @SIG-006.1
   Scenario: A CONFIRM for a circuit that is closing is refused as unexpected and not forwarded
     Given a router node 2 between nodes 1 and 3
     And node 1 has sent the node SETUP for circuit 7 along route 1, 2, 3
@@ -13,7 +13,7 @@ Feature: Signalling messages in each circuit state (spec chapter 05 section 2)
     Then the node sends ERROR UNEXPECTED_MESSAGE to node 3
     And the node sends no CONFIRM
 
-  @SIG-006
+  @SIG-006.1
   Scenario: A REJECT for a circuit that is closing is refused as unexpected and not forwarded
     Given a router node 2 between nodes 1 and 3
     And node 1 has sent the node SETUP for circuit 7 along route 1, 2, 3
@@ -23,7 +23,7 @@ Feature: Signalling messages in each circuit state (spec chapter 05 section 2)
     Then the node sends ERROR UNEXPECTED_MESSAGE to node 3
     And the node sends no REJECT
 
-  @SIG-006
+  @SIG-006.1
   Scenario: A CONFIRM for a circuit whose teardown is complete is refused as unexpected
     Given a router node 2 between nodes 1 and 3
     And node 1 has sent the node SETUP for circuit 7 along route 1, 2, 3
@@ -34,7 +34,7 @@ Feature: Signalling messages in each circuit state (spec chapter 05 section 2)
     Then the node sends ERROR UNEXPECTED_MESSAGE to node 3
     And the node sends no CONFIRM
 
-  @SIG-006
+  @SIG-006.1
   Scenario: A REJECT for a circuit whose teardown is complete is refused as unexpected
     Given a router node 2 between nodes 1 and 3
     And node 1 has sent the node SETUP for circuit 7 along route 1, 2, 3
@@ -45,7 +45,7 @@ Feature: Signalling messages in each circuit state (spec chapter 05 section 2)
     Then the node sends ERROR UNEXPECTED_MESSAGE to node 3
     And the node sends no REJECT
 
-  @SIG-006
+  @SIG-006.1
   Scenario: A REJECT for an established circuit is refused as unexpected and the circuit stays up
     Given a router node 2 between nodes 1 and 3 with 2 memory qubits
     And circuit 7 along route 1, 2, 3 is established at the node
@@ -55,14 +55,14 @@ Feature: Signalling messages in each circuit state (spec chapter 05 section 2)
     When node 1 sends SETUP for circuit 8 along route 1, 2, 3
     Then the node sends REJECT NO_RESOURCES to node 1
 
-  @SIG-006
+  @SIG-006.1
   Scenario: A REJECT for a circuit the node never saw is refused as unexpected
     Given a router node 2 between nodes 1 and 3
     When node 3 sends REJECT {"circuit_id": 99, "reason": "NO_RESOURCES", "rejecting_node": 3, "retry_after_ns": 0}
     Then the node sends ERROR UNEXPECTED_MESSAGE to node 3
     And the node sends no REJECT
 
-  @SIG-006
+  @SIG-006.2
   Scenario: A TEARDOWN_ACK for an established circuit is ignored without an ERROR
     Given a router node 2 between nodes 1 and 3 with 2 memory qubits
     And circuit 7 along route 1, 2, 3 is established at the node
@@ -73,7 +73,7 @@ Feature: Signalling messages in each circuit state (spec chapter 05 section 2)
     When node 1 sends SETUP for circuit 8 along route 1, 2, 3
     Then the node sends REJECT NO_RESOURCES to node 1
 
-  @SIG-006
+  @SIG-006.2
   Scenario: A TEARDOWN_ACK after the circuit's teardown is complete is ignored without an ERROR
     Given a router node 2 between nodes 1 and 3
     And circuit 7 along route 1, 2, 3 is established at the node

@@ -5,7 +5,7 @@ Feature: TEARDOWN and TEARDOWN_ACK (spec chapter 05 section 8)
     Given a router node 2 between nodes 1 and 3 with 2 memory qubits
     And circuit 7 along route 1, 2, 3 is established at the node
 
-  @SIG-033 @SIG-032
+  @SIG-033 @SIG-032.1
   Scenario: TEARDOWN is acknowledged with the released memory and forwarded downstream
     When node 1 sends TEARDOWN {"circuit_id": 7, "reason": "NORMAL"}
     Then the node sends TEARDOWN_ACK to node 1
@@ -21,7 +21,7 @@ Feature: TEARDOWN and TEARDOWN_ACK (spec chapter 05 section 8)
     And its "body.circuit_id" is 8
     And the node sends no REJECT
 
-  @SIG-030 @FWD-001
+  @SIG-030
   Scenario: After TEARDOWN the node stops attempting and holds no qubit
     When the clock advances to 1000 ns
     And node 1 sends TEARDOWN {"circuit_id": 7, "reason": "NORMAL"}
@@ -57,7 +57,7 @@ Feature: TEARDOWN and TEARDOWN_ACK (spec chapter 05 section 8)
     When the clock advances to 100000000000 ns
     Then the node sends no TEARDOWN
 
-  @SIG-037 @ERR-006
+  @SIG-037.1 @SIG-037.2 @ERR-006
   Scenario: TEARDOWN from a node that is not a neighbour on the route is refused
     When node 4 sends TEARDOWN {"circuit_id": 7, "reason": "NORMAL"}
     Then the node sends ERROR UNEXPECTED_MESSAGE to node 4
@@ -72,7 +72,7 @@ Feature: TEARDOWN and TEARDOWN_ACK (spec chapter 05 section 8)
     And node 1 sends SETUP for circuit 7 along route 1, 2, 3
     Then the node sends ERROR DUPLICATE_CIRCUIT to node 1
 
-  @SIG-032 @SIG-033
+  @SIG-032.1 @SIG-033
   Scenario: A TEARDOWN from downstream is forwarded upstream with its reason and acknowledged to its sender only
     When node 3 sends TEARDOWN {"circuit_id": 7, "reason": "FAILURE"}
     Then the node sends TEARDOWN to node 1
@@ -82,7 +82,7 @@ Feature: TEARDOWN and TEARDOWN_ACK (spec chapter 05 section 8)
     And its "body" is {"circuit_id": 7, "released_memory": 2}
     And the node sends 0 TEARDOWN_ACK to node 1
 
-  @SIG-032
+  @SIG-032.1
   Scenario: A TEARDOWN from upstream is forwarded downstream only, with its reason
     When node 1 sends TEARDOWN {"circuit_id": 7, "reason": "CUTOFF_EXCEEDED"}
     Then the node sends TEARDOWN to node 3

@@ -3,7 +3,7 @@ Feature: Deliveries at a tail end (spec chapter 06 section 4)
   End node 3 is the tail end of circuit 7 along 1 - 2 - 3 (node 2 swaps) or of circuit 7
   along 2 - 3 (single hop); its endpoint 6 is bound to node 1 or 2, endpoint 5.
 
-  @TRK-016 @DLV-020 @DLV-024 @LINK-007 @FWD-007
+  @TRK-016 @DLV-020.1 @DLV-020.2 @DLV-024 @LINK-013.1 @FWD-007.1
   Scenario: A single-hop pair is delivered with pair_id seq x 65537 and the heralded state
     Given an end node 3 linked to node 2
     And the application has opened endpoint 6 for node 2 endpoint 5
@@ -17,7 +17,7 @@ Feature: Deliveries at a tail end (spec chapter 06 section 4)
     And its "body.endpoint" is 6
     And its "body.circuit_id" is 7
 
-  @TRK-103
+  @TRK-103.2 @TRK-103.3
   Scenario: Beyond the circuit's num_pairs a further end-to-end pair is discarded, not delivered
     Given an end node 3 linked to node 2
     And the application has opened endpoint 6 for node 2 endpoint 5
@@ -32,7 +32,7 @@ Feature: Deliveries at a tail end (spec chapter 06 section 4)
     And its "body.pair.seq" is 6
     And its "body.circuit_id" is 7
 
-  @TRK-008 @TRK-016 @DLV-020 @DLV-023
+  @TRK-008 @TRK-016 @DLV-020.1 @DLV-023
   Scenario: After the last swap the pair is delivered with the composed state and both seqs
     Given an end node 3 linked to node 2
     And the application has opened endpoint 6 for node 1 endpoint 5
@@ -44,7 +44,7 @@ Feature: Deliveries at a tail end (spec chapter 06 section 4)
     And the pair id is 9 x 65536 + 4
     And its "body.bell_state" is "PSI_MINUS"
 
-  @TRK-005 @FWD-007
+  @TRK-005.1 @FWD-007.2
   Scenario: No pair is delivered before the outcome of the last swap arrives
     Given an end node 3 linked to node 2
     And the application has opened endpoint 6 for node 1 endpoint 5
@@ -66,7 +66,7 @@ Feature: Deliveries at a tail end (spec chapter 06 section 4)
     Then the application receives no PAIR_DELIVERY
     And the node sends no ERROR
 
-  @DLV-021 @TRK-011 @TRK-013 @DLV-101
+  @DLV-021.1 @TRK-011.1 @TRK-011.2 @TRK-013.1 @TRK-013.2 @DLV-101.1 @DLV-101.2
   Scenario: A pair whose cutoff expired before its last swap is not delivered
     Given an end node 3 linked to node 2
     And the application has opened endpoint 6 for node 1 endpoint 5
@@ -89,7 +89,7 @@ Feature: Deliveries at a tail end (spec chapter 06 section 4)
     Then the node sends TEARDOWN to node 2
     And its "body.reason" is "NORMAL"
 
-  @DLV-021 @DLV-101
+  @DLV-021.1 @DLV-101.1 @DLV-101.2
   Scenario: A single-hop pair heralded at its cutoff expiry is discarded, not delivered
     # the attempt of slot 0 is heralded at 1000 ns, when the pair's 1000 ns cutoff expires
     Given an end node 3 linked to node 2
@@ -103,7 +103,7 @@ Feature: Deliveries at a tail end (spec chapter 06 section 4)
     And the node sends DISCARD to node 2
     And its "body.pair" is {"link_id": 2, "seq": 5}
 
-  @DLV-005 @DLV-030
+  @DLV-005 @DLV-030.1
   Scenario: CLOSE_ENDPOINT frees the delivered pairs it holds without reporting them expired
     Given an end node 3 linked to node 2
     And the application has opened endpoint 6 for node 2 endpoint 5

@@ -4,19 +4,19 @@ Feature: Endpoints and requests (spec chapter 06 sections 2 and 3)
   Background:
     Given an end node 1 linked to node 2 with a route 1, 2, 3
 
-  @DLV-001 @DLV-003
+  @DLV-001.1 @DLV-003.1
   Scenario: OPEN_ENDPOINT opens the endpoint and is answered with ENDPOINT_STATUS OPEN
     When the application sends OPEN_ENDPOINT {"endpoint": 5, "remote_node": 3, "remote_endpoint": 6}
     Then the application receives ENDPOINT_STATUS
     And its "body" is {"endpoint": 5, "status": "OPEN"}
 
-  @DLV-001
+  @DLV-001.2
   Scenario: OPEN_ENDPOINT for an endpoint already open is refused with ENDPOINT_IN_USE
     Given the application has opened endpoint 5 for node 3 endpoint 6
     When the application sends OPEN_ENDPOINT {"endpoint": 5, "remote_node": 3, "remote_endpoint": 6}
     Then the application receives ERROR ENDPOINT_IN_USE
 
-  @DLV-003 @DLV-005
+  @DLV-003.1 @DLV-005
   Scenario: CLOSE_ENDPOINT closes the endpoint and is answered with ENDPOINT_STATUS CLOSED
     Given the application has opened endpoint 5 for node 3 endpoint 6
     When the application sends CLOSE_ENDPOINT {"endpoint": 5}
@@ -47,7 +47,7 @@ Feature: Endpoints and requests (spec chapter 06 sections 2 and 3)
     When the application sends OPEN_ENDPOINT {"endpoint": 0, "remote_node": 3, "remote_endpoint": 6}
     Then the application receives ERROR FIELD_OUT_OF_RANGE
 
-  @SIG-001 @DLV-010
+  @SIG-001.1 @SIG-001.2 @DLV-010
   Scenario: A PAIR_REQUEST on an open endpoint sets up a circuit along the route
     Given the application has opened endpoint 5 for node 3 endpoint 6
     When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
@@ -64,7 +64,7 @@ Feature: Endpoints and requests (spec chapter 06 sections 2 and 3)
     Then the node sends SETUP to node 2
     And its "body.qos.priority" is 6
 
-  @DLV-102
+  @DLV-102.1 @DLV-102.2
   Scenario: A second PAIR_REQUEST while one is served is not served at the same time: it waits or is refused with REQUEST_UNSATISFIABLE
     Given the application has opened endpoint 5 for node 3 endpoint 6
     When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
@@ -73,7 +73,7 @@ Feature: Endpoints and requests (spec chapter 06 sections 2 and 3)
     Then the node sends no SETUP
     And the application receives no ERROR other than REQUEST_UNSATISFIABLE
 
-  @DLV-001
+  @DLV-001.2
   Scenario: OPEN_ENDPOINT for an endpoint serving a request is refused with ENDPOINT_IN_USE, before and after its circuit is established
     Given the application has opened endpoint 5 for node 3 endpoint 6
     When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}

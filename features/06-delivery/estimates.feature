@@ -8,7 +8,7 @@ Feature: Fidelity estimates of delivered pairs (spec chapter 06 section 4, chapt
     Given an end node 1 linked to node 2 with a route 1, 2, 3 whose memories have T2 100000 ns
     And the application has opened endpoint 5 for node 3 endpoint 6
 
-  @DLV-022
+  @DLV-022.1
   Scenario: A pair stored longer before its last swap is delivered with a lower fidelity estimate
     When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 2, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
     Then the node sends SETUP to node 2
@@ -25,7 +25,7 @@ Feature: Fidelity estimates of delivered pairs (spec chapter 06 section 4, chapt
     Then the application receives PAIR_DELIVERY
     And its fidelity_estimate is below the remembered fresh
 
-  @DLV-101 @DLV-022
+  @DLV-101.1 @DLV-101.2 @DLV-022.2
   Scenario: A pair whose estimate fell below the requested fidelity is discarded, not delivered, and the other end is told
     When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 2, "min_fidelity": 50000, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
     Then the node sends SETUP to node 2

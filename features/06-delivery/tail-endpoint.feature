@@ -29,7 +29,7 @@ Feature: The tail end's endpoint decides whether it accepts a circuit (spec chap
     Then the node sends REJECT UNREACHABLE to node 2
     And the node sends no CONFIRM
 
-  @DLV-001 @DLV-004
+  @DLV-001.1 @DLV-004
   Scenario: An endpoint opened with remote node and remote endpoint 0 is open and accepts a circuit from any head end
     When the application sends OPEN_ENDPOINT {"endpoint": 6, "remote_node": 0, "remote_endpoint": 0}
     Then the application receives ENDPOINT_STATUS

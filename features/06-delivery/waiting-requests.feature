@@ -1,14 +1,14 @@
 @node @cap:node.request-queue
 Feature: Requests waiting at an endpoint (spec chapter 06 section 3, chapter 09 section 6)
   Head end 1 of route 1 - 2 - 3; the harness plays node 2 (and the far end beyond it). The node
-  lets a PAIR_REQUEST made while the endpoint serves another wait (DLV-102) instead of
+  lets a PAIR_REQUEST made while the endpoint serves another wait (DLV-102.2) instead of
   refusing it.
 
   Background:
     Given an end node 1 linked to node 2 with a route 1, 2, 3
     And the application has opened endpoint 5 for node 3 endpoint 6
 
-  @DLV-013 @DLV-102
+  @DLV-013 @DLV-102.1 @DLV-102.2
   Scenario: Requests made while one is served wait, and are served one at a time in the order received
     When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 1, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
     And the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 2, "num_pairs": 1, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
@@ -31,7 +31,7 @@ Feature: Requests waiting at an endpoint (spec chapter 06 section 3, chapter 09 
     And the node sends 1 SETUP to node 2
     And the application receives no ERROR
 
-  @DLV-011 @DLV-102
+  @DLV-011.2 @DLV-102.1 @DLV-102.2
   Scenario: A waiting request whose deadline passes fails with REQUEST_UNSATISFIABLE while the one before it is served on
     When the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 1, "num_pairs": 3, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0, "priority": 0}
     And the application sends PAIR_REQUEST {"endpoint": 5, "request_id": 2, "num_pairs": 1, "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 50000, "priority": 0}

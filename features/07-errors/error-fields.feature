@@ -12,7 +12,7 @@ Feature: What an ERROR says about the message it answers (spec chapter 07)
     And its "body.field" is "body.circuit_id"
     And its "body.detail" holds a description
 
-  @ERR-001 @ERR-006 @FWD-009
+  @ERR-001 @ERR-006 @FWD-009.4
   Scenario: A CONFIRM with a malformed rule is refused with an ERROR naming the rule's field
     Given node 1 has sent the node SETUP for circuit 7 along route 1, 2, 3
     When node 3 sends CONFIRM {"circuit_id": 7, "expected_rate_mhz": 1000, "expected_fidelity": 58000, "rules": [{"node": 2, "match_circuit": 7, "match_link": 1, "action": "GENERATE", "peer_link": 2, "cutoff_ns": 0, "distil_protocol": "NONE", "distil_rounds": 0, "endpoint": 0}]}

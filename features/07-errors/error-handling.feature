@@ -6,13 +6,13 @@ Feature: The codes a node sends and what it does with the messages it refuses (s
   Background:
     Given a router node 2 between nodes 1 and 3
 
-  @ERR-002
+  @ERR-002.1
   Scenario: A message type a node does not accept is refused with a registered code
     When node 1 sends ATTEMPT {"link_id": 1, "attempt_id": 7, "slot_ns": 1000, "modes": 1}
     Then the node sends ERROR UNEXPECTED_MESSAGE to node 1
     And every ERROR the node sent carries a code of the error registry
 
-  @ERR-002 @ERR-005
+  @ERR-002.2 @ERR-005
   Scenario: A station's ERROR with a code the node does not know fails the attempt by its class
     # 0x01E5 = 485: a link-class code in the experimental range
     Given circuit 7 along route 1, 2, 3 is established at the node

@@ -9,7 +9,7 @@ Feature: ERROR is never answered with ERROR (spec chapter 07)
     When node 1 sends ERROR {"code": 513, "offending_message_id": 77, "offending_type": 32, "field": "body.circuit_id", "detail": "no such circuit"}
     Then the node sends nothing
 
-  @ERR-003 @ERR-002
+  @ERR-003 @ERR-002.2
   Scenario: An ERROR with an unregistered code from an unknown node is not answered
     When node 9 sends ERROR {"code": 65000, "offending_message_id": 0, "offending_type": 0, "field": "", "detail": "?"}
     Then the node sends nothing

@@ -6,7 +6,7 @@ Feature: Verification, numbering and the anti-replay window at a keyed node (spe
   # unless a step numbers a message itself. A repeated TEARDOWN is answered again with
   # TEARDOWN_ACK (SIG-034), so each accepted TEARDOWN shows as one TEARDOWN_ACK.
 
-  @SEC-002 @SEC-004
+  @SEC-002.2 @SEC-004.2
   Scenario: A message whose first tag byte does not verify is refused and not acted on
     Given a router node 2 between nodes 1 and 3, keyed with node 3 under key id 9
     And circuit 7 along route 1, 2, 3 is established at the node
@@ -15,7 +15,7 @@ Feature: Verification, numbering and the anti-replay window at a keyed node (spe
     And the node sends no TEARDOWN_ACK
     And the node sends no TEARDOWN
 
-  @SEC-002
+  @SEC-002.2
   Scenario: A message whose middle tag byte does not verify is refused
     Given a router node 2 between nodes 1 and 3, keyed with node 3 under key id 9
     And circuit 7 along route 1, 2, 3 is established at the node
@@ -23,7 +23,7 @@ Feature: Verification, numbering and the anti-replay window at a keyed node (spe
     Then the node sends ERROR AUTH_FAILED to node 3
     And the node sends no TEARDOWN_ACK
 
-  @SEC-002
+  @SEC-002.2
   Scenario: A message altered after signing is refused
     Given a router node 2 between nodes 1 and 3, keyed with node 3 under key id 9
     And circuit 7 along route 1, 2, 3 is established at the node
@@ -31,7 +31,7 @@ Feature: Verification, numbering and the anti-replay window at a keyed node (spe
     Then the node sends ERROR AUTH_FAILED to node 3
     And the node sends no TEARDOWN_ACK
 
-  @SEC-002
+  @SEC-002.2
   Scenario: A keyed peer's message signed with its key but naming another key id is refused
     Given a router node 2 between nodes 1 and 3, keyed with node 3 under key id 9
     And circuit 7 along route 1, 2, 3 is established at the node
@@ -39,7 +39,7 @@ Feature: Verification, numbering and the anti-replay window at a keyed node (spe
     Then the node sends ERROR AUTH_FAILED to node 3
     And the node sends no TEARDOWN_ACK
 
-  @SEC-002
+  @SEC-002.1
   Scenario: The node's own messages to a keyed peer carry tags that verify
     Given a router node 2 between nodes 1 and 3, keyed with node 3 under key id 9
     And circuit 7 along route 1, 2, 3 is established at the node
@@ -49,7 +49,7 @@ Feature: Verification, numbering and the anti-replay window at a keyed node (spe
     Then the node sends TEARDOWN_ACK to node 3
     And every message the node sent to node 3 carries a tag that verifies under key id 9, their message_ids increasing by one
 
-  @SEC-004
+  @SEC-004.2
   Scenario: A forged message does not enter the anti-replay window: the genuine one with its message_id is accepted
     Given a router node 2 between nodes 1 and 3, keyed with node 3 under key id 9
     And circuit 7 along route 1, 2, 3 is established at the node
@@ -58,7 +58,7 @@ Feature: Verification, numbering and the anti-replay window at a keyed node (spe
     When node 3 sends TEARDOWN {"circuit_id": 7, "reason": "NORMAL"} numbered 5000
     Then the node sends TEARDOWN_ACK to node 3
 
-  @SEC-004
+  @SEC-004.2
   Scenario: A forged message numbered far ahead does not slide the anti-replay window
     Given a router node 2 between nodes 1 and 3, keyed with node 3 under key id 9, with an anti-replay window of 4
     And circuit 7 along route 1, 2, 3 is established at the node
@@ -67,7 +67,7 @@ Feature: Verification, numbering and the anti-replay window at a keyed node (spe
     When node 3 sends TEARDOWN {"circuit_id": 7, "reason": "NORMAL"} numbered 5
     Then the node sends TEARDOWN_ACK to node 3
 
-  @SEC-006
+  @SEC-006.2
   Scenario: A node that does not require authentication still refuses a trailer that does not verify
     Given a router node 2 between nodes 1 and 3, keyed with node 3 under key id 9, not requiring authentication
     And circuit 7 along route 1, 2, 3 is established at the node
@@ -91,7 +91,7 @@ Feature: Verification, numbering and the anti-replay window at a keyed node (spe
     Then the node sends TEARDOWN_ACK to node 3
     And every message the node sent to node 3 carries a tag that verifies under key id 9, their message_ids increasing by one
 
-  @SEC-011
+  @SEC-011.1 @SEC-011.2
   Scenario: With a window of 4, an id 4 behind the highest is discarded and one 3 behind is accepted
     Given a router node 2 between nodes 1 and 3, keyed with node 3 under key id 9, with an anti-replay window of 4
     And circuit 7 along route 1, 2, 3 is established at the node
@@ -102,7 +102,7 @@ Feature: Verification, numbering and the anti-replay window at a keyed node (spe
     When node 3 sends TEARDOWN {"circuit_id": 7, "reason": "NORMAL"} numbered 4997
     Then the node sends TEARDOWN_ACK to node 3
 
-  @SEC-011
+  @SEC-011.2
   Scenario: An older id accepted inside the window is discarded when it comes again
     Given a router node 2 between nodes 1 and 3, keyed with node 3 under key id 9, with an anti-replay window of 4
     And circuit 7 along route 1, 2, 3 is established at the node
@@ -113,7 +113,7 @@ Feature: Verification, numbering and the anti-replay window at a keyed node (spe
     When node 3 sends its last message again
     Then the node sends nothing
 
-  @SEC-011
+  @SEC-011.2
   Scenario: Ids accepted before the window slid forward are still discarded when replayed
     Given a router node 2 between nodes 1 and 3, keyed with node 3 under key id 9, with an anti-replay window of 4
     And circuit 7 along route 1, 2, 3 is established at the node
@@ -124,7 +124,7 @@ Feature: Verification, numbering and the anti-replay window at a keyed node (spe
     When node 3 sends TEARDOWN {"circuit_id": 7, "reason": "NORMAL"} numbered 5000
     Then the node sends nothing
 
-  @SEC-011
+  @SEC-011.1 @SEC-011.2
   Scenario: After the peer's counter wraps past 2^32 its new ids are accepted and its old ones discarded
     # the CONFIRM of circuit 7 was node 3's message 1; 2^31 and then 2^32 - 2 are each newer
     # than the id before them in serial-number order, and 2 is newer than 2^32 - 2
@@ -139,7 +139,7 @@ Feature: Verification, numbering and the anti-replay window at a keyed node (spe
     When node 3 sends TEARDOWN {"circuit_id": 7, "reason": "NORMAL"} numbered 4294967294
     Then the node sends nothing
 
-  @SEC-003 @SEC-004
+  @SEC-003 @SEC-004.2
   Scenario: A HERALD without a trailer from a keyed heralding station is refused and records no pair
     Given a router node 2 between nodes 1 and 3, keyed with node 1001 under key id 7
     And circuit 7 along route 1, 2, 3 is established at the node
@@ -149,7 +149,7 @@ Feature: Verification, numbering and the anti-replay window at a keyed node (spe
     When the station heralds PSI_MINUS with seq 1 for the node's attempt on link 2
     Then the node sends no SWAP_OUTCOME
 
-  @SEC-002 @SEC-004
+  @SEC-002.2 @SEC-004.2
   Scenario: A forged HERALD from a keyed heralding station is refused and records no pair
     Given a router node 2 between nodes 1 and 3, keyed with node 1001 under key id 7
     And circuit 7 along route 1, 2, 3 is established at the node
@@ -159,7 +159,7 @@ Feature: Verification, numbering and the anti-replay window at a keyed node (spe
     When the station heralds PSI_MINUS with seq 1 for the node's attempt on link 2
     Then the node sends no SWAP_OUTCOME
 
-  @SEC-002
+  @SEC-002.1
   Scenario: A signed HERALD from a keyed heralding station is taken
     Given a router node 2 between nodes 1 and 3, keyed with node 1001 under key id 7
     And circuit 7 along route 1, 2, 3 is established at the node
@@ -168,3 +168,10 @@ Feature: Verification, numbering and the anti-replay window at a keyed node (spe
     And the station heralds PSI_MINUS with seq 1 for the node's attempt on link 2
     Then the node sends no ERROR
     And the node sends SWAP_OUTCOME to node 1
+
+  @SEC-011.1
+  Scenario: A keyed peer's first message, numbered 0, is accepted
+    # no message of node 3 has been accepted yet, so its window holds no id, not even 0
+    Given a router node 2 between nodes 1 and 3, keyed with node 3 under key id 9
+    When node 3 sends TEARDOWN {"circuit_id": 4242, "reason": "NORMAL"} numbered 0
+    Then the node sends TEARDOWN_ACK to node 3

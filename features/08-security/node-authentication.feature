@@ -4,7 +4,7 @@ Feature: A node authenticating its messages with a keyed peer (spec chapter 08 s
   # The node under test is router 2 of the line 1, 2, 3 and shares key id 9 with node 3; the
   # harness signs everything it sends as node 3 and numbers it from node 3's own counter.
 
-  @SEC-004 @SEC-002
+  @SEC-004.2 @SEC-002.2
   Scenario: A message whose tag does not verify is refused and nothing in it is acted on
     Given a router node 2 between nodes 1 and 3, authenticating with node 3 under key id 9
     And circuit 7 along route 1, 2, 3 is established at the node
@@ -13,7 +13,7 @@ Feature: A node authenticating its messages with a keyed peer (spec chapter 08 s
     And the node sends no TEARDOWN_ACK
     And the node sends no TEARDOWN
 
-  @SEC-003 @SEC-004
+  @SEC-003 @SEC-004.2
   Scenario: A keyed peer's message without a trailer is refused with AUTH_REQUIRED
     Given a router node 2 between nodes 1 and 3, authenticating with node 3 under key id 9
     And circuit 7 along route 1, 2, 3 is established at the node
@@ -32,7 +32,7 @@ Feature: A node authenticating its messages with a keyed peer (spec chapter 08 s
     Then the node sends TEARDOWN_ACK to node 3
     And every message the node sent to node 3 carries a tag that verifies under key id 9, their message_ids increasing by one
 
-  @SEC-011
+  @SEC-011.2
   Scenario: A replayed message and one older than the anti-replay window are discarded without an ERROR
     # a repeated TEARDOWN is answered again when not authenticated (SIG-034 makes it harmless)
     Given a router node 2 between nodes 1 and 3, authenticating with node 3 under key id 9

@@ -4,7 +4,7 @@ Feature: A tag covers every byte before it, and every byte of the tag counts (sp
   the tag at its start, middle or end, a byte of the key id, of the header or of the body.
   Offsets count from the start of the part.
 
-  @SEC-002
+  @SEC-002.2
   Scenario: A signed message whose first tag byte is altered fails verification
     Given the canonical bytes of a TEARDOWN message
     When the message is signed with key id 9 and key "000102030405060708090a0b0c0d0e0f"
@@ -12,7 +12,7 @@ Feature: A tag covers every byte before it, and every byte of the tag counts (sp
     And the implementation decodes the bytes verifying key id 9 with key "000102030405060708090a0b0c0d0e0f"
     Then it rejects the input with AUTH_FAILED
 
-  @SEC-002
+  @SEC-002.2
   Scenario: A signed message whose middle tag byte is altered fails verification
     Given the canonical bytes of a TEARDOWN message
     When the message is signed with key id 9 and key "000102030405060708090a0b0c0d0e0f"
@@ -20,7 +20,7 @@ Feature: A tag covers every byte before it, and every byte of the tag counts (sp
     And the implementation decodes the bytes verifying key id 9 with key "000102030405060708090a0b0c0d0e0f"
     Then it rejects the input with AUTH_FAILED
 
-  @SEC-002
+  @SEC-002.2
   Scenario: A signed message whose key id is altered to one the verifier does not know fails verification
     Given the canonical bytes of a TEARDOWN message
     When the message is signed with key id 9 and key "000102030405060708090a0b0c0d0e0f"
@@ -28,7 +28,7 @@ Feature: A tag covers every byte before it, and every byte of the tag counts (sp
     And the implementation decodes the bytes verifying key id 9 with key "000102030405060708090a0b0c0d0e0f"
     Then it rejects the input with AUTH_FAILED
 
-  @SEC-002
+  @SEC-002.2
   Scenario: A signed message whose key id is altered to another the verifier knows fails verification
     # key id 9 becomes 246, which the verifier holds with the same key: only the tag, which
     # covers the key id, tells the change
@@ -38,7 +38,7 @@ Feature: A tag covers every byte before it, and every byte of the tag counts (sp
     And the implementation decodes the bytes verifying key id 246 with key "000102030405060708090a0b0c0d0e0f"
     Then it rejects the input with AUTH_FAILED
 
-  @SEC-002
+  @SEC-002.2
   Scenario: A signed message whose message_id is altered fails verification
     # header offset 8 is the first byte of message_id
     Given the canonical bytes of a TEARDOWN message
@@ -47,7 +47,7 @@ Feature: A tag covers every byte before it, and every byte of the tag counts (sp
     And the implementation decodes the bytes verifying key id 9 with key "000102030405060708090a0b0c0d0e0f"
     Then it rejects the input with AUTH_FAILED
 
-  @SEC-002
+  @SEC-002.2
   Scenario: A signed message whose body is altered fails verification
     # body offset 0 is the first byte of circuit_id: still a valid TEARDOWN
     Given the canonical bytes of a TEARDOWN message

@@ -1,7 +1,7 @@
 @node
 Feature: Transitions of the state-machine chapter (spec chapter 09)
 
-  @LINK-103 @SIG-030 @FWD-002
+  @LINK-103 @SIG-030 @FWD-002.2
   Scenario: A successful HERALD for a circuit torn down meanwhile frees the qubit
     Given a router node 2 between nodes 1 and 3
     And circuit 7 along route 1, 2, 3 is established at the node
@@ -11,7 +11,7 @@ Feature: Transitions of the state-machine chapter (spec chapter 09)
     Then the node holds 0 memory qubits
     And the node sends no SWAP_OUTCOME
 
-  @SIG-030 @LINK-103 @cap:node.harness-device
+  @SIG-030 @LINK-103 @FWD-002.2 @cap:node.harness-device
   Scenario: TEARDOWN frees the qubits of the pending attempts at once, and their late HERALD frees nothing again
     Given a router node 2 between nodes 1 and 3
     And circuit 7 along route 1, 2, 3 is established at the node
@@ -23,7 +23,7 @@ Feature: Transitions of the state-machine chapter (spec chapter 09)
     Then the device was asked to free 2 qubits in all
     And the node sends no ERROR
 
-  @SIG-101 @SIG-002
+  @SIG-101.1 @SIG-002.1
   Scenario: A hop reserves slots_per_link memory qubits for each of its links on the route
     Given a router node 2 between nodes 1 and 3 with 4 memory qubits and 2 slots per link
     When node 1 sends SETUP for circuit 7 along route 1, 2, 3
@@ -49,7 +49,7 @@ Feature: Transitions of the state-machine chapter (spec chapter 09)
     Then the node sends 1 ATTEMPT to node 1001
     And its "body.slot_ns" is 2000
 
-  @LINK-102 @FWD-003
+  @LINK-102.1 @LINK-102.2 @FWD-003
   Scenario: The slot of a circuit whose reserved memory on the link is full is skipped, not given to another circuit
     # circuits 7 and 8 share link 1: slot k belongs to circuit 7 for even k, to 8 for odd k;
     # the pair held on link 1 (slot 0) fills circuit 7's one reserved qubit there
@@ -67,7 +67,7 @@ Feature: Transitions of the state-machine chapter (spec chapter 09)
     Then the node sends 1 ATTEMPT to node 1001
     And its "body.slot_ns" is 3000
 
-  @FWD-002
+  @FWD-002.1
   Scenario: A node with no GENERATE rule installed makes no attempt
     Given a router node 2 between nodes 1 and 3
     When the clock advances to 5000 ns

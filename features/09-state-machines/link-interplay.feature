@@ -18,10 +18,10 @@ Feature: The link layer meeting signalling and delivery (spec chapters 03, 05 an
     When the clock advances to 1500 ns
     Then the ATTEMPTs the node sent use at most 2 modes in all
 
-  @LINK-013
+  @LINK-013.1
   Scenario: A pair heralded after its slot ends is recorded as created at the slot's start, with the heralded Bell state
     # the attempt of slot 0 is heralded at 1500 ns: the pair was created at 0, so its cutoff of
-    # 10000 ns ends at 10000 ns (expires_ns, FWD-008), not at 11500 ns
+    # 10000 ns ends at 10000 ns (expires_ns, FWD-008.1), not at 11500 ns
     Given an end node 3 linked to node 2
     And the application has opened endpoint 6 for node 2 endpoint 5
     And circuit 7 along route 2, 3 with a cutoff of 10000 ns is established at the node

@@ -1,7 +1,7 @@
 @node
-Feature: Node roles (spec chapter 09 section 5, ROLE-101; RFC 9340 s.5.3.2)
+Feature: Node roles (spec chapter 09 section 5, ROLE-101.1 to ROLE-101.5; RFC 9340 s.5.3.2)
 
-  @ROLE-101
+  @ROLE-101.5
   Scenario: An end node with links to both neighbours on the route still refuses to be an intermediate hop
     Given an end node 2 between nodes 1 and 3
     When node 1 sends SETUP for circuit 7 along route 1, 2, 3
@@ -9,7 +9,7 @@ Feature: Node roles (spec chapter 09 section 5, ROLE-101; RFC 9340 s.5.3.2)
     And its "body.rejecting_node" is 2
     And the node sends no SETUP
 
-  @ROLE-101 @cap:node.repeater
+  @ROLE-101.1 @ROLE-101.3 @cap:node.repeater
   Scenario: A repeater installs its rules from CONFIRM: it starts generating on both links of the circuit
     Given a repeater node 2 between nodes 1 and 3 with 4 memory qubits
     When node 1 sends SETUP for circuit 8 along route 1, 2, 3

@@ -4,7 +4,7 @@ OPEN_ENDPOINT / CLOSE_ENDPOINT / PAIR_REQUEST from the application; PAIR_DELIVER
 PAIR_EXPIRED, ENDPOINT_STATUS and ERROR back. A request opens a circuit (head end); the
 passive end delivers with ``request_id`` 0 (DLV-024). A request that arrives while another is
 served waits, and the waiting requests are served one after the other in the order received
-(DLV-102, DLV-013).
+(DLV-102.2, DLV-013).
 """
 
 from __future__ import annotations
@@ -77,12 +77,12 @@ TABLE = {
     (C, CloseEndpoint): Rule(C, "not_open"),
     (C, PairRequest): Rule(C, "not_open"),
     (OP, PairRequest): Rule((R, OP), "request_pairs"),
-    # DLV-102/DLV-013: a request arriving while another is served waits for it
+    # DLV-102.2/DLV-013: a request arriving while another is served waits for it
     (R, PairRequest): Rule(R, "request_more"),
     (A, PairRequest): Rule(A, "request_more"),
     (OP, CircuitUp): Rule(A, "up"),
     (R, CircuitUp): Rule(A, "up"),
-    # a circuit refused or released before its request is met fails the request (DLV-011), and
+    # a circuit refused or released before its request is met fails the request (DLV-011.1), and
     # the next waiting request is set up (REQUESTED)
     (R, CircuitDown): Rule((OP, R), "down"),
     (A, CircuitDown): Rule((A, R, OP), "down"),
@@ -103,7 +103,7 @@ TABLE = {
     (A, ExpiryTimer): Rule(A, "expire_due"),
     (OP, ExpiryTimer): Rule(OP, "expire_due"),
     (R, ExpiryTimer): Rule(R, "expire_due"),
-    # DLV-011: the deadline of the request being served, or of a waiting one ("waiting"
+    # DLV-011.2: the deadline of the request being served, or of a waiting one ("waiting"
     # timer), passed before all its pairs were delivered (a timer is disarmed when its request
     # completes, is refused or the endpoint closes)
     (R, DeadlineTimer): Rule(R, "deadline_passed"),
@@ -122,7 +122,7 @@ class DeliveryEngine(_Engine):
     new_circuit_id: Callable[[], int] | None = None
     remote: tuple[int, int] = (0, 0)
     request: dict[str, Any] | None = None  # the request being served
-    request_msg_id: int = 0  # message_id of its PAIR_REQUEST (echoed by DLV-011 ERRORs)
+    request_msg_id: int = 0  # message_id of its PAIR_REQUEST (echoed by DLV-011.1/.2 ERRORs)
     request_circuit: int = 0  # the circuit set up for it
     #: requests received while another is served, in arrival order (DLV-013): (body, message_id)
     waiting: list[tuple[dict[str, Any], int]] = field(default_factory=list)
@@ -150,10 +150,10 @@ class DeliveryEngine(_Engine):
         self._app("ENDPOINT_STATUS", {"endpoint": self.endpoint, "status": status})
 
     def open(self, now: int, ev: OpenEndpoint) -> None:
-        """DLV-001: (0, 0) as the remote is a passive open, accepting any head end (spec 06
+        """DLV-001.1: (0, 0) as the remote is a passive open, accepting any head end (spec 06
         section 2); exactly one of the two 0 is refused before (DLV-002)."""
         self.remote = (ev.body["remote_node"], ev.body["remote_endpoint"])
-        self._status("OPEN")  # DLV-003
+        self._status("OPEN")  # DLV-003.1
 
     def accepts(self, head_end: int, head_endpoint: int) -> bool:
         """DLV-004: this endpoint is open and bound to ``head_end``'s ``head_endpoint``, or
@@ -190,7 +190,7 @@ class DeliveryEngine(_Engine):
         if b["num_pairs"] == 0:  # DLV-012
             raise ProtocolError(ErrorCode.FIELD_OUT_OF_RANGE, "num_pairs 0",
                                 field="body.num_pairs", msg=ev.msg)
-        if b["deadline_ns"] and b["deadline_ns"] <= now:  # DLV-011: the deadline has passed
+        if b["deadline_ns"] and b["deadline_ns"] <= now:  # DLV-011.1: the deadline has passed
             raise ProtocolError(ErrorCode.REQUEST_UNSATISFIABLE, "deadline_ns has passed",
                                 field="body.deadline_ns", msg=ev.msg)
 
@@ -200,7 +200,7 @@ class DeliveryEngine(_Engine):
         return EndpointState.REQUESTED
 
     def request_more(self, now: int, ev: PairRequest) -> None:
-        """DLV-102/DLV-013: served at once when no request is being served, else it waits
+        """DLV-102.2/DLV-013: served at once when no request is being served, else it waits
         for the requests before it."""
         self._check_request(ev, now)
         mid = int(ev.msg.get("message_id", 0))
@@ -219,7 +219,7 @@ class DeliveryEngine(_Engine):
             self.timers.pop("waiting", None)
 
     def _fail_expired(self, now: int) -> None:
-        """DLV-011: fail the waiting requests whose deadline has passed."""
+        """DLV-011.2: fail the waiting requests whose deadline has passed."""
         live = []
         for body, mid in self.waiting:
             if body["deadline_ns"] and body["deadline_ns"] <= now:
@@ -250,7 +250,7 @@ class DeliveryEngine(_Engine):
         assert self.ctx is not None
         policy_cutoff = self.ctx.cutoff_ns
         # spec 06 section 3: max_latency_ns = deadline_ns - now; the deadline itself is
-        # enforced here (DLV-011), so the circuit gets no duration of its own
+        # enforced here (DLV-011.2), so the circuit gets no duration of its own
         qos = {"min_rate_mhz": b["min_rate_mhz"], "min_fidelity": b["min_fidelity"],
                "max_latency_ns": b["deadline_ns"] - now if b["deadline_ns"] else 0,
                "cutoff_ns": policy_cutoff, "num_pairs": b["num_pairs"], "duration_ns": 0,
@@ -272,7 +272,7 @@ class DeliveryEngine(_Engine):
         if self.request is not None and cid == self.request_circuit:
             if ev.reason == "COMPLETED":  # met, as counted by the other end (SIG-035)
                 self._end_request()
-            else:  # DLV-011: refused, or released before it could provide every pair
+            else:  # DLV-011.1: refused, or released before it could provide every pair
                 self._unsatisfiable(f"circuit refused: {ev.rejected}" if ev.rejected else
                                     "circuit released before all pairs were delivered "
                                     f"({ev.reason})")
@@ -284,7 +284,7 @@ class DeliveryEngine(_Engine):
         return EndpointState.REQUESTED if self.request is not None else EndpointState.OPEN
 
     def deliver(self, now: int, ev: PairIdentified) -> None:
-        if ev.circuit_id not in self.circuits or ev.circuit_id in self.failed:  # DLV-011
+        if ev.circuit_id not in self.circuits or ev.circuit_id in self.failed:  # DLV-011.3
             self.refuse_pair(now, ev)
             return
         request_id = self.request_of.get(ev.circuit_id, 0)  # 0 at the passive end (DLV-024)
@@ -310,18 +310,18 @@ class DeliveryEngine(_Engine):
 
     def _fail(self, code: ErrorCode, message_id: int, detail: str, field: str) -> None:
         """ERROR ``code`` to the application for the PAIR_REQUEST ``message_id`` (DLV-005,
-        DLV-011: the ERROR echoes the request's message_id)."""
+        DLV-011.1, DLV-011.2: the ERROR echoes the request's message_id)."""
         self._app("ERROR", {"code": int(code), "offending_message_id": message_id,
                             "offending_type": 67, "field": field, "detail": detail})
 
     def _unsatisfiable(self, detail: str, field: str = "") -> None:
-        """DLV-011: fail the request being served with REQUEST_UNSATISFIABLE."""
+        """DLV-011.1, DLV-011.2: fail the request being served with REQUEST_UNSATISFIABLE."""
         self._fail(ErrorCode.REQUEST_UNSATISFIABLE, self.request_msg_id, detail, field)
         self._end_request()
 
     def deadline_passed(self, now: int, ev: DeadlineTimer) -> None:
-        """DLV-011: report the request unsatisfiable and deliver no more pairs for it: its
-        circuit (set up for it by this head end) is torn down (reason NORMAL); the state
+        """DLV-011.2, DLV-011.3: report the request unsatisfiable and deliver no more pairs for
+        it: its circuit (set up for it by this head end) is torn down (reason NORMAL); the state
         changes when its CircuitDown arrives. The ``waiting`` timer fails the waiting requests
         whose deadline passed instead."""
         if ev.name == "waiting":
@@ -351,7 +351,7 @@ class DeliveryEngine(_Engine):
         self.disarm("expire", qubit)
         self._release(now, circuit, qubit)
         self._app("PAIR_EXPIRED", {"endpoint": self.endpoint, "circuit_id": circuit,
-                                   "pair_id": pair_id, "qubit_handle": qubit})  # DLV-030
+                                   "pair_id": pair_id, "qubit_handle": qubit})  # DLV-030.1
 
     def _free_circuit(self, now: int, circuit: int, *, expire: bool) -> None:
         for qubit in [q for q, v in self.held.items() if v[0] == circuit]:
@@ -385,7 +385,7 @@ class DeliveryEngine(_Engine):
         return None
 
     def on_timer(self, now: int, name: str) -> None:
-        """Fire the timer ``name``: ``deadline`` or ``waiting`` (DLV-011), or
+        """Fire the timer ``name``: ``deadline`` or ``waiting`` (DLV-011.2), or
         ``expire:<qubit>`` (DLV-031)."""
         self.fire(now, DeadlineTimer(name=name) if name in ("deadline", "waiting")
                   else ExpiryTimer(name=name))

@@ -6,9 +6,9 @@ the other end is the neighbour across that link). Both run the same exchange: th
 (the head end, or the link's head-side node) combines two pairs of one level, performs its
 half of the round first and sends DISTIL_OUTCOME; the other end performs its half when it
 holds both named pairs at that level (keeping the message until then) and answers; equal bits
-lift the kept pair one level (TRK-020/021/022/023/024/025). A pair that has survived
+lift the kept pair one level (TRK-020.1 to TRK-025.4). A pair that has survived
 ``rounds`` rounds leaves the scope: an end-to-end pair is delivered, a link pair becomes
-usable for swapping or tracking (FWD-005: no swap while a DISTIL rule still applies).
+usable for swapping or tracking (FWD-005.1: no swap while a DISTIL rule still applies).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def _refd(r: Ref) -> dict[str, int]:
 
 @dataclass
 class DistilRound:
-    """A round this end has performed and whose other outcome it awaits (TRK-023)."""
+    """A round this end has performed and whose other outcome it awaits (TRK-023.1)."""
 
     number: int
     sacrificed: Ref
@@ -51,7 +51,7 @@ class Scope:
     """The pairs distilled between this node and ``peer`` under one DISTIL rule."""
 
     peer: int
-    #: chooses the pairs and performs its half of each round first (TRK-024)
+    #: chooses the pairs and performs its half of each round first (TRK-024.2)
     leader: bool
     rounds: int
     protocol: str
@@ -113,8 +113,8 @@ class Distilling:
                 self._follow(now, scope, ev)
 
     def _try_distil(self, now: int, scope: Scope) -> None:
-        """TRK-024: the leader combines the two oldest free pairs of the highest level below
-        ``rounds`` that has two."""
+        """TRK-024.1, TRK-024.5: the leader combines the two oldest free pairs of the highest
+        level below ``rounds`` that has two."""
         free: dict[int, list[Ref]] = {}
         for ref, lvl in scope.level.items():
             if ref not in scope.pending and lvl < scope.rounds:
@@ -127,7 +127,7 @@ class Distilling:
                 self._round(now, scope, kept, sac, lvl + 1)
 
     def _round(self, now: int, scope: Scope, kept: Ref, sac: Ref, number: int) -> int:
-        """Perform this end's half of round ``number`` and send DISTIL_OUTCOME (TRK-020)."""
+        """Perform this end's half of round ``number`` and send DISTIL_OUTCOME (TRK-020.1)."""
         rk, rs = self.held[kept], self.held[sac]
         frame = (rk.bell, rs.bell) if self.me > scope.peer else (0, 0)  # TRK-021
         kw = {"frame": frame} if any(frame) else {}
@@ -138,7 +138,7 @@ class Distilling:
             "circuit_id": self.info.circuit_id, "round": number,
             "kept": _refd(rk.partner_ref), "sacrificed": _refd(rs.partner_ref),
             "outcome": bit})
-        # the sacrificed qubit was measured: free it without DISCARD (TRK-010, TRK-025)
+        # the sacrificed qubit was measured: free it without DISCARD (TRK-010, TRK-025.1)
         del self.held[sac]
         scope.level.pop(sac, None)
         self.disarm("cutoff", sac)
@@ -148,7 +148,7 @@ class Distilling:
         return bit
 
     def _conclude(self, now: int, scope: Scope, kept: Ref, number: int, success: bool) -> None:
-        """TRK-020: lift the kept pair one level, or discard it without DISCARD."""
+        """TRK-020.2 to TRK-020.4: lift the kept pair one level, or discard it without DISCARD."""
         scope.pending.pop(kept, None)
         if not success:
             self._drop(now, kept, "DISTIL_FAILED", notify=False)
@@ -168,7 +168,7 @@ class Distilling:
         return ref in self.discarded or ref in self.distilled or ref in self.delivered
 
     def _scope_of(self, ev: DistilOutcome) -> Scope:
-        """The scope whose other end sent ``ev`` (TRK-005: a sender that is not the other end
+        """The scope whose other end sent ``ev`` (TRK-005.4: a sender that is not the other end
         of the named pairs is a mismatch)."""
         kept = ev.body["kept"]["link_id"]
         for scope in self.scopes:
@@ -187,12 +187,12 @@ class Distilling:
         return scope, kept, sac
 
     def on_distil_outcome(self, now: int, ev: DistilOutcome) -> None:
-        """TRK-020/023/025: the other end's half of a round."""
+        """TRK-020.2, TRK-023.2, TRK-025.3, TRK-025.4: the other end's half of a round."""
         scope, kept, sac = self._check_known(ev)
         if scope.leader:
             rnd = scope.pending.get(kept)
             if rnd is None:
-                if kept in self.held:  # TRK-023: no such round here
+                if kept in self.held:  # TRK-023.2: no such round here
                     self._drop(now, kept, "DISTIL_FAILED", notify=True)
                     raise self._mismatch(ev, "no distillation round pending on the kept pair")
                 return  # the kept pair was discarded meanwhile
@@ -209,7 +209,7 @@ class Distilling:
         if kept in scope.level and sac in scope.level:
             self._follow(now, scope, ev)
         else:
-            scope.waiting[kept] = ev  # not in the scope here yet (TRK-024: keep the message)
+            scope.waiting[kept] = ev  # not in the scope here yet (TRK-024.4: keep the message)
 
     def _follow(self, now: int, scope: Scope, ev: DistilOutcome) -> None:
         """The other end's half of the leader's round ``ev`` names."""
@@ -217,7 +217,7 @@ class Distilling:
         kept, sac = _ref(b["kept"]), _ref(b["sacrificed"])
         want = b["round"] - 1
         if kept == sac or scope.level[kept] != want or scope.level[sac] != want or (
-                kept in scope.pending or sac in scope.pending):  # TRK-023
+                kept in scope.pending or sac in scope.pending):  # TRK-023.2
             for ref in {kept, sac}:
                 if ref in self.held:
                     self._drop(now, ref, "DISTIL_FAILED", notify=True)
@@ -236,7 +236,7 @@ class Distilling:
                     del scope.waiting[kept]
 
     def sacrifice_lost(self, now: int, ref: Ref) -> None:
-        """TRK-025: DISCARD for a pair sacrificed here while its round is not concluded."""
+        """TRK-025.2: DISCARD for a pair sacrificed here while its round is not concluded."""
         kept = self.distilled[ref]
         if any(kept in scope.pending for scope in self.scopes):
             self._drop(now, kept, "DISTIL_FAILED", notify=True)

@@ -59,17 +59,17 @@ class HeraldTimeout(Timer):
 
 @dataclass(frozen=True, kw_only=True)
 class MatchDeadline(Timer):
-    """Heralding station: matching deadline of the collected slot (LINK-003)."""
+    """Heralding station: matching deadline of the collected slot (LINK-003.3)."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class CutoffTimer(Timer):
-    """A held qubit reached its cutoff (TRK-011)."""
+    """A held qubit reached its cutoff (TRK-011.1)."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class SetupTimeout(Timer):
-    """No CONFIRM or REJECT in time (SIG-014)."""
+    """No CONFIRM or REJECT in time (SIG-014.1, SIG-014.2)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,7 +84,7 @@ class DurationTimer(Timer):
 
 @dataclass(frozen=True, kw_only=True)
 class DeadlineTimer(Timer):
-    """The ``deadline_ns`` of the request being served passed (DLV-011)."""
+    """The ``deadline_ns`` of the request being served passed (DLV-011.2)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -118,7 +118,7 @@ class GenerateOff(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class LinkPairReady(Event):
-    """A link pair was heralded for ``circuit_id`` and recorded (LINK-013)."""
+    """A link pair was heralded for ``circuit_id`` and recorded (LINK-013.1)."""
 
     circuit_id: int
     link_id: int
@@ -137,11 +137,20 @@ class LinkPairReady(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class PeerExpired(Event):
-    """The link peer no longer holds pair ``(link_id, seq)`` (EXPIRE, LINK-011)."""
+    """The link peer no longer holds pair ``(link_id, seq)`` (EXPIRE, LINK-011.1)."""
 
     circuit_id: int
     link_id: int
     seq: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class LinkFailed(Event):
+    """The link's attempts timed out ``link_failure_attempts`` times in a row (REL-013): the
+    circuits generating on it fail."""
+
+    link_id: int
+    circuits: tuple[int, ...]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -162,7 +171,7 @@ class OpenCircuit(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class CloseCircuit(Event):
-    """Tear the circuit down locally (SIG-032), e.g. on completion or endpoint close."""
+    """Tear the circuit down locally (SIG-032.2), e.g. on completion or endpoint close."""
 
     reason: str = "NORMAL"
     circuit_id: int = 0
@@ -214,7 +223,7 @@ class PairIdentified(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class PairLost(Event):
-    """Tracking -> delivery: a delivered pair was discarded by the partner (DLV-030)."""
+    """Tracking -> delivery: a delivered pair was discarded by the partner (DLV-030.1)."""
 
     circuit_id: int
     endpoint: int

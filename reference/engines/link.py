@@ -3,8 +3,8 @@
 Chapter 03. Each slot (epoch-aligned, ``slot_ns`` long) is attributed to a circuit by
 FWD-003; the node attempts with as many communication qubits as that circuit can take at
 once (idle comm qubits, free memory, its per-link quota: LINK-002), one per optical mode, sends
-one ATTEMPT naming the mode count (LINK-001) and waits for the HERALD, which carries one result
-per matched mode (LINK-015).
+one ATTEMPT naming the mode count (LINK-001.3) and waits for the HERALD, which carries one result
+per matched mode (LINK-015.2).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 from qvcp.schemas import ErrorCode
 
-from ..messages import FAILURE, HERALD_CODES, MessageFactory
+from ..messages import FAILURE, HERALD_CODES, MessageFactory, next_seq
 from ..resources import Resources
 from .base import Engine, ProtocolError, Rule, Send
 from .base import Local as L
@@ -28,6 +28,7 @@ from .events import (
     GenerateOn,
     Herald,
     HeraldTimeout,
+    LinkFailed,
     LinkPairReady,
     PeerExpired,
     SlotTimer,
@@ -89,6 +90,11 @@ class LinkEngine(Engine):
     last_slot: int = -1
     heralded: OrderedDict[int, int] = field(default_factory=OrderedDict)  # seq -> circuit
     held_seqs: set[int] = field(default_factory=set)
+    #: REL-013: after this many herald timeouts in a row the link has failed
+    failure_attempts: int = 1000
+    timeouts_in_a_row: int = 0
+    #: the highest seq heralded to this node (0: none yet), for LINK-016's gaps
+    last_seq: int = 0
 
     def __post_init__(self) -> None:
         self.state = LinkState.IDLE
@@ -151,7 +157,7 @@ class LinkEngine(Engine):
         self.last_slot = k
         link_id = self.link_id
         qubits = res.take_modes(circuit, link_id, modes)
-        # LINK-001/002: the qubit of mode i emits into mode i
+        # LINK-001.3, LINK-002: the qubit of mode i emits into mode i
         self.device.attempt(now=now, link_id=link_id, slot_ns=slot, qubits=qubits)
         msg = self.factory.make(
             "ATTEMPT", self.station,
@@ -185,15 +191,16 @@ class LinkEngine(Engine):
         body = ev.body
         attempt = self.attempt
         assert attempt is not None
+        self.timeouts_in_a_row = 0  # the station answers: the link is alive (REL-013)
         slot, my_id, _, qubits, _ = attempt
         mine = body["attempt_id_a"] if self.node_id < self.peer else body["attempt_id_b"]
-        if body["slot_ns"] != slot or mine != my_id:  # LINK-006
+        if body["slot_ns"] != slot or mine != my_id:  # LINK-006.2
             self._end_attempt(now)
             self.report(ProtocolError(ErrorCode.ATTEMPT_MISMATCH, "HERALD echoes a foreign "
                                       "attempt", field="body.attempt_id_a", msg=ev.msg))
             return self._arm(now)
         results = body["results"]
-        if not 0 < len(results) <= len(qubits):  # LINK-015
+        if not 0 < len(results) <= len(qubits):  # LINK-015.4
             self._end_attempt(now)
             self.report(ProtocolError(
                 ErrorCode.ATTEMPT_MISMATCH, f"{len(results)} results for an attempt on "
@@ -203,18 +210,21 @@ class LinkEngine(Engine):
         keep: list[int] = []
         codes: list[tuple[int, int]] = []
         for i, result in enumerate(results):
-            code = HERALD_CODES[result["outcome"]]
+            code = HERALD_CODES.get(result["outcome"])
             seq = result["seq"]
+            if code is None:  # WIRE-044: an unassigned outcome is a failed mode, no error
+                continue
             if code == FAILURE and seq == 0:
                 continue
-            if code == FAILURE or seq == 0 or seq in held:  # LINK-005
+            if code == FAILURE or seq == 0 or seq in held:  # LINK-005.3
                 self.report(ProtocolError(ErrorCode.HERALD_SEQUENCE_INVALID, f"seq {seq} "
                                           f"invalid", field=f"body.results[{i}].seq",
                                           msg=ev.msg))
                 continue
+            self._note_seq(seq)
             if qubits[i] is None:  # abandoned attempt: no qubit, no pair (SIG-030)
                 continue
-            held.add(seq)  # LINK-013: recorded before anything uses it
+            held.add(seq)  # LINK-013.2: recorded before anything uses it
             keep.append(i)
             codes.append((seq, code))
         circuit, _ = self._end_attempt(now, keep=tuple(keep))
@@ -228,6 +238,19 @@ class LinkEngine(Engine):
             heralded.popitem(last=False)
         return self._arm(now)
 
+    def _note_seq(self, seq: int) -> None:
+        """LINK-016: a success heralded with ``seq`` shows the seqs this node missed since the
+        last one it received (a HERALD lost on the way): expire them at the link peer."""
+        last = self.last_seq
+        ahead = (seq - 1 - (last % 65535)) % 65535  # seqs between the last and this one
+        if last and 0 < ahead < 2**15:
+            assert self.factory is not None
+            body = {"link_id": self.link_id, "first_seq": next_seq(last),
+                    "last_seq": (seq - 2) % 65535 + 1}
+            self.out.append(Send(self.factory.make("EXPIRE", self.peer, body)))
+        if not last or ahead < 2**15:
+            self.last_seq = seq
+
     def pair_gone(self, seq: int) -> None:
         """The node no longer holds link pair ``seq`` (swapped, discarded or delivered)."""
         self.held_seqs.discard(seq)
@@ -238,10 +261,15 @@ class LinkEngine(Engine):
 
     def attempt_failed(self, now: int, ev: HeraldTimeout) -> LinkState:
         self._end_attempt(now)
+        self.timeouts_in_a_row += 1
+        if self.timeouts_in_a_row >= self.failure_attempts:  # REL-013: the station is silent
+            self.timeouts_in_a_row = 0
+            self.out.append(L(LinkFailed(link_id=self.link_id, circuits=tuple(self.circuits))))
         return self._arm(now)
 
     def on_station_error(self, now: int, ev: ErrorReceived) -> LinkState:
         assert self.attempt is not None
+        self.timeouts_in_a_row = 0  # the station answers: the link is alive
         if ev.body["offending_message_id"] != self.attempt[4]:
             return self.state
         self._end_attempt(now)
@@ -259,10 +287,10 @@ class LinkEngine(Engine):
         while s != last and len(seqs) < 65535:
             s = s % 65535 + 1
             seqs.append(s)
-        if any(q not in self.heralded for q in seqs):  # LINK-010
+        if any(q not in self.heralded for q in seqs):  # LINK-010.2
             raise ProtocolError(ErrorCode.EXPIRE_RANGE_INVALID, "range names unheralded pairs",
                                 field="body.first_seq", msg=ev.msg)
-        for q in seqs:  # held or not: a pair already delivered is reported lost (LINK-011)
+        for q in seqs:  # held or not: a pair already delivered is reported lost (LINK-011.2)
             self.out.append(L(PeerExpired(circuit_id=self.heralded[q], link_id=self.link_id,
                                           seq=q)))
         assert self.factory is not None

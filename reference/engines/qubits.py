@@ -3,7 +3,7 @@
 Chapter 04: every qubit has an origin reference ``(link_id, seq)``, a partner, a partner
 reference and a Bell state. SWAP_OUTCOME moves partners outwards (TRK-008/009); DISCARD frees
 or is passed on (TRK-010/012/013). A node that receives an outcome for a qubit it has already
-consumed in its own swap passes the composed outcome on (TRK-101, chapter 09).
+consumed in its own swap passes the composed outcome on (TRK-101.1, chapter 09).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class QubitRecord:
     partner_ref: Ref
     bell: int
     side: str  # "head" (link towards the head end) or "tail"
-    cutoff_ns: int = 0  # the cutoff in force for this qubit (FWD-008), 0: none
+    cutoff_ns: int = 0  # the cutoff in force for this qubit (FWD-008.1), 0: none
 
 
 #: index of the head side and the tail side in the two-element lists of a :class:`SwapRecord`
@@ -42,7 +42,7 @@ HEAD, TAIL = 0, 1
 
 @dataclass(slots=True)
 class SwapRecord:
-    """What a swap at this node produced; kept to pass later news on (TRK-012, TRK-101).
+    """What a swap at this node produced; kept to pass later news on (TRK-012.2, TRK-101.1).
 
     Each list holds the head-side item at :data:`HEAD` and the tail-side one at :data:`TAIL`:
     our consumed qubits' origin references, their partners, partner references and Bell
@@ -71,7 +71,7 @@ class TrackingEngine(NodeEngine, Distilling):
     seen: OrderedDict[int, None] = field(default_factory=OrderedDict)
     outcome_seq: int = 0
     #: the smallest non-zero cutoff among the node's rules of the circuit (estimates only;
-    #: each qubit has the cutoff of the rules it matches, FWD-008)
+    #: each qubit has the cutoff of the rules it matches, FWD-008.1)
     cutoff_ns: int = 0
     #: link -> what :meth:`_cutoff_on` found for it
     _cutoffs: dict[int, tuple[int, bool]] = field(default_factory=dict)
@@ -117,7 +117,7 @@ class TrackingEngine(NodeEngine, Distilling):
             self.scopes.append(scope)
 
     def _distilling(self, ref: Ref) -> bool:
-        """``ref`` is still under a link-level DISTIL rule (FWD-005: not to be swapped)."""
+        """``ref`` is still under a link-level DISTIL rule (FWD-005.1: not to be swapped)."""
         scope = self.link_scopes.get(ref[0])
         return scope is not None and ref in scope.level
 
@@ -137,7 +137,7 @@ class TrackingEngine(NodeEngine, Distilling):
 
     # -- storing and freeing ----------------------------------------------------------------
     def _cutoff_on(self, link: int) -> tuple[int, bool]:
-        """FWD-008 for a qubit whose origin reference is on ``link``: the smallest non-zero
+        """FWD-008.1 for a qubit whose origin reference is on ``link``: the smallest non-zero
         ``cutoff_ns`` among this node's rules it matches (0: none), and whether a DISCARD rule
         with ``cutoff_ns`` 0 matches it (discard at once)."""
         found = self._cutoffs.get(link)
@@ -151,7 +151,7 @@ class TrackingEngine(NodeEngine, Distilling):
         return found
 
     def store(self, now: int, ev: LinkPairReady) -> bool:
-        """Record a fresh link pair (LINK-013) and arm its cutoff (TRK-011, FWD-008); a
+        """Record a fresh link pair (LINK-013.1) and arm its cutoff (TRK-011.1, FWD-008.1); a
         DISCARD rule with cutoff 0 discards it at once; under a link-level DISTIL rule it
         enters distillation (FWD-006). True if it is usable now."""
         ref = (ev.link_id, ev.seq)
@@ -184,7 +184,7 @@ class TrackingEngine(NodeEngine, Distilling):
                                                 "pair": _refd(rec.partner_ref), "reason": reason})
 
     def expire_due(self, now: int, ev: CutoffTimer) -> None:
-        """TRK-011: discard the qubit whose cutoff expired and tell its partner."""
+        """TRK-011.1: discard the qubit whose cutoff expired and tell its partner."""
         _, link, seq = ev.name.split(":")
         ref = (int(link), int(seq))
         if ref in self.held:
@@ -210,7 +210,8 @@ class TrackingEngine(NodeEngine, Distilling):
                              field=f"body.{name}", msg=ev.msg)
 
     def track(self, now: int, ev: SwapOutcome) -> None:
-        """TRK-005/008/009/013 and TRK-101 for one SWAP_OUTCOME."""
+        """TRK-005.2 to TRK-005.4, TRK-008, TRK-009, TRK-013.1, TRK-013.2 and TRK-101.1 for one
+        SWAP_OUTCOME."""
         assert self.info is not None
         msg = ev.msg
         b = msg["body"]
@@ -248,7 +249,7 @@ class TrackingEngine(NodeEngine, Distilling):
             self._pass_on(ref, new_partner, other_ref, bell, head_side)
         elif ref in self.distilled:
             return  # a stale outcome for a pair since sacrificed in distillation (TRK-009)
-        elif ref in self.discarded:  # TRK-013
+        elif ref in self.discarded:  # TRK-013.2
             if new_partner:
                 self._send("DISCARD", new_partner, {"circuit_id": self.info.circuit_id,
                                                     "pair": _refd(other_ref),
@@ -258,9 +259,9 @@ class TrackingEngine(NodeEngine, Distilling):
 
     def _route_mismatch(self, now: int, ev: SwapOutcome, names: tuple[str, ...], field: str,
                         detail: str) -> None:
-        """TRK-005: a SWAP_OUTCOME contradicting the route changes no record; the qubits it
-        names that are held here are discarded (DISCARD to each partner) and the sender gets
-        ``PAIR_STATE_MISMATCH``. A message naming no qubit the node holds or has held is
+        """TRK-005.2 to TRK-005.4: a SWAP_OUTCOME contradicting the route changes no record; the
+        qubits it names that are held here are discarded (DISCARD to each partner) and the sender
+        gets ``PAIR_STATE_MISMATCH``. A message naming no qubit the node holds or has held is
         ``UNKNOWN_PAIR`` first (TRK-004)."""
         body = ev.msg["body"]
         refs = [(body[name]["link_id"], body[name]["seq"]) for name in names]
@@ -283,7 +284,8 @@ class TrackingEngine(NodeEngine, Distilling):
         return delta > 0 if head_side else delta < 0
 
     def _pass_on(self, ref: Ref, partner: int, pref: Ref, bell: int, head_side: bool) -> None:
-        """TRK-101: compose news about a consumed qubit with our swap and send it on."""
+        """TRK-101.1, TRK-101.2: compose news about a consumed qubit with our swap and send it
+        on."""
         assert self.info is not None
         rec = self.consumed[ref]
         side = TAIL if head_side else HEAD   # the side the news came from
@@ -311,13 +313,13 @@ class TrackingEngine(NodeEngine, Distilling):
                            {**body, "new_partner": rec.partner[1 - side]})
 
     def on_discard(self, now: int, ev: Discard) -> None:
-        """TRK-012: free the named qubit or pass the DISCARD on past our swap."""
+        """TRK-012.1, TRK-012.2: free the named qubit or pass the DISCARD on past our swap."""
         assert self.info is not None
         ref = _ref(ev.body["pair"])
         if ref in self.held:
             self._drop(now, ref, ev.body["reason"], notify=False)
         elif ref in self.consumed:
-            # TRK-012; the far side's record stays, so that a DISCARD crossing this one from
+            # TRK-012.2; the far side's record stays, so that a DISCARD crossing this one from
             # the far side is passed on in turn (TRK-004: that qubit was held here)
             rec = self.consumed.pop(ref)
             far = TAIL if rec.mine[HEAD] == ref else HEAD
@@ -333,8 +335,8 @@ class TrackingEngine(NodeEngine, Distilling):
             raise self._unknown(ev, "pair")
 
     def on_peer_expired(self, now: int, ev: PeerExpired) -> None:
-        """LINK-011: the link peer expired the pair; free our half if still held, and report a
-        pair already delivered to the application as lost (PAIR_EXPIRED, DLV-030)."""
+        """LINK-011.1: the link peer expired the pair; free our half if still held, and report a
+        pair already delivered to the application as lost (PAIR_EXPIRED, DLV-030.1)."""
         ref = (ev.link_id, ev.seq)
         if ref in self.held:
             self._drop(now, ref, "TEARDOWN", notify=False)

@@ -1,9 +1,10 @@
 """QVC signalling engine: one per (node, circuit); SETUP, CONFIRM, REJECT, TEARDOWN (chapter 05).
 
 The head end computes the route (through the node's router), admits locally and sends SETUP
-hop by hop; each hop performs admission control (SIG-002), appends its capability (SIG-001)
-and forwards; the tail end estimates (SIG-005/011), builds the rules (SIG-012) and confirms;
-CONFIRM travels back installing rules (SIG-010). TEARDOWN releases every resource (SIG-030).
+hop by hop; each hop performs admission control (SIG-002.1, SIG-002.2), appends its
+capability (SIG-001.1) and forwards; the tail end estimates (SIG-005.1, SIG-011), builds the
+rules (SIG-012.1) and confirms; CONFIRM travels back installing rules (SIG-010.1, SIG-010.2).
+TEARDOWN releases every resource (SIG-030).
 """
 
 from __future__ import annotations
@@ -30,7 +31,15 @@ from ..admission import (
     werner,
 )
 from ..circuit import CircuitInfo
-from ..messages import fidelity_from_wire, fidelity_to_wire, rate_to_wire, relayed_extensions
+from ..messages import (
+    DISTIL_PROTOCOLS,
+    RULE_ACTIONS,
+    fidelity_from_wire,
+    fidelity_to_wire,
+    no_common_version,
+    rate_to_wire,
+    relayed_extensions,
+)
 from .base import Event, Local, NodeEngine, ProtocolError, Rule, Send
 from .events import (
     AckTimeout,
@@ -62,7 +71,7 @@ class SigState(Enum):
 
 @dataclass(frozen=True, kw_only=True)
 class Install(Event):
-    """Signalling -> node: install the data plane of ``info`` (SIG-010)."""
+    """Signalling -> node: install the data plane of ``info`` (SIG-010.1)."""
 
     info: Any
 
@@ -85,8 +94,8 @@ TABLE = {
     (S, Setup): Rule(S, "duplicate"),
     (P, Setup): Rule(P, "duplicate"),
     (E, Setup): Rule(E, "duplicate"),
-    (S, Confirm): Rule((E, T), "install_head"),  # SIG-013: TEARING_DOWN if it cannot install
-    (P, Confirm): Rule((E, T), "install_and_forward"),  # SIG-013 likewise
+    (S, Confirm): Rule((E, T), "install_head"),  # SIG-013.1: TEARING_DOWN if it cannot install
+    (P, Confirm): Rule((E, T), "install_and_forward"),  # SIG-013.1 likewise
     (S, Reject): Rule(C, "rejected"),
     (P, Reject): Rule(C, "rejected"),
     (S, ErrorReceived): Rule((S, C), "setup_refused"),  # SIG-003: the next hop's ERROR
@@ -106,13 +115,13 @@ TABLE = {
     (T, TeardownAck): Rule((T, C), "on_ack"),
     (T, AckTimeout): Rule((T, C), "retransmit"),
     (C, TeardownAck): Rule(C, "ignore"),
-    (IDLE_, TeardownAck): Rule(IDLE_, "ignore"),  # SIG-006: TEARDOWN_ACK outside CLOSING
+    (IDLE_, TeardownAck): Rule(IDLE_, "ignore"),  # SIG-006.2: TEARDOWN_ACK outside CLOSING
     (S, TeardownAck): Rule(S, "ignore"),
     (P, TeardownAck): Rule(P, "ignore"),
     (E, TeardownAck): Rule(E, "ignore"),
     (T, Setup): Rule(T, "duplicate"),  # SIG-004: any state other than IDLE
     (C, CloseCircuit): Rule(C, "ignore"),
-    (T, CloseCircuit): Rule(T, "ignore"),  # e.g. a request deadline (DLV-011) during teardown
+    (T, CloseCircuit): Rule(T, "ignore"),  # e.g. a request deadline (DLV-011.2) during teardown
 }
 
 
@@ -134,7 +143,7 @@ class SignallingEngine(NodeEngine):
     #: message_id of the SETUP this node sent to the next hop (an ERROR names it, SIG-003)
     setup_message_id: int | None = None
     teardown_reason: str = "NORMAL"
-    #: extensions the SETUP brought that its consequences carry on (EXT-003, EXT-005)
+    #: extensions the SETUP brought that its consequences carry on (EXT-003.2, EXT-005.2)
     carried: list[dict[str, Any]] = field(default_factory=list)
     #: the same for the TEARDOWN this node relays (kept for its retransmissions)
     teardown_carried: list[dict[str, Any]] = field(default_factory=list)
@@ -163,7 +172,8 @@ class SignallingEngine(NodeEngine):
 
     # -- admission -----------------------------------------------------------------------------
     def _admit_here(self, now: int) -> str | None:
-        """SIG-002: reserve memory, comm qubits and link rate; return a reject reason or None.
+        """SIG-002.1, SIG-002.2: reserve memory, comm qubits and link rate; return a reject
+        reason or None.
 
         Short of memory or link rate, a circuit of a higher ``priority`` than some admitted
         here may take theirs: the node's ``preempt`` policy tears them down (SIG-016)."""
@@ -194,7 +204,7 @@ class SignallingEngine(NodeEngine):
         t2 = self.ctx.t2_ns
         fid = link.get("fidelity", 0)
         prev, _ = self._neighbours()
-        if prev and nxt:  # SIG-038: a swapping hop folds its BSM noise into its link
+        if prev and nxt:  # SIG-038.1: a swapping hop folds its BSM noise into its link
             w = werner(fidelity_from_wire(fid)) * self.policy.get("swap_factor", 1.0)
             fid = fidelity_to_wire(fidelity_of(w))
         return {
@@ -267,7 +277,7 @@ class SignallingEngine(NodeEngine):
             hops = [*b["hops"], self._capability()]
             reason, fid, rate, cutoff, rounds = self._decide(hops, b["qos"])
             if reason is None and rounds and not self._grow_reservation(rounds):
-                reason = "NO_RESOURCES"  # SIG-002: no memory for the distillation rounds
+                reason = "NO_RESOURCES"  # SIG-042.2: no memory for the distillation rounds
         if reason:
             assert self.ctx is not None
             self.ctx.resources.release(self.circuit_id)
@@ -279,7 +289,7 @@ class SignallingEngine(NodeEngine):
         links = tuple(hop["link_id"] for hop in b["hops"])
         rules = baseline_rules(self.circuit_id, route, links, head_endpoint=b["head_endpoint"],
                                tail_endpoint=b["tail_endpoint"], cutoff_ns=cutoff)
-        if rounds:  # SIG-040: end-to-end DISTIL rules at both ends
+        if rounds:  # SIG-040.2: end-to-end DISTIL rules at both ends
             rules += distil_rules(self.circuit_id, route, links, rounds=rounds,
                                   cutoff_ns=cutoff)
         body = {"circuit_id": self.circuit_id, "expected_rate_mhz": rate_to_wire(rate),
@@ -290,7 +300,7 @@ class SignallingEngine(NodeEngine):
 
     def _decide(self, hops: list[dict[str, Any]], qos: dict[str, int]
                 ) -> tuple[str | None, float, float, int, int]:
-        """SIG-005, SIG-011, SIG-039, SIG-040: (reject reason, fidelity bound, rate, rule
+        """SIG-005, SIG-011, SIG-039, SIG-040, SIG-044: (reject reason, fidelity bound, rate, rule
         cutoff ns, end-to-end DEJMPS rounds)."""
         min_f = fidelity_from_wire(qos["min_fidelity"])
         limit = qos["cutoff_ns"] or math.inf
@@ -303,7 +313,7 @@ class SignallingEngine(NodeEngine):
             cut = fidelity_cutoff(hops, target, limit)
             while cut is None and rounds < self.policy.get("max_distil_rounds",
                                                            MAX_DISTIL_ROUNDS):
-                rounds += 1  # SIG-040: the smallest number of rounds that reaches the target
+                rounds += 1  # SIG-040.1: the smallest number of rounds that reaches the target
                 cut = fidelity_cutoff(hops, target, limit, rounds=rounds, gate_fidelity=gate,
                                       readout_fidelity=readout)
             if cut is None or (rounds and chain_fidelity(hops, cut) <= 0.5):
@@ -325,7 +335,7 @@ class SignallingEngine(NodeEngine):
 
     def _grow_reservation(self, rounds: int) -> bool:
         """An end of a distilling circuit holds one pair per level: reserve ``rounds`` more
-        memory slots (SIG-042); False if the node cannot."""
+        memory slots (SIG-042.1); False if the node cannot."""
         assert self.ctx is not None
         res = self.ctx.resources
         extra = rounds * self.policy.get("slots_per_link", 1)
@@ -363,11 +373,13 @@ class SignallingEngine(NodeEngine):
 
     @staticmethod
     def _check_rule_fields(ev: Confirm) -> None:
-        """FWD-009: fields that the rule's action does not use are 0 / NONE; a DISTIL rule
+        """FWD-009.4: fields that the rule's action does not use are 0 / NONE; a DISTIL rule
         names a protocol and at least one round. Raises FIELD_OUT_OF_RANGE naming the field."""
         for i, r in enumerate(ev.body["rules"]):
             action = r["action"]
             bad = ""
+            if action not in RULE_ACTIONS:
+                continue  # WIRE-043: whose fields an unassigned action uses is not known here
             if r["peer_link"] != 0 and action not in ("SWAP", "DISTIL"):
                 bad = "peer_link"
             elif r["endpoint"] != 0 and action != "DELIVER":
@@ -387,7 +399,7 @@ class SignallingEngine(NodeEngine):
                                     field=f"body.rules[{i}].{bad}", msg=ev.msg)
 
     def _can_install(self, ev: Confirm) -> bool:
-        """SIG-013: every rule for this node names a link of this node, and the node can run
+        """SIG-013.1: every rule for this node names a link of this node, and the node can run
         it: an end-to-end DISTIL rule (``peer_link`` 0) only at an end node, a link-level one
         only with ``peer_link`` = ``match_link`` (FWD-006), and not both on a one-hop circuit,
         where the two would distil with the same neighbour; a link-level rule then needs
@@ -396,6 +408,9 @@ class SignallingEngine(NodeEngine):
         mine = {c["link_id"] for c in self.links.values()}
         end = self.me in (self.setup["head_end"], self.setup["tail_end"])
         rules = [r for r in ev.body["rules"] if r["node"] == self.me]
+        if any(r["action"] not in RULE_ACTIONS or r["distil_protocol"] not in DISTIL_PROTOCOLS
+               for r in rules):  # WIRE-048: a rule this node cannot name, it cannot run
+            return False
         distil = {r["peer_link"] == 0 for r in rules if r["action"] == "DISTIL"}
         if distil == {True, False} and len(self.setup["route"]) == 2:
             return False
@@ -408,14 +423,15 @@ class SignallingEngine(NodeEngine):
 
     def _reserve_link_rounds(self, rules: list[dict[str, Any]]) -> bool:
         """A link-level DISTIL rule of n rounds holds up to n more pairs on its link: reserve
-        them (like SIG-042 at an end); False if the node cannot (SIG-013)."""
+        them (like SIG-042.1 at an end); False if the node cannot (SIG-013.1)."""
         rounds = sum(r["distil_rounds"] for r in rules
                      if r["action"] == "DISTIL" and r["peer_link"] != 0)
         return not rounds or self._grow_reservation(rounds)
 
     def _refuse_rules(self, now: int) -> SigState:
-        """SIG-013, SIG-020: install nothing, release the reservation, REJECT NO_RESOURCES
-        upstream (the head end fails the request locally) and TEARDOWN FAILURE downstream."""
+        """SIG-013.1 to SIG-013.3, SIG-020.1: install nothing, release the reservation, REJECT
+        NO_RESOURCES upstream (the head end fails the request locally) and TEARDOWN FAILURE
+        downstream."""
         assert self.ctx is not None
         self.ctx.resources.release(self.circuit_id)
         self.timers.clear()
@@ -435,7 +451,7 @@ class SignallingEngine(NodeEngine):
             return self._refuse_rules(now)
         rounds = max((r["distil_rounds"] for r in ev.body["rules"] if r["node"] == self.me
                       and r["action"] == "DISTIL" and r["peer_link"] == 0), default=0)
-        if rounds:  # SIG-042: best effort at the head (it reserved before knowing)
+        if rounds:  # SIG-042.1: best effort at the head (it reserved before knowing)
             self._grow_reservation(rounds)
         self._install(now, dict(ev.body))
         return SigState.ESTABLISHED
@@ -451,7 +467,7 @@ class SignallingEngine(NodeEngine):
 
     def rejected(self, now: int, ev: Reject) -> None:
         assert self.ctx is not None
-        self.ctx.resources.release(self.circuit_id)  # SIG-020
+        self.ctx.resources.release(self.circuit_id)  # SIG-020.2
         self.timers.clear()
         prev, _ = self._neighbours()
         if prev:
@@ -470,10 +486,12 @@ class SignallingEngine(NodeEngine):
                 and msg["source"] == self._neighbours()[1])
 
     def setup_refused(self, now: int, ev: ErrorReceived) -> SigState:
-        """SIG-003: the next hop refused this node's SETUP with ERROR ``ROUTE_INVALID``:
-        release, and refuse the circuit upstream with REJECT ``UNREACHABLE`` (the head end
-        fails the request locally). Any other ERROR leaves the circuit to its setup timeout."""
-        if ev.body["code"] != ErrorCode.ROUTE_INVALID:
+        """SIG-003: the next hop refused this node's SETUP with ERROR ``ROUTE_INVALID`` (or,
+        WIRE-051, ``UNSUPPORTED_VERSION`` listing no version this node speaks): release, and
+        refuse the circuit upstream with REJECT ``UNREACHABLE`` (the head end fails the request
+        locally). Any other ERROR leaves the circuit to its setup timeout."""
+        # WIRE-051: a next hop that speaks no version of ours is as unreachable
+        if ev.body["code"] != ErrorCode.ROUTE_INVALID and not no_common_version(ev.msg):
             return self.state  # type: ignore[no-any-return]
         assert self.ctx is not None
         self.ctx.resources.release(self.circuit_id)
@@ -526,17 +544,17 @@ class SignallingEngine(NodeEngine):
         return self._tear_down(now, getattr(ev, "reason", "NORMAL"))
 
     def give_up(self, now: int, ev: SetupTimeout) -> SigState:
-        """No CONFIRM or REJECT within the setup timeout: tear down with FAILURE (SIG-014)."""
+        """No CONFIRM or REJECT within the setup timeout: tear down with FAILURE (SIG-014.1)."""
         return self._tear_down(now, "FAILURE")
 
     def _tear_down(self, now: int, reason: str) -> SigState:
         self.teardown_reason = reason
         self._release()
-        return self._teardown_to(now, set(self._neighbours()))  # SIG-032
+        return self._teardown_to(now, set(self._neighbours()))  # SIG-032.2
 
     def on_teardown(self, now: int, ev: Teardown) -> SigState:
         prev, nxt = self._neighbours()
-        if ev.source not in (prev, nxt):  # SIG-037
+        if ev.source not in (prev, nxt):  # SIG-037.1, SIG-037.2
             raise ProtocolError(ErrorCode.UNEXPECTED_MESSAGE, "TEARDOWN from a non-neighbour",
                                 field="source", msg=ev.msg)
         self.teardown_reason = ev.body["reason"]

@@ -2,10 +2,10 @@
 
 The station collects ATTEMPTs by ``(link_id, slot_ns)``; when both nodes have attempted it asks
 its :class:`~qvcp.reference.device.StationDevice` for the outcome of every matched mode (the
-smaller of the two ATTEMPTs' ``modes``, LINK-015) and sends identical HERALDs (LINK-004) with a
-result per mode, sequence numbers assigned to successes only, in mode order (LINK-005). A
+smaller of the two ATTEMPTs' ``modes``, LINK-015.1) and sends identical HERALDs (LINK-004) with a
+result per mode, sequence numbers assigned to successes only, in mode order (LINK-005.1). A
 missing, duplicated or foreign ATTEMPT at the matching deadline gives ERROR ``ATTEMPT_MISMATCH``
-to both nodes (LINK-003).
+to both nodes (LINK-003.3).
 """
 
 from __future__ import annotations
@@ -91,14 +91,14 @@ class StationEngine(Engine):
         assert self.factory is not None
         att_a = self.pending[self.node_a][0]["body"]
         att_b = self.pending[self.node_b][0]["body"]
-        modes = min(att_a["modes"], att_b["modes"])  # LINK-015: mode i of A with mode i of B
+        modes = min(att_a["modes"], att_b["modes"])  # LINK-015.1: mode i of A with mode i of B
         codes = self.device.resolve(now=now, link_id=self.link_id, slot_ns=self.slot,
                                     modes=modes)
         # LINK-004: identical bodies, each node its own copy
         results_a: list[dict[str, Any]] = []
         results_b: list[dict[str, Any]] = []
         seq = self.seq
-        for code in codes:  # LINK-005: seqs to successes only, in mode order
+        for code in codes:  # LINK-005.1: seqs to successes only, in mode order
             if code == FAILURE:
                 results_a.append({"outcome": "FAILURE", "seq": 0})
                 results_b.append({"outcome": "FAILURE", "seq": 0})

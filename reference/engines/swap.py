@@ -1,10 +1,10 @@
-"""Swap engine: an intermediate node's data plane for one circuit (SWAP rule, FWD-005).
+"""Swap engine: an intermediate node's data plane for one circuit (SWAP rule, FWD-005.1, FWD-005.2).
 
 Holds qubits of the circuit on its head-side link (``match_link``) and tail-side link
 (``peer_link``), swaps the oldest pair of each as soon as both exist, and sends SWAP_OUTCOME
-to both new partners (TRK-001/002/003/006). Under a link-level DISTIL rule a link's pairs are
-distilled with the neighbour first and swapped only once they have survived every round
-(FWD-005, FWD-006; :mod:`.distil`).
+to both new partners (TRK-001.1, TRK-002, TRK-003.1, TRK-006.1). Under a link-level DISTIL
+rule a link's pairs are distilled with the neighbour first and swapped only once they have
+survived every round (FWD-005.1, FWD-006; :mod:`.distil`).
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ class SwapEngine(TrackingEngine):
     def _swap_all(self, now: int) -> None:
         assert self.ctx is not None and self.info is not None
         while True:
-            h = t = None  # FWD-005: the oldest of each side (the first stored on a tie)
+            h = t = None  # FWD-005.2: the oldest of each side (the first stored on a tie)
             held = self.held.values() if not self.link_scopes else [
                 r for r in self.held.values() if not self._distilling(r.origin)]
             for r in held:
@@ -119,12 +119,12 @@ class SwapEngine(TrackingEngine):
         self._swap_all(now)
 
     def distil_outcome(self, now: int, ev: DistilOutcome) -> SwapState:
-        """The neighbour's half of a link-level distillation round (TRK-020/023)."""
+        """The neighbour's half of a link-level distillation round (TRK-020.1, TRK-023.2)."""
         self.on_distil_outcome(now, ev)
         return self._holding()
 
     def track_held(self, now: int, ev: SwapOutcome) -> SwapState:
-        """Track the outcome; a contradicting one discards the qubits it names (TRK-005)."""
+        """Track the outcome; a contradicting one discards the qubits it names (TRK-005.3)."""
         held = len(self.held)
         self.track(now, ev)
         return self.state if len(self.held) == held else self._holding()

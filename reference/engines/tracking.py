@@ -2,12 +2,13 @@
 
 An end node holds its qubits of the circuit, follows SWAP_OUTCOMEs until a qubit's partner is
 the other end of the circuit, then identifies the pair: ``pair_id`` by TRK-016, Bell state
-from tracking, fidelity estimate (DLV-022), and hands it to the delivery engine (FWD-007).
+from tracking, fidelity estimate (DLV-022.1), and hands it to the delivery engine (FWD-007.1).
 
 With an end-to-end DISTIL rule (``distil_rounds`` n, FWD-006) an identified pair is not
-delivered but enters level 0; the head end combines two pairs of one level (TRK-024), both
-ends run the round through the device and exchange DISTIL_OUTCOME (TRK-020/021/022/023), a
-successful round lifts the kept pair one level, and only level-n pairs are delivered.
+delivered but enters level 0; the head end combines two pairs of one level (TRK-024.1), both
+ends run the round through the device and exchange DISTIL_OUTCOME (TRK-020.1, TRK-021,
+TRK-022, TRK-023.1), a successful round lifts the kept pair one level, and only level-n pairs
+are delivered.
 """
 
 from __future__ import annotations
@@ -117,10 +118,10 @@ class EndEngine(TrackingEngine):
         return self._holding()
 
     def estimate(self, now: int, created_ns: int) -> float:
-        """DLV-022: the circuit's guaranteed bound refined by this qubit's actual storage.
+        """DLV-022.1: the circuit's guaranteed bound refined by this qubit's actual storage.
 
         CONFIRM's ``expected_fidelity`` is the bound with every qubit stored for the cutoff
-        (SIG-039); this qubit was stored ``now - created_ns`` only, so its storage factor is
+        (SIG-039.2); this qubit was stored ``now - created_ns`` only, so its storage factor is
         replaced by the actual one. Without a cutoff the estimate decays with the storage.
         """
         w, t2, at_cutoff = self._bound
@@ -139,8 +140,8 @@ class EndEngine(TrackingEngine):
                 storage_factor(self.cutoff_ns, t2) if self.cutoff_ns else 0.0)
 
     def updated(self, now: int, ref: Ref) -> None:
-        """Identify the pair once its partner is the other end (TRK-005): deliver it, or
-        with an end-to-end DISTIL rule enter it at level 0 (FWD-006). A link pair still
+        """Identify the pair once its partner is the other end (TRK-005.1, TRK-103.1): deliver
+        it, or with an end-to-end DISTIL rule enter it at level 0 (FWD-006). A link pair still
         under a link-level DISTIL rule is not yet identified (FWD-006)."""
         assert self.info is not None
         rec = self.held.get(ref)
@@ -157,7 +158,7 @@ class EndEngine(TrackingEngine):
 
     def _leaves_scope(self, now: int, scope: Scope, ref: Ref) -> None:
         if scope is self.e2e:
-            self._deliver(now, ref)  # TRK-026: a pair of the rule's level
+            self._deliver(now, ref)  # TRK-026.1: a pair of the rule's level
         else:
             super()._leaves_scope(now, scope, ref)
 
@@ -167,13 +168,13 @@ class EndEngine(TrackingEngine):
         head = self._is_head
         pair_id = (ref[1] << 16 | rec.partner_ref[1]) if head else (rec.partner_ref[1] << 16
                                                                      | ref[1])
-        expires = rec.created_ns + rec.cutoff_ns if rec.cutoff_ns else 0  # FWD-008
-        # SIG-043: a distilled pair's estimate is the circuit's bound (CONFIRM)
+        expires = rec.created_ns + rec.cutoff_ns if rec.cutoff_ns else 0  # FWD-008.1
+        # SIG-043.2: a distilled pair's estimate is the circuit's bound (CONFIRM)
         fid = self.info.expected_fidelity if self.e2e else self.estimate(now, rec.created_ns)
         limit = self.info.qos.get("num_pairs", 0)
         if (expires and now >= expires) or (limit and self.identified >= limit) or (
             fid < self.info.qos.get("min_fidelity", 0) / 65535
-        ):  # DLV-021, DLV-022, SIG-035
+        ):  # DLV-021.1, DLV-101.1, DLV-022.2, SIG-035
             self._drop(now, ref, "CUTOFF", notify=True)
             return
         del self.held[ref]
@@ -204,7 +205,7 @@ class EndEngine(TrackingEngine):
         self._check_known(ev)
 
     def distil_outcome(self, now: int, ev: DistilOutcome) -> EndState:
-        """TRK-020/023: the other end's half of a round."""
+        """TRK-020.2, TRK-023.2: the other end's half of a round."""
         self.on_distil_outcome(now, ev)
         return self._holding()
 

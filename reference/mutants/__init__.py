@@ -93,7 +93,11 @@ def mutants() -> tuple[Mutant, ...]:
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if not entry.name.endswith(".yaml"):
             continue
-        for raw in yaml.safe_load(entry.read_text(encoding="utf-8")) or []:
+        try:
+            entries = yaml.safe_load(entry.read_text(encoding="utf-8")) or []
+        except yaml.YAMLError as exc:
+            raise ValueError(f"{entry.name}: not valid YAML: {exc}") from None
+        for raw in entries:
             try:
                 mutant = Mutant(**raw)
             except TypeError as exc:

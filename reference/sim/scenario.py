@@ -82,9 +82,30 @@ def load_scenario(source: str | Path | dict[str, Any]) -> dict[str, Any]:
                                     "a circuit end (no control plane)")
         if d["head"] == d["tail"]:
             raise ScenarioError(f"demands[{i}].tail", "head and tail must differ")
+    _check_faults(doc.get("faults") or {}, known,
+                  {frozenset((lk["a"], lk["b"])) for lk in doc["links"]})
     for i, n in enumerate(doc["nodes"]):
         try:
             load_profile(n.get("profile", "ideal"))
         except ScenarioError as exc:
             raise ScenarioError(f"nodes[{i}].profile", exc.reason) from None
     return doc
+
+
+def _check_faults(faults: dict[str, Any], known: set[str], links: set[frozenset[str]]) -> None:
+    """The names in a ``faults`` section: links that exist, nodes that exist, two nodes for a
+    link event and one for a node event."""
+    for i, lk in enumerate(faults.get("links", ())):
+        if frozenset((lk["a"], lk["b"])) not in links:
+            raise ScenarioError(f"faults.links[{i}]", f"no link between {lk['a']!r} and "
+                                f"{lk['b']!r}")
+    for i, ev in enumerate(faults.get("events", ())):
+        where = f"faults.events[{i}].nodes"
+        for name in ev["nodes"]:
+            if name not in known:
+                raise ScenarioError(where, f"unknown node {name!r}")
+        if ev["action"].startswith("link_"):
+            if len(ev["nodes"]) != 2 or frozenset(ev["nodes"]) not in links:
+                raise ScenarioError(where, f"{ev['action']} names the two nodes of a link")
+        elif len(ev["nodes"]) != 1:
+            raise ScenarioError(where, f"{ev['action']} names one node")

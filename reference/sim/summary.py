@@ -41,6 +41,10 @@ def summarise(net: Any, *, name: str, sim_ns: int, wall_s: float) -> dict[str, A
                            if d.circuit_id == cid and d.expired),
         })
     allf = [d.fidelity for d in done]
+    from .invariants import check, default_settle_ns, live_engines
+
+    settle = default_settle_ns(net)
+    live = live_engines(net)
     return {
         "scenario": name, "seed": net.seed, "sim_time_ns": sim_ns, "wall_time_s": wall_s,
         "events": net.events, "messages": net.messages, "pairs_delivered": len(done),
@@ -48,8 +52,14 @@ def summarise(net: Any, *, name: str, sim_ns: int, wall_s: float) -> dict[str, A
         "events_per_s": net.events / wall_s if wall_s > 0 else None,
         "rejects": [{k: r[k] for k in ("node", "detail")} for r in net.rejects],
         "protocol_errors": dict(sorted(net.error_counts.items())),
-        "circuits": rows, "invariant_violations": net.check_invariants(),
+        "circuits": rows,
+        "invariant_violations": [v.as_dict() for v in check(net, settle_ns=settle)],
+        "settle_ns": settle,
         "memory_in_use_at_end": sum(net.memory_in_use().values()),
+        # circuit engines (signalling and data plane) still present at the end, per node
+        "live_engines": sum(e["live"] for e in live.values()),
+        "live_engines_per_node": {str(nid): e["live"] for nid, e in live.items()},
+        "faults": dict(sorted(net.faults.counts.items())) if net.faults is not None else {},
     }
 
 
@@ -77,8 +87,11 @@ def print_summary(result: dict[str, Any]) -> None:
         if "ATTEMPT_MISMATCH" in result["protocol_errors"]:
             con.print("[dim]ATTEMPT_MISMATCH here is mostly a slot in which one end of a link "
                       "attempted and the other, lacking a free qubit, did not; the station tells "
-                      "both (LINK-003). See docs/simulator.md.[/]")
+                      "both (LINK-003.3). See docs/simulator.md.[/]")
     for rej in result["rejects"]:
         con.print(f"[yellow]rejected at node {rej['node']}: {rej['detail']}[/]")
-    if result["invariant_violations"]:
-        con.print(f"[red]invariant violations: {result['invariant_violations']}[/]")
+    if result.get("faults"):
+        counts = ", ".join(f"{k} {v}" for k, v in result["faults"].items())
+        con.print(f"injected faults: {counts}")
+    for v in result["invariant_violations"]:
+        con.print(f"[red]invariant violation ({v['kind']}): {v['detail']}[/]")

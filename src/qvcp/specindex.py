@@ -1,7 +1,10 @@
 """The requirement index: every normative statement of ``spec/`` with its stable id.
 
-A requirement is a paragraph or list item that starts with ``**[AREA-NNN]**`` and contains at
-least one BCP 14 keyword in capitals; its level is the strongest keyword it contains.
+A requirement is a paragraph or list item that starts with ``**[AREA-NNN]**`` (or, for a part
+of a split requirement, ``**[AREA-NNN.K]**``) and contains exactly one BCP 14 keyword in
+capitals, which gives its level. A requirement that once bundled several rules is a *group*: its
+lead-in ``**[AREA-NNN]**`` holds no keyword and its parts ``AREA-NNN.1``, ``AREA-NNN.2``, ...
+follow it, so the old id stays resolvable as an alias of its parts (:func:`build_groups`).
 
 >>> text = "# T\\n\\n## Header\\n\\n**[WIRE-001]** Integers MUST be big-endian.\\n"
 >>> reqs = parse_chapter("x.md", text)
@@ -16,9 +19,12 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-__all__ = ["LEVELS", "Requirement", "build_index", "find_spec_dir", "lint", "parse_chapter"]
+__all__ = ["ID_PATTERN", "LEVELS", "Requirement", "build_groups", "build_index", "find_spec_dir",
+           "lint", "parse_chapter", "resolve"]
 
-ID_RE = re.compile(r"^(?:[-*]\s+)?\*\*\[([A-Z]{2,5}-\d{3})\]\*\*\s*(.*)$")
+#: A requirement id: area, three digits and, for a part of a split requirement, ``.K``.
+ID_PATTERN = r"[A-Z]{2,5}-\d{3}(?:\.[1-9])?"
+ID_RE = re.compile(rf"^(?:[-*]\s+)?\*\*\[({ID_PATTERN})\]\*\*\s*(.*)$")
 KEYWORD_RE = re.compile(r"\b(MUST NOT|MUST|REQUIRED|SHALL NOT|SHALL|SHOULD NOT|SHOULD|"
                         r"NOT RECOMMENDED|RECOMMENDED|MAY|OPTIONAL)\b")
 LEVELS = ("MUST", "SHOULD", "MAY")
@@ -70,12 +76,19 @@ def _blocks(text: str) -> list[tuple[str, str]]:
     return out
 
 
+def _group_leads(text: str) -> set[str]:
+    """Ids in ``text`` that have parts (``X`` when some ``X.K`` is defined)."""
+    return {m.group(1).split(".")[0] for _, block in _blocks(text)
+            if (m := ID_RE.match(block)) and "." in m.group(1)}
+
+
 def parse_chapter(name: str, text: str) -> list[Requirement]:
-    """The requirements of one chapter, in order."""
+    """The requirements of one chapter, in order (group lead-ins are not requirements)."""
     reqs = []
+    leads = _group_leads(text)
     for section, block in _blocks(text):
         m = ID_RE.match(block)
-        if not m:
+        if not m or m.group(1) in leads:
             continue
         words = [_LEVEL_OF[k] for k in KEYWORD_RE.findall(m.group(2))]
         level = next((lv for lv in LEVELS if lv in words), "")
@@ -100,20 +113,61 @@ def build_index(spec_dir: Path) -> list[Requirement]:
     return reqs
 
 
+def build_groups(spec_dir: Path) -> dict[str, list[str]]:
+    """Every split requirement's old id and the ids of its parts, in order."""
+    return _groups_of(build_index(spec_dir))
+
+
+def _groups_of(reqs: list[Requirement]) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for req in reqs:
+        if "." in req.id:
+            groups.setdefault(req.id.split(".")[0], []).append(req.id)
+    return groups
+
+
+def resolve(rid: str, groups: dict[str, list[str]]) -> list[str]:
+    """The atomic requirement ids an id names: its parts if it was split, else itself.
+
+    >>> resolve("SIG-008", {"SIG-008": ["SIG-008.1", "SIG-008.2"]})
+    ['SIG-008.1', 'SIG-008.2']
+    >>> resolve("SIG-009", {})
+    ['SIG-009']
+    """
+    return list(groups.get(rid, [rid]))
+
+
 def lint(spec_dir: Path) -> list[str]:
-    """Problems: duplicate ids, requirements without keyword, keywords outside requirements."""
+    """Problems: duplicate ids, requirements without exactly one keyword, group lead-ins with a
+    keyword or parts elsewhere, keywords outside requirements."""
     problems = []
     seen: dict[str, str] = {}
     for path in sorted(spec_dir.glob("*.md")):
-        for section, block in _blocks(path.read_text(encoding="utf-8")):
+        text = path.read_text(encoding="utf-8")
+        leads, lead_open = _group_leads(text), ""
+        for section, block in _blocks(text):
             m = ID_RE.match(block)
             if m:
                 rid = m.group(1)
                 if rid in seen:
                     problems.append(f"{path.name}: {rid} already defined in {seen[rid]}")
                 seen[rid] = path.name
-                if not KEYWORD_RE.search(m.group(2)):
+                n = len(KEYWORD_RE.findall(m.group(2)))
+                if rid in leads:
+                    lead_open = rid
+                    if n:
+                        problems.append(f"{path.name}: {rid} is split into parts, so its "
+                                        "lead-in must hold no BCP 14 keyword")
+                elif "." in rid and rid.split(".")[0] != lead_open:
+                    problems.append(f"{path.name}: {rid} does not follow the lead-in "
+                                    f"{rid.split('.')[0]} and its earlier parts")
+                elif n == 0:
                     problems.append(f"{path.name}: {rid} has no BCP 14 keyword")
+                elif n > 1:
+                    problems.append(f"{path.name}: {rid} holds {n} BCP 14 keywords; split it "
+                                    "into parts with one keyword each")
+                if "." not in rid and rid not in leads:
+                    lead_open = ""
             elif (kw := KEYWORD_RE.search(re.sub(r"`[^`]*`", "", block))) and not (
                     block.startswith(">") or "BCP 14" in block):
                 problems.append(f"{path.name} ({section}): keyword {kw.group(1)} "
@@ -124,5 +178,6 @@ def lint(spec_dir: Path) -> list[str]:
 def index_document(reqs: list[Requirement]) -> str:
     """The JSON text of ``schemas/requirements.json``."""
     doc = {"description": "Generated from spec/*.md by `qvcp spec index`; do not edit.",
-           "requirements": [asdict(r) for r in reqs]}
+           "requirements": [asdict(r) for r in reqs],
+           "groups": _groups_of(reqs)}
     return json.dumps(doc, indent=2) + "\n"

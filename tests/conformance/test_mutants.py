@@ -4,6 +4,7 @@ one requirement it breaks, and ``conformance/proof.json`` says exactly that."""
 from __future__ import annotations
 
 import json
+import random
 from typing import Any
 
 import pytest
@@ -60,7 +61,8 @@ def test_every_mutant_names_one_indexed_must_or_should_requirement() -> None:
            not in ("MUST", "SHOULD")}
     assert bad == {}
     assert all(s.why for s in specs)
-    misnamed = [m.id for m in mutants() if not m.id.startswith(m.requirement.lower() + "-")]
+    misnamed = [m.id for m in mutants()
+                if not m.id.startswith(m.requirement.lower().replace(".", "-") + "-")]
     assert misnamed == []
 
 
@@ -71,16 +73,48 @@ def test_exempt_requirements_are_not_also_proven_and_exist() -> None:
     assert not set(exempt) & set(load_proof()["requirements"])
 
 
+#: mutants judged by the default test run: a fixed, seeded sample (every mutant is judged by
+#: ``bash scripts/test-proof.sh``, which CI runs after the default tests)
+SAMPLE_SIZE = 60
+SAMPLE_SEED = 20261205
+
+
+def _sample() -> list[Any]:
+    specs = sorted(registered_mutants(), key=lambda s: s.driver)
+    return random.Random(SAMPLE_SEED).sample(specs, min(SAMPLE_SIZE, len(specs)))
+
+
 @pytest.fixture(scope="module")
 def mutant_results() -> list[MutantResult]:
     return run_mutants(registered_mutants(), jobs=2)
 
 
+@pytest.fixture(scope="module")
+def sample_results() -> list[MutantResult]:
+    return run_mutants(_sample(), jobs=2)
+
+
+def _escaped(results: list[MutantResult]) -> list[str]:
+    return [f"{r.driver} ({r.requirement}) {r.message}; replay: qvcp conform --driver "
+            f"{r.driver} --select {r.requirement}" for r in results if not r.caught]
+
+
+def test_a_seeded_sample_of_mutants_is_caught_as_proof_json_says(
+        sample_results: list[MutantResult]) -> None:
+    """The default run's share of the proof: each sampled mutant is caught, by the cases
+    ``proof.json`` names for it."""
+    assert _escaped(sample_results) == []
+    recorded = {m["driver"]: m for m in _without_properties(load_proof())["mutants"]}
+    for r in sample_results:
+        fresh = _without_properties(proof_document([r]))["mutants"][0]
+        assert recorded.get(r.driver) == fresh, \
+            f"conformance/proof.json is stale for {r.driver}: run `qvcp mutants run --write`"
+
+
+@pytest.mark.proof
 def test_every_mutant_is_caught_by_the_cases_citing_its_requirement(
         mutant_results: list[MutantResult]) -> None:
-    escaped = [f"{r.driver} ({r.requirement}) {r.message}; replay: qvcp conform --driver "
-               f"{r.driver} --select {r.requirement}" for r in mutant_results if not r.caught]
-    assert escaped == []
+    assert _escaped(mutant_results) == []
 
 
 def _without_properties(proof: dict[str, Any]) -> dict[str, Any]:
@@ -92,7 +126,23 @@ def _without_properties(proof: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+@pytest.mark.proof
 def test_the_proof_file_is_what_the_mutants_show(mutant_results: list[MutantResult]) -> None:
     fresh = _without_properties(proof_document(mutant_results))
     assert _without_properties(load_proof()) == fresh, \
         "conformance/proof.json is stale: run `qvcp mutants run --write`"
+
+
+def test_a_malformed_mutant_file_is_a_clear_error_not_a_traceback(monkeypatch: Any) -> None:
+    from click.testing import CliRunner
+
+    from qvcp.conformance import mutants_cli
+
+    def broken() -> list[Any]:
+        raise ValueError("link.yaml: not valid YAML: mapping values are not allowed here")
+
+    monkeypatch.setattr(mutants_cli, "registered_mutants", broken)
+    result = CliRunner().invoke(mutants_cli.mutants, ["list"])
+    assert result.exit_code == 1
+    assert "cannot load the mutants: link.yaml: not valid YAML" in result.output
+    assert "Traceback" not in result.output

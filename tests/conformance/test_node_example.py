@@ -40,7 +40,8 @@ MUST_PASS = (
     "node.bdd.03-link-layer.an-expire-whose-range-starts-at-0-is-refused",
     "node.bdd.03-link-layer.an-expire-naming-pairs-never-heralded-is-refused",
     "node.bdd.03-link-layer.a-repeated-expire-is-acknowledged-again",
-    # multiplexed attempts (LINK-001/005/013/015): one mode per communication qubit it can use
+    # multiplexed attempts (LINK-001.3, LINK-005.1, LINK-013.1,
+    # LINK-015.2): one mode per communication qubit it can use
     "node.bdd.03-link-layer.the-node-sends-one-attempt-per-link-with-one-mode-per-communication-"
     "qubit-it-uses",
     "node.bdd.03-link-layer.a-herald-with-a-failed-and-a-successful-mode-gives-one-pair",
@@ -61,7 +62,7 @@ NEEDS_DEVICE = (
     "discarded",
 )
 OTHER_CHAPTERS = ("02-wire-format", "04-swapping-and-tracking", "05-signalling", "06-delivery",
-                  "07-errors", "08-security", "09-state-machines")
+                  "07-errors", "08-security", "09-state-machines", "11-reliability")
 
 
 def _no_fail_no_error(run: RunResult) -> None:

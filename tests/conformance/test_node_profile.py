@@ -56,7 +56,8 @@ def test_lifecycle_state_machine_passes_on_the_reference_and_replays_by_seed() -
 class _FakeNodeContext:
     """Answers node.* verbs like a node that attempts on link 1 with two modes at 1000 ns."""
 
-    implementation = SimpleNamespace(capabilities={"node.harness-device"})
+    implementation = SimpleNamespace(capabilities={"node.harness-device"}, message_types=None,
+                                     claims_chapter=lambda profile, chapter: False)
 
     def __init__(self) -> None:
         self.received: list[dict[str, Any]] = []

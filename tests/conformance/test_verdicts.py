@@ -52,7 +52,7 @@ def test_an_unmet_precondition_is_inconclusive_and_blames_nothing() -> None:
     def run(ctx: CaseContext) -> None:
         precondition(False, "nothing delivered", count=0)
 
-    case = Case(id="n", profile="network", title="n", requirements=("DLV-021",), run=run)
+    case = Case(id="n", profile="network", title="n", requirements=("DLV-021.1",), run=run)
     verdict, message, evidence, _ = _judge(case, None)  # type: ignore[arg-type]
     assert verdict is Verdict.INCONCLUSIVE
     assert message == "precondition not met: nothing delivered" and evidence == {"count": 0}
@@ -62,7 +62,7 @@ def test_an_unmet_precondition_is_inconclusive_and_blames_nothing() -> None:
 
 
 def test_the_headline_states_the_scope_and_the_must_requirements_checked() -> None:
-    run = _run((_case("p", "LINK-001"), Verdict.PASS))
+    run = _run((_case("p", "LINK-001.1"), Verdict.PASS))
     run.selection = ["LINK-*"]
     headline = build_report(run, command="qvcp conform")["summary"]["headline"]
     assert headline.startswith("CONFORMANT (wire; node: 03-link-layer; only LINK-*) - MUST 1/")

@@ -80,6 +80,7 @@ class Harness:
         self.now = 0
         self.heap: list[tuple[int, int, int, dict[str, Any]]] = []
         self.seq = 0
+        self._injected_ids = 3_000_000_000
 
     def _outputs(self, outs: list[Any]) -> None:
         for o in outs:
@@ -101,8 +102,15 @@ class Harness:
                                                msg["destination"], msg))
 
     def inject(self, node: int, mtype: str, body: dict[str, Any], source: int | None = None,
-               message_id: int = 1) -> None:
-        """Deliver a message to ``node`` now."""
+               message_id: int | None = None) -> None:
+        """Deliver a message to ``node`` now: from another node numbered from a counter of the
+        harness's own, far above the nodes' counters, unless ``message_id`` is given (a
+        repeated id is a duplicate, REL-007); from the node's application numbered 1."""
+        if message_id is None and source not in (None, node):
+            self._injected_ids += 1
+            message_id = self._injected_ids
+        elif message_id is None:  # the node's own application: not on the network
+            message_id = 1
         msg = {"version": 1, "type": mtype, "message_id": message_id,
                "source": node if source is None else source, "destination": node,
                "body": body, "extensions": [], "auth": None}

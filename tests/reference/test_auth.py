@@ -18,7 +18,7 @@ U32 = 2**32
 
 
 def _oracle(ids: list[int], size: int) -> list[bool]:
-    """SEC-011 read literally: accept an id not accepted before and less than ``size`` behind
+    """SEC-011.2 read literally: accept an id not accepted before and less than ``size`` behind
     the highest accepted one (serial-number order modulo 2^32)."""
     accepted: set[int] = set()
     highest: int | None = None
@@ -91,7 +91,7 @@ def _teardown(node: Node, dest: int, cid: int = 99) -> dict:
 def test_two_keyed_nodes_accept_each_other_and_refuse_a_forgery() -> None:
     """What one sends verifies at the other (numbered 1, 2, ... per destination, SEC-010); a
     tag made with another key is AUTH_FAILED (answered with a signed ERROR, SEC-005); a
-    replay is dropped without an answer (SEC-011)."""
+    replay is dropped without an answer (SEC-011.2)."""
     a, b = _pair()
     first, second = _teardown(a, 2), _teardown(a, 2)
     assert (first["message_id"], second["message_id"]) == (1, 2)

@@ -1,6 +1,6 @@
 """The error boundaries of a node and a heralding station under arbitrary valid messages:
 no exception escapes, and everything sent is a valid message from the sender (ERR-001,
-ERR-003, WIRE-013), whatever the type, addressing or (random) authentication trailer."""
+ERR-003, WIRE-013.2), whatever the type, addressing or (random) authentication trailer."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def _router() -> Node:
 
 
 def _aimed(msg: dict[str, Any], dest: int, sources: list[int], pick: int) -> dict[str, Any]:
-    """Mostly addressed to ``dest`` from a plausible source, so the checks past WIRE-013 run."""
+    """Mostly addressed to ``dest`` from a plausible source, so the checks past WIRE-013.2 run."""
     return {**msg, "destination": dest, "source": sources[pick % len(sources)]}
 
 

@@ -6,7 +6,7 @@ from harness import Harness
 
 
 def test_three_node_chain_delivers_agreed_pair() -> None:
-    """TRK-001, TRK-002, TRK-016, DLV-020, DLV-024: both ends agree on id and Bell state."""
+    """TRK-001.1, TRK-002, TRK-016, DLV-020.1, DLV-024: both ends agree on id and Bell state."""
     h = Harness(["end", "router", "end"])
     h.station_dev.resolve_results = deque([1, 3])  # link1 PSI_PLUS, link2 PSI_MINUS
     h.devices[2].bsm_results = deque([2])
@@ -36,7 +36,7 @@ def test_completed_circuit_is_torn_down_and_frees_memory() -> None:
 
 
 def test_reject_when_tail_endpoint_not_open() -> None:
-    """DLV-004, DLV-011, SIG-020: REJECT UNREACHABLE travels back; the app gets an ERROR."""
+    """DLV-004, DLV-011.1, SIG-020.2: REJECT UNREACHABLE travels back; the app gets an ERROR."""
     h = Harness(["end", "router", "end"])
     h.inject(1, "OPEN_ENDPOINT", {"endpoint": 5, "remote_node": 3, "remote_endpoint": 5})
     h.inject(1, "PAIR_REQUEST", {"endpoint": 5, "request_id": 1, "num_pairs": 1,
@@ -50,7 +50,7 @@ def test_reject_when_tail_endpoint_not_open() -> None:
 
 
 def test_fidelity_unreachable_reject() -> None:
-    """SIG-005: an unreachable fidelity is refused by the tail end."""
+    """SIG-005.2: an unreachable fidelity is refused by the tail end."""
     h = Harness(["end", "router", "end"])
     h.open(1, 3, min_fidelity=65535)
     h.run(5_000)
@@ -59,7 +59,7 @@ def test_fidelity_unreachable_reject() -> None:
 
 
 def test_cutoff_discards_and_never_delivers_late() -> None:
-    """TRK-010, TRK-011, DLV-021: a pair older than the cutoff is discarded, not delivered."""
+    """TRK-010, TRK-011.1, DLV-021.1: a pair older than the cutoff is discarded, not delivered."""
     h = Harness(["end", "router", "end"], cutoff_ns=3_000)
     h.station_dev.resolve_results = deque([1] + [255] * 50)
     h.open(1, 3)
@@ -69,7 +69,7 @@ def test_cutoff_discards_and_never_delivers_late() -> None:
 
 
 def test_repeater_relays_signalling_and_swaps() -> None:
-    """ROLE-101: an automated repeater takes part in the data plane of a circuit."""
+    """ROLE-101.3: an automated repeater takes part in the data plane of a circuit."""
     h = Harness(["end", "repeater", "router", "end"])
     h.station_dev.resolve_results = deque([1, 1, 1])
     h.devices[2].bsm_results = deque([0])
@@ -82,7 +82,7 @@ def test_repeater_relays_signalling_and_swaps() -> None:
 
 
 def test_service_errors() -> None:
-    """DLV-001, DLV-010, DLV-012: endpoint misuse gives typed ERRORs to the application."""
+    """DLV-001.2, DLV-010, DLV-012: endpoint misuse gives typed ERRORs to the application."""
     h = Harness(["end", "end"])
     h.inject(1, "PAIR_REQUEST", {"endpoint": 5, "request_id": 1, "num_pairs": 1,
                                  "min_fidelity": 0, "min_rate_mhz": 0, "deadline_ns": 0,

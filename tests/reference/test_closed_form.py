@@ -95,7 +95,7 @@ def test_measurements_follow_bell_state() -> None:
 
 
 def test_admission_factors_match_noise_core() -> None:
-    """SIG-005/SIG-038: the Werner factors of storage and of a noisy BSM are exact for Werner
+    """SIG-005.1/SIG-038.2: the Werner factors of storage and of a noisy BSM are exact for Werner
     inputs (checked against the noise core's decohere_bd and swap_bd)."""
     from qvcp.reference.admission import storage_factor, swap_factor
 
@@ -112,7 +112,7 @@ def test_admission_factors_match_noise_core() -> None:
 
 
 def test_cutoff_guarantees_requested_fidelity() -> None:
-    """SIG-039: the tail end's cutoff makes the worst case (every qubit stored that long) meet
+    """SIG-039.1: the tail end's cutoff makes the worst case (every qubit stored that long) meet
     min_fidelity; a route that cannot is refused with FIDELITY_UNREACHABLE."""
     from qvcp.reference.admission import chain_fidelity, fidelity_cutoff
     from qvcp.reference.messages import fidelity_to_wire

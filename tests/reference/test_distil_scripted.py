@@ -1,7 +1,7 @@
 """End-to-end distillation exchange with scripted devices (chapter 04 section 5, FWD-006).
 
 Two end nodes joined by one link (node 1 head, node 2 tail); the requested fidelity is above
-the link's 0.99 so the tail end configures DEJMPS (SIG-040). Heralds are scripted as
+the link's 0.99 so the tail end configures DEJMPS (SIG-040.1). Heralds are scripted as
 ``PSI_PLUS``; the distillation bits come from the ``ScriptedDevice`` scripts.
 """
 
@@ -39,7 +39,8 @@ def _codes(h: Harness) -> list[int]:
 
 
 def test_confirm_carries_distil_rules() -> None:
-    """SIG-040, FWD-009: DISTIL rules at both ends, DEJMPS, one round, peer_link 0."""
+    """SIG-040.2, FWD-009.2, FWD-009.3: DISTIL rules at both ends, DEJMPS, one round,
+    peer_link 0."""
     h = _run(ONE_ROUND, 0, until=200)
     confirm = h.sent_of("CONFIRM")[0]["body"]
     rules = [r for r in confirm["rules"] if r["action"] == "DISTIL"]
@@ -49,8 +50,9 @@ def test_confirm_carries_distil_rules() -> None:
 
 
 def test_successful_round_delivers_the_kept_pair() -> None:
-    """TRK-020/021/022: equal bits -> success; the higher id end corrects the frame; the kept
-    pair (smaller key) is delivered at both ends as PHI_PLUS with the same pair_id."""
+    """TRK-020.2, TRK-021, TRK-022: equal bits -> success; the higher id end corrects the
+    frame; the kept pair (smaller key) is delivered at both ends as PHI_PLUS with the same
+    pair_id."""
     h = _run(ONE_ROUND, 2)
     head, tail = h.sent_of("DISTIL_OUTCOME", 1, 2), h.sent_of("DISTIL_OUTCOME", 2, 1)
     assert len(head) == 1 and len(tail) == 1
@@ -71,7 +73,7 @@ def test_successful_round_delivers_the_kept_pair() -> None:
 
 
 def test_failed_round_discards_the_kept_pair_at_both_ends() -> None:
-    """TRK-020: different bits -> both ends discard the kept pair, without DISCARD."""
+    """TRK-020.3, TRK-020.4: different bits -> both ends discard the kept pair, without DISCARD."""
     h = _run(ONE_ROUND, 2, tail_bits=(1,))
     assert len(h.sent_of("DISTIL_OUTCOME")) == 2
     assert not h.app_of(1, "PAIR_DELIVERY") and not h.app_of(2, "PAIR_DELIVERY")
@@ -85,7 +87,7 @@ def test_failed_round_discards_the_kept_pair_at_both_ends() -> None:
 
 
 def test_two_rounds_are_counted() -> None:
-    """FWD-006, TRK-024: four pairs -> two round-1 outcomes, then one round 2 on their kept
+    """FWD-006, TRK-024.1: four pairs -> two round-1 outcomes, then one round 2 on their kept
     pairs; only the level-2 pair is delivered."""
     h = _run(TWO_ROUNDS, 4)
     rounds = [m["body"]["round"] for m in h.sent_of("DISTIL_OUTCOME", 1, 2)]
@@ -109,20 +111,20 @@ def test_unknown_pair_and_unknown_circuit() -> None:
     assert _codes(h)[-1] == ErrorCode.UNKNOWN_PAIR
     h.run(20_000)  # one pair now held at both ends
     assert h.nodes[2].dataplane[CID].state.name == "HOLDING"
-    h.inject(2, "DISTIL_OUTCOME", body, source=1, message_id=2)
+    h.inject(2, "DISTIL_OUTCOME", body, source=1)
     assert _codes(h)[-1] == ErrorCode.UNKNOWN_PAIR
     assert h.errors()[-1]["body"]["field"] == "body.kept"
-    h.inject(2, "DISTIL_OUTCOME", {**body, "circuit_id": 4242}, source=1, message_id=3)
+    h.inject(2, "DISTIL_OUTCOME", {**body, "circuit_id": 4242}, source=1)
     assert _codes(h)[-1] == ErrorCode.UNKNOWN_CIRCUIT
     h.internal(1, ev.CloseCircuit(circuit_id=CID))
     h.run(40_000)
     n = len(h.errors())
-    h.inject(2, "DISTIL_OUTCOME", body, source=1, message_id=4)
+    h.inject(2, "DISTIL_OUTCOME", body, source=1)
     assert len(h.errors()) == n  # CLOSED: ignored
 
 
 def test_outcome_that_matches_no_round_is_a_mismatch() -> None:
-    """TRK-023: a DISTIL_OUTCOME for a held pair with no round pending at the head ->
+    """TRK-023.2: a DISTIL_OUTCOME for a held pair with no round pending at the head ->
     PAIR_STATE_MISMATCH, the pair is discarded and the other end told."""
     h = _run(TWO_ROUNDS, 1, until=20_000)
     held = h.nodes[1].dataplane[CID].held

@@ -60,7 +60,7 @@ def _round(world: World, w1: list[float], w2: list[float], frame: int = 0
 ])
 def test_sim_device_matches_deutsch_closed_form(w1: list[float], w2: list[float],
                                                 frame: int) -> None:
-    """TRK-020/021: the simulator's bilateral round has the DEJMPS success probability and,
+    """TRK-020.2, TRK-021: the simulator's bilateral round has the DEJMPS success probability and,
     on success, the output state of the closed form (PHI_PLUS fidelity A'), in any frame."""
     seed = 20240601
     world = World(np.random.default_rng(seed))
@@ -106,7 +106,7 @@ def _run(min_fidelity: float | None = None, *, max_rounds: int | None = None,
 
 
 def test_chain_distil_meets_min_fidelity_above_plain_chain() -> None:
-    """SIG-040, SIG-043, DLV-022: the plain chain falls short of 0.85, admission configures
+    """SIG-040.1, SIG-043.1, DLV-022.2: the plain chain falls short of 0.85, admission configures
     DEJMPS, every delivered pair's true fidelity meets the request and beats the plain chain;
     without distillation the demand is refused with FIDELITY_UNREACHABLE."""
     net = _run()

@@ -1,4 +1,4 @@
-"""ERR-004 at the reference node: a token bucket per destination for the ERRORs it sends."""
+"""ERR-004.1 at the reference node: a token bucket per destination for the ERRORs it sends."""
 
 from __future__ import annotations
 

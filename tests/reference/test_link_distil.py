@@ -1,4 +1,4 @@
-"""Link-level distillation with scripted devices (chapter 04 section 5, FWD-005, FWD-006).
+"""Link-level distillation with scripted devices (chapter 04 section 5, FWD-005.1, FWD-006).
 
 Chain 1 - 2 - 3 (end, router, end). The tail end's CONFIRM is rewritten in transit to add a
 link-level DISTIL rule (``peer_link`` = ``match_link`` = 1) at nodes 1 and 2, as a tail end of
@@ -50,9 +50,10 @@ def _calls(h: Harness, node: int, name: str) -> list[dict[str, Any]]:
 
 
 def test_a_successful_round_comes_before_the_swap_and_the_kept_pair_is_delivered() -> None:
-    """FWD-006/FWD-005: node 1 leads round 1 on link 1 (TRK-024), node 2 answers, and only
-    then swaps the kept pair (TRK-022: the smaller seq) with link 2's; node 2, the higher id,
-    corrects the frame (TRK-021); both ends deliver the same pair id and Bell state."""
+    """FWD-006/FWD-005.1: node 1 leads round 1 on link 1 (TRK-027.1), node 2 answers
+    (TRK-027.2), and only then swaps the kept pair (TRK-022: the smaller seq) with link 2's;
+    node 2, the higher id, corrects the frame (TRK-021); both ends deliver the same pair id and
+    Bell state."""
     h = _run()
     (lead,) = h.sent_of("DISTIL_OUTCOME", 1, 2)
     (answer,) = h.sent_of("DISTIL_OUTCOME", 2, 1)
@@ -72,8 +73,8 @@ def test_a_successful_round_comes_before_the_swap_and_the_kept_pair_is_delivered
 
 
 def test_a_failed_round_discards_the_kept_pair_at_both_nodes_and_nothing_is_swapped() -> None:
-    """TRK-020: different bits -> the kept pair is discarded at nodes 1 and 2 without DISCARD,
-    the sacrificed one is already freed; node 2 has nothing of link 1 to swap."""
+    """TRK-020.3, TRK-020.4: different bits -> the kept pair is discarded at nodes 1 and 2
+    without DISCARD, the sacrificed one is already freed; node 2 has nothing of link 1 to swap."""
     h = _run(bits2=(1,))
     assert len(h.sent_of("DISTIL_OUTCOME")) == 2
     assert not _calls(h, 2, "bsm")
@@ -98,14 +99,13 @@ def _outcome(**kw: Any) -> dict[str, Any]:
 
 
 def test_a_distil_outcome_from_a_node_that_is_not_the_neighbour_is_a_mismatch() -> None:
-    """TRK-005: node 3 does not hold link 1's pairs -> PAIR_STATE_MISMATCH at node 2; a
+    """TRK-005.4: node 3 does not hold link 1's pairs -> PAIR_STATE_MISMATCH at node 2; a
     reference to no pair -> UNKNOWN_PAIR (TRK-004)."""
     h = _run(link1=1, link2=0, until=5_000)
     assert h.nodes[2].dataplane[CID].state.name == "DISTILLING"
     h.inject(2, "DISTIL_OUTCOME", _outcome(), source=3)
     assert h.errors()[-1]["body"]["code"] == ErrorCode.PAIR_STATE_MISMATCH
-    h.inject(2, "DISTIL_OUTCOME", _outcome(kept={"link_id": 1, "seq": 9}), source=1,
-             message_id=2)
+    h.inject(2, "DISTIL_OUTCOME", _outcome(kept={"link_id": 1, "seq": 9}), source=1)
     assert h.errors()[-1]["body"]["code"] == ErrorCode.UNKNOWN_PAIR
     assert h.errors()[-1]["body"]["field"] == "body.kept"
 
@@ -115,7 +115,7 @@ def _stray(h: Harness, state: str) -> None:
     swap = h.nodes[2].dataplane[CID]
     assert swap.state.name == state
     n = len(h.errors())
-    h.inject(2, "DISTIL_OUTCOME", _outcome(), source=1, message_id=7)
+    h.inject(2, "DISTIL_OUTCOME", _outcome(), source=1)
     assert len(h.errors()) == n
     assert h.taken("swap", state, "DistilOutcome")
 
@@ -157,7 +157,7 @@ def _stalled(**kw: Any) -> Harness:
 
 def test_distilling_pairs_are_freed_by_teardown_discard_expiry_and_cutoff() -> None:
     """While node 2 distils: a SWAP_OUTCOME naming no qubit is UNKNOWN_PAIR (TRK-004); a
-    DISCARD or an EXPIRE from node 1 frees the pair (TRK-012, LINK-011); teardown frees the
+    DISCARD or an EXPIRE from node 1 frees the pair (TRK-012.1, LINK-011.1); teardown frees the
     rest (SIG-030)."""
     h = _stalled()
     swap = h.nodes[2].dataplane[CID]
@@ -167,11 +167,10 @@ def test_distilling_pairs_are_freed_by_teardown_discard_expiry_and_cutoff() -> N
                                  "bell_index": "PHI_PLUS", "new_partner": 1}, source=3)
     assert h.errors()[-1]["body"]["code"] == ErrorCode.UNKNOWN_PAIR
     h.inject(2, "DISCARD", {"circuit_id": CID, "pair": {"link_id": 1, "seq": 1},
-                            "reason": "CUTOFF"}, source=1, message_id=2)
+                            "reason": "CUTOFF"}, source=1)
     assert (1, 1) not in swap.held and all(not s.pending for s in swap.scopes)
     assert swap.state.name == "DISTILLING"  # (1, 2) is still in the scope
-    h.inject(2, "EXPIRE", {"link_id": 1, "first_seq": 2, "last_seq": 2}, source=1,
-             message_id=3)
+    h.inject(2, "EXPIRE", {"link_id": 1, "first_seq": 2, "last_seq": 2}, source=1)
     assert not swap.held and swap.state.name == "EMPTY"
     h2 = _stalled()
     h2.internal(2, ev.CloseCircuit(circuit_id=CID))
@@ -183,7 +182,7 @@ def test_distilling_pairs_are_freed_by_teardown_discard_expiry_and_cutoff() -> N
 
 
 def test_a_distilling_pair_reaches_its_cutoff() -> None:
-    """TRK-011 under distillation: the pair is discarded and its partner told."""
+    """TRK-011.1 under distillation: the pair is discarded and its partner told."""
     h = _stalled(cutoff_ns=3_000)
     h.run(6_000)
     assert h.taken("swap", "DISTILLING", "CutoffTimer")

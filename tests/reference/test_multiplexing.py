@@ -1,4 +1,5 @@
-"""Multiplexed link-layer attempts (spec chapter 03: LINK-001, LINK-005, LINK-013, LINK-015).
+"""Multiplexed link-layer attempts (spec chapter 03: LINK-001.3, LINK-005.3,
+LINK-013.1, LINK-015.1 to LINK-015.4).
 
 Scripted engines for the message rules; the noise core's multiplexed sampler against its
 closed-form laws; the simulator's pair rate against K p per slot (seeded, seed printed).
@@ -25,8 +26,9 @@ def _attempt_qubits(h: Harness, node: int) -> list[int]:
 
 
 def test_one_attempt_names_every_mode_and_each_success_is_a_pair() -> None:
-    """LINK-001: one ATTEMPT with modes = qubits used; LINK-015/005/013: a result per mode,
-    seqs in mode order for successes only, the mode-i qubit holds the mode-i pair."""
+    """LINK-001.3: one ATTEMPT with modes = qubits used; LINK-015.2, LINK-005.1, LINK-013.1: a
+    result per mode, seqs in mode order for successes only, the mode-i qubit holds the mode-i
+    pair."""
     h = Harness(["end", "end"], slots_per_link=3, comm_qubits=3, memory=4)
     h.station_dev.resolve_results = deque([255, 1, 3])
     h.open(1, 2, num_pairs=2)
@@ -52,7 +54,7 @@ def test_one_attempt_names_every_mode_and_each_success_is_a_pair() -> None:
 
 def test_modes_are_capped_by_idle_communication_qubits() -> None:
     """LINK-002: a node never attempts with more modes than it has communication qubits;
-    the station matches the smaller count (LINK-015)."""
+    the station matches the smaller count (LINK-015.1)."""
     h = Harness(["end", "end"], slots_per_link=4, comm_qubits=2, memory=4)
     h.open(1, 2, num_pairs=1)
     h.run(1_500)
@@ -79,7 +81,7 @@ def _herald(h: Harness, results: list[dict[str, Any]]) -> None:
 @pytest.mark.parametrize("results", [[], [{"outcome": "PSI_PLUS", "seq": 1}] * 2],
                          ids=["no-results", "more-results-than-modes"])
 def test_herald_not_fitting_the_modes_is_refused(results: list[dict[str, Any]]) -> None:
-    """LINK-015: no results, or more than the attempt's modes: whole HERALD discarded,
+    """LINK-015.4: no results, or more than the attempt's modes: whole HERALD discarded,
     every qubit of the attempt freed, ATTEMPT_MISMATCH on body.results."""
     h = _attempting(1)
     qubits = _attempt_qubits(h, 1)
@@ -93,7 +95,7 @@ def test_herald_not_fitting_the_modes_is_refused(results: list[dict[str, Any]]) 
 
 
 def test_repeated_seq_within_one_herald_refuses_only_that_result() -> None:
-    """LINK-005: the second result repeating the first's seq is discarded and reported; the
+    """LINK-005.3: the second result repeating the first's seq is discarded and reported; the
     first is recorded; the second mode's qubit is freed."""
     h = _attempting(2)
     q0, q1 = _attempt_qubits(h, 1)
@@ -107,7 +109,7 @@ def test_repeated_seq_within_one_herald_refuses_only_that_result() -> None:
 
 
 def test_fewer_results_than_modes_fail_the_rest() -> None:
-    """LINK-015: modes at or above the number of results failed; their qubits are freed."""
+    """LINK-015.3: modes at or above the number of results failed; their qubits are freed."""
     h = _attempting(3)
     qubits = _attempt_qubits(h, 1)
     _herald(h, [{"outcome": "PSI_PLUS", "seq": 1}])
@@ -213,7 +215,7 @@ def _two_node(slots_per_link: int, comm: tuple[int, int], min_rate: float) -> Ne
                                                       (4, (4, 2), 2)])
 def test_advertised_link_rate_counts_the_modes_a_circuit_can_use(
         slots: int, comm: tuple[int, int], modes: int) -> None:
-    """A link's rate for admission (SETUP link_rate_mhz, SIG-002 capacity) is K p per slot,
+    """A link's rate for admission (SETUP link_rate_mhz, SIG-002.2 capacity) is K p per slot,
     K = min(slots_per_link, both ends' comm qubits), in mHz."""
     net = _two_node(slots, comm, 0.0)
     for node in net.nodes.values():

@@ -15,7 +15,7 @@ def test_trace_context_and_unknown_non_critical_extensions_are_carried_in_order(
                           _ext(901, "bb", critical=True), _ext(TRACE_CONTEXT, "22" * 16),
                           _ext(902, "cc")]}
     carried = relayed_extensions(msg)
-    # EXT-003: unknown non-critical, unchanged and in order; EXT-005: one TRACE_CONTEXT (the
+    # EXT-003.2: unknown non-critical, unchanged and in order; EXT-005.1: one TRACE_CONTEXT (the
     # first); PADDING belongs to its message; an unknown critical one is never carried
     assert carried == [_ext(900, "aa"), _ext(TRACE_CONTEXT, "11" * 16), _ext(902, "cc")]
     carried[0]["value"] = "ff"

@@ -1,9 +1,9 @@
 """Requests at one endpoint under arbitrary sequences of requests, closes, herald outcomes
-and time (DLV-102, DLV-013, DLV-005, DLV-011), checked against what chapter 06 promises the
-application: every request ends exactly once, either met (num_pairs deliveries carrying its
-request_id, no ERROR for it) or failed (one ERROR echoing its PAIR_REQUEST, no more than
-num_pairs deliveries); requests are served one at a time in the order received; and nothing
-is left held when the endpoint is closed. A failing case prints its replay
+and time (DLV-102.1, DLV-102.2, DLV-013, DLV-005, DLV-011.2), checked against what chapter 06
+promises the application: every request ends exactly once, either met (num_pairs deliveries
+carrying its request_id, no ERROR for it) or failed (one ERROR echoing its PAIR_REQUEST, no
+more than num_pairs deliveries); requests are served one at a time in the order received; and
+nothing is left held when the endpoint is closed. A failing case prints its replay
 (``@reproduce_failure``)."""
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ SCEN = Path(__file__).parents[2] / "schemas" / "scenarios"
 
 @pytest.mark.parametrize("name,until", [("chain-3", 5 * 10**7), ("chain-9", 2 * 10**7)])
 def test_example_scenarios_invariants(name: str, until: int) -> None:
-    """DLV-020, DLV-021, SIG-030: agreement, no late delivery, memory free after teardown."""
+    """DLV-020.1, DLV-020.2, DLV-021.1, SIG-030: agreement, no late delivery, memory free after
+    teardown."""
     net = Network.from_scenario(SCEN / f"{name}.yaml", strict=True)
     net.run_until(until)
     assert net.completed()
@@ -56,11 +57,15 @@ def _requested(net: Network) -> dict[int, float]:
 
 @pytest.mark.parametrize("path", sorted(SCEN.glob("*.yaml")), ids=lambda p: p.stem)
 def test_every_scenario_delivers_both_ends_above_min_fidelity(path: Path) -> None:
-    """DLV-020, DLV-022, SIG-005, SIG-039 on every example scenario, run to its duration.
+    """DLV-020.1, DLV-020.2, DLV-022.2, SIG-005.2, SIG-039.2 on every example scenario, run to its
+    duration.
 
     Every pair delivered at one end is delivered at the other with the same pair_id and Bell
     state and is never reported PAIR_EXPIRED; the simulator's true fidelity of every delivered
-    pair is at least the requested minimum and the node's estimate never exceeds it.
+    pair is at least the requested minimum and the node's estimate never exceeds it. In a
+    scenario with injected faults, a pair may be delivered at one end only when that end's
+    application was then told it is void (PAIR_EXPIRED; the invariants of
+    ``reference/sim/invariants.py`` check that it was).
     """
     doc = load_scenario(path)
     net = Network.from_scenario(doc)
@@ -68,6 +73,8 @@ def test_every_scenario_delivers_both_ends_above_min_fidelity(path: Path) -> Non
     assert net.completed(), "the scenario delivers nothing"
     wanted = _requested(net)
     for d in net.deliveries.values():
+        if doc.get("faults") and d.expired and (d.head is None or d.tail is None):
+            continue  # lost on the bad day, and voided at the end that had it
         assert d.head is not None and d.tail is not None, f"pair {d.pair_id:#x} one-sided"
         assert not d.expired, f"pair {d.pair_id:#x} reported PAIR_EXPIRED"
         assert d.head["bell_state"] == d.tail["bell_state"]

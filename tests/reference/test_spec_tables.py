@@ -17,5 +17,5 @@ def test_chapter_tables_match_engines() -> None:
 
 
 def test_new_requirement_ids_start_at_101() -> None:
-    ids = re.findall(r"\*\*\[([A-Z]+)-(\d{3})\]\*\*", CHAPTER.read_text())
+    ids = re.findall(r"\*\*\[([A-Z]+)-(\d{3})(?:\.\d)?\]\*\*", CHAPTER.read_text())
     assert ids and all(int(num) >= 101 for _, num in ids)

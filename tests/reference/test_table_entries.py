@@ -64,8 +64,8 @@ def _open(h: Harness, node: int, endpoint: int, remote: int) -> None:
 
 # -- link layer (chapter 03) ---------------------------------------------------------------------
 def test_link_idle_rows() -> None:
-    """IDLE link: stray HERALD -> ATTEMPT_MISMATCH (LINK-006); a station ERROR is ignored;
-    EXPIRE of unheralded pairs -> EXPIRE_RANGE_INVALID without ack (LINK-010); EXPIRE_ACK and
+    """IDLE link: stray HERALD -> ATTEMPT_MISMATCH (LINK-006.2); a station ERROR is ignored;
+    EXPIRE of unheralded pairs -> EXPIRE_RANGE_INVALID without ack (LINK-010.2); EXPIRE_ACK and
     a GENERATE removal for a circuit not on the link change nothing."""
     h = Harness(["end", "end"])
     h.inject(1, "HERALD", {"link_id": 1, "slot_ns": 7000, "attempt_id_a": 1, "attempt_id_b": 1,
@@ -89,7 +89,7 @@ def test_link_idle_rows() -> None:
 
 
 def test_link_expire_while_armed_and_attempting() -> None:
-    """LINK-011: EXPIRE of a held pair (ARMED or ATTEMPTING) frees the qubit at the end
+    """LINK-011.1: EXPIRE of a held pair (ARMED or ATTEMPTING) frees the qubit at the end
     (HOLDING -> EMPTY) and is acknowledged with the same range; EXPIRE_ACK is absorbed."""
     h = Harness(["end", "router", "end"], slots_per_link=2)
     # slot 1000: two modes, one pair; slot 2000: one mode left in the quota
@@ -200,7 +200,7 @@ def test_duplicate_setup_in_setup_sent_pending_established() -> None:
 
 
 def test_reject_travels_back_and_fails_the_request() -> None:
-    """SIG-020/DLV-011: REJECT from the tail releases the hop (PENDING -> CLOSED), is forwarded,
+    """SIG-020.2/DLV-011.1: REJECT from the tail releases the hop (PENDING -> CLOSED), is forwarded,
     and at the head (SETUP_SENT -> CLOSED) fails the request with REQUEST_UNSATISFIABLE."""
     h = Harness(["end", "router", "end"])
     h.open(1, 3, min_fidelity=65535)
@@ -212,7 +212,7 @@ def test_reject_travels_back_and_fails_the_request() -> None:
     assert _codes(h.app_of(1, "ERROR")) == [ErrorCode.REQUEST_UNSATISFIABLE]
     assert h.nodes[2].ctx.resources.reserved == {}
     # late messages for the released circuit: TEARDOWN_ACK and a local close are absorbed
-    # (CLOSED rows), REJECT and CONFIRM are unexpected (SIG-006: the circuit is IDLE again)
+    # (CLOSED rows), REJECT and CONFIRM are unexpected (SIG-006.1: the circuit is IDLE again)
     h.inject(1, "TEARDOWN_ACK", {"circuit_id": CID, "released_memory": 0}, source=2)
     _took(h, "signalling", "CLOSED", "TeardownAck", "CLOSED")
     h.internal(1, ev.CloseCircuit(circuit_id=CID))
@@ -226,7 +226,7 @@ def test_reject_travels_back_and_fails_the_request() -> None:
 
 
 def test_setup_timeouts_teardown_crossing_and_ack_retransmission() -> None:
-    """SIG-014: SETUP_SENT and PENDING give up after the setup timeout and tear down (SIG-032);
+    """SIG-014: SETUP_SENT and PENDING give up after the setup timeout and tear down (SIG-032.2);
     a TEARDOWN crossing ours is acked (TEARING_DOWN -> CLOSED); an unacked TEARDOWN is resent
     (SIG-034) and abandoned after the retries."""
     h = Harness(["end", "router", "end"], setup_timeout_ns=500, ack_timeout_ns=1000)
@@ -242,7 +242,7 @@ def test_setup_timeouts_teardown_crossing_and_ack_retransmission() -> None:
     _took(h, "signalling", "TEARING_DOWN", "AckTimeout", "CLOSED", key="2/")
     resent = [m for m in h.lost if m["type"] == "TEARDOWN" and m["source"] == 2]
     assert len(resent) == 1 + 3  # first TEARDOWN and three retransmissions to the lost tail
-    # SIG-014: a circuit given up after the setup timeout is torn down with reason FAILURE
+    # SIG-014.1: a circuit given up after the setup timeout is torn down with reason FAILURE
     gave_up = [m for m in h.lost if m["type"] == "TEARDOWN" and m["source"] in (1, 2)]
     assert gave_up and {m["body"]["reason"] for m in gave_up} == {"FAILURE"}
     assert h.nodes[2].signalling[CID].state is SigState.CLOSED
@@ -252,7 +252,7 @@ def test_setup_timeouts_teardown_crossing_and_ack_retransmission() -> None:
 def test_teardown_in_setup_sent_and_pending() -> None:
     """SIG-030/033: TEARDOWN while SETUP_SENT or PENDING releases, acks with the released
     memory and is propagated away from its source; a late CONFIRM is then unexpected
-    (SIG-006)."""
+    (SIG-006.2)."""
     h = Harness(["end", "router", "end"])
     h.open(1, 3)
     h.run(15)  # router PENDING, head SETUP_SENT
@@ -283,7 +283,7 @@ def test_teardown_for_unknown_circuit_is_acked() -> None:
 
 
 def test_close_circuit_while_pending() -> None:
-    """SIG-032: a hop closing a PENDING circuit releases it and tears down both ways."""
+    """SIG-032.2: a hop closing a PENDING circuit releases it and tears down both ways."""
     h = Harness(["end", "router", "end"])
     h.open(1, 3)
     h.run(15)
@@ -295,7 +295,7 @@ def test_close_circuit_while_pending() -> None:
 
 
 def test_duration_timer_tears_the_circuit_down() -> None:
-    """qos.duration_ns (SIG-035; requests carry none, their deadline is DLV-011's): the head
+    """qos.duration_ns (SIG-035; requests carry none, their deadline is DLV-011.2's): the head
     tears down when it elapses, with reason COMPLETED."""
     h = Harness(["end", "end"])
     _open(h, 2, 5, 1)
@@ -324,7 +324,7 @@ def _delivered_pair(num_pairs: int, cutoff_ns: int = 0) -> Harness:
 
 def test_active_endpoint_rows() -> None:
     """ACTIVE: OPEN_ENDPOINT -> ENDPOINT_IN_USE (DLV-002); a DISCARD of a delivered pair by the
-    partner gives PAIR_EXPIRED (DLV-030); expires_ns reached gives PAIR_EXPIRED (DLV-031)."""
+    partner gives PAIR_EXPIRED (DLV-030.1); expires_ns reached gives PAIR_EXPIRED (DLV-031)."""
     h = _delivered_pair(num_pairs=3, cutoff_ns=3000)
     h.inject(1, "OPEN_ENDPOINT", {"endpoint": 5, "remote_node": 2, "remote_endpoint": 5})
     _took(h, "delivery", "ACTIVE", "OpenEndpoint", "ACTIVE")
@@ -386,7 +386,7 @@ def test_requested_endpoint_expiry_of_an_earlier_pair() -> None:
 
 
 def test_pairs_identified_for_an_endpoint_not_delivering_are_freed() -> None:
-    """FWD-007/DLV-004: an end-to-end pair reaching an endpoint that is not ACTIVE (a race
+    """FWD-007.2/DLV-004: an end-to-end pair reaching an endpoint that is not ACTIVE (a race
     with its closing) is freed, not delivered; PairLost and Consume there change nothing."""
     h = Harness(["end", "end"])
     pair = {"circuit_id": CID, "pair_id": 65537, "bell": 1, "fidelity": 0.9,
@@ -414,8 +414,9 @@ def _ask(h: Harness, request_id: int, *, min_fidelity: int = 0, deadline_ns: int
 
 
 def test_waiting_requests_are_served_one_at_a_time_in_order() -> None:
-    """DLV-102/DLV-013: requests made while one is served (REQUESTED, then ACTIVE) wait and
-    are served after it, in the order received, each over a circuit of its own."""
+    """DLV-102.1/DLV-102.2/DLV-013: requests made while one is served (REQUESTED, then
+    ACTIVE) wait and are served after it, in the order received, each over a circuit of its
+    own."""
     h = Harness(["end", "end"])
     h.resolve_by_link[1] = deque([SUCCESS] * 3)
     _open(h, 2, 5, 1)
@@ -437,7 +438,7 @@ def test_waiting_requests_are_served_one_at_a_time_in_order() -> None:
 
 
 def test_a_refused_request_hands_over_to_the_next() -> None:
-    """DLV-011: the first request's circuit is refused (fidelity unreachable): it fails, echoing
+    """DLV-011.1: the first request's circuit is refused (fidelity unreachable): it fails, echoing
     its PAIR_REQUEST, and the waiting request is set up at once (REQUESTED -> REQUESTED); a
     waiting request whose deadline passes fails without disturbing the one served."""
     h = Harness(["end", "end"])
@@ -470,7 +471,7 @@ def _holding(link_results: dict[int, list[int]], **kw: Any) -> Harness:
 
 
 def test_end_and_router_discard_of_held_qubits() -> None:
-    """TRK-012: a DISCARD naming a held qubit frees it (no DISCARD back, TRK-010 is for the
+    """TRK-012.1: a DISCARD naming a held qubit frees it (no DISCARD back, TRK-010 is for the
     discarding side): end HOLDING -> EMPTY, router HOLD_HEAD -> EMPTY / HOLD_TAIL -> EMPTY."""
     h = _holding({1: [SUCCESS]})
     q1 = h.nodes[1].dataplane[CID].held[(1, 1)].qubit
@@ -486,7 +487,7 @@ def test_end_and_router_discard_of_held_qubits() -> None:
 
 
 def test_router_peer_expired_on_either_side() -> None:
-    """LINK-011 at a swapping hop: EXPIRE of a held pair frees it (HOLD_* -> EMPTY)."""
+    """LINK-011.1 at a swapping hop: EXPIRE of a held pair frees it (HOLD_* -> EMPTY)."""
     h = _holding({1: [SUCCESS]})
     h.inject(2, "EXPIRE", _expire(1, 1), source=1)
     _took(h, "swap", "HOLD_HEAD", "PeerExpired", "EMPTY")
@@ -505,7 +506,7 @@ def test_end_holding_second_link_pair() -> None:
 
 
 def test_router_tail_cutoff_discards_towards_the_tail() -> None:
-    """TRK-011: a tail-side qubit reaching the cutoff is freed and DISCARD (CUTOFF) goes to its
+    """TRK-011.1: a tail-side qubit reaching the cutoff is freed and DISCARD (CUTOFF) goes to its
     partner, the tail end."""
     h = _holding({2: [SUCCESS]}, cutoff_ns=3000)
     h.run(4001)

@@ -108,9 +108,29 @@ def test_json_check_order_shape_before_range() -> None:
     assert info.value.code is ErrorCode.UNSUPPORTED_VERSION
 
 
-def test_enum_given_as_number_is_a_shape_defect() -> None:
+def test_open_enum_takes_unassigned_codes_as_integers_but_not_assigned_ones() -> None:
     msg = copy.deepcopy(TEARDOWN)
-    msg["body"]["reason"] = 0
+    msg["body"]["reason"] = 0x5A  # unassigned: valid, encoded as the code itself (WIRE-040)
+    assert encode(msg)[20 + 4] == 0x5A
+    msg["body"]["reason"] = 0  # NORMAL written as an integer: not canonical (WIRE-042)
     with pytest.raises(WireError) as info:
         encode(msg)
-    assert (info.value.code, info.value.field) == (ErrorCode.SCHEMA_VIOLATION, "body.reason")
+    assert (info.value.code, info.value.field) == (ErrorCode.FIELD_OUT_OF_RANGE, "body.reason")
+    msg["body"]["reason"] = 256
+    with pytest.raises(WireError) as info:
+        encode(msg)
+    assert info.value.code is ErrorCode.FIELD_OUT_OF_RANGE
+
+
+def test_closed_enum_given_as_number_is_a_shape_defect() -> None:
+    import json
+
+    from qvcp.schemas.layout import load_json
+
+    vec = next(c for c in load_json("vectors/delivery.pair-delivery.json")["cases"] if c["valid"])
+    msg = json.loads(json.dumps(vec["json"]))
+    msg["body"]["bell_state"] = 7  # bell_state is closed: an integer is the wrong JSON type
+    with pytest.raises(WireError) as info:
+        encode(msg)
+    assert (info.value.code, info.value.field) == (ErrorCode.SCHEMA_VIOLATION,
+                                                    "body.bell_state")

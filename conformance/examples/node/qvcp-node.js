@@ -3,12 +3,13 @@
 // qvcp-wire.js plus the LINK LAYER of a node (spec chapter 03, lib/node.js): ATTEMPT per slot,
 // multiplexed over one mode per communication qubit it can use, HERALD checks (one result per
 // matched mode; sequence rules, echo of attempt ids, unknown link), link pairs, EXPIRE /
-// EXPIRE_ACK, with the minimum of signalling (SETUP forwarding, CONFIRM installing rules) and
+// EXPIRE_ACK (answering its peer's, and expiring the seqs a lost HERALD skipped, retransmitted
+// until acknowledged), with the minimum of signalling (SETUP forwarding, CONFIRM installing rules) and
 // swapping (one BSM, SWAP_OUTCOME) that the link-layer scenarios need to have pairs at all;
 // and, started with config role "station", a heralding station (lib/station.js).
 //
 // What it claims in the handshake (driver protocol 1, revision 3):
-//   profiles ["wire", "node"], capabilities ["node.harness-device", "node.station"], the eight
+//   profiles ["wire", "node"], capabilities ["node.harness-device", "node.station"], the ten
 //   message types of qvcp-wire.js, and chapters {"node": ["03-link-layer"]}: of the node
 //   profile only the cases
 //   of spec chapter 03 are judged; the harness reports every other node case (chapters 04, 05,

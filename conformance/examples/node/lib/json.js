@@ -1,4 +1,4 @@
-// JSON with exact integers (WIRE-015) for the driver protocol: integers beyond 2^53 are BigInt.
+// JSON with exact integers (WIRE-015.1, WIRE-015.2) for the driver protocol: integers beyond 2^53 are BigInt.
 'use strict';
 function parseJson(text) {
   let i = 0;

@@ -5,19 +5,23 @@
 //     no REJECT, no TEARDOWN, no timeouts.
 //   * CONFIRM installs this node's rules; each GENERATE rule arms its link. A router's CONFIRM
 //     is passed on towards the head end.
-//   * Link layer: one ATTEMPT per slot and link (LINK-001/002), multiplexed over as many modes as
+//   * Link layer: one ATTEMPT per slot and link (LINK-001.1, LINK-002), multiplexed over as many modes as
 //     the slot can use: one communication qubit per mode, modes = min(idle communication qubits,
 //     free memory qubits, the circuit's slots_per_link less the pairs it holds on the link).
-//     HERALD checks (LINK-005/006/008/015): one result per matched mode, mode 0 first; modes
+//     HERALD checks (LINK-005.3, LINK-006.2, LINK-008, LINK-015.4): one result per matched mode, mode 0 first; modes
 //     without a result failed; a HERALD with no results or more than the ATTEMPT's modes is
 //     refused whole; a result with an invalid seq is refused alone. Link pairs recorded under
-//     (link_id, seq), each with the qubit of its mode (LINK-013), herald timeout (LINK-009),
-//     EXPIRE / EXPIRE_ACK (LINK-010/011/012/014), ERROR from the station ends the attempt.
+//     (link_id, seq), each with the qubit of its mode (LINK-013.1), herald timeout (LINK-009),
+//     EXPIRE / EXPIRE_ACK (LINK-010.2, LINK-011.1, LINK-012.1, LINK-014), ERROR from the station ends the attempt.
+//   * A success whose seq skips seqs the node was never heralded (a HERALD lost on its way) makes
+//     it send its link peer EXPIRE for them (LINK-016, LINK-010.1), retransmitted with the same
+//     message_id until the matching EXPIRE_ACK, at the timers of chapter 11 (LINK-012.2, REL-005).
+//     No ACK, no KEEPALIVE: chapter 11 itself is not implemented.
 //   * A SWAP rule swaps as soon as both links hold a pair of the circuit: one BSM on the device,
-//     SWAP_OUTCOME to both new partners (TRK-001/002/003). Nothing else of chapter 04 (no
+//     SWAP_OUTCOME to both new partners (TRK-001.1, TRK-002, TRK-003.1). Nothing else of chapter 04 (no
 //     incoming SWAP_OUTCOME / DISCARD processing, no cutoffs), nothing of chapter 06 (delivery).
 // Everything the node sends is encoded with the wire codec first, so it is schema-valid; a message
-// addressed to another node is discarded silently (WIRE-013).
+// addressed to another node is discarded silently (WIRE-013.2).
 'use strict';
 const wire = require('./wire');
 const { Outbox } = require('./outbox');
@@ -27,6 +31,10 @@ const BELL_NAME = Object.fromEntries(Object.entries(BELL).map(([k, v]) => [v, k]
 const HERALD = DEFS.herald_outcome['x-wire'].codes;           // FAILURE: 255, PSI_PLUS: 1, ...
 const FAILURE = HERALD.FAILURE;
 const HERALD_TIMEOUT_SLOTS = 3;
+// Retransmission timers of an EXPIRE (spec chapter 11 section 3 defaults; the node config may set them)
+const RTO_INITIAL_NS = 2000000;
+const RTO_MAX_NS = 1000000000;
+const MAX_RETRANSMISSIONS = 6;
 
 class ProtocolError extends Error {
   constructor(name, detail, field) { super(detail); this.ename = name; this.field = field || ''; }
@@ -47,6 +55,9 @@ class Node extends Outbox {
     for (let q = (config.memory_qubits || 1) - 1; q >= 0; q--) this.freeQubits.push(q);
     this.commQubits = config.comm_qubits || 1;
     this.slotsPerLink = config.slots_per_link || 1;
+    this.rtoInitial = Number(config.rto_initial_ns || RTO_INITIAL_NS);
+    this.rtoMax = Number(config.rto_max_ns || RTO_MAX_NS);
+    this.maxRetransmissions = Number(config.max_retransmissions || MAX_RETRANSMISSIONS);
     this.links = new Map();
     for (const lc of config.links || []) {
       this.links.set(Number(lc.link_id), {
@@ -55,12 +66,14 @@ class Node extends Outbox {
         circuits: [],             // circuits generating on the link (FWD-003 round robin)
         nextSlotAt: null,         // slot timer
         lastSlot: -1,
-        counter: 0,               // attempt ids (LINK-001)
+        counter: 0,               // attempt ids (LINK-001.2)
         attempt: null,            // {slot, id, circuit, qubits (mode 0 first), msgId, deadline}
-        heralded: new Map(),      // seq -> circuit, every pair heralded on the link (LINK-010)
+        heralded: new Map(),      // seq -> circuit, every pair heralded on the link (LINK-010.2)
         held: new Map(),          // seq -> {circuit, qubit, bell, created} pairs still held
+        lastSeq: 0,               // highest seq heralded to the node on the link, 0: none yet (LINK-016)
       });
     }
+    this.expires = [];           // EXPIREs sent and not yet acknowledged: {msg, deadline, rto, tries}
     this.circuits = new Map();   // circuit id -> {route, state, rules, swaps}
   }
 
@@ -80,6 +93,7 @@ class Node extends Outbox {
         if (t !== null && t !== undefined && (best === null || t < best)) best = t;
       }
     }
+    for (const e of this.expires) if (best === null || e.deadline < best) best = e.deadline;
     return best;
   }
 
@@ -88,7 +102,7 @@ class Node extends Outbox {
   // ---- driver verbs -----------------------------------------------------------------------
   async receive(now, msg) {
     await this.advance(now, false);
-    if (Number(msg.destination) !== this.id) return this.collect();   // WIRE-013: not ours
+    if (Number(msg.destination) !== this.id) return this.collect();   // WIRE-013.2: not ours
     try {
       await this.dispatch(msg);
     } catch (e) {
@@ -108,6 +122,7 @@ class Node extends Outbox {
       }
       if (link.nextSlotAt !== null && link.nextSlotAt <= now) await this.startSlot(link);
     }
+    this.retransmitExpires();
     return collect ? this.collect() : null;
   }
 
@@ -127,7 +142,7 @@ class Node extends Outbox {
         }
         if (msg.type === 'HERALD') return this.onHerald(link, msg);
         if (msg.type === 'EXPIRE') return this.onExpire(link, msg);
-        return undefined;   // EXPIRE_ACK: this node never sends EXPIRE, nothing to stop
+        return this.onExpireAck(link, msg);
       }
       case 'ERROR': {
         for (const link of this.links.values()) {
@@ -163,7 +178,7 @@ class Node extends Outbox {
     const k = Math.floor(this.now / link.slot);
     const circuit = link.circuits[k % link.circuits.length];   // FWD-003 slot attribution
     link.nextSlotAt = null;
-    // LINK-001/002: one mode per communication qubit, each with a memory qubit of the circuit's quota
+    // LINK-001.3, LINK-002: one mode per communication qubit, each with a memory qubit of the circuit's quota
     const modes = Math.min(this.commQubits - this.commBusy(), this.freeQubits.length,
       this.slotsPerLink - this.usedBy(circuit, link), 255);
     if (modes < 1) {
@@ -200,14 +215,14 @@ class Node extends Outbox {
     const a = link.attempt;
     if (!a) throw new ProtocolError('ATTEMPT_MISMATCH', 'HERALD for a slot without attempt', 'body.slot_ns');
     const mine = this.id < link.peer ? b.attempt_id_a : b.attempt_id_b;
-    if (Number(b.slot_ns) !== a.slot || Number(mine) !== a.id) {   // LINK-006
+    if (Number(b.slot_ns) !== a.slot || Number(mine) !== a.id) {   // LINK-006.2
       await this.endAttempt(link, false);
       this.arm(link);
       throw new ProtocolError('ATTEMPT_MISMATCH', Number(b.slot_ns) !== a.slot ? 'HERALD for a slot without attempt'
         : 'HERALD echoes a foreign attempt', Number(b.slot_ns) !== a.slot ? 'body.slot_ns' : (this.id < link.peer ? 'body.attempt_id_a' : 'body.attempt_id_b'));
     }
     const results = Array.isArray(b.results) ? b.results : [];
-    if (!results.length || results.length > a.qubits.length) {   // LINK-015: refuse the whole HERALD
+    if (!results.length || results.length > a.qubits.length) {   // LINK-015.4: refuse the whole HERALD
       await this.endAttempt(link, false);
       this.arm(link);
       throw new ProtocolError('ATTEMPT_MISMATCH', results.length ? `${results.length} results for an attempt of ${a.qubits.length} modes`
@@ -217,18 +232,21 @@ class Node extends Outbox {
     let paired = false;
     for (let i = 0; i < a.qubits.length; i++) {
       const qubit = a.qubits[i];
-      if (i >= results.length) { await this.freeQubit(qubit); continue; }   // LINK-015: unmatched mode failed
+      if (i >= results.length) { await this.freeQubit(qubit); continue; }   // LINK-015.3: unmatched mode failed
       const r = results[i];
+      // WIRE-044: an unassigned outcome (an integer in the JSON form) is a failed mode, no ERROR
+      if (typeof r.outcome !== 'string') { await this.freeQubit(qubit); continue; }
       const code = HERALD[r.outcome];
       const seq = Number(r.seq);
-      // LINK-005, per result: also a seq recorded from an earlier result of this HERALD
+      // LINK-005.3, per result: also a seq recorded from an earlier result of this HERALD
       const badSeq = (code === FAILURE) !== (seq === 0) || link.held.has(seq);
       if (code === FAILURE || badSeq) {
         await this.freeQubit(qubit);
         if (badSeq) this.error(new ProtocolError('HERALD_SEQUENCE_INVALID', `seq ${seq} invalid for ${r.outcome}`, `body.results[${i}].seq`), msg);
         continue;
       }
-      // LINK-013: record the pair of mode i (its qubit) before any use
+      this.noteSeq(link, seq);   // LINK-016: seqs skipped since the last success are expired
+      // LINK-013.1, LINK-013.2: record the pair of mode i (its qubit) before any use
       link.heralded.delete(seq);
       link.heralded.set(seq, a.circuit);
       while (link.heralded.size > 4096) link.heralded.delete(link.heralded.keys().next().value);
@@ -244,17 +262,59 @@ class Node extends Outbox {
     if (first === 0 || last === 0) throw new ProtocolError('EXPIRE_RANGE_INVALID', 'range endpoint 0', first === 0 ? 'body.first_seq' : 'body.last_seq');
     const seqs = [first];
     for (let s = first; s !== last && seqs.length < 65535;) { s = (s % 65535) + 1; seqs.push(s); }
-    if (seqs.some(s => !link.heralded.has(s))) {   // LINK-010
+    if (seqs.some(s => !link.heralded.has(s))) {   // LINK-010.2
       throw new ProtocolError('EXPIRE_RANGE_INVALID', 'range names pairs never heralded on this link', 'body.first_seq');
     }
-    for (const s of seqs) {                        // LINK-011: free, never use again
+    for (const s of seqs) {                        // LINK-011.1, LINK-011.2: free, never use again
       const pair = link.held.get(s);
       if (!pair) continue;                         // already gone (or a repeated EXPIRE, LINK-014)
       link.held.delete(s);
       await this.freeQubit(pair.qubit);
     }
-    this.send('EXPIRE_ACK', msg.source, { link_id: link.id, first_seq: first, last_seq: last });   // LINK-012
+    this.send('EXPIRE_ACK', msg.source, { link_id: link.id, first_seq: first, last_seq: last });   // LINK-012.1
     for (const l of this.links.values()) if (!l.attempt && l.nextSlotAt === null) this.arm(l);
+  }
+
+  // LINK-016: a success heralded with `seq` that is not the next after the last one heralded to
+  // the node on the link shows seqs it missed (HERALDs lost on their way). Seqs count 1..65535
+  // and wrap to 1; a seq counts as ahead only when it is less than 2^15 ahead, else it is late
+  // (an old one arriving after newer ones) and changes nothing.
+  noteSeq(link, seq) {
+    const last = link.lastSeq;
+    const ahead = (((seq - 1 - (last % 65535)) % 65535) + 65535) % 65535;   // seqs skipped
+    if (last !== 0 && ahead > 0 && ahead < 2 ** 15) {
+      // LINK-010.1: the range is exactly the seqs never heralded to this node
+      const body = { link_id: link.id, first_seq: (last % 65535) + 1, last_seq: (((seq - 2) % 65535) + 65535) % 65535 + 1 };
+      const msg = this.send('EXPIRE', link.peer, body);
+      // LINK-012.2: sent again until the matching EXPIRE_ACK arrives
+      this.expires.push({ msg, deadline: this.now + this.rtoInitial, rto: this.rtoInitial, tries: 0 });
+    }
+    if (last === 0 || ahead < 2 ** 15) link.lastSeq = seq;
+  }
+
+  // LINK-012.2, REL-005: an unanswered EXPIRE is sent again, unchanged (same message_id), its
+  // timeout doubled after each retransmission up to rto_max; after max_retransmissions the node
+  // stops sending it.
+  retransmitExpires() {
+    this.expires = this.expires.filter(e => {
+      if (e.deadline > this.now) return true;
+      if (e.tries >= this.maxRetransmissions) return false;   // gives up
+      e.tries += 1;
+      e.rto = Math.min(2 * e.rto, this.rtoMax);
+      e.deadline = this.now + e.rto;
+      this.out.push(e.msg);
+      return true;
+    });
+  }
+
+  // LINK-012.2: the link peer's EXPIRE_ACK for the same link and range ends the retransmissions
+  // of that EXPIRE; any other EXPIRE_ACK changes nothing.
+  onExpireAck(link, msg) {
+    const b = msg.body;
+    const answers = e => Number(msg.source) === link.peer && e.msg.destination === link.peer
+      && e.msg.body.link_id === Number(b.link_id) && e.msg.body.first_seq === Number(b.first_seq)
+      && e.msg.body.last_seq === Number(b.last_seq);
+    this.expires = this.expires.filter(e => !answers(e));
   }
 
   // ---- the signalling the link layer needs ----------------------------------------------
@@ -340,7 +400,7 @@ class Node extends Outbox {
           right: { link_id: right.id, seq: rr[0] }, bsm_result: BELL_NAME[code],
           bell_index: BELL_NAME[l[1].bell ^ rr[1].bell ^ code] };
         c.swaps = (c.swaps + 1) % 2 ** 32;
-        this.send('SWAP_OUTCOME', left.peer, Object.assign({}, body, { new_partner: right.peer }));   // TRK-001
+        this.send('SWAP_OUTCOME', left.peer, Object.assign({}, body, { new_partner: right.peer }));   // TRK-001.1
         this.send('SWAP_OUTCOME', right.peer, Object.assign({}, body, { new_partner: left.peer }));
         for (const link of [left, right]) if (!link.attempt && link.nextSlotAt === null) this.arm(link);
       }

@@ -1,10 +1,10 @@
 // A heralding station (spec chapter 03 section 3), started by node.start with config role
 // "station" (capability node.station): it matches the two nodes' ATTEMPTs of a slot by
 // (link_id, slot_ns); when both are in, it asks its device for one outcome per matched mode
-// (the smaller of the two ATTEMPTs' modes, LINK-015) and sends both nodes the same HERALD,
+// (the smaller of the two ATTEMPTs' modes, LINK-015.1) and sends both nodes the same HERALD,
 // sequence numbers to successes only, in mode order, from 1 (LINK-004/005/006). A lone, doubled
 // or foreign ATTEMPT gets ERROR ATTEMPT_MISMATCH to both nodes at the matching deadline
-// (LINK-003), and an ATTEMPT for a new slot first ends the slot being collected so (LINK-104).
+// (LINK-003.3), and an ATTEMPT for a new slot first ends the slot being collected so (LINK-104).
 // Anything but ATTEMPT is refused with UNEXPECTED_MESSAGE, an ATTEMPT for another link or from
 // another node with UNKNOWN_LINK (LINK-008); an ERROR is never answered (ERR-003).
 'use strict';
@@ -64,7 +64,7 @@ class Station extends Outbox {
 
   async receive(now, msg) {
     await this.advance(now, false);
-    if (Number(msg.destination) !== this.id) return this.collect();   // WIRE-013: not ours
+    if (Number(msg.destination) !== this.id) return this.collect();   // WIRE-013.2: not ours
     if (msg.type !== 'ATTEMPT') {
       this.refuse('UNEXPECTED_MESSAGE', 'type', `${msg.type} is not accepted by a heralding station`, msg);
       return this.collect();
@@ -86,7 +86,7 @@ class Station extends Outbox {
   async advance(now, collect = true) {
     if (now < this.now) throw new Error(`clock goes back from ${this.now} to ${now}`);
     this.now = now;
-    if (this.slot && this.slot.deadline <= now) this.mismatch();   // LINK-003
+    if (this.slot && this.slot.deadline <= now) this.mismatch();   // LINK-003.3
     return collect ? this.collect() : null;
   }
 

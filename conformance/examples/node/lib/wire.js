@@ -1,6 +1,8 @@
 // The QVCP wire format, generic over the JSON Schemas' x-wire layouts: decode (binary -> canonical
-// JSON, with the checks of WIRE-002..008 and EXT-001/002) and encode (JSON -> binary, checks in
-// the order of WIRE-017). No authentication trailers.
+// JSON, with the checks of WIRE-002..008, EXT-001/002 and the bounds of REL-020/021, in the
+// order of WIRE-016) and encode (JSON -> binary, checks in the order of WIRE-017). Open
+// enumerations (x-registry.open) carry an unassigned code as the integer itself (WIRE-040,
+// WIRE-042). No authentication trailers.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -8,13 +10,15 @@ const path = require('path');
 const SCHEMAS = process.env.QVCP_SCHEMAS || path.resolve(__dirname, '../../../../schemas/json');
 const E = { TRUNCATED: 1, LENGTH_MISMATCH: 2, UNSUPPORTED_VERSION: 3, UNKNOWN_MESSAGE_TYPE: 4,
   RESERVED_BITS_SET: 5, FIELD_OUT_OF_RANGE: 6, SCHEMA_VIOLATION: 7, MALFORMED_EXTENSION: 8,
-  UNKNOWN_CRITICAL_EXTENSION: 9 };
+  UNKNOWN_CRITICAL_EXTENSION: 9, TOO_LARGE: 12 };
 
 class Reject extends Error { constructor(name, detail) { super(detail); this.code = E[name]; this.ename = name; } }
 
 // ---- layouts from the schemas --------------------------------------------------------------
 const common = JSON.parse(fs.readFileSync(path.join(SCHEMAS, 'common.schema.json'), 'utf8'));
 const WIRE = common['x-wire'];
+const MAX_MESSAGE = WIRE.max_message_length;     // REL-020: 65535 bytes
+const MAX_EXTENSIONS = WIRE.max_extensions;      // REL-021: 32 extensions
 const SIZES = { u8: 1, u16: 2, u32: 4, u64: 8 };
 function resolve(prop) {
   if (!prop.$ref) return prop;
@@ -25,7 +29,8 @@ function node(prop) {
   const p = resolve(prop); const w = p['x-wire'] || {};
   if (p.type === 'object') return { kind: 'object', fields: w.layout.map(f => [f, node(p.properties[f])]) };
   if (w.format in SIZES) {
-    if (w.codes) return { kind: 'enum', fmt: w.format, codes: w.codes };
+    // An enumeration: assigned codes by name; an open one also takes unassigned codes as integers.
+    if (w.codes) return { kind: 'enum', fmt: w.format, codes: w.codes, open: Boolean(p['x-registry'] && p['x-registry'].open) };
     return { kind: 'uint', fmt: w.format, min: BigInt(p.minimum ?? 0),
       max: p.maximum !== undefined ? BigInt(p.maximum) : (1n << BigInt(8 * SIZES[w.format])) - 1n };
   }
@@ -52,7 +57,9 @@ function decodeNode(n, buf, st, where) {
     need(SIZES[n.fmt]); const v = readUint(buf, st.pos, n.fmt); st.pos += SIZES[n.fmt];
     st.checks.push(() => {
       if (n.kind === 'enum') { const name = Object.keys(n.codes).find(k => BigInt(n.codes[k]) === v);
-        if (name === undefined) throw new Reject('FIELD_OUT_OF_RANGE', where); return name; }
+        if (name !== undefined) return name;
+        if (n.open) return num(v);              // WIRE-040: an unassigned code stays an integer
+        throw new Reject('FIELD_OUT_OF_RANGE', where); }
       if (v < n.min || v > n.max) throw new Reject('FIELD_OUT_OF_RANGE', where); return num(v); });
     return st.checks.length - 1;
   }
@@ -80,6 +87,7 @@ function decode(hex) {
   const version = buf[0], type = buf[1], flags = buf[2], reserved = buf[3];
   const length = buf.readUInt32BE(4);
   if (version !== 1) throw new Reject('UNSUPPORTED_VERSION', 'version');
+  if (length > MAX_MESSAGE) throw new Reject('TOO_LARGE', 'length');       // REL-020, before the body
   if (length !== buf.length) throw new Reject('LENGTH_MISMATCH', 'length');
   if (flags & ~WIRE.flags.AUTH) throw new Reject('RESERVED_BITS_SET', 'flags');
   if (reserved) throw new Reject('RESERVED_BITS_SET', 'reserved');
@@ -98,6 +106,7 @@ function decode(hex) {
   const body = st.values(root);
   const extensions = []; let pos = bodyEnd;
   while (pos < end) {
+    if (extensions.length === MAX_EXTENSIONS) throw new Reject('TOO_LARGE', 'extensions');   // a 33rd (REL-021)
     if (end - pos < 4) throw new Reject('MALFORMED_EXTENSION', 'extensions');
     const word = buf.readUInt16BE(pos), len = buf.readUInt16BE(pos + 2); pos += 4;
     if (pos + len > end) throw new Reject('MALFORMED_EXTENSION', 'extensions');
@@ -116,6 +125,7 @@ const isObj = v => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isInt = v => (typeof v === 'number' && Number.isInteger(v)) || typeof v === 'bigint';
 function shape(n, v, where) {            // step 4: members and JSON types
   if (n.kind === 'uint') { if (!isInt(v)) throw new Reject('SCHEMA_VIOLATION', where); return; }
+  if (n.kind === 'enum' && n.open) { if (typeof v !== 'string' && !isInt(v)) throw new Reject('SCHEMA_VIOLATION', where); return; }
   if (n.kind === 'enum' || n.kind === 'ascii') { if (typeof v !== 'string') throw new Reject('SCHEMA_VIOLATION', where); return; }
   if (n.kind === 'array') { if (!Array.isArray(v)) throw new Reject('SCHEMA_VIOLATION', where); v.forEach(x => shape(n.item, x, where)); return; }
   if (!isObj(v)) throw new Reject('SCHEMA_VIOLATION', where);
@@ -125,14 +135,20 @@ function shape(n, v, where) {            // step 4: members and JSON types
 }
 function range(n, v, where) {            // step 5: values
   if (n.kind === 'uint') { const b = BigInt(v); if (b < n.min || b > n.max) throw new Reject('FIELD_OUT_OF_RANGE', where); return; }
-  if (n.kind === 'enum') { if (!(v in n.codes)) throw new Reject('FIELD_OUT_OF_RANGE', where); return; }
+  if (n.kind === 'enum' && typeof v !== 'string') {   // an open enumeration's integer: unassigned codes only
+    const b = BigInt(v);
+    if (b < 0n || b >= 1n << BigInt(8 * SIZES[n.fmt])) throw new Reject('FIELD_OUT_OF_RANGE', where);
+    if (Object.values(n.codes).some(c => BigInt(c) === b)) throw new Reject('FIELD_OUT_OF_RANGE', where);  // WIRE-042
+    return;
+  }
+  if (n.kind === 'enum') { if (!Object.prototype.hasOwnProperty.call(n.codes, v)) throw new Reject('FIELD_OUT_OF_RANGE', where); return; }
   if (n.kind === 'ascii') { if (v.length > n.max || /[^\x20-\x7e]/.test(v)) throw new Reject('FIELD_OUT_OF_RANGE', where); return; }
   if (n.kind === 'array') { if (v.length > n.max) throw new Reject('FIELD_OUT_OF_RANGE', where); v.forEach(x => range(n.item, x, where)); return; }
   n.fields.forEach(([f, c]) => range(c, v[f], where + '.' + f));
 }
 function write(n, v, out) {
   if (n.kind === 'uint' || n.kind === 'enum') {
-    let b = n.kind === 'enum' ? BigInt(n.codes[v]) : BigInt(v);
+    let b = n.kind === 'enum' && typeof v === 'string' ? BigInt(n.codes[v]) : BigInt(v);
     const bytes = []; for (let k = 0; k < SIZES[n.fmt]; k++) { bytes.unshift(Number(b & 0xffn)); b >>= 8n; }
     out.push(...bytes); return;
   }
@@ -171,6 +187,8 @@ function encode(msg) {
     const word = Number(e.type) | (e.critical ? WIRE.critical_bit : 0);
     out.push(word >> 8, word & 0xff, value.length >> 8, value.length & 0xff, ...value);
   }
+  if (20 + out.length > MAX_MESSAGE) throw new Reject('TOO_LARGE', 'length');             // REL-020
+  if (msg.extensions.length > MAX_EXTENSIONS) throw new Reject('TOO_LARGE', 'extensions');  // REL-021
   const head = Buffer.alloc(20);
   head[0] = 1; head[1] = spec.code; head.writeUInt32BE(20 + out.length, 4);
   head.writeUInt32BE(Number(msg.message_id), 8); head.writeUInt32BE(Number(msg.source), 12);
