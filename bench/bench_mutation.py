@@ -4,10 +4,11 @@ does not check by hand does it still catch?
 Cosmic Ray (``pip install -e ".[mutation]"``) enumerates every mutation its operators make
 in ``reference/`` (comparison and arithmetic operators swapped, constants changed, conditions
 negated, ``break``/``continue`` exchanged, ...). This command draws a seeded sample of them
-and lets Cosmic Ray run ``qvcp conform`` (the whole suite against the reference, which then
-imports the mutated module) as the test command for each: a mutant is *killed* when the run
-is not CONFORMANT. Survivors are printed with their diff: each is either equivalent (no
-observable change of protocol behaviour) or a hole that needs a case.
+and lets Cosmic Ray run ``qvcp conform --strict`` (the whole suite against the reference, which
+then imports the mutated module) as the test command for each: a mutant is *killed* when the
+run is not CONFORMANT (with ``--strict`` a failed SHOULD-level case counts too). Survivors
+are printed with their diff: each is either equivalent (no observable change of protocol
+behaviour) or a hole that needs a case.
 
 Cosmic Ray applies each mutation to the file on disk and restores it afterwards, so run this
 on a clean checkout with nothing else using it; the command refuses to start when
@@ -32,10 +33,10 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# Never mutated: the hand-written mutants and the command line. Outside the protocol scope
+# Never mutated: the hand-written mutants and the command lines. Outside the protocol scope
 # (the default): the noise core and the simulator, whose physics the unit tests check
 # against closed forms and QuTiP; `--all` includes them.
-EXCLUDED = ["reference/mutants/*", "reference/cli.py"]
+EXCLUDED = ["reference/mutants/*", "reference/cli.py", "reference/soak_cli.py"]
 PHYSICS = ["reference/noise/*", "reference/sim/*"]
 
 
@@ -47,7 +48,8 @@ def _git_clean() -> bool:
 
 def _config(qvcp: Path, report_dir: Path, timeout: float, excluded_paths: list[str]) -> str:
     excluded = ", ".join(f'"{p}"' for p in excluded_paths)
-    command = f"{qvcp} conform -q --report {report_dir}"
+    # --strict: a mutant that breaks a SHOULD is caught when a case fails, as a MUST's is
+    command = f"{qvcp} conform -q --strict --report {report_dir}"
     return (f'[cosmic-ray]\nmodule-path = "reference"\ntimeout = {timeout}\n'
             f"excluded-modules = [{excluded}]\ntest-command = \"{command}\"\n\n"
             '[cosmic-ray.distributor]\nname = "local"\n')

@@ -102,7 +102,8 @@ class NodeConfig:
     cutoff_ns: int = 0
     slots_per_link: int = 1
     setup_timeout_ns: int = 10**9
-    ack_timeout_ns: int = 10**8
+    #: the first TEARDOWN retransmission (SIG-034): rto_initial of chapter 11 section 3
+    ack_timeout_ns: int = 2_000_000
     strict: bool = False
     #: end-to-end DEJMPS rounds the node is willing to configure as tail end (SIG-040.1)
     max_distil_rounds: int = 3
@@ -445,6 +446,7 @@ class Node:
             ctx=self.ctx, circuit_id=cid, role=c.role, links=self._by_peer, router=self.router,
             policy={"slots_per_link": c.slots_per_link, "setup_timeout_ns": c.setup_timeout_ns,
                     "ack_timeout_ns": c.ack_timeout_ns, "endpoint_ok": self._endpoint_ok,
+                    "teardown_retries": c.max_retransmissions, "rto_max_ns": c.rto_max_ns,
                     "swap_factor": swap_factor(c.gate_fidelity, c.readout_fidelity),
                     "gate_fidelity": c.gate_fidelity, "readout_fidelity": c.readout_fidelity,
                     "max_distil_rounds": c.max_distil_rounds,

@@ -19,6 +19,15 @@ Feature: Preemption by priority (spec chapter 05 section 4, SIG-016)
     And the node sends no REJECT
 
   @SIG-016
+  Scenario: A SETUP of higher priority preempts the circuit holding the memory whatever the order of their ids
+    When node 1 sends SETUP for circuit 6 along route 1, 2, 3 with priority 1
+    Then the node sends TEARDOWN to node 3
+    And its "body" is {"circuit_id": 7, "reason": "PREEMPTED"}
+    And the node sends SETUP to node 3
+    And its "body.circuit_id" is 6
+    And the node sends no REJECT
+
+  @SIG-016
   Scenario: A SETUP of the same priority preempts nothing and is refused with NO_RESOURCES
     When node 1 sends SETUP for circuit 8 along route 1, 2, 3 with priority 0
     Then the node sends REJECT NO_RESOURCES to node 1

@@ -533,7 +533,9 @@ class SignallingEngine(NodeEngine):
                                        "reason": self.teardown_reason}, self.teardown_carried)
         if not self.awaiting:
             return SigState.CLOSED
-        self.timers["ack"] = now + self.policy.get("ack_timeout_ns", 10**8)
+        # SIG-034 with REL-005's back-off: each retransmission waits twice as long
+        wait = self.policy.get("ack_timeout_ns", 10**8) << self.retries
+        self.timers["ack"] = now + min(wait, self.policy.get("rto_max_ns", 10**9))
         return SigState.TEARING_DOWN
 
     def initiate_teardown(self, now: int, ev: Any) -> SigState:

@@ -35,11 +35,11 @@ from ..messages import BELL_CODES, MessageFactory, fidelity_to_wire, rate_to_wir
 from ..node import LinkConfig, Node, NodeConfig
 from ..routing import Router
 from ..station import Station
+from .fastforward import Batch, settle, try_batch
 from .faults import FaultPlan, crash_node, restart_node
 from .scenario import load_profile, load_scenario
-from .world import LinkModel, MemoryModel, SimDevice, SimStationDevice, World
+from .world import STATION_BASE, LinkModel, MemoryModel, SimDevice, SimStationDevice, World
 
-STATION_BASE = 1_000_000
 _ERROR_CODES = frozenset(int(c) for c in ErrorCode)
 #: how many of the latest protocol errors ``Network.errors`` keeps (all are counted)
 ERRORS_KEPT = 1000
@@ -93,21 +93,6 @@ class Delivery:
 
 
 @dataclass
-class _Batch:
-    """Failed slots ``k0 .. k_end - 1`` of a link, elided (see :meth:`Network._try_batch`)."""
-
-    link: int
-    nodes: tuple[int, int]
-    circuits: list[int]
-    k0: int
-    k_end: int
-    slot_ns: int
-    rtt_ns: int
-    #: node -> modes each of its elided attempts would have used
-    modes: dict[int, int] = field(default_factory=dict)
-
-
-@dataclass
 class Network:
     """A simulated QVCP network. Build with :meth:`from_scenario`."""
 
@@ -145,7 +130,7 @@ class Network:
     _basis_i: int = 0
     fast_forward: bool = True
     elided_slots: int = 0
-    _batches: dict[int, _Batch] = field(default_factory=dict)
+    _batches: dict[int, Batch] = field(default_factory=dict)
     _node_batches: dict[int, set[int]] = field(default_factory=dict)
     _delay_cache: dict[tuple[int, int], int] = field(default_factory=dict)
     #: source -> (tentative distances, heap, push counter) of its resumable Dijkstra (_km)
@@ -230,6 +215,8 @@ class Network:
                              readout_fidelity=prof["readout_fidelity"],
                              cutoff_ns=opts.get("cutoff_ns", 0),
                              slots_per_link=opts.get("slots_per_link", 1), strict=self.strict,
+                             **{k: opts[k] for k in ("setup_timeout_ns", "keepalive_interval_ns")
+                                if k in opts},
                              record_transitions=self._traces_transitions)
             self._node_args[nid] = (cfg, router if n["role"] != "repeater" else None)
             self.nodes[nid] = self.fresh_node(nid)
@@ -495,14 +482,14 @@ class Network:
                     self.now = t
                     batched = node_batches.get(target)
                     if batched:
-                        self._settle(target, t, due_only=True)
+                        settle(self, target, t, due_only=True)
                     events += 1
                     outputs(target, actor.on_timer(t))
                 else:
                     self.now = t
                     batched = node_batches.get(target)
                     if batched:
-                        self._settle(target, t, due_only=True)
+                        settle(self, target, t, due_only=True)
                     events += 1
                     if trace is not None:
                         self._log({"t": t, "ev": "recv", "at": target, "type": payload["type"],
@@ -510,10 +497,10 @@ class Network:
                     outputs(target, actor.receive(t, payload))
                     if (fast_forward and payload["type"] == "HERALD" and target in nodes
                             and not any(map(_SEQ, payload["body"]["results"]))):  # all failed
-                        self._try_batch(payload["body"]["link_id"])
+                        try_batch(self, payload["body"]["link_id"])
                 if batched:
-                    for link in self._settle(target, t, due_only=False):
-                        self._try_batch(link)
+                    for link in settle(self, target, t, due_only=False):
+                        try_batch(self, link)
                 d = actor.next_deadline()  # self._arm(target, actor), inlined
                 if d is None:
                     armed.pop(target, None)
@@ -527,129 +514,6 @@ class Network:
         finally:
             self.events = events
         self.now = max(self.now, t_end)
-
-    # -- fast-forward of failed slots -----------------------------------------------------------
-    def _try_batch(self, link: int) -> None:
-        """Jump over the failed slots of a link attempting continuously (docs/simulator.md).
-
-        When both node sides of ``link`` are ARMED for the same next slot with nothing
-        outstanding, and every circuit of the slot rotation would attempt with the same number
-        of modes at each end, set by its per-link quota alone (the idle communication qubits
-        and free memory slots cover those modes for every link being fast-forwarded at that
-        node), the number K of all-failed rounds before the next round with a success is
-        sampled with the noise core's geometric sampler (``sample_multiplexed_generation`` for
-        several modes). The K rounds (ATTEMPT, ATTEMPT, HERALD with FAILURE results x2) are
-        elided: their only lasting effect, the attempt counter and last slot of both link
-        engines, is applied when the batch is settled, and the success slot's outcome is
-        fixed in the world. An event at either node that breaks these conditions (the link
-        engine touched, or the spare resources gone) settles the batch early: rounds completed
-        by then count as failures, the round in progress is attempted for real, and the
-        geometric law being memoryless the statistics are unchanged.
-        """
-        if link in self._batches:
-            return
-        st = self.stations.get(STATION_BASE + link)
-        if st is None or st.engine.state._name_ != "IDLE" or link in self.world.attempts:
-            return
-        a, b = st.engine.node_a, st.engine.node_b
-        ea, eb = self.nodes[a].links[link], self.nodes[b].links[link]
-        slot = ea.slot_ns
-        t0 = ea.timers.get("slot")
-        if (ea.state._name_ != "ARMED" or eb.state._name_ != "ARMED" or t0 is None
-                or eb.timers.get("slot") != t0 or "herald" in ea.timers or "herald" in eb.timers
-                or ea.last_slot != eb.last_slot or ea.circuits != eb.circuits
-                or eb.slot_ns != slot or t0 % slot or t0 // slot != ea.last_slot + 1):
-            return
-        rtt = self._station_delay[(a, st.engine.station_id)] + self._station_delay[
-            (b, st.engine.station_id)]
-        if rtt >= slot or self.world.links[link].success_probability <= 0:
-            return
-        modes = {}
-        for nid in (a, b):
-            k = self._batch_modes(nid, link, ea.circuits, extra=True)
-            if not k:
-                return
-            modes[nid] = k
-        matched = min(modes.values())
-        k0 = t0 // slot
-        failures, codes = self.world.sample_failures(link, slot, matched)
-        self.world.forced[link] = ((k0 + failures) * slot, codes)
-        if failures == 0:
-            return
-        self._batches[link] = _Batch(link, (a, b), list(ea.circuits), k0, k0 + failures, slot,
-                                     rtt, modes)
-        for nid, eng in ((a, ea), (b, eb)):
-            self._node_batches.setdefault(nid, set()).add(link)
-            eng.timers["slot"] = (k0 + failures) * slot
-            self._arm(nid, self.nodes[nid])
-        self._log({"t": self.now, "ev": "fast_forward", "link": link, "from_slot_ns": t0,
-                   "failed_slots": failures, "modes": matched})
-
-    def _batch_modes(self, node: int, link: int, circuits: list[int], *, extra: bool) -> int:
-        """The modes every slot of ``link``'s rotation would attempt with at ``node``, or 0 if
-        that is not one fixed number set by the circuits' quotas alone (so that the order in
-        which the node's links start their slots cannot matter): the shared pools of idle
-        comm qubits and free memory must cover this link and every other batch at the node
-        at once (``extra``: this link is not yet one of them)."""
-        res = self.nodes[node].ctx.resources
-        ks = {min(MAX_MODES, res.quota_left(c, link)) for c in circuits}
-        if len(ks) != 1:
-            return 0
-        k = ks.pop()
-        if k <= 0:
-            return 0
-        batches = self._batches
-        need = k if extra else 0
-        for other in self._node_batches.get(node, ()):
-            need += batches[other].modes[node]
-        if res.comm - res.comm_busy < need or len(res.free_slots) < need:
-            return 0
-        return k
-
-    def _still_valid(self, b: _Batch, node: int) -> bool:
-        """The batch's conditions still hold at ``node`` (checked after each event there)."""
-        eng = self.nodes[node].links[b.link]
-        if (eng.state._name_ != "ARMED" or eng.timers.get("slot") != b.k_end * b.slot_ns
-                or eng.circuits != b.circuits):
-            return False
-        return self._batch_modes(node, b.link, b.circuits, extra=False) == b.modes[node]
-
-    def _settle(self, node: int, t: int, *, due_only: bool) -> list[int]:
-        """Apply the elided rounds of batches at ``node``: before an event, those due (their
-        success slot has come); after it, those whose conditions it broke. Returns the links
-        settled (the caller tries to fast-forward them again)."""
-        links = []
-        for link in sorted(self._node_batches.get(node, ())):
-            b = self._batches[link]
-            due = t >= b.k_end * b.slot_ns
-            if due_only != due or (not due and self._still_valid(b, node)):
-                continue
-            del self._batches[link]
-            links.append(link)
-            s = b.slot_ns
-            inprog = False
-            if due:
-                done = b.k_end - b.k0
-            else:
-                self.world.forced.pop(link, None)  # a fresh round decides from here on
-                kc = t // s
-                if kc < b.k0:
-                    done = 0
-                elif t < kc * s + b.rtt_ns:
-                    done, inprog = kc - b.k0, True
-                else:
-                    done = kc - b.k0 + 1
-            self.elided_slots += done
-            for nid in b.nodes:
-                self._node_batches[nid].discard(link)
-                eng = self.nodes[nid].links[link]
-                if done:
-                    eng.attempt_counter = (eng.attempt_counter + done) % 2**32
-                    eng.last_slot = max(eng.last_slot, b.k0 + done - 1)
-                if not due and eng.timers.get("slot") == b.k_end * s:
-                    eng.timers["slot"] = t if inprog else (b.k0 + done) * s
-                self._arm(nid, self.nodes[nid])
-        return links
 
     # -- applications ------------------------------------------------------------------------
     def _app_receive(self, node: int, msg: dict[str, Any]) -> None:

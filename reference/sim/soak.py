@@ -43,6 +43,10 @@ _LINK = {"distance_km": 5, "model": "werner", "fidelity": 0.97, "success_probabi
          "preparation_ns": 5000}
 #: its slot: preparation plus the fibre's round trip to the station (see Network._link_model)
 SLOT_NS = 5000 + math.ceil(5 * 1e3 / (299_792_458 / 1.44) * 1e9)
+#: timers short enough for a failure to be detected and reported well within a run (the
+#: defaults, 1 s and 50 ms, exceed the runs' 50 ms): a silent neighbour is dead after 6 ms
+SETUP_TIMEOUT_NS = 10_000_000
+KEEPALIVE_NS = 2_000_000
 #: jitter of every message, up to this many ns: it reorders messages, but stays below the
 #: 10 ns within which a station matches the two ATTEMPTs of a slot (larger jitter on the
 #: station channels mismatches every slot: a clock assumption of spec chapter 11 section 5)
@@ -112,7 +116,9 @@ def build_scenario(name: str, loss: float, seed: int, faults: Faults = Faults())
     """The scenario document of one soak run (see the module docstring)."""
     doc: dict[str, Any] = {"name": f"soak-{name}-loss{loss:g}-seed{seed}", "seed": seed,
                            "duration_ns": DURATION_NS,
-                           "options": {"cutoff_ns": CUTOFF_NS, "measure_basis": "none"},
+                           "options": {"cutoff_ns": CUTOFF_NS, "measure_basis": "none",
+                                       "setup_timeout_ns": SETUP_TIMEOUT_NS,
+                                       "keepalive_interval_ns": KEEPALIVE_NS},
                            **SCENARIOS[name]()}
     # the failures depend on the scenario and the seed only, not on the loss rate
     rng = np.random.default_rng([seed, sum(map(ord, name))])

@@ -21,6 +21,9 @@ from . import fastbd
 
 Qubit = tuple[int, int]  # (node, handle)
 
+#: the id of link k's heralding station in a simulated network is STATION_BASE + k
+STATION_BASE = 1_000_000
+
 
 @dataclass(frozen=True)
 class MemoryModel:

@@ -238,10 +238,11 @@ def test_setup_timeouts_teardown_crossing_and_ack_retransmission() -> None:
     _took(h, "signalling", "TEARING_DOWN", "Teardown", "CLOSED", key="1/")
     assert [m["body"]["circuit_id"] for m in h.sent_of("TEARDOWN_ACK", 1, 2)] == [CID]
     _took(h, "signalling", "TEARING_DOWN", "TeardownAck", "TEARING_DOWN", key="2/")
-    h.run(10_000)
+    h.run(200_000)  # 1000 ns doubling: retransmissions at +1, +3, +7, ... +127 us
     _took(h, "signalling", "TEARING_DOWN", "AckTimeout", "CLOSED", key="2/")
     resent = [m for m in h.lost if m["type"] == "TEARDOWN" and m["source"] == 2]
-    assert len(resent) == 1 + 3  # first TEARDOWN and three retransmissions to the lost tail
+    # the first TEARDOWN and max_retransmissions (6, REL-006) retransmissions to the lost tail
+    assert len(resent) == 1 + 6
     # SIG-014.1: a circuit given up after the setup timeout is torn down with reason FAILURE
     gave_up = [m for m in h.lost if m["type"] == "TEARDOWN" and m["source"] in (1, 2)]
     assert gave_up and {m["body"]["reason"] for m in gave_up} == {"FAILURE"}

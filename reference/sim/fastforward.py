@@ -1,0 +1,157 @@
+"""Fast-forward of failed slots (docs/simulator.md): runs of slots in which a link attempts
+and fails are elided, their number sampled, and their lasting effect applied when the run of
+failures ends or an event at one of the link's nodes breaks its conditions.
+
+Functions of a :class:`~.network.Network` (``self``), which owns the state they use
+(``_batches``, ``_node_batches``, ``elided_slots``, the world and the nodes); they are module
+functions rather than a base class so that the optional compiled build can keep ``Network``
+an extension type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..engines.link import MAX_MODES
+from .world import STATION_BASE
+
+__all__ = ["Batch", "batch_modes", "settle", "still_valid", "try_batch"]
+
+
+@dataclass
+class Batch:
+    """Failed slots ``k0 .. k_end - 1`` of a link, elided (see :func:`try_batch`)."""
+
+    link: int
+    nodes: tuple[int, int]
+    circuits: list[int]
+    k0: int
+    k_end: int
+    slot_ns: int
+    rtt_ns: int
+    #: node -> modes each of its elided attempts would have used
+    modes: dict[int, int] = field(default_factory=dict)
+
+
+def try_batch(self: Any, link: int) -> None:
+    """Jump over the failed slots of a link attempting continuously (docs/simulator.md).
+
+    When both node sides of ``link`` are ARMED for the same next slot with nothing
+    outstanding, and every circuit of the slot rotation would attempt with the same number
+    of modes at each end, set by its per-link quota alone (the idle communication qubits
+    and free memory slots cover those modes for every link being fast-forwarded at that
+    node), the number K of all-failed rounds before the next round with a success is
+    sampled with the noise core's geometric sampler (``sample_multiplexed_generation`` for
+    several modes). The K rounds (ATTEMPT, ATTEMPT, HERALD with FAILURE results x2) are
+    elided: their only lasting effect, the attempt counter and last slot of both link
+    engines, is applied when the batch is settled, and the success slot's outcome is
+    fixed in the world. An event at either node that breaks these conditions (the link
+    engine touched, or the spare resources gone) settles the batch early: rounds completed
+    by then count as failures, the round in progress is attempted for real, and the
+    geometric law being memoryless the statistics are unchanged.
+    """
+    if link in self._batches:
+        return
+    st = self.stations.get(STATION_BASE + link)
+    if st is None or st.engine.state._name_ != "IDLE" or link in self.world.attempts:
+        return
+    a, b = st.engine.node_a, st.engine.node_b
+    ea, eb = self.nodes[a].links[link], self.nodes[b].links[link]
+    slot = ea.slot_ns
+    t0 = ea.timers.get("slot")
+    if (ea.state._name_ != "ARMED" or eb.state._name_ != "ARMED" or t0 is None
+            or eb.timers.get("slot") != t0 or "herald" in ea.timers or "herald" in eb.timers
+            or ea.last_slot != eb.last_slot or ea.circuits != eb.circuits
+            or eb.slot_ns != slot or t0 % slot or t0 // slot != ea.last_slot + 1):
+        return
+    rtt = self._station_delay[(a, st.engine.station_id)] + self._station_delay[
+        (b, st.engine.station_id)]
+    if rtt >= slot or self.world.links[link].success_probability <= 0:
+        return
+    modes = {}
+    for nid in (a, b):
+        k = batch_modes(self, nid, link, ea.circuits, extra=True)
+        if not k:
+            return
+        modes[nid] = k
+    matched = min(modes.values())
+    k0 = t0 // slot
+    failures, codes = self.world.sample_failures(link, slot, matched)
+    self.world.forced[link] = ((k0 + failures) * slot, codes)
+    if failures == 0:
+        return
+    self._batches[link] = Batch(link, (a, b), list(ea.circuits), k0, k0 + failures, slot,
+                                 rtt, modes)
+    for nid, eng in ((a, ea), (b, eb)):
+        self._node_batches.setdefault(nid, set()).add(link)
+        eng.timers["slot"] = (k0 + failures) * slot
+        self._arm(nid, self.nodes[nid])
+    self._log({"t": self.now, "ev": "fast_forward", "link": link, "from_slot_ns": t0,
+               "failed_slots": failures, "modes": matched})
+
+def batch_modes(self: Any, node: int, link: int, circuits: list[int], *, extra: bool) -> int:
+    """The modes every slot of ``link``'s rotation would attempt with at ``node``, or 0 if
+    that is not one fixed number set by the circuits' quotas alone (so that the order in
+    which the node's links start their slots cannot matter): the shared pools of idle
+    comm qubits and free memory must cover this link and every other batch at the node
+    at once (``extra``: this link is not yet one of them)."""
+    res = self.nodes[node].ctx.resources
+    ks = {min(MAX_MODES, res.quota_left(c, link)) for c in circuits}
+    if len(ks) != 1:
+        return 0
+    k = ks.pop()
+    if k <= 0:
+        return 0
+    batches = self._batches
+    need = k if extra else 0
+    for other in self._node_batches.get(node, ()):
+        need += batches[other].modes[node]
+    if res.comm - res.comm_busy < need or len(res.free_slots) < need:
+        return 0
+    return k
+
+def still_valid(self: Any, b: Batch, node: int) -> bool:
+    """The batch's conditions still hold at ``node`` (checked after each event there)."""
+    eng = self.nodes[node].links[b.link]
+    if (eng.state._name_ != "ARMED" or eng.timers.get("slot") != b.k_end * b.slot_ns
+            or eng.circuits != b.circuits):
+        return False
+    return batch_modes(self, node, b.link, b.circuits, extra=False) == b.modes[node]
+
+def settle(self: Any, node: int, t: int, *, due_only: bool) -> list[int]:
+    """Apply the elided rounds of batches at ``node``: before an event, those due (their
+    success slot has come); after it, those whose conditions it broke. Returns the links
+    settled (the caller tries to fast-forward them again)."""
+    links = []
+    for link in sorted(self._node_batches.get(node, ())):
+        b = self._batches[link]
+        due = t >= b.k_end * b.slot_ns
+        if due_only != due or (not due and still_valid(self, b, node)):
+            continue
+        del self._batches[link]
+        links.append(link)
+        s = b.slot_ns
+        inprog = False
+        if due:
+            done = b.k_end - b.k0
+        else:
+            self.world.forced.pop(link, None)  # a fresh round decides from here on
+            kc = t // s
+            if kc < b.k0:
+                done = 0
+            elif t < kc * s + b.rtt_ns:
+                done, inprog = kc - b.k0, True
+            else:
+                done = kc - b.k0 + 1
+        self.elided_slots += done
+        for nid in b.nodes:
+            self._node_batches[nid].discard(link)
+            eng = self.nodes[nid].links[link]
+            if done:
+                eng.attempt_counter = (eng.attempt_counter + done) % 2**32
+                eng.last_slot = max(eng.last_slot, b.k0 + done - 1)
+            if not due and eng.timers.get("slot") == b.k_end * s:
+                eng.timers["slot"] = t if inprog else (b.k0 + done) * s
+            self._arm(nid, self.nodes[nid])
+    return links
