@@ -19,8 +19,9 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from qvcp.conformance.cases import CaseContext
+from qvcp.conformance.cases import CaseContext, require
 from qvcp.schemas import message_specs, trailer
+from qvcp.schemas.layout import treated_as
 
 __all__ = ["HarnessDevice", "NodeUnderTest", "baseline_rules", "distil_rules", "link_between",
            "link_distil_rules", "station"]
@@ -31,7 +32,7 @@ STATION_BASE = 1000
 SLOT_NS = 1000
 ATTEMPT_TYPE_CODE = message_specs()["ATTEMPT"].type_code
 #: chapter 11: what the harness acknowledges for its peers, and what it keeps apart
-ACKNOWLEDGED = frozenset(n for n, s in message_specs().items() if s.treatment == "acknowledged")
+ACKNOWLEDGED = treated_as("acknowledged")
 TRANSPORT = frozenset({"ACK", "KEEPALIVE"})
 KEEPALIVE_NS = 10**10  # the longest keepalive interval chapter 11 section 3 allows
 LINK_RATE_MHZ = 10**9  # one million pairs per second
@@ -273,6 +274,13 @@ class NodeUnderTest:
         for msg in to_ack:
             self.ack(msg)
         return result
+
+    def last_to(self, mtype: str, dst: int) -> Json:
+        """The last ``mtype`` the node sent to ``dst`` in the whole run (not only since the
+        last check); the case fails when there is none."""
+        found = [m for m in self.log if m["type"] == mtype and m["destination"] == dst]
+        require(bool(found), f"the node sent no {mtype} to node {dst}")
+        return found[-1]
 
     def ack(self, msg: Json) -> None:
         """The destination of ``msg`` acknowledges it (REL-001), outside the record of what

@@ -47,9 +47,7 @@ def inject_version(world: World, src: str, mtype: str, body: str, version: str) 
 def answer_setup_unsupported(world: World, src: str, versions: str) -> None:
     """The next hop does not speak the node's version and lists the ones it does (WIRE-051)."""
     node = _node(world)
-    sent = [m for m in node.log if m["type"] == "SETUP" and m["destination"] == int(src)]
-    require(bool(sent), f"the node sent no SETUP to node {src} to answer")
-    setup = sent[-1]
+    setup = node.last_to("SETUP", int(src))
     listed = bytes(int(v) for v in versions.split(","))
     node.inject("ERROR", int(src), {
         "code": int(ErrorCode.UNSUPPORTED_VERSION), "offending_message_id": setup["message_id"],

@@ -74,9 +74,7 @@ def peer_restarts(world: World, peer: str, inc: str) -> None:
 @when(parsers.re(r"node (?P<src>\d+) acknowledges the node's last (?P<mtype>[A-Z_]+) to it$"))
 def peer_acks(world: World, src: str, mtype: str) -> None:
     node = _node(world)
-    sent = [m for m in node.log if m["type"] == mtype and m["destination"] == int(src)]
-    require(bool(sent), f"the node sent no {mtype} to node {src}")
-    node.ack(sent[-1])
+    node.ack(node.last_to(mtype, int(src)))
 
 
 # --- then: ACKs ---------------------------------------------------------------------------------

@@ -44,6 +44,17 @@ def _received(world: World, mtype: str, source: int) -> Json:
 
 # --- when: SETUPs with a defect, ERROR answers ------------------------------------------------
 
+def _inject_first_hop(world: World, src: str, cid: str, route: str, field: str, value: int,
+                      **qos: int) -> None:
+    """From ``src``, the harness's SETUP of circuit ``cid`` along ``route`` (with ``qos``)
+    whose first hop record says ``value`` for ``field``."""
+    node = _node(world)
+    body = setup_body(int(cid), _route(route), node.node_id, **qos)
+    hops = [dict(h) for h in body["hops"]]
+    hops[0][field] = value
+    node.inject("SETUP", int(src), {**body, "hops": hops})
+
+
 @when(parsers.re(r"node (?P<src>\d+) sends SETUP for circuit (?P<cid>\d+) along route "
                  r"(?P<route>[\d, ]+?) whose (?P<end>head_end|tail_end) is (?P<value>\d+)$"))
 def inject_setup_wrong_end(world: World, src: str, cid: str, route: str, end: str,
@@ -83,9 +94,7 @@ def inject_setup_remembered_rate(world: World, src: str, cid: str, route: str, n
 def answer_setup_with_error(world: World, src: str, name: str) -> None:
     """ERROR ``name`` from ``src`` naming the last SETUP the node sent it (ERR-001)."""
     node = _node(world)
-    sent = [m for m in node.log if m["type"] == "SETUP" and m["destination"] == int(src)]
-    require(bool(sent), f"the node sent no SETUP to node {src} to answer")
-    setup = sent[-1]
+    setup = node.last_to("SETUP", int(src))
     node.inject("ERROR", int(src), {
         "code": int(ErrorCode[name]), "offending_message_id": setup["message_id"],
         "offending_type": message_specs()["SETUP"].type_code, "field": "body.route",
@@ -170,11 +179,8 @@ def rules_realise(world: World, route: str) -> None:
 def inject_setup_poor_first_link(world: World, src: str, cid: str, route: str, fid: str,
                                  link_fid: str) -> None:
     """A SETUP whose first hop record advertises ``link_fid`` (wire units) for its link."""
-    node = _node(world)
-    body = setup_body(int(cid), _route(route), node.node_id, min_fidelity=int(fid))
-    hops = [dict(h) for h in body["hops"]]
-    hops[0]["link_fidelity"] = int(link_fid)
-    node.inject("SETUP", int(src), {**body, "hops": hops})
+    _inject_first_hop(world, src, cid, route, "link_fidelity", int(link_fid),
+                      min_fidelity=int(fid))
 
 
 @when(parsers.re(r"node (?P<src>\d+) confirms circuit (?P<cid>\d+) along route (?P<route>[\d, ]+?) "
@@ -266,11 +272,8 @@ def inject_setup_slow_first_link(world: World, src: str, cid: str, route: str, r
                                  link_rate: str) -> None:
     """A SETUP asking ``rate`` mHz whose first hop record advertises ``link_rate`` mHz for its
     link (the other records keep the harness's much faster links)."""
-    node = _node(world)
-    body = setup_body(int(cid), _route(route), node.node_id, min_rate_mhz=int(rate))
-    hops = [dict(h) for h in body["hops"]]
-    hops[0]["link_rate_mhz"] = int(link_rate)
-    node.inject("SETUP", int(src), {**body, "hops": hops})
+    _inject_first_hop(world, src, cid, route, "link_rate_mhz", int(link_rate),
+                      min_rate_mhz=int(rate))
 
 
 @then("its expected_rate_mhz is at least the SETUP's min_rate_mhz and at most the rate of the "

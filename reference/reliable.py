@@ -24,7 +24,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from qvcp.schemas import message_specs
+from qvcp.schemas.layout import treated_as
 
 __all__ = ["ACKNOWLEDGED", "OWN_ANSWER", "TRACKED", "Reliability", "ReliabilityConfig"]
 
@@ -32,8 +32,7 @@ Json = dict[str, Any]
 
 #: the acknowledged treatment (chapter 11 section 1, ``x-wire.treatment`` of each schema):
 #: answered by ACK or ERROR
-ACKNOWLEDGED = frozenset(name for name, spec in message_specs().items()
-                         if spec.treatment == "acknowledged")
+ACKNOWLEDGED = treated_as("acknowledged")
 #: messages the reliability layer retransmits until their own answer comes (LINK-012.2), and
 #: that answer's type (TEARDOWN, also answered by its own answer, is retransmitted by its
 #: signalling engine, SIG-034)

@@ -34,6 +34,7 @@ __all__ = [
     "message_specs",
     "schema_files",
     "specs_by_code",
+    "treated_as",
     "wire_constants",
 ]
 
@@ -207,6 +208,14 @@ def message_specs() -> dict[str, MessageSpec]:
                                  file, schema["description"], Object(name, body.fields), schema))
     specs.sort(key=lambda s: s.type_code)
     return {s.name: s for s in specs}
+
+
+@cache
+def treated_as(treatment: str) -> frozenset[str]:
+    """Names of the message types whose treatment (:attr:`MessageSpec.treatment`, spec
+    chapter 11 section 1) is ``treatment``."""
+    return frozenset(name for name, spec in message_specs().items()
+                     if spec.treatment == treatment)
 
 
 @cache

@@ -37,7 +37,7 @@ from qvcp.schemas.layout import (
     message_specs,
 )
 from qvcp.schemas.vectors import load_cases, vector_files
-from qvcp.specindex import build_groups, build_index, index_document
+from qvcp.specindex import build_index, groups_of, index_document
 
 log = logging.getLogger("mkdocs.hooks.qvcp")
 
@@ -133,7 +133,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     reqs = build_index(spec_dir) if chapters else []
     _check_index_file(root, reqs)
     chapter_of = {r.id: r.chapter for r in reqs}
-    groups = build_groups(spec_dir) if chapters else {}
+    groups = groups_of(reqs)
     # A split requirement's old id links to its lead-in, which stands before its parts.
     chapter_of.update({g: chapter_of[parts[0]] for g, parts in groups.items()})
     site = pages.Site(chapter_of)

@@ -2,7 +2,7 @@
 and fails are elided, their number sampled, and their lasting effect applied when the run of
 failures ends or an event at one of the link's nodes breaks its conditions.
 
-Functions of a :class:`~.network.Network` (``self``), which owns the state they use
+Functions of a :class:`~.network.Network` (``net``), which owns the state they use
 (``_batches``, ``_node_batches``, ``elided_slots``, the world and the nodes); they are module
 functions rather than a base class so that the optional compiled build can keep ``Network``
 an extension type.
@@ -34,7 +34,7 @@ class Batch:
     modes: dict[int, int] = field(default_factory=dict)
 
 
-def try_batch(self: Any, link: int) -> None:
+def try_batch(net: Any, link: int) -> None:
     """Jump over the failed slots of a link attempting continuously (docs/simulator.md).
 
     When both node sides of ``link`` are ARMED for the same next slot with nothing
@@ -51,13 +51,13 @@ def try_batch(self: Any, link: int) -> None:
     by then count as failures, the round in progress is attempted for real, and the
     geometric law being memoryless the statistics are unchanged.
     """
-    if link in self._batches:
+    if link in net._batches:
         return
-    st = self.stations.get(STATION_BASE + link)
-    if st is None or st.engine.state._name_ != "IDLE" or link in self.world.attempts:
+    st = net.stations.get(STATION_BASE + link)
+    if st is None or st.engine.state._name_ != "IDLE" or link in net.world.attempts:
         return
     a, b = st.engine.node_a, st.engine.node_b
-    ea, eb = self.nodes[a].links[link], self.nodes[b].links[link]
+    ea, eb = net.nodes[a].links[link], net.nodes[b].links[link]
     slot = ea.slot_ns
     t0 = ea.timers.get("slot")
     if (ea.state._name_ != "ARMED" or eb.state._name_ != "ARMED" or t0 is None
@@ -65,78 +65,78 @@ def try_batch(self: Any, link: int) -> None:
             or ea.last_slot != eb.last_slot or ea.circuits != eb.circuits
             or eb.slot_ns != slot or t0 % slot or t0 // slot != ea.last_slot + 1):
         return
-    rtt = self._station_delay[(a, st.engine.station_id)] + self._station_delay[
+    rtt = net._station_delay[(a, st.engine.station_id)] + net._station_delay[
         (b, st.engine.station_id)]
-    if rtt >= slot or self.world.links[link].success_probability <= 0:
+    if rtt >= slot or net.world.links[link].success_probability <= 0:
         return
     modes = {}
     for nid in (a, b):
-        k = batch_modes(self, nid, link, ea.circuits, extra=True)
+        k = batch_modes(net, nid, link, ea.circuits, extra=True)
         if not k:
             return
         modes[nid] = k
     matched = min(modes.values())
     k0 = t0 // slot
-    failures, codes = self.world.sample_failures(link, slot, matched)
-    self.world.forced[link] = ((k0 + failures) * slot, codes)
+    failures, codes = net.world.sample_failures(link, slot, matched)
+    net.world.forced[link] = ((k0 + failures) * slot, codes)
     if failures == 0:
         return
-    self._batches[link] = Batch(link, (a, b), list(ea.circuits), k0, k0 + failures, slot,
+    net._batches[link] = Batch(link, (a, b), list(ea.circuits), k0, k0 + failures, slot,
                                  rtt, modes)
     for nid, eng in ((a, ea), (b, eb)):
-        self._node_batches.setdefault(nid, set()).add(link)
+        net._node_batches.setdefault(nid, set()).add(link)
         eng.timers["slot"] = (k0 + failures) * slot
-        self._arm(nid, self.nodes[nid])
-    self._log({"t": self.now, "ev": "fast_forward", "link": link, "from_slot_ns": t0,
+        net._arm(nid, net.nodes[nid])
+    net._log({"t": net.now, "ev": "fast_forward", "link": link, "from_slot_ns": t0,
                "failed_slots": failures, "modes": matched})
 
-def batch_modes(self: Any, node: int, link: int, circuits: list[int], *, extra: bool) -> int:
+def batch_modes(net: Any, node: int, link: int, circuits: list[int], *, extra: bool) -> int:
     """The modes every slot of ``link``'s rotation would attempt with at ``node``, or 0 if
     that is not one fixed number set by the circuits' quotas alone (so that the order in
     which the node's links start their slots cannot matter): the shared pools of idle
     comm qubits and free memory must cover this link and every other batch at the node
     at once (``extra``: this link is not yet one of them)."""
-    res = self.nodes[node].ctx.resources
+    res = net.nodes[node].ctx.resources
     ks = {min(MAX_MODES, res.quota_left(c, link)) for c in circuits}
     if len(ks) != 1:
         return 0
     k = ks.pop()
     if k <= 0:
         return 0
-    batches = self._batches
+    batches = net._batches
     need = k if extra else 0
-    for other in self._node_batches.get(node, ()):
+    for other in net._node_batches.get(node, ()):
         need += batches[other].modes[node]
     if res.comm - res.comm_busy < need or len(res.free_slots) < need:
         return 0
     return k
 
-def still_valid(self: Any, b: Batch, node: int) -> bool:
+def still_valid(net: Any, b: Batch, node: int) -> bool:
     """The batch's conditions still hold at ``node`` (checked after each event there)."""
-    eng = self.nodes[node].links[b.link]
+    eng = net.nodes[node].links[b.link]
     if (eng.state._name_ != "ARMED" or eng.timers.get("slot") != b.k_end * b.slot_ns
             or eng.circuits != b.circuits):
         return False
-    return batch_modes(self, node, b.link, b.circuits, extra=False) == b.modes[node]
+    return batch_modes(net, node, b.link, b.circuits, extra=False) == b.modes[node]
 
-def settle(self: Any, node: int, t: int, *, due_only: bool) -> list[int]:
+def settle(net: Any, node: int, t: int, *, due_only: bool) -> list[int]:
     """Apply the elided rounds of batches at ``node``: before an event, those due (their
     success slot has come); after it, those whose conditions it broke. Returns the links
     settled (the caller tries to fast-forward them again)."""
     links = []
-    for link in sorted(self._node_batches.get(node, ())):
-        b = self._batches[link]
+    for link in sorted(net._node_batches.get(node, ())):
+        b = net._batches[link]
         due = t >= b.k_end * b.slot_ns
-        if due_only != due or (not due and still_valid(self, b, node)):
+        if due_only != due or (not due and still_valid(net, b, node)):
             continue
-        del self._batches[link]
+        del net._batches[link]
         links.append(link)
         s = b.slot_ns
         inprog = False
         if due:
             done = b.k_end - b.k0
         else:
-            self.world.forced.pop(link, None)  # a fresh round decides from here on
+            net.world.forced.pop(link, None)  # a fresh round decides from here on
             kc = t // s
             if kc < b.k0:
                 done = 0
@@ -144,14 +144,14 @@ def settle(self: Any, node: int, t: int, *, due_only: bool) -> list[int]:
                 done, inprog = kc - b.k0, True
             else:
                 done = kc - b.k0 + 1
-        self.elided_slots += done
+        net.elided_slots += done
         for nid in b.nodes:
-            self._node_batches[nid].discard(link)
-            eng = self.nodes[nid].links[link]
+            net._node_batches[nid].discard(link)
+            eng = net.nodes[nid].links[link]
             if done:
                 eng.attempt_counter = (eng.attempt_counter + done) % 2**32
                 eng.last_slot = max(eng.last_slot, b.k0 + done - 1)
             if not due and eng.timers.get("slot") == b.k_end * s:
                 eng.timers["slot"] = t if inprog else (b.k0 + done) * s
-            self._arm(nid, self.nodes[nid])
+            net._arm(nid, net.nodes[nid])
     return links

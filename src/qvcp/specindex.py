@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 __all__ = ["ID_PATTERN", "LEVELS", "Requirement", "build_groups", "build_index", "find_spec_dir",
-           "lint", "parse_chapter", "resolve"]
+           "groups_of", "lint", "parse_chapter", "resolve"]
 
 #: A requirement id: area, three digits and, for a part of a split requirement, ``.K``.
 ID_PATTERN = r"[A-Z]{2,5}-\d{3}(?:\.[1-9])?"
@@ -76,17 +76,19 @@ def _blocks(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def _group_leads(text: str) -> set[str]:
-    """Ids in ``text`` that have parts (``X`` when some ``X.K`` is defined)."""
-    return {m.group(1).split(".")[0] for _, block in _blocks(text)
+def _group_leads(blocks: list[tuple[str, str]]) -> set[str]:
+    """Ids among a chapter's ``blocks`` that have parts (``X`` when some ``X.K`` is
+    defined)."""
+    return {m.group(1).split(".")[0] for _, block in blocks
             if (m := ID_RE.match(block)) and "." in m.group(1)}
 
 
 def parse_chapter(name: str, text: str) -> list[Requirement]:
     """The requirements of one chapter, in order (group lead-ins are not requirements)."""
     reqs = []
-    leads = _group_leads(text)
-    for section, block in _blocks(text):
+    blocks = _blocks(text)
+    leads = _group_leads(blocks)
+    for section, block in blocks:
         m = ID_RE.match(block)
         if not m or m.group(1) in leads:
             continue
@@ -115,10 +117,11 @@ def build_index(spec_dir: Path) -> list[Requirement]:
 
 def build_groups(spec_dir: Path) -> dict[str, list[str]]:
     """Every split requirement's old id and the ids of its parts, in order."""
-    return _groups_of(build_index(spec_dir))
+    return groups_of(build_index(spec_dir))
 
 
-def _groups_of(reqs: list[Requirement]) -> dict[str, list[str]]:
+def groups_of(reqs: list[Requirement]) -> dict[str, list[str]]:
+    """The split requirements among ``reqs`` (an index already built): old id -> parts."""
     groups: dict[str, list[str]] = {}
     for req in reqs:
         if "." in req.id:
@@ -143,9 +146,9 @@ def lint(spec_dir: Path) -> list[str]:
     problems = []
     seen: dict[str, str] = {}
     for path in sorted(spec_dir.glob("*.md")):
-        text = path.read_text(encoding="utf-8")
-        leads, lead_open = _group_leads(text), ""
-        for section, block in _blocks(text):
+        blocks = _blocks(path.read_text(encoding="utf-8"))
+        leads, lead_open = _group_leads(blocks), ""
+        for section, block in blocks:
             m = ID_RE.match(block)
             if m:
                 rid = m.group(1)
@@ -179,5 +182,5 @@ def index_document(reqs: list[Requirement]) -> str:
     """The JSON text of ``schemas/requirements.json``."""
     doc = {"description": "Generated from spec/*.md by `qvcp spec index`; do not edit.",
            "requirements": [asdict(r) for r in reqs],
-           "groups": _groups_of(reqs)}
+           "groups": groups_of(reqs)}
     return json.dumps(doc, indent=2) + "\n"
