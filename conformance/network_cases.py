@@ -414,7 +414,9 @@ FIDELITY_CASE = "network.stat.fidelity-claim"
 
 
 def network_cases() -> list[Case]:
-    """Network-level cases (the mesh and measured distillation: :mod:`.network_mesh`)."""
+    """Network-level cases (the mesh and measured distillation: :mod:`.network_mesh`; faults:
+    :mod:`.network_faults`)."""
+    from qvcp.conformance.network_faults import fault_cases
     from qvcp.conformance.network_mesh import mesh_cases
 
     measure = ("network.measure",)
@@ -472,4 +474,5 @@ def network_cases() -> list[Case]:
                    f"({RATE_CONFIDENCE:.0%} Poisson interval)",
              requirements=("SIG-011",)),
         *mesh_cases(),
+        *fault_cases(),
     ]

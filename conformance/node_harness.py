@@ -257,6 +257,8 @@ class NodeUnderTest:
             self.wire_times.append(self.now)
             if msg["type"] in TRANSPORT:
                 self.transport.append(msg)
+                if self.auto_ack and msg["type"] == "KEEPALIVE":
+                    to_ack.append(msg)  # live neighbours acknowledge it (REL-028)
                 continue
             if self.auto_ack and msg["type"] in ACKNOWLEDGED:
                 to_ack.append(msg)

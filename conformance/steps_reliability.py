@@ -19,7 +19,7 @@ from pytest_bdd import given, parsers, then, when
 from qvcp.conformance.bdd import World
 from qvcp.conformance.cases import require
 from qvcp.conformance.steps_node import _checked, _node
-from qvcp.schemas import message_specs
+from qvcp.schemas import ErrorCode, message_specs
 
 Json = dict[str, Any]
 
@@ -75,6 +75,18 @@ def peer_restarts(world: World, peer: str, inc: str) -> None:
 def peer_acks(world: World, src: str, mtype: str) -> None:
     node = _node(world)
     node.ack(node.last_to(mtype, int(src)))
+
+
+@when(parsers.re(r"node (?P<src>\d+) refuses the node's last (?P<mtype>[A-Z_]+) to it with "
+                 r"ERROR (?P<code>[A-Z_]+)$"))
+def peer_refuses(world: World, src: str, mtype: str, code: str) -> None:
+    """Node ``src`` answers the node's last ``mtype`` to it with ERROR ``code`` (REL-002)."""
+    node = _node(world)
+    msg = node.last_to(mtype, int(src))
+    node.inject("ERROR", int(src), {
+        "code": int(ErrorCode[code]), "offending_message_id": msg["message_id"],
+        "offending_type": message_specs()[mtype].type_code, "field": "body.circuit_id",
+        "detail": "refused by the harness"})
 
 
 # --- then: ACKs ---------------------------------------------------------------------------------
@@ -133,6 +145,23 @@ def copies(world: World, least: str | None, n: str, mtype: str, dst: str) -> Non
     for m in msgs[1:]:
         require(m["message_id"] == first["message_id"] and m["body"] == first["body"],
                 f"a retransmitted {mtype} differs from the first", first=first, copy=m)
+
+
+@then(parsers.re(r"since the restart the node has sent node (?P<dst>\d+) (?P<how>at least|exactly) "
+                 r"(?P<n>\d+) copies of one KEEPALIVE$"))
+def start_keepalive_copies(world: World, dst: str, how: str, n: str) -> None:
+    """REL-027: the KEEPALIVEs sent to ``dst`` since the last restart are copies of the first
+    (the harness's keepalive interval is 10 s: no periodic one comes in between)."""
+    node = _checked(world)
+    since = len(world.data.get("before_restart", []))
+    msgs = [m for m in node.wire_log[since:]
+            if m["type"] == "KEEPALIVE" and m["destination"] == int(dst)]
+    ok = len(msgs) >= int(n) if how == "at least" else len(msgs) == int(n)
+    require(ok, f"the node sent node {dst} {len(msgs)} KEEPALIVE(s) since its restart, "
+            f"expected {how} {n}", sent=msgs)
+    for m in msgs[1:]:
+        require(m["message_id"] == msgs[0]["message_id"] and m["body"] == msgs[0]["body"],
+                "a retransmitted KEEPALIVE differs from the first", first=msgs[0], copy=m)
 
 
 @then(parsers.re(r"the gaps between the (?P<mtype>[A-Z_]+)s the node sent to node (?P<dst>\d+) "

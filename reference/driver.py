@@ -250,11 +250,19 @@ class _NetworkProfile:
         net.run_until(until_ns)
         measured = {(d.circuit_id, d.pair_id): d for d in net.completed()}
         deliveries: list[Json] = []
+        expired: list[Json] = []
+        errors: list[Json] = []
         for rec in trace.records:
             msg = rec.get("msg", {})
+            b = msg.get("body", {})
+            if rec.get("ev") == "app" and msg.get("type") == "PAIR_EXPIRED":
+                expired.append({"node": rec["at"], "circuit_id": b["circuit_id"],
+                                "pair_id": b["pair_id"], "at_ns": rec["t"]})
+            elif rec.get("ev") == "app" and msg.get("type") == "ERROR":
+                errors.append({"node": rec["at"], "code": b["code"], "at_ns": rec["t"],
+                               "offending_type": b["offending_type"]})
             if rec.get("ev") != "app" or msg.get("type") != "PAIR_DELIVERY":
                 continue
-            b = msg["body"]
             entry = {"node": rec["at"], "circuit_id": b["circuit_id"], "pair_id": b["pair_id"],
                      "bell_state": b["bell_state"], "fidelity_estimate": b["fidelity_estimate"],
                      "at_ns": rec["t"], "created_ns": b["created_ns"],
@@ -264,7 +272,8 @@ class _NetworkProfile:
                 head = rec["at"] == b["circuit_id"] >> 16
                 entry.update(basis=d.basis, outcome=int(d.bits[0 if head else 1]))
             deliveries.append(entry)
-        return {"deliveries": deliveries, "circuits": _circuit_reports(trace.records, heads),
+        return {"deliveries": deliveries, "expired": expired, "app_errors": errors,
+                "circuits": _circuit_reports(trace.records, heads),
                 "qubits_in_use": [{"node": n, "qubits_in_use": q}
                                   for n, q in sorted(net.memory_in_use().items())]}
 
@@ -276,7 +285,7 @@ class ReferenceDriver(_NodeProfile, _NetworkProfile):
     capabilities: tuple[str, ...] = ("wire.auth", "network.measure", "node.harness-device",
                                      "node.auth", "node.station", "node.request-queue",
                                      "node.preemption", "node.repeater",
-                                     "virtual-clock")
+                                     "network.faults", "virtual-clock")
 
     def hello(self, *, protocol: int, harness: str) -> Json:
         return {"protocol": 1,

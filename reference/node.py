@@ -22,7 +22,7 @@ offending message's source.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +31,8 @@ from qvcp.schemas import ErrorCode, WireError, validate_message
 from .admission import swap_factor
 from .auth import NodeAuth
 from .circuit import NodeContext
+from .closed import ClosedCircuits
+from .config import ROLES, LinkConfig, NodeConfig
 from .engines import events as ev
 from .engines.base import Engine, Fault, Local, Output, ProtocolError, Send, TransitionRecord
 from .engines.delivery import DeliveryEngine, check_service_fields
@@ -40,11 +42,11 @@ from .engines.swap import SwapEngine
 from .engines.tracking import EndEngine
 from .liveness import Liveness
 from .messages import MessageFactory, check_extensions, error_reply, fidelity_to_wire
-from .reliable import Reliability, ReliabilityConfig
+from .reliable import Reliability
 from .resources import Resources
 from .transport import Failure, Transport
 
-ROLES = ("end", "router", "repeater")
+__all__ = ["ROLES", "LinkConfig", "Node", "NodeConfig", "Router"]
 
 #: Incoming message type -> (the engine family it goes to, its event class).
 _LINK, _DATAPLANE, _SIGNALLING, _SERVICE = range(4)
@@ -68,108 +70,6 @@ _TO_LINK = (ev.GenerateOn, ev.GenerateOff)
 _PREEMPTABLE = (SigState.SETUP_SENT, SigState.PENDING, SigState.ESTABLISHED)
 
 
-@dataclass(frozen=True, kw_only=True)
-class LinkConfig:
-    """One link as configured at a node (chapter 03 section 1)."""
-
-    link_id: int
-    peer: int
-    station: int
-    slot_ns: int
-    rate_mhz: int = 0
-    fidelity: float = 1.0
-    herald_timeout_ns: int = 0
-
-    def __post_init__(self) -> None:
-        if self.link_id <= 0 or self.peer <= 0 or self.station <= 0:
-            raise ValueError("LinkConfig: link_id, peer and station must be positive")
-        if self.slot_ns <= 0:
-            raise ValueError("LinkConfig.slot_ns: must be positive")
-
-
-@dataclass(frozen=True, kw_only=True)
-class NodeConfig:
-    """Everything a node needs: id, role, hardware limits, links and policies (ns units)."""
-
-    node_id: int
-    role: str = "router"
-    memory_qubits: int = 4
-    comm_qubits: int = 1
-    t2_ns: float = float("inf")
-    gate_fidelity: float = 1.0
-    readout_fidelity: float = 1.0
-    links: tuple[LinkConfig, ...] = ()
-    cutoff_ns: int = 0
-    slots_per_link: int = 1
-    setup_timeout_ns: int = 10**9
-    #: the first TEARDOWN retransmission (SIG-034): rto_initial of chapter 11 section 3
-    ack_timeout_ns: int = 2_000_000
-    strict: bool = False
-    #: end-to-end DEJMPS rounds the node is willing to configure as tail end (SIG-040.1)
-    max_distil_rounds: int = 3
-    #: emit a TransitionRecord per engine transition (traces, table-coverage tests); off
-    #: when nothing reads them, which saves their cost on every transition
-    record_transitions: bool = True
-    #: ERR-004.1: at most ``error_burst`` ERRORs to one destination at once, one more per
-    #: ``error_refill_ns`` (0: no limit); the rest of the rejected messages go unanswered
-    error_burst: int = 32
-    error_refill_ns: int = 100_000
-    #: SIG-016: admit a circuit short of memory or link rate by tearing down circuits of a
-    #: strictly lower ``priority`` admitted here (reason PREEMPTED)
-    preempt: bool = True
-    #: message authentication (chapter 08): ``{"keys": [{"peer", "key_id", "key" (hex)}],
-    #: "required": bool, "window": int}`` as :meth:`.auth.NodeAuth.of` reads it; None: none
-    auth: Mapping[str, Any] | None = None
-    #: chapter 11 timers (defaults of its section 3): retransmission, keepalive, failure
-    rto_initial_ns: int = 2_000_000
-    rto_min_ns: int = 200_000
-    rto_max_ns: int = 1_000_000_000
-    max_retransmissions: int = 6
-    msl_ns: int = 1_000_000_000
-    keepalive_interval_ns: int = 50_000_000
-    dead_interval_ns: int = 0  # 0: three keepalive intervals
-    link_failure_attempts: int = 1000
-    #: what survives a restart on stable storage (REL-019, REL-022): this run's incarnation
-    #: number and the floor of its message-id counters
-    incarnation: int = 1
-    message_id_floor: int = 0
-
-    def __post_init__(self) -> None:
-        if self.role not in ROLES:
-            raise ValueError(f"NodeConfig.role: {self.role!r} is not one of {ROLES}")
-        if not 0 < self.node_id < 2**32:
-            raise ValueError("NodeConfig.node_id: must be 1..2^32-1")
-        if self.memory_qubits < 1 or self.comm_qubits < 1:
-            raise ValueError("NodeConfig: memory_qubits and comm_qubits must be >= 1")
-        for name in ("gate_fidelity", "readout_fidelity"):
-            if not 0.0 <= getattr(self, name) <= 1.0:
-                raise ValueError(f"NodeConfig.{name}: must be in [0, 1]")
-        if self.error_burst < 0 or self.error_refill_ns < 0:
-            raise ValueError("NodeConfig.error_burst, error_refill_ns: must be >= 0")
-        try:
-            NodeAuth.of(self.auth)
-        except ValueError as err:
-            raise ValueError(f"NodeConfig.{err}") from None
-        try:
-            self.reliability()
-            Liveness(interval_ns=self.keepalive_interval_ns, dead_ns=self.dead_ns)
-        except ValueError as err:
-            raise ValueError(f"NodeConfig.{err}") from None
-        if not 1 <= self.link_failure_attempts <= 2**20:
-            raise ValueError("NodeConfig.link_failure_attempts: must be 1..2^20 (spec chapter 11 "
-                             "section 3)")
-
-    @property
-    def dead_ns(self) -> int:
-        """``dead_interval_ns``, or three keepalive intervals when it is 0."""
-        return self.dead_interval_ns or 3 * self.keepalive_interval_ns
-
-    def reliability(self) -> ReliabilityConfig:
-        """The retransmission settings (chapter 11 section 3)."""
-        return ReliabilityConfig(self.rto_initial_ns, self.rto_min_ns, self.rto_max_ns,
-                                 self.max_retransmissions, self.msl_ns)
-
-
 Router = Callable[[int, int, dict[str, int]], "list[int] | None"]
 
 
@@ -191,6 +91,8 @@ class Node:
     errors_suppressed: int = field(init=False, default=0)
     _error_tokens: dict[int, tuple[int, int]] = field(init=False, default_factory=dict)
     transport: Transport = field(init=False)
+    #: released circuits remembered for closed_linger (their engines are gone)
+    closed: ClosedCircuits = field(init=False)
 
     def __post_init__(self) -> None:
         c = self.config
@@ -204,6 +106,7 @@ class Node:
             c.node_id, self.ctx.factory, c.incarnation, Reliability(c.reliability()),
             Liveness(tuple(sorted({lc.peer for lc in c.links})), c.keepalive_interval_ns,
                      c.dead_ns))
+        self.closed = ClosedCircuits(c.closed_linger_ns or c.reliability().dedup_hold_ns)
         self.ctx.cutoff_ns = c.cutoff_ns
         for lc in c.links:
             self.links[lc.link_id] = LinkEngine(
@@ -316,6 +219,14 @@ class Node:
         """The message dicts among ``outputs``."""
         return [o.msg for o in outputs if isinstance(o, Send)]
 
+    def circuit_state(self, circuit_id: int) -> SigState:
+        """The signalling state of ``circuit_id`` here: its machine's, else ``CLOSED`` while
+        its release is remembered (closed_linger), else ``IDLE``."""
+        sig = self.signalling.get(circuit_id)
+        if sig is not None:
+            return sig.state  # type: ignore[no-any-return]
+        return SigState.CLOSED if circuit_id in self.closed else SigState.IDLE
+
     def memory_in_use(self) -> int:
         """Memory slots currently occupied."""
         return self.ctx.resources.occupied()
@@ -403,18 +314,19 @@ class Node:
                     sig.fire(now, ev.ErrorReceived(msg=msg))
         elif family == _DATAPLANE:
             dp = self.dataplane.get(body["circuit_id"])
-            if dp is None:  # TRK-004
+            if dp is None:
+                if self.closed.installed(now, body["circuit_id"]):
+                    return  # REL-023: late news of a circuit installed here and released
                 raise ProtocolError(ErrorCode.UNKNOWN_CIRCUIT, "circuit not installed",
-                                    field="body.circuit_id", msg=msg)
+                                    field="body.circuit_id", msg=msg)  # TRK-004
             dp.fire(now, route[1].of(msg))  # type: ignore[index]
         elif family == _SIGNALLING:
             cid = body["circuit_id"]
-            sig = self.signalling.get(cid)
-            if sig is None or (sig.state is SigState.CLOSED and t == "SETUP"):
-                # A circuit never seen, or fully released, is IDLE (spec 09 section 5): the
-                # IDLE row of the signalling table decides, and an engine that stays IDLE is
-                # not kept.
-                sig = self._new_signalling(cid)
+            # A circuit released within closed_linger is CLOSED, one never seen IDLE (spec 09
+            # section 5): that row of the signalling table decides, and a machine left IDLE is
+            # not kept (one reaching CLOSED is forgotten by ``Closed``)
+            sig = (self.signalling.get(cid) or self._released(now, cid)
+                   or self._new_signalling(cid))
             try:
                 sig.fire(now, route[1].of(msg))  # type: ignore[index]
             finally:
@@ -440,20 +352,31 @@ class Node:
         eng.out = self._queue
         return eng
 
-    def _new_signalling(self, cid: int) -> SignallingEngine:
+    def _released(self, now: int, cid: int) -> SignallingEngine | None:
+        """A machine in ``CLOSED``, not kept, for a circuit released here within
+        closed_linger (chapter 11 section 4.5); None for any other circuit."""
+        if self.closed.installed(now, cid) is None:
+            return None
+        sig = self._new_signalling(cid, keep=False)
+        sig.state = SigState.CLOSED
+        return sig
+
+    def _new_signalling(self, cid: int, *, keep: bool = True) -> SignallingEngine:
         c = self.config
         sig = SignallingEngine(
             ctx=self.ctx, circuit_id=cid, role=c.role, links=self._by_peer, router=self.router,
             policy={"slots_per_link": c.slots_per_link, "setup_timeout_ns": c.setup_timeout_ns,
                     "ack_timeout_ns": c.ack_timeout_ns, "endpoint_ok": self._endpoint_ok,
+                    "rto": self.transport.reliable.sampled_rto,
                     "teardown_retries": c.max_retransmissions, "rto_max_ns": c.rto_max_ns,
                     "swap_factor": swap_factor(c.gate_fidelity, c.readout_fidelity),
                     "gate_fidelity": c.gate_fidelity, "readout_fidelity": c.readout_fidelity,
                     "max_distil_rounds": c.max_distil_rounds,
                     "preempt": self._preempt if c.preempt else None})
-        self.signalling[cid] = sig
         self._adopt(sig)
-        self._forget_engines()
+        if keep:
+            self.signalling[cid] = sig
+            self._forget_engines()
         return sig
 
     def _preempt(self, now: int, cid: int, priority: int, slots: int, link: int,
@@ -536,13 +459,18 @@ class Node:
         elif isinstance(e, ev.LinkFailed):  # REL-013
             self._fail(now, e.circuits)
         elif isinstance(e, ev.CloseCircuit):
-            sig = self.signalling.get(e.circuit_id)
+            sig = self.signalling.get(e.circuit_id) or self._released(now, e.circuit_id)
             if sig is not None:
                 sig.fire(now, e)
         elif isinstance(e, Install):
             self._install(now, e.info)
         elif isinstance(e, Release):
             self._release(now, e.circuit_id)
+        elif isinstance(e, ev.Closed):  # chapter 11 section 4.5: only the id is kept
+            self.signalling.pop(e.circuit_id, None)
+            installed = self.dataplane.pop(e.circuit_id, None) is not None
+            self.closed.remember(now, e.circuit_id, installed=installed)
+            self._forget_engines()
         elif isinstance(e, _TO_ENDPOINT):
             ep = self.endpoints.get(e.endpoint)
             if ep is not None:
@@ -565,11 +493,19 @@ class Node:
     def _act_on_failures(self, now: int) -> None:
         """Chapter 11 section 4.3: every circuit whose route holds a neighbour found dead or
         restarted (REL-012, REL-014), or a destination a message could not reach (REL-006),
-        fails here: torn down with reason FAILURE (REL-016), which releases it (REL-015) and
-        tells the application (REL-017)."""
+        and a circuit a node of its route no longer knows (REL-026), fails here: torn down with
+        reason FAILURE (REL-016), which releases it (REL-015) and tells the application
+        (REL-017)."""
         failures = self.transport.failures
         while failures:
             f: Failure = failures.pop(0)
+            if f.kind == "forgot":
+                assert f.message is not None
+                cid = f.message["body"]["circuit_id"]
+                sig = self.signalling.get(cid)
+                if sig is not None and sig.setup is not None and f.peer in sig.setup["route"]:
+                    self._fail(now, [cid])
+                continue
             if f.kind != "unreachable":
                 self.transport.forget(f.peer)
                 if f.kind == "restarted" and self.auth is not None:
@@ -592,3 +528,4 @@ class Node:
         if dp is not None and dp.state.name != "CLOSED":
             dp.fire(now, ev.CloseCircuit(circuit_id=cid))
         self.ctx.resources.release(cid)
+        self.transport.forget_circuit(cid)  # REL-024

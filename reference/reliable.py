@@ -78,6 +78,7 @@ class _Pending:
     deadline: int
     rto: int
     tries: int = 0  # retransmissions so far
+    sample: bool = True  # its answer may give a round-trip sample (not a start KEEPALIVE's)
 
 
 def _answer_key(msg: Json) -> tuple[Any, ...]:
@@ -112,24 +113,31 @@ class Reliability:
         srtt, rttvar = est
         return int(min(max(srtt + 4 * rttvar, c.rto_min_ns), c.rto_max_ns))
 
-    def track(self, now: int, msg: Json) -> None:
-        """``msg`` was sent: retransmit it until answered (REL-003, REL-004)."""
+    def sampled_rto(self, dest: int) -> int:
+        """:meth:`rto` towards ``dest`` once a round trip to it has been measured, else 0."""
+        return self.rto(dest) if dest in self.rtt else 0
+
+    def track(self, now: int, msg: Json, *, sample: bool = True) -> None:
+        """``msg`` was sent: retransmit it until answered (REL-003, REL-004). ``sample``:
+        whether its answer may give a round-trip sample (a node's start KEEPALIVE is answered
+        while its neighbour may itself be starting: it does not)."""
         key = (msg["destination"], msg["message_id"])
         rto = self.rto(msg["destination"])
-        self.pending[key] = _Pending(msg, now, now + rto, rto)
+        self.pending[key] = _Pending(msg, now, now + rto, rto, sample=sample)
         self._schedule(now + rto, key)
 
     def _schedule(self, deadline: int, key: tuple[int, int]) -> None:
         heapq.heappush(self._heap, (deadline, key[0], key[1]))
         self.timers["retransmit"] = self._heap[0][0]
 
-    def _settled(self, now: int, key: tuple[int, int]) -> bool:
+    def _settled(self, now: int, key: tuple[int, int]) -> Json | None:
+        """The message ``key`` names is answered: the message, or None if none waits."""
         p = self.pending.pop(key, None)
         if p is None:
-            return False
-        if p.tries == 0:  # Karn: only a message sent once gives a round-trip sample
+            return None
+        if p.tries == 0 and p.sample:  # Karn: only a message sent once gives a sample
             self._sample(key[0], now - p.sent_ns)
-        return True
+        return p.msg
 
     def _sample(self, dest: int, rtt: int) -> None:
         est = self.rtt.get(dest)
@@ -142,10 +150,11 @@ class Reliability:
 
     def on_ack(self, now: int, ack: Json) -> bool:
         """An ACK arrived: the message it names is settled. False if it names none."""
-        return self._settled(now, (ack["source"], ack["body"]["acked_message_id"]))
+        return self._settled(now, (ack["source"], ack["body"]["acked_message_id"])) is not None
 
-    def on_error(self, now: int, error: Json) -> bool:
-        """An ERROR arrived: the message it answers is settled (ERR-005, REL-002)."""
+    def on_error(self, now: int, error: Json) -> Json | None:
+        """An ERROR arrived: the message it answers is settled (ERR-005, REL-002); returns that
+        message if it was waiting for an answer."""
         return self._settled(now, (error["source"], error["body"]["offending_message_id"]))
 
     def on_answer(self, now: int, answer: Json) -> bool:
@@ -154,7 +163,7 @@ class Reliability:
         for (dest, mid), p in self.pending.items():
             if (dest == answer["source"] and OWN_ANSWER.get(p.msg["type"]) == answer["type"]
                     and _answer_key(p.msg) == key):
-                return self._settled(now, (dest, mid))
+                return self._settled(now, (dest, mid)) is not None
         return False
 
     def due(self, now: int) -> tuple[list[Json], list[Json]]:
@@ -189,6 +198,12 @@ class Reliability:
         for key in [k for k in self.pending if k[0] == dest]:
             del self.pending[key]
         self.rtt.pop(dest, None)
+
+    def forget_circuit(self, circuit_id: int) -> None:
+        """Stop retransmitting the messages of ``circuit_id`` (released here, REL-024)."""
+        for key in [k for k, p in self.pending.items()
+                    if p.msg["body"].get("circuit_id") == circuit_id]:
+            del self.pending[key]
 
     # -- receiving ----------------------------------------------------------------------------
     def seen(self, now: int, msg: Json) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from qvcp.schemas import message_specs
+from qvcp.schemas import ErrorCode, message_specs
 
 from .liveness import Liveness
 from .messages import MessageFactory
@@ -31,8 +31,9 @@ _ANSWERS = frozenset(OWN_ANSWER.values())
 @dataclass(frozen=True)
 class Failure:
     """Something the node must act on (chapter 11 section 4.3): ``kind`` is ``"unreachable"``
-    (REL-006: ``message`` was given up on), ``"dead"`` (REL-012) or ``"restarted"`` (REL-014)
-    for ``peer``."""
+    (REL-006: ``message`` was given up on), ``"dead"`` (REL-012), ``"restarted"`` (REL-014)
+    or ``"forgot"`` (REL-026: ``peer`` refused ``message`` with ``UNKNOWN_CIRCUIT``) for
+    ``peer``."""
 
     kind: str
     peer: int
@@ -56,8 +57,12 @@ class Transport:
         return [self.reliable.timers, self.liveness.timers]
 
     def start(self, now: int) -> list[Json]:
-        """The node starts: a KEEPALIVE to every neighbour, before anything else (REL-011)."""
-        return [self._keepalive(n) for n in self.liveness.start(now)]
+        """The node starts: a KEEPALIVE to every neighbour, before anything else (REL-011),
+        retransmitted until acknowledged (REL-027)."""
+        out = [self._keepalive(n) for n in self.liveness.start(now)]
+        for m in out:
+            self.reliable.track(now, m, sample=False)
+        return out
 
     def _keepalive(self, dest: int) -> Json:
         return self.factory.make("KEEPALIVE", dest, {
@@ -79,9 +84,12 @@ class Transport:
         if t == "KEEPALIVE":
             if self.liveness.restarted(source, msg["body"]["incarnation"]):
                 self.failures.append(Failure("restarted", source))
-            return False, []
+            return False, [self._ack(msg)]  # REL-028
         if t == "ERROR":
-            self.reliable.on_error(now, msg)
+            answered = self.reliable.on_error(now, msg)
+            cid = answered["body"].get("circuit_id") if answered else None
+            if cid is not None and msg["body"]["code"] == ErrorCode.UNKNOWN_CIRCUIT:
+                self.failures.append(Failure("forgot", source, answered))  # REL-026
         elif t in _ANSWERS:
             self.reliable.on_answer(now, msg)
         elif t in ACKNOWLEDGED and self.reliable.seen(now, msg):
@@ -127,6 +135,10 @@ class Transport:
         for m in out:
             self.liveness.sent(m["destination"], now)
         return out
+
+    def forget_circuit(self, circuit_id: int) -> None:
+        """The node released ``circuit_id``: its messages are not sent again (REL-024)."""
+        self.reliable.forget_circuit(circuit_id)
 
     def forget(self, peer: int) -> None:
         """``peer`` failed or restarted: stop retransmitting to it and forget its messages."""

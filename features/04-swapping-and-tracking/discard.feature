@@ -36,3 +36,13 @@ Feature: Cutoffs and DISCARD (spec chapter 04 section 4)
     Then the node sends DISCARD to node 3
     And its "body.pair" is {"link_id": 2, "seq": 2}
     And the node sends no ERROR
+
+  @LINK-011.3
+  Scenario: An EXPIRE for a pair the node has already swapped goes on as DISCARD to the far-side partner of the swapped pair
+    When the clock advances to 1000 ns
+    And the station heralds PSI_PLUS with seq 2 for the node's attempt on link 2
+    Then the node sends SWAP_OUTCOME to node 3
+    When node 1 sends EXPIRE {"link_id": 1, "first_seq": 1, "last_seq": 1}
+    Then the node sends EXPIRE_ACK to node 1
+    And the node sends DISCARD to node 3
+    And its "body" is {"circuit_id": 7, "pair": {"link_id": 2, "seq": 2}, "reason": "HALF_LOST"}

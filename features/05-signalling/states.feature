@@ -92,15 +92,17 @@ Feature: Signalling messages in each circuit state (spec chapter 05 section 2)
     And the node sends no SETUP
     And the node sends no REJECT
 
-  @SIG-004
-  Scenario: A SETUP for the id of a circuit whose teardown is complete is admitted as a new circuit
+  @REL-025
+  Scenario: A late SETUP for the id of a circuit whose teardown is complete is ignored
+    # a copy of the SETUP that the teardown overtook (chapter 11 section 4.5): within
+    # closed_linger the released circuit is not set up again
     Given a router node 2 between nodes 1 and 3 with 2 memory qubits
     And circuit 7 along route 1, 2, 3 is established at the node
     When node 1 sends TEARDOWN {"circuit_id": 7, "reason": "NORMAL"}
     And node 3 sends TEARDOWN_ACK {"circuit_id": 7, "released_memory": 2}
     Then the node sends TEARDOWN_ACK to node 1
     When node 1 sends SETUP for circuit 7 along route 1, 2, 3
-    Then the node sends SETUP to node 3
+    Then the node sends no SETUP
     And the node sends no ERROR
     And the node sends no REJECT
 

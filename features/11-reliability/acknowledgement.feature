@@ -34,6 +34,16 @@ Feature: Acknowledgement and retransmission (spec chapter 11 section 2)
     And the clock advances to 300000000 ns
     Then the node has sent 1 copies of SETUP to node 3, each with the first one's message_id and body
 
+  @REL-024
+  Scenario: A SETUP of a circuit released meanwhile is not sent again
+    Given a router node 2 between nodes 1 and 3
+    And the harness acknowledges nothing the node sends
+    When node 1 sends SETUP for circuit 7 along route 1, 2, 3
+    And node 1 sends TEARDOWN {"circuit_id": 7, "reason": "NORMAL"}
+    And the clock advances to 50000000 ns
+    Then the node has sent 1 copies of SETUP to node 3, each with the first one's message_id and body
+    And the node sends TEARDOWN to node 3
+
   @REL-005
   Scenario: Each retransmission waits twice as long as the one before
     Given a router node 2 between nodes 1 and 3

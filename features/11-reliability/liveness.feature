@@ -10,6 +10,27 @@ Feature: Keepalives, failed neighbours and links, restarts (spec chapter 11 sect
     Then the node's first message to node 1 was KEEPALIVE
     And the node's first message to node 3 was KEEPALIVE
 
+  @REL-027
+  Scenario: The KEEPALIVE a node sends when it starts is sent again until acknowledged
+    Given a router node 2 between nodes 1 and 3
+    And the harness acknowledges nothing the node sends
+    When the node restarts
+    And the clock advances to 7000000 ns
+    Then since the restart the node has sent node 1 at least 3 copies of one KEEPALIVE
+
+  @REL-027
+  Scenario: An acknowledged start KEEPALIVE is not sent again
+    Given a router node 2 between nodes 1 and 3
+    When the node restarts
+    And the clock advances to 7000000 ns
+    Then since the restart the node has sent node 1 exactly 1 copies of one KEEPALIVE
+
+  @REL-028
+  Scenario: A neighbour's KEEPALIVE is acknowledged
+    Given a router node 2 between nodes 1 and 3
+    When node 1 sends KEEPALIVE {"incarnation": 1, "interval_ns": 10000000000}
+    Then the node acknowledges that message
+
   @REL-010
   Scenario: A node sends KEEPALIVE to an idle neighbour every keepalive interval
     Given a router node 2 between nodes 1 and 3
@@ -110,3 +131,30 @@ Feature: Keepalives, failed neighbours and links, restarts (spec chapter 11 sect
     And node 1 sends SETUP for circuit 8 along route 1, 2, 3
     Then the node sends SETUP to node 3
     And no message_id it sent to node 3 after the restart was sent to it before
+
+  @REL-026
+  Scenario: A circuit a node of its route no longer knows fails
+    # node 3 lost its state (a restart whose KEEPALIVE never arrived): it refuses the node's
+    # SWAP_OUTCOME with UNKNOWN_CIRCUIT instead of acknowledging it
+    Given a router node 2 between nodes 1 and 3
+    And the harness acknowledges nothing the node sends
+    And circuit 7 along route 1, 2, 3 is established at the node
+    And the node holds a PSI_PLUS pair with seq 1 on link 1
+    When the clock advances to 1000 ns
+    And the station heralds PSI_PLUS with seq 1 for the node's attempt on link 2
+    Then the node sends SWAP_OUTCOME to node 3
+    When node 3 refuses the node's last SWAP_OUTCOME to it with ERROR UNKNOWN_CIRCUIT
+    Then the node sends TEARDOWN to node 1
+    And its "body.reason" is "FAILURE"
+
+  @REL-026
+  Scenario: A refusal of another kind does not fail the circuit
+    Given a router node 2 between nodes 1 and 3
+    And the harness acknowledges nothing the node sends
+    And circuit 7 along route 1, 2, 3 is established at the node
+    And the node holds a PSI_PLUS pair with seq 1 on link 1
+    When the clock advances to 1000 ns
+    And the station heralds PSI_PLUS with seq 1 for the node's attempt on link 2
+    Then the node sends SWAP_OUTCOME to node 3
+    When node 3 refuses the node's last SWAP_OUTCOME to it with ERROR UNKNOWN_PAIR
+    Then the node sends no TEARDOWN

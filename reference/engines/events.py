@@ -235,3 +235,11 @@ class Consume(Event):
     """The application is done with a delivered qubit (local API, not a message)."""
 
     qubit: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Closed(Event):
+    """Signalling -> node: the circuit's machine reached ``CLOSED``; the node forgets the
+    circuit's engines and remembers its id for ``closed_linger`` (chapter 11 section 4.5)."""
+
+    circuit_id: int

@@ -95,6 +95,9 @@ class LinkEngine(Engine):
     timeouts_in_a_row: int = 0
     #: the highest seq heralded to this node (0: none yet), for LINK-016's gaps
     last_seq: int = 0
+    #: modes of the attempts that timed out since the last success heralded to this node: how
+    #: many seqs after ``last_seq`` may have been heralded to the peer alone (TRK-013.3)
+    unheard: int = 0
 
     def __post_init__(self) -> None:
         self.state = LinkState.IDLE
@@ -250,6 +253,13 @@ class LinkEngine(Engine):
             self.out.append(Send(self.factory.make("EXPIRE", self.peer, body)))
         if not last or ahead < 2**15:
             self.last_seq = seq
+            self.unheard = 0
+
+    def missed(self, seq: int) -> bool:
+        """TRK-013.3: ``seq`` may be a success heralded to the peer alone: it lies after the
+        highest seq heralded to this node by no more than the modes of the attempts that timed
+        out since (a HERALD lost on its way here)."""
+        return self.unheard > 0 and (seq - 1 - self.last_seq % 65535) % 65535 < self.unheard
 
     def pair_gone(self, seq: int) -> None:
         """The node no longer holds link pair ``seq`` (swapped, discarded or delivered)."""
@@ -260,7 +270,8 @@ class LinkEngine(Engine):
                             field="body.slot_ns", msg=ev.msg)
 
     def attempt_failed(self, now: int, ev: HeraldTimeout) -> LinkState:
-        self._end_attempt(now)
+        _, qubits = self._end_attempt(now)
+        self.unheard += len(qubits)
         self.timeouts_in_a_row += 1
         if self.timeouts_in_a_row >= self.failure_attempts:  # REL-013: the station is silent
             self.timeouts_in_a_row = 0

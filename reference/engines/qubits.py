@@ -249,13 +249,25 @@ class TrackingEngine(NodeEngine, Distilling):
             self._pass_on(ref, new_partner, other_ref, bell, head_side)
         elif ref in self.distilled:
             return  # a stale outcome for a pair since sacrificed in distillation (TRK-009)
-        elif ref in self.discarded:  # TRK-013.2
+        elif ref in self.discarded or self._missed(ref, head_side):  # TRK-013.2, TRK-013.3
+            if ref not in self.discarded:
+                self._remember(self.discarded, ref, "HALF_LOST")
+            reason = self.discarded[ref]
             if new_partner:
                 self._send("DISCARD", new_partner, {"circuit_id": self.info.circuit_id,
-                                                    "pair": _refd(other_ref),
-                                                    "reason": self.discarded[ref]})
+                                                    "pair": _refd(other_ref), "reason": reason})
         elif ref not in self.delivered:
             raise self._unknown(ev, name)
+
+    def _missed(self, ref: Ref, head_side: bool) -> bool:
+        """TRK-013.3: ``ref`` is a pair of this node's link on that side whose HERALD may have
+        been lost on its way here (:meth:`LinkEngine.missed`)."""
+        assert self.ctx is not None and self.info is not None
+        # the head-side partner's qubit is on its link towards the tail, and vice versa
+        if ref[0] != self.info.side_links(self.me)[1 if head_side else 0]:
+            return False
+        link = self.ctx.link_engines.get(ref[0])
+        return link is not None and link.missed(ref[1])
 
     def _route_mismatch(self, now: int, ev: SwapOutcome, names: tuple[str, ...], field: str,
                         detail: str) -> None:
@@ -318,15 +330,8 @@ class TrackingEngine(NodeEngine, Distilling):
         ref = _ref(ev.body["pair"])
         if ref in self.held:
             self._drop(now, ref, ev.body["reason"], notify=False)
-        elif ref in self.consumed:
-            # TRK-012.2; the far side's record stays, so that a DISCARD crossing this one from
-            # the far side is passed on in turn (TRK-004: that qubit was held here)
-            rec = self.consumed.pop(ref)
-            far = TAIL if rec.mine[HEAD] == ref else HEAD
-            self._remember(self.discarded, ref, ev.body["reason"])
-            self._send("DISCARD", rec.partner[far], {"circuit_id": self.info.circuit_id,
-                                                      "pair": _refd(rec.ref[far]),
-                                                      "reason": ev.body["reason"]})
+        elif ref in self.consumed:  # TRK-012.2
+            self._discard_past_swap(ref, ev.body["reason"])
         elif ref in self.delivered:
             self.lost(now, ref)
         elif ref in self.distilled:
@@ -334,12 +339,27 @@ class TrackingEngine(NodeEngine, Distilling):
         elif ref not in self.discarded:
             raise self._unknown(ev, "pair")
 
+    def _discard_past_swap(self, ref: Ref, reason: str) -> None:
+        """TRK-012.2, LINK-011.3: our qubit ``ref`` went into a swap; the DISCARD goes on to the
+        far-side partner of the pair that swap produced. The far side's record stays, so that a
+        DISCARD crossing this one from the far side is passed on in turn (TRK-004: that qubit
+        was held here)."""
+        assert self.info is not None
+        rec = self.consumed.pop(ref)
+        far = TAIL if rec.mine[HEAD] == ref else HEAD
+        self._remember(self.discarded, ref, reason)
+        self._send("DISCARD", rec.partner[far], {"circuit_id": self.info.circuit_id,
+                                                  "pair": _refd(rec.ref[far]), "reason": reason})
+
     def on_peer_expired(self, now: int, ev: PeerExpired) -> None:
-        """LINK-011.1: the link peer expired the pair; free our half if still held, and report a
-        pair already delivered to the application as lost (PAIR_EXPIRED, DLV-030.1)."""
+        """LINK-011.1: the link peer expired the pair; free our half if still held, pass the
+        loss on past a swap that consumed it (LINK-011.3), and report a pair already delivered
+        to the application as lost (PAIR_EXPIRED, DLV-030.1)."""
         ref = (ev.link_id, ev.seq)
         if ref in self.held:
             self._drop(now, ref, "TEARDOWN", notify=False)
+        elif ref in self.consumed:
+            self._discard_past_swap(ref, "HALF_LOST")
         elif ref in self.delivered:
             self.lost(now, ref)
 

@@ -46,6 +46,7 @@ from .events import (
     CircuitDown,
     CircuitUp,
     CloseCircuit,
+    Closed,
     Confirm,
     DurationTimer,
     ErrorReceived,
@@ -120,6 +121,7 @@ TABLE = {
     (P, TeardownAck): Rule(P, "ignore"),
     (E, TeardownAck): Rule(E, "ignore"),
     (T, Setup): Rule(T, "duplicate"),  # SIG-004: any state other than IDLE
+    (C, Setup): Rule(C, "ignore"),  # REL-025: a late copy of the released circuit's SETUP
     (C, CloseCircuit): Rule(C, "ignore"),
     (T, CloseCircuit): Rule(T, "ignore"),  # e.g. a request deadline (DLV-011.2) during teardown
 }
@@ -533,8 +535,11 @@ class SignallingEngine(NodeEngine):
                                        "reason": self.teardown_reason}, self.teardown_carried)
         if not self.awaiting:
             return SigState.CLOSED
-        # SIG-034 with REL-005's back-off: each retransmission waits twice as long
-        wait = self.policy.get("ack_timeout_ns", 10**8) << self.retries
+        # SIG-034 with REL-005's back-off: each retransmission waits twice as long, from the
+        # retransmission timeout towards the neighbours (REL-003: their round-trip estimate,
+        # ack_timeout_ns, which is rto_initial, while there is none)
+        rto, initial = self.policy.get("rto"), self.policy.get("ack_timeout_ns", 10**8)
+        wait = max((rto(t) if rto else 0) or initial for t in self.awaiting) << self.retries
         self.timers["ack"] = now + min(wait, self.policy.get("rto_max_ns", 10**9))
         return SigState.TEARING_DOWN
 
@@ -592,6 +597,13 @@ class SignallingEngine(NodeEngine):
 
     def ignore(self, now: int, ev: Any) -> None:
         return None
+
+    def fire(self, now: int, event: Event) -> None:
+        """As :meth:`Engine.fire`; reaching ``CLOSED`` also tells the node (:class:`Closed`)."""
+        before = self.state
+        super().fire(now, event)
+        if self.state is SigState.CLOSED and before is not SigState.CLOSED:
+            self.out.append(Local(Closed(circuit_id=self.circuit_id)))
 
     def on_timer(self, now: int, name: str) -> None:
         """Fire timer ``name`` (setup, duration or ack)."""

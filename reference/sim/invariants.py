@@ -16,6 +16,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from ..engines.signalling import SigState
+
+#: a circuit still retransmitting its TEARDOWN (not counted by the engines invariant)
+TEARING_DOWN = SigState.TEARING_DOWN
+ESTABLISHED = SigState.ESTABLISHED
+
 __all__ = ["KINDS", "Violation", "check", "default_settle_ns", "live_engines",
            "request_outcomes"]
 
@@ -57,10 +63,10 @@ def default_settle_ns(net: Any) -> int:
     return max(cutoffs, default=0) + SETTLE_MARGIN_NS
 
 
-def check(net: Any, *, settle_ns: int, engines: bool = False) -> list[Violation]:
+def check(net: Any, *, settle_ns: int, engines: bool = True) -> list[Violation]:
     """Every invariant violation of ``net`` at its current time (see the module docstring).
     ``engines``: also require that no circuit engine is left once every request has ended
-    (off until the reference releases its engines)."""
+    (chapter 11 section 4.5: a node keeps only the id of a released circuit)."""
     out: list[Violation] = []
     out += check_agreement(net)
     out += check_one_sided(net, settle_ns=settle_ns)
@@ -111,13 +117,15 @@ def check_one_sided(net: Any, *, settle_ns: int) -> list[Violation]:
     """(b) One-sided pairs: a pair delivered at one end only has been voided at that end (a
     PAIR_EXPIRED for it reached the application there: ``Delivery.expired``), unless it was
     delivered less than ``settle_ns`` before the end of the run (the other end's delivery, or
-    the void, may be on its way).
+    the void, may be on its way), or the node it was delivered at crashed or restarted after
+    the delivery (the application, which ran there, went with it).
 
     The simulator does not record when a one-sided pair was delivered; the pair's
     ``created_ns`` (when the end-to-end pair came to exist, which its delivery follows by the
     classical latency of the last swap outcomes) stands for it."""
     out = []
     end = net.now
+    downs = _last_down(net)
     for (cid, pid), d in net.deliveries.items():
         if (d.head is None) == (d.tail is None) or d.expired:
             continue
@@ -127,6 +135,8 @@ def check_one_sided(net: Any, *, settle_ns: int) -> list[Violation]:
             continue
         where = "head" if d.head is not None else "tail"
         node = cid >> 16 if where == "head" else _tail_of(net, cid, side.get("endpoint"))
+        if node in downs and downs[node] >= delivered:
+            continue
         out.append(Violation(
             "one_sided", f"pair {pid:#x} of circuit {cid:#x} (created at {delivered} ns) was "
             f"delivered at the {where} only and never voided there", delivered,
@@ -213,19 +223,34 @@ def request_outcomes(net: Any) -> dict[int, dict[str, Any]]:
 # -- (d) release -------------------------------------------------------------------------------
 def live_engines(net: Any) -> dict[int, dict[str, int]]:
     """node id -> its circuit engines still present: ``signalling``, ``dataplane`` (swap or
-    end engines), their sum ``live``, and the application's ``endpoints`` (opened by the
-    application, not counted as live)."""
+    end engines), ``tearing_down`` (the circuits among them still retransmitting their
+    TEARDOWN, a state SIG-034's retry limit bounds), ``live`` (the engines of the other
+    circuits), and the application's ``endpoints`` (opened by the application, not counted as
+    live)."""
     out = {}
     for nid, n in sorted(net.nodes.items()):
         sig, dp = len(n.signalling), len(n.dataplane)
-        out[nid] = {"signalling": sig, "dataplane": dp, "live": sig + dp,
-                    "endpoints": len(n.endpoints)}
+        going = {c for c, s in n.signalling.items() if getattr(s, "state", None) is TEARING_DOWN}
+        live = sum(1 for c in n.signalling if c not in going)
+        live += sum(1 for c in n.dataplane if c not in going)
+        out[nid] = {"signalling": sig, "dataplane": dp, "tearing_down": len(going),
+                    "live": live, "endpoints": len(n.endpoints)}
     return out
 
 
 def _crashed(net: Any) -> set[int]:
     faults = getattr(net, "faults", None)
     return set(faults.crashed) if faults is not None else set()
+
+
+def _last_down(net: Any) -> dict[int, int]:
+    """node id -> the time of its last crash or restart so far (injected faults)."""
+    faults = getattr(net, "faults", None)
+    out: dict[int, int] = {}
+    for e in faults.events if faults is not None else ():
+        if e.action in ("crash", "restart") and e.at_ns <= net.now:
+            out[e.nodes[0]] = max(out.get(e.nodes[0], 0), e.at_ns)
+    return out
 
 
 def _restarted(net: Any) -> set[int]:
@@ -278,8 +303,10 @@ def check_release(net: Any, outcomes: dict[int, dict[str, Any]], *, settle_ns: i
                 circuit=circuits[0] if len(circuits) == 1 else None))
         if engines and live[nid]["live"]:
             out.append(Violation(
-                "engines", f"node {nid} keeps {live[nid]['signalling']} signalling and "
-                f"{live[nid]['dataplane']} data-plane engine(s) after every request ended",
+                "engines", f"node {nid} keeps {live[nid]['live']} engine(s) of circuits not "
+                f"tearing down ({live[nid]['signalling']} signalling and "
+                f"{live[nid]['dataplane']} data-plane engine(s) in all) after every request "
+                "ended",
                 end, node=nid))
     return out
 
@@ -304,14 +331,33 @@ def _deadline(net: Any, r: dict[str, Any]) -> int:
     return 0
 
 
+def _served_by_live_circuit(net: Any, r: dict[str, Any]) -> bool:
+    """Request ``r`` is being served, or its end is on its way: its head node holds a circuit
+    for it (same endpoint and tail) that every node of the route holds established, or that
+    a node of the route is tearing down (the TEARDOWN travels to the head, REL-016)."""
+    head = net.nodes.get(r["head"])
+    for cid, sig in (head.signalling.items() if head is not None else ()):
+        setup = getattr(sig, "setup", None)
+        if (setup is None or setup.get("head_endpoint") != r["endpoint"]
+                or setup.get("tail_end") != r["tail"]):
+            continue
+        states = [net.nodes[n].circuit_state(cid) for n in setup.get("route", ())
+                  if n in net.nodes]
+        return bool(states) and (TEARING_DOWN in states
+                                 or all(s is ESTABLISHED for s in states))
+    return False
+
+
 def check_requests_end(net: Any, outcomes: dict[int, dict[str, Any]], *,
                        settle_ns: int) -> list[Violation]:
     """(e) Every request ends: it completed (``num_pairs`` pairs delivered at both ends) or
     its head application received an ERROR answering its PAIR_REQUEST, unless it started less
     than ``settle_ns`` before the end of the run, or its deadline (absolute ``deadline_ns``)
     is not yet ``settle_ns`` behind the end of the run, or it has no deadline and is still
-    progressing: one of its pairs was delivered at both ends less than ``settle_ns`` before
-    the end (a run cut short of a long request is not a stall). A request whose head node
+    served: one of its pairs was delivered at both ends less than ``settle_ns`` before the
+    end, or a circuit established at every node of its route serves it, or a node of its
+    route is tearing that circuit down (a run cut short of a slow request, or of a teardown on
+    its way, is not a stall; a circuit half open, or none, is). A request whose head node
     crashed or restarted ended with its application, which ran on that node."""
     end = net.now
     out = []
@@ -325,8 +371,9 @@ def check_requests_end(net: Any, outcomes: dict[int, dict[str, Any]], *,
         deadline = _deadline(net, r)
         if deadline and deadline > end - settle_ns:
             continue
-        if not deadline and o.get("last_pair_ns") is not None and (
-                o["last_pair_ns"] > end - settle_ns):
+        if not deadline and ((o.get("last_pair_ns") is not None
+                              and o["last_pair_ns"] > end - settle_ns)
+                             or _served_by_live_circuit(net, r)):
             continue
         out.append(Violation(
             "request_not_ended", f"request {r['request_id']} (node {r['head']} to node "

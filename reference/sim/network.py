@@ -77,6 +77,10 @@ def _run_gc() -> Iterator[None]:
         gc.unfreeze()
 
 
+#: scenario options passed to every node's configuration as they are (chapter 11 timers)
+_NODE_OPTIONS = ("setup_timeout_ns", "keepalive_interval_ns", "link_failure_attempts",
+                 "rto_max_ns", "msl_ns")
+
 @dataclass
 class Delivery:
     """One end-to-end pair as delivered (both ends' PAIR_DELIVERY bodies when both exist)."""
@@ -215,8 +219,7 @@ class Network:
                              readout_fidelity=prof["readout_fidelity"],
                              cutoff_ns=opts.get("cutoff_ns", 0),
                              slots_per_link=opts.get("slots_per_link", 1), strict=self.strict,
-                             **{k: opts[k] for k in ("setup_timeout_ns", "keepalive_interval_ns")
-                                if k in opts},
+                             **{k: opts[k] for k in _NODE_OPTIONS if k in opts},
                              record_transitions=self._traces_transitions)
             self._node_args[nid] = (cfg, router if n["role"] != "repeater" else None)
             self.nodes[nid] = self.fresh_node(nid)

@@ -47,6 +47,9 @@ SLOT_NS = 5000 + math.ceil(5 * 1e3 / (299_792_458 / 1.44) * 1e9)
 #: defaults, 1 s and 50 ms, exceed the runs' 50 ms): a silent neighbour is dead after 6 ms
 SETUP_TIMEOUT_NS = 10_000_000
 KEEPALIVE_NS = 2_000_000
+#: a link whose station falls silent (the link is down) fails after this many herald
+#: timeouts in a row, 3 ms on these links (the default, 1000 slots, is 29 ms)
+LINK_FAILURE_ATTEMPTS = 100
 #: jitter of every message, up to this many ns: it reorders messages, but stays below the
 #: 10 ns within which a station matches the two ATTEMPTs of a slot (larger jitter on the
 #: station channels mismatches every slot: a clock assumption of spec chapter 11 section 5)
@@ -118,7 +121,8 @@ def build_scenario(name: str, loss: float, seed: int, faults: Faults = Faults())
                            "duration_ns": DURATION_NS,
                            "options": {"cutoff_ns": CUTOFF_NS, "measure_basis": "none",
                                        "setup_timeout_ns": SETUP_TIMEOUT_NS,
-                                       "keepalive_interval_ns": KEEPALIVE_NS},
+                                       "keepalive_interval_ns": KEEPALIVE_NS,
+                                       "link_failure_attempts": LINK_FAILURE_ATTEMPTS},
                            **SCENARIOS[name]()}
     # the failures depend on the scenario and the seed only, not on the loss rate
     rng = np.random.default_rng([seed, sum(map(ord, name))])

@@ -32,7 +32,10 @@ def test_completed_circuit_is_torn_down_and_frees_memory() -> None:
     types = [m["type"] for m in h.sent]
     assert "TEARDOWN" in types and "TEARDOWN_ACK" in types
     assert all(n.memory_in_use() == 0 for n in h.nodes.values())
-    assert {s.state.name for n in h.nodes.values() for s in n.signalling.values()} == {"CLOSED"}
+    cid = next(m for m in h.sent if m["type"] == "SETUP")["body"]["circuit_id"]
+    assert {n.circuit_state(cid).name for n in h.nodes.values()} == {"CLOSED"}
+    # chapter 11 section 4.5: the engines are gone, only the released id is remembered
+    assert not any(n.signalling or n.dataplane for n in h.nodes.values())
 
 
 def test_reject_when_tail_endpoint_not_open() -> None:

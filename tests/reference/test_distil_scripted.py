@@ -116,11 +116,17 @@ def test_unknown_pair_and_unknown_circuit() -> None:
     assert h.errors()[-1]["body"]["field"] == "body.kept"
     h.inject(2, "DISTIL_OUTCOME", {**body, "circuit_id": 4242}, source=1)
     assert _codes(h)[-1] == ErrorCode.UNKNOWN_CIRCUIT
-    h.internal(1, ev.CloseCircuit(circuit_id=CID))
+    h.drop = lambda m: m["type"] == "TEARDOWN_ACK"  # the tail stays TEARING_DOWN
+    h.internal(2, ev.CloseCircuit(circuit_id=CID))
     h.run(40_000)
     n = len(h.errors())
     h.inject(2, "DISTIL_OUTCOME", body, source=1)
-    assert len(h.errors()) == n  # CLOSED: ignored
+    assert len(h.errors()) == n  # data plane CLOSED: ignored
+    h.drop = lambda m: False
+    h.run(10**9)
+    assert CID not in h.nodes[2].dataplane  # released: REL-023 ignores it all the same
+    h.inject(2, "DISTIL_OUTCOME", body, source=1)
+    assert len(h.errors()) == n
 
 
 def test_outcome_that_matches_no_round_is_a_mismatch() -> None:

@@ -9,12 +9,14 @@ import io
 import json
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 import yaml
 from click.testing import CliRunner
 
+from qvcp.reference.engines.signalling import SigState
 from qvcp.reference.sim import invariants as inv
 from qvcp.reference.sim.faults import FaultPlan
 from qvcp.reference.sim.network import STATION_BASE, Delivery, Network
@@ -182,6 +184,21 @@ def test_one_sided_fires_unless_voided_or_recent() -> None:
     assert _kinds(net) == []  # delivered within settle_ns of the end
 
 
+@pytest.mark.parametrize(("restart_ms", "flagged"), [(20, False), (5, True)])
+def test_one_sided_pair_of_a_node_restarted_after_the_delivery_is_not_flagged(
+        restart_ms: int, flagged: bool) -> None:
+    """The application that received a one-sided pair ran on its node: a crash or restart of
+    that node after the delivery took the application, and the pair, with it. A restart
+    before the delivery changes nothing."""
+    names = [n["name"] for n in _chain3()["nodes"]]
+    net = Network.from_scenario(_chain3({"events": [
+        {"at_ns": restart_ms * MS, "action": "restart", "nodes": [names[0]]}]}))
+    net.now = 100 * MS
+    _end_request(net)
+    net.deliveries[(CID, 6)] = Delivery(CID, 6, head=_body(6, created=10 * MS))
+    assert _kinds(net) == (["one_sided"] if flagged else [])
+
+
 def test_cutoff_fires_on_a_late_delivery() -> None:
     net = _idle_chain3()
     _end_request(net)
@@ -206,14 +223,24 @@ def test_release_fires_once_every_request_ended() -> None:
     assert "0x10001" in v.detail
 
 
-def test_engines_are_a_metric_and_an_invariant_behind_a_flag() -> None:
+def test_engines_are_a_metric_and_an_invariant() -> None:
     net = _idle_chain3()
     _end_request(net)
-    net.nodes[2].signalling[CID] = object()  # type: ignore[assignment]
     assert _kinds(net) == []
-    assert _kinds(net, engines=True) == ["engines"]
-    assert inv.live_engines(net)[2] == {"signalling": 1, "dataplane": 0, "live": 1,
-                                        "endpoints": 0}
+    net.nodes[2].signalling[CID] = object()  # type: ignore[assignment]
+    assert _kinds(net) == ["engines"]
+    assert _kinds(net, engines=False) == []
+    assert inv.live_engines(net)[2] == {"signalling": 1, "dataplane": 0, "tearing_down": 0,
+                                        "live": 1, "endpoints": 0}
+    # a circuit still retransmitting its TEARDOWN (bounded by SIG-034's retry limit) is not
+    # counted, nor its data plane; a circuit in any other state is
+    going = SimpleNamespace(state=SigState.TEARING_DOWN)
+    net.nodes[2].signalling[CID] = going  # type: ignore[assignment]
+    net.nodes[2].dataplane[CID] = object()  # type: ignore[assignment]
+    assert _kinds(net) == []
+    assert inv.live_engines(net)[2]["tearing_down"] == 1
+    going.state = SigState.ESTABLISHED
+    assert _kinds(net) == ["engines"] and inv.live_engines(net)[2]["live"] == 2
 
 
 def test_request_not_ended_fires_unless_recent_within_deadline_or_progressing() -> None:
@@ -316,3 +343,19 @@ def test_soak_bad_options_are_usage_errors(args: list[str], option: str) -> None
     res = CliRunner().invoke(soak, args)
     assert res.exit_code == 2 and option in res.output
     assert "Traceback" not in res.output
+
+
+def test_a_request_without_deadline_is_open_only_while_a_whole_circuit_serves_it() -> None:
+    """(e) for a request without a deadline that delivered nothing lately: served by a circuit
+    established at every node of its route (slow, not stalled), or a teardown on its way, is
+    no violation; a circuit half open (a node of the route lost it) is."""
+    net, _ = _run(_chain3(), 30 * MS)
+    cid = next(iter(net.nodes[1].signalling))
+    assert _kinds(net, settle=1) == []
+    tail = net.nodes[3]
+    sig = tail.signalling.pop(cid)
+    dp = tail.dataplane.pop(cid)
+    assert _kinds(net, settle=1) == ["request_not_ended"]
+    sig.state = SigState.TEARING_DOWN
+    tail.signalling[cid], tail.dataplane[cid] = sig, dp
+    assert _kinds(net, settle=1) == []

@@ -76,18 +76,26 @@ def test_setup_while_tearing_down_is_a_duplicate() -> None:
     assert err["body"]["offending_message_id"] == 99
 
 
-def test_released_circuit_id_can_be_set_up_again() -> None:
-    """Spec 05 section 2: a fully released circuit is IDLE, so its id is usable again."""
+def test_released_circuit_id_ignores_setup_for_closed_linger_then_is_usable_again() -> None:
+    """REL-025, spec 05 section 2: a released circuit is CLOSED for ``closed_linger`` (a
+    late SETUP for it is ignored: no error, no reservation, no engine), then IDLE again."""
     h = Harness(["end", "end"])
     h.open(1, 2)
     h.run(200)
     setup = _setup_of(h)
     cid = setup["body"]["circuit_id"]
+    node = h.nodes[2]
     h.inject(2, "TEARDOWN", {"circuit_id": cid, "reason": "NORMAL"}, source=1)
-    assert h.nodes[2].signalling[cid].state is SigState.CLOSED
+    assert node.circuit_state(cid) is SigState.CLOSED and cid not in node.signalling
     h.inject(2, "SETUP", setup["body"], source=1, message_id=98)
     assert not [e for e in _errors_from(h, 2) if e["body"]["offending_message_id"] == 98]
-    assert h.nodes[2].signalling[cid].state is not SigState.CLOSED
+    assert node.circuit_state(cid) is SigState.CLOSED and not node.ctx.resources.reserved
+    linger = node.closed.linger_ns
+    assert linger == node.config.reliability().dedup_hold_ns  # the default (chapter 11 s.3)
+    h.now += linger  # nothing else happens at node 2 meanwhile: the clock jumps
+    h.inject(2, "SETUP", setup["body"], source=1, message_id=99)
+    assert not [e for e in _errors_from(h, 2) if e["body"]["offending_message_id"] == 99]
+    assert node.circuit_state(cid) is SigState.ESTABLISHED
 
 
 def test_endpoint_zero_and_half_remote_are_out_of_range() -> None:
@@ -174,8 +182,8 @@ def test_hop_that_cannot_install_rejects_upstream_and_tears_down_downstream() ->
     assert all(CID not in link.circuits for link in h.nodes[2].links.values())
     h.run(5000)
     assert not h.sent_of("ATTEMPT", 2)
-    assert h.nodes[2].signalling[CID].state is SigState.CLOSED  # the tail acked
-    assert h.nodes[1].signalling[CID].state is SigState.CLOSED
+    assert h.nodes[2].circuit_state(CID) is SigState.CLOSED  # the tail acked
+    assert h.nodes[1].circuit_state(CID) is SigState.CLOSED
     assert [e["body"]["code"] for e in h.app_of(1, "ERROR")] == [
         ErrorCode.REQUEST_UNSATISFIABLE]
 
@@ -232,7 +240,7 @@ def test_head_that_cannot_install_tears_down_and_fails_the_request() -> None:
         ErrorCode.REQUEST_UNSATISFIABLE]
     assert CID not in h.nodes[1].dataplane and h.nodes[1].ctx.resources.reserved == {}
     h.run(100)
-    assert h.nodes[1].signalling[CID].state is SigState.CLOSED
+    assert h.nodes[1].circuit_state(CID) is SigState.CLOSED
     assert h.nodes[1].endpoints[5].state is EndpointState.OPEN
 
 
@@ -324,7 +332,7 @@ def test_deadline_passing_mid_request_fails_it_and_stops_deliveries() -> None:
     h.run(200_000)
     assert len(h.app_of(1, "PAIR_DELIVERY")) == 1 == len(h.app_of(2, "PAIR_DELIVERY"))
     assert len(_unsatisfiable(h, 1)) == 1
-    assert h.nodes[1].signalling[CID].state is SigState.CLOSED
+    assert h.nodes[1].circuit_state(CID) is SigState.CLOSED
     assert h.nodes[1].ctx.resources.reserved == {} == h.nodes[2].ctx.resources.reserved
 
 
@@ -357,7 +365,7 @@ def test_deadline_passing_during_setup_tears_the_circuit_down() -> None:
     _took(h, "signalling", "TEARING_DOWN", "CloseCircuit", "TEARING_DOWN", key="1/")
     assert len(h.sent_of("TEARDOWN", 1)) == 1
     h.run(10_000)
-    assert h.nodes[1].signalling[CID].state is SigState.CLOSED
+    assert h.nodes[1].circuit_state(CID) is SigState.CLOSED
     assert h.nodes[1].ctx.resources.reserved == {}
 
 

@@ -142,8 +142,10 @@ def test_generate_off_while_attempting_then_late_herald() -> None:
     """Teardown during an attempt (SIG-030, LINK-103): the attempt's qubit and communication
     qubit are freed at once and the link stays ATTEMPTING until the HERALD, whose success then
     makes no pair and frees nothing more; nothing is delivered. A pair reaching an end's
-    closed data plane anyway (a defensive row) is freed."""
+    closed data plane anyway (a defensive row; the TEARDOWN_ACK is lost, so the circuit is
+    still TEARING_DOWN) is freed, and so is one reaching the node after the release."""
     h = Harness(["end", "end"])
+    h.drop = lambda m: m["type"] == "TEARDOWN_ACK"
     h.resolve_by_link[1] = deque([SUCCESS])
     h.open(1, 2)
     h.run(1005)
@@ -165,6 +167,12 @@ def test_generate_off_while_attempting_then_late_herald() -> None:
                                    created_ns=0, peer=2))
     _took(h, "end", "CLOSED", "LinkPairReady", "CLOSED", key="1/")
     assert _frees(h, 1)[-1] == 3
+    h.drop = lambda m: False
+    h.run(10**9)  # the TEARDOWN retransmissions are acknowledged: released, engines gone
+    assert h.nodes[1].circuit_state(CID) is SigState.CLOSED and not h.nodes[1].dataplane
+    h.internal(1, ev.LinkPairReady(circuit_id=CID, link_id=1, seq=10, qubit=2, bell=1,
+                                   created_ns=0, peer=2))
+    assert _frees(h, 1)[-1] == 2 and h.nodes[1].memory_in_use() == 0
 
 
 def test_herald_timeout_frees_the_qubit_and_rearms() -> None:
@@ -217,6 +225,7 @@ def test_reject_travels_back_and_fails_the_request() -> None:
     _took(h, "signalling", "CLOSED", "TeardownAck", "CLOSED")
     h.internal(1, ev.CloseCircuit(circuit_id=CID))
     _took(h, "signalling", "CLOSED", "CloseCircuit", "CLOSED")
+    assert not h.nodes[1].signalling  # the released circuit's machine is not kept
     assert not _net_errors(h) and not h.sent_of("TEARDOWN")
     h.inject(1, "REJECT", h.sent_of("REJECT", 2, 1)[0]["body"], source=2)
     h.inject(1, "CONFIRM", {"circuit_id": CID, "expected_rate_mhz": 0,
@@ -246,7 +255,7 @@ def test_setup_timeouts_teardown_crossing_and_ack_retransmission() -> None:
     # SIG-014.1: a circuit given up after the setup timeout is torn down with reason FAILURE
     gave_up = [m for m in h.lost if m["type"] == "TEARDOWN" and m["source"] in (1, 2)]
     assert gave_up and {m["body"]["reason"] for m in gave_up} == {"FAILURE"}
-    assert h.nodes[2].signalling[CID].state is SigState.CLOSED
+    assert h.nodes[2].circuit_state(CID) is SigState.CLOSED
     assert h.nodes[2].ctx.resources.reserved == {}
 
 
@@ -270,7 +279,7 @@ def test_teardown_in_setup_sent_and_pending() -> None:
     assert [m["body"]["code"] for m in h.sent_of("ERROR", 2, 3)] == [
         ErrorCode.UNEXPECTED_MESSAGE]
     assert not h.sent_of("CONFIRM", 2)
-    assert h.nodes[2].signalling[CID].state is SigState.CLOSED
+    assert h.nodes[2].circuit_state(CID) is SigState.CLOSED
 
 
 def test_teardown_for_unknown_circuit_is_acked() -> None:
@@ -309,7 +318,7 @@ def test_duration_timer_tears_the_circuit_down() -> None:
     _took(h, "signalling", "ESTABLISHED", "DurationTimer", "TEARING_DOWN")
     (td,) = h.sent_of("TEARDOWN", 1, 2)
     assert td["body"]["reason"] == "COMPLETED"
-    assert h.nodes[1].signalling[CID].state is SigState.CLOSED  # acked at 5020 + 20
+    assert h.nodes[1].circuit_state(CID) is SigState.CLOSED  # acked at 5020 + 20
     assert h.nodes[1].endpoints[5].state is EndpointState.OPEN
 
 
@@ -518,9 +527,11 @@ def test_router_tail_cutoff_discards_towards_the_tail() -> None:
 
 def test_teardown_while_holding_frees_everything() -> None:
     """SIG-030/036: teardown frees held qubits without DISCARDs (end HOLDING, router HOLD_HEAD
-    or HOLD_TAIL -> CLOSED); afterwards tracking news is ignored (CLOSED rows)."""
+    or HOLD_TAIL -> CLOSED); afterwards tracking news is ignored (CLOSED rows while the
+    TEARDOWN_ACKs are lost, then REL-023 once the circuit is released)."""
     for link, state in ((1, "HOLD_HEAD"), (2, "HOLD_TAIL")):
         h = _holding({link: [SUCCESS]})
+        h.drop = lambda m: m["type"] == "TEARDOWN_ACK"
         h.inject(1, "CLOSE_ENDPOINT", {"endpoint": 5})
         h.run(1200)
         _took(h, "swap", state, "CloseCircuit", "CLOSED")
@@ -547,6 +558,13 @@ def test_teardown_while_holding_frees_everything() -> None:
     h.internal(2, ev.LinkPairReady(qubit=3, bell=1, created_ns=0, peer=1, **late))
     _took(h, "swap", "CLOSED", "LinkPairReady", "CLOSED")
     assert 3 in _frees(h, 2)
+    assert not _net_errors(h) and not h.sent_of("DISCARD")
+    h.drop = lambda m: False
+    h.run(10**9)
+    assert not any(n.signalling or n.dataplane for n in h.nodes.values())
+    for node, src in ((1, 2), (2, 1)):  # REL-023: ignored, no ERROR, after the release too
+        h.inject(node, "SWAP_OUTCOME", outcome, source=src)
+        h.inject(node, "DISCARD", _pair_msg(node, 1), source=src)
     assert not _net_errors(h) and not h.sent_of("DISCARD")
     # DLV-005: closing the endpoint failed the request it was serving, echoing its message_id
     (err,) = h.app_of(1, "ERROR")
