@@ -63,10 +63,11 @@ def _start(world: World, node_id: int, config: Json,
                   r"(?: and (?P<slots>\d+) slots per link)?"
                   r"(?: whose Bell-state measurement has gate fidelity (?P<gate>[\d.]+) and "
                   r"readout fidelity (?P<readout>[\d.]+))?"
-                  r"(?:, authenticating with node (?P<keyed>\d+) under key id (?P<kid>\d+))?$"))
+                  r"(?:, authenticating with node (?P<keyed>\d+) under key id (?P<kid>\d+)"
+                  r"(?P<every> and requiring authentication from every node)?)?$"))
 def router_node(world: World, role: str, me: str, a: str, b: str, memory: str | None,
                 comm: str | None, slots: str | None, gate: str | None, readout: str | None,
-                keyed: str | None, kid: str | None) -> None:
+                keyed: str | None, kid: str | None, every: str | None) -> None:
     """A quantum router, or an automated repeater (data plane only: ROLE-101.4)."""
     config: Json = {"role": role, "memory_qubits": int(memory or 4),
                     "comm_qubits": int(comm or 2), "slots_per_link": int(slots or 1),
@@ -78,6 +79,8 @@ def router_node(world: World, role: str, me: str, a: str, b: str, memory: str | 
         keys[int(keyed)] = (int(kid), AUTH_KEY)
         config["auth"] = {"keys": [{"peer": int(keyed), "key_id": int(kid),
                                     "key": AUTH_KEY.hex()}]}
+        if every:  # SEC-003 from all: an unkeyed node cannot be heard at all
+            config["auth"]["required"] = "all"
     _start(world, int(me), config, keys=keys)
 
 

@@ -120,7 +120,9 @@ class NodeAuth:
     per-destination counters of what it sends and the replay windows of what it accepts."""
 
     keys: dict[int, tuple[int, bytes]]
-    required: bool = True
+    #: True: keyed peers must authenticate (SEC-003); ``"all"``: every source must, a source
+    #: without a key can then not be heard at all; False: a trailer is checked when present
+    required: bool | str = True
     window: int = DEFAULT_WINDOW
     counters: dict[int, int] = field(default_factory=dict)
     windows: dict[int, ReplayWindow] = field(default_factory=dict)
@@ -147,7 +149,10 @@ class NodeAuth:
         window = int(config.get("window", DEFAULT_WINDOW))
         if not 1 <= window <= 4096:
             raise ValueError("auth.window: must be 1..4096")
-        return cls(keys=keys, required=bool(config.get("required", True)), window=window)
+        required = config.get("required", True)
+        if required not in (True, False, "all"):
+            raise ValueError(f"auth.required: {required!r} is not true, false or \"all\"")
+        return cls(keys=keys, required=required, window=window)
 
     def next_id(self, destination: int) -> int | None:
         """The next ``message_id`` towards a keyed ``destination`` (SEC-010), else None."""
@@ -166,13 +171,21 @@ class NodeAuth:
         msg["auth"] = sign_json(msg, key=key, key_id=key_id)
         return msg
 
-    def admit(self, msg: dict[str, Any]) -> bool:
-        """Check a message before the node acts on it: False for a replay (discard silently,
-        SEC-011.2); raises ``ProtocolError`` AUTH_REQUIRED / AUTH_FAILED naming the field."""
+    def admit(self, msg: dict[str, Any], *, me: int = 0) -> bool:
+        """Check a message before the node ``me`` acts on it: False for a replay (discard
+        silently, SEC-011.2); raises ``ProtocolError`` AUTH_REQUIRED / AUTH_FAILED naming the
+        field. The node's own application (source ``me``) is not on the network."""
         source = msg.get("source")
         entry = self.keys.get(source) if isinstance(source, int) else None
         if entry is None:
-            return True  # no key for this source: nothing to check
+            if self.required != "all" or source == me:
+                return True  # no key for this source: nothing to check
+            if msg.get("auth") is None:  # SEC-003: authentication required from every node
+                raise ProtocolError(ErrorCode.AUTH_REQUIRED, "message carries no trailer, and "
+                                    "this node requires one from every node", field="auth",
+                                    msg=msg)
+            raise ProtocolError(ErrorCode.AUTH_FAILED, f"no key is shared with node {source}",
+                                field="auth.key_id", msg=msg)
         assert isinstance(source, int)
         if msg.get("auth") is None:
             if not self.required:

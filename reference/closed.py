@@ -24,11 +24,18 @@ from dataclasses import dataclass, field
 __all__ = ["ClosedCircuits"]
 
 
+#: the most released circuits a node remembers at once (a flood of refused SETUPs, each of
+#: which leaves its id, cannot make the book grow past it; the oldest ids go first)
+CAP = 65536
+
+
 @dataclass
 class ClosedCircuits:
-    """circuit id -> whether its rules were installed, for ``linger_ns`` after its release."""
+    """circuit id -> whether its rules were installed, for ``linger_ns`` after its release, at
+    most ``cap`` of them."""
 
     linger_ns: int
+    cap: int = CAP
     _book: dict[int, tuple[int, bool]] = field(default_factory=dict)
     _expiry: deque[tuple[int, int]] = field(default_factory=deque)
 
@@ -38,6 +45,10 @@ class ClosedCircuits:
         until = now + self.linger_ns
         self._book[circuit_id] = (until, installed)
         self._expiry.append((until, circuit_id))
+        while len(self._book) > self.cap:  # the oldest first (one linger for every id)
+            until, cid = self._expiry.popleft()
+            if self._book.get(cid, (None,))[0] == until:
+                del self._book[cid]
 
     def installed(self, now: int, circuit_id: int) -> bool | None:
         """Whether the node had installed the rules of released circuit ``circuit_id``;

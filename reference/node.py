@@ -137,7 +137,7 @@ class Node:
             return []
         transport = self.transport
         try:
-            if self.auth is not None and not self.auth.admit(msg):
+            if self.auth is not None and not self.auth.admit(msg, me=self.config.node_id):
                 return self._answer(now, transport.replayed(now, msg))
             if self.config.strict:
                 validate_message(msg)
@@ -319,6 +319,11 @@ class Node:
                     return  # REL-023: late news of a circuit installed here and released
                 raise ProtocolError(ErrorCode.UNKNOWN_CIRCUIT, "circuit not installed",
                                     field="body.circuit_id", msg=msg)  # TRK-004
+            source = msg["source"]
+            if source == self.node_id or source not in dp.info._positions:  # TRK-014
+                raise ProtocolError(ErrorCode.UNEXPECTED_MESSAGE, f"{t} from node {source}, "
+                                    "which is not another node of the circuit's route",
+                                    field="source", msg=msg)
             dp.fire(now, route[1].of(msg))  # type: ignore[index]
         elif family == _SIGNALLING:
             cid = body["circuit_id"]

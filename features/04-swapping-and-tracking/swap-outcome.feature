@@ -52,8 +52,9 @@ Feature: SWAP_OUTCOME at a swapping node (spec chapter 04 section 2)
   Scenario: A contradicting SWAP_OUTCOME discards the held qubit, which is then not swapped
     When the clock advances to 1000 ns
     And the station heralds PSI_PLUS with seq 1 for the node's attempt on link 1
-    And node 5 sends SWAP_OUTCOME {"circuit_id": 7, "outcome_seq": 0, "left": {"link_id": 1, "seq": 1}, "right": {"link_id": 1, "seq": 1}, "bsm_result": "PHI_PLUS", "bell_index": "PHI_PLUS", "new_partner": 3}
-    Then the node sends ERROR PAIR_STATE_MISMATCH to node 5
+    # node 1, the head end, has nothing beyond it: any new_partner contradicts the route
+    And node 1 sends SWAP_OUTCOME {"circuit_id": 7, "outcome_seq": 0, "left": {"link_id": 1, "seq": 1}, "right": {"link_id": 1, "seq": 1}, "bsm_result": "PHI_PLUS", "bell_index": "PHI_PLUS", "new_partner": 3}
+    Then the node sends ERROR PAIR_STATE_MISMATCH to node 1
     And the node sends DISCARD to node 1
     And its "body.reason" is "STATE_MISMATCH"
     When the station heralds PSI_PLUS with seq 1 for the node's attempt on link 2

@@ -43,3 +43,18 @@ Feature: A node authenticating its messages with a keyed peer (spec chapter 08 s
     Then the node sends nothing
     When node 3 sends TEARDOWN {"circuit_id": 7, "reason": "NORMAL"} numbered 4000
     Then the node sends nothing
+
+  @SEC-003 @SEC-004.2
+  Scenario: A node requiring authentication from every node refuses an unkeyed node's SETUP and reserves nothing
+    Given a router node 2 between nodes 1 and 3, authenticating with node 3 under key id 9 and requiring authentication from every node
+    When node 1 sends SETUP for circuit 7 along route 1, 2, 3
+    Then the node sends ERROR AUTH_REQUIRED to node 1
+    And the node sends no SETUP
+    And the node sends no REJECT
+
+  @SEC-003
+  Scenario: A node requiring authentication from its keyed peers only takes an unkeyed node's SETUP
+    Given a router node 2 between nodes 1 and 3, authenticating with node 3 under key id 9
+    When node 1 sends SETUP for circuit 7 along route 1, 2, 3
+    Then the node sends SETUP to node 3
+    And the node sends no ERROR

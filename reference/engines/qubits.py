@@ -210,8 +210,9 @@ class TrackingEngine(NodeEngine, Distilling):
                              field=f"body.{name}", msg=ev.msg)
 
     def track(self, now: int, ev: SwapOutcome) -> None:
-        """TRK-005.2 to TRK-005.4, TRK-008, TRK-009, TRK-013.1, TRK-013.2 and TRK-101.1 for one
-        SWAP_OUTCOME."""
+        """TRK-005.2 to TRK-005.4, TRK-008, TRK-009, TRK-013.1 to TRK-013.3 and TRK-101.1 for
+        one SWAP_OUTCOME, whose sender the node has found to be another node of the route
+        (TRK-014)."""
         assert self.info is not None
         msg = ev.msg
         b = msg["body"]
@@ -224,18 +225,14 @@ class TrackingEngine(NodeEngine, Distilling):
         if len(seen) > 8192:
             seen.popitem(last=False)
         positions, my_pos = self.info._positions, self._my_pos
-        source_pos = positions.get(source, -1)
-        if source_pos < 0 or source_pos == my_pos:
-            return self._route_mismatch(
-                now, ev, ("left", "right"), "source",
-                f"sender {source} is not a node of the route other than this one")
+        source_pos = positions[source]
         head_side = source_pos > my_pos
         name, other = ("left", "right") if head_side else ("right", "left")
         new_partner = b["new_partner"]
         new_pos = positions.get(new_partner, -1)
         if new_pos < 0 or (new_pos <= source_pos if head_side else new_pos >= source_pos):
             return self._route_mismatch(
-                now, ev, (name,), "body.new_partner",
+                now, ev, name,
                 f"new_partner {new_partner} is not on the route beyond the sender {source}")
         mine, theirs = b[name], b[other]
         ref, other_ref = (mine["link_id"], mine["seq"]), (theirs["link_id"], theirs["seq"])
@@ -269,22 +266,20 @@ class TrackingEngine(NodeEngine, Distilling):
         link = self.ctx.link_engines.get(ref[0])
         return link is not None and link.missed(ref[1])
 
-    def _route_mismatch(self, now: int, ev: SwapOutcome, names: tuple[str, ...], field: str,
-                        detail: str) -> None:
-        """TRK-005.2 to TRK-005.4: a SWAP_OUTCOME contradicting the route changes no record; the
-        qubits it names that are held here are discarded (DISCARD to each partner) and the sender
-        gets ``PAIR_STATE_MISMATCH``. A message naming no qubit the node holds or has held is
+    def _route_mismatch(self, now: int, ev: SwapOutcome, name: str, detail: str) -> None:
+        """TRK-005.2 to TRK-005.4: a SWAP_OUTCOME of a node of the route whose ``new_partner``
+        contradicts the route changes no record; the qubit it names on the receiver's side
+        (``name``), if held here, is discarded (DISCARD to its partner) and the sender gets
+        ``PAIR_STATE_MISMATCH``. A message naming no qubit the node holds or has held is
         ``UNKNOWN_PAIR`` first (TRK-004)."""
         body = ev.msg["body"]
-        refs = [(body[name]["link_id"], body[name]["seq"]) for name in names]
-        if not any(ref in self.held or self._gone(ref) or ref in self.consumed
-                   for ref in refs):
-            raise self._unknown(ev, names[0])
-        for ref in refs:
-            if ref in self.held:
-                self._drop(now, ref, "STATE_MISMATCH", notify=True)
-        self.report(ProtocolError(ErrorCode.PAIR_STATE_MISMATCH, detail, field=field,
-                                  msg=ev.msg))
+        ref = (body[name]["link_id"], body[name]["seq"])
+        if not (ref in self.held or self._gone(ref) or ref in self.consumed):
+            raise self._unknown(ev, name)
+        if ref in self.held:
+            self._drop(now, ref, "STATE_MISMATCH", notify=True)
+        self.report(ProtocolError(ErrorCode.PAIR_STATE_MISMATCH, detail,
+                                  field="body.new_partner", msg=ev.msg))
 
     def _farther(self, current: int, new: int, head_side: bool) -> bool:
         assert self.info is not None

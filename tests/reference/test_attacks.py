@@ -1,0 +1,34 @@
+"""Forged, replayed, unauthorised and misdirected messages at a reference router holding a
+pair (``tools/attacks.py``): every one is refused as the spec says and changes no state."""
+
+from __future__ import annotations
+
+import attacks
+import pytest
+
+from qvcp.reference.closed import ClosedCircuits
+
+
+@pytest.mark.parametrize("attack", attacks.ATTACKS, ids=lambda a: a.name)
+def test_every_attack_is_refused_and_changes_nothing(attack: attacks.Attack) -> None:
+    row = attacks.run(attack)
+    assert row["tried"] > 0
+    assert row["refused"] == row["tried"], row
+    assert row["state_changed"] == 0, row
+
+
+def test_a_setup_flood_from_off_the_route_leaves_no_state() -> None:
+    for setup, row in attacks.flood(500).items():
+        assert row["state_changed"] == set(), setup
+        assert row["circuits_remembered"] == 0, setup
+        # ERR-004.1: a burst of ERRORs, then silence (no REJECT, no SETUP forwarded)
+        assert set(row["answers"]) <= {"ROUTE_INVALID", "AUTH_REQUIRED"}, row
+        assert 0 < sum(row["answers"].values()) <= 40, row
+
+
+def test_the_book_of_released_circuits_is_capped_oldest_first() -> None:
+    book = ClosedCircuits(linger_ns=10**9, cap=3)
+    for cid in range(5):
+        book.remember(now=cid, circuit_id=cid, installed=False)
+    assert len(book) == 3
+    assert [book.installed(10, c) for c in range(5)] == [None, None, False, False, False]
