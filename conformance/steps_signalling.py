@@ -7,10 +7,11 @@ Loaded as a pytest plugin by :func:`qvcp.conformance.bdd.run_bdd_cases`, beside
 from __future__ import annotations
 
 import itertools
+import json
 import math
 from typing import Any
 
-from pytest_bdd import parsers, then, when
+from pytest_bdd import given, parsers, then, when
 
 from qvcp.conformance.bdd import World
 from qvcp.conformance.cases import require
@@ -360,3 +361,12 @@ def no_retried_setup(world: World) -> None:
     first = setups[0]["message_id"]
     new = [m for m in setups if m["message_id"] != first]
     require(not new, "the node sent a new SETUP: it retried the refused request", sent=new)
+
+
+@given(parsers.re(r"the node's policy is (?P<policy>\{.*\})$"))
+def node_policy(world: World, policy: str) -> None:
+    """Start the node again with the authorisation policy ``policy`` (capability node.policy,
+    spec chapter 08 section 4); a fresh node: no scenario step has acted on it yet."""
+    node = _node(world)
+    node.config["policy"] = json.loads(policy)
+    node.start()

@@ -9,6 +9,7 @@ from typing import Any
 
 from .auth import NodeAuth
 from .liveness import Liveness
+from .policy import Policy
 from .reliable import ReliabilityConfig
 
 __all__ = ["ROLES", "LinkConfig", "NodeConfig"]
@@ -79,6 +80,10 @@ class NodeConfig:
     link_failure_attempts: int = 1000
     #: how long a released circuit's id is remembered (REL-023, REL-025); 0: dedup_hold
     closed_linger_ns: int = 0
+    #: authorisation (chapter 08 section 4): ``{"allow": [{"head", "tail"}],
+    #: "max_circuits_per_head", "max_memory_per_head", "max_priority"}`` as
+    #: :meth:`.policy.Policy.of` reads it; None: every circuit is allowed
+    policy: Mapping[str, Any] | None = None
     #: what survives a restart on stable storage (REL-019, REL-022): this run's incarnation
     #: number and the floor of its message-id counters
     incarnation: int = 1
@@ -98,6 +103,7 @@ class NodeConfig:
             raise ValueError("NodeConfig.error_burst, error_refill_ns: must be >= 0")
         try:
             NodeAuth.of(self.auth)
+            Policy.of(self.policy)
         except ValueError as err:
             raise ValueError(f"NodeConfig.{err}") from None
         try:

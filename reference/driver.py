@@ -113,6 +113,7 @@ class _NodeProfile:
                          gate_fidelity=config.get("gate_fidelity", 1.0),
                          readout_fidelity=config.get("readout_fidelity", 1.0),
                          strict=config.get("strict", True), auth=config.get("auth"),
+                         policy=config.get("policy"),
                          **{k: config[k] for k in _CHAPTER_11 if k in config},
                          **self._stable_storage(node_id))
         dev = _HarnessDevice(device) if harness_device and device is not None else \
@@ -285,7 +286,7 @@ class ReferenceDriver(_NodeProfile, _NetworkProfile):
     capabilities: tuple[str, ...] = ("wire.auth", "network.measure", "node.harness-device",
                                      "node.auth", "node.station", "node.request-queue",
                                      "node.preemption", "node.repeater",
-                                     "network.faults", "virtual-clock")
+                                     "network.faults", "node.policy", "virtual-clock")
 
     def hello(self, *, protocol: int, harness: str) -> Json:
         return {"protocol": 1,

@@ -42,6 +42,7 @@ from .engines.swap import SwapEngine
 from .engines.tracking import EndEngine
 from .liveness import Liveness
 from .messages import MessageFactory, check_extensions, error_reply, fidelity_to_wire
+from .policy import Policy
 from .reliable import Reliability
 from .resources import Resources
 from .transport import Failure, Transport
@@ -93,6 +94,8 @@ class Node:
     transport: Transport = field(init=False)
     #: released circuits remembered for closed_linger (their engines are gone)
     closed: ClosedCircuits = field(init=False)
+    #: what circuits the node lets through (chapter 08 section 4); None: all
+    policy: Policy | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         c = self.config
@@ -107,6 +110,7 @@ class Node:
             Liveness(tuple(sorted({lc.peer for lc in c.links})), c.keepalive_interval_ns,
                      c.dead_ns))
         self.closed = ClosedCircuits(c.closed_linger_ns or c.reliability().dedup_hold_ns)
+        self.policy = Policy.of(c.policy)
         self.ctx.cutoff_ns = c.cutoff_ns
         for lc in c.links:
             self.links[lc.link_id] = LinkEngine(
@@ -373,6 +377,7 @@ class Node:
             policy={"slots_per_link": c.slots_per_link, "setup_timeout_ns": c.setup_timeout_ns,
                     "ack_timeout_ns": c.ack_timeout_ns, "endpoint_ok": self._endpoint_ok,
                     "rto": self.transport.reliable.sampled_rto,
+                    "authorise": self._authorise if self.policy is not None else None,
                     "teardown_retries": c.max_retransmissions, "rto_max_ns": c.rto_max_ns,
                     "swap_factor": swap_factor(c.gate_fidelity, c.readout_fidelity),
                     "gate_fidelity": c.gate_fidelity, "readout_fidelity": c.readout_fidelity,
@@ -412,6 +417,17 @@ class Node:
         for sig in victims:  # their Release follows in this node's queue, as for any teardown
             sig.fire(now, ev.CloseCircuit(circuit_id=sig.circuit_id, reason="PREEMPTED"))
         return True
+
+    def _authorise(self, cid: int, setup: dict[str, Any], need: int) -> str | None:
+        """Chapter 08 section 4: the REJECT reason the policy gives circuit ``cid`` (needing
+        ``need`` memory slots here), counting what its head end's other circuits hold here."""
+        assert self.policy is not None
+        res, head = self.ctx.resources, setup["head_end"]
+        mine = [c for c, s in self.signalling.items()
+                if c != cid and c in res.reserved and s.setup is not None
+                and s.setup["head_end"] == head]
+        return self.policy.refusal(setup, circuits_of_head=len(mine),
+                                   memory_of_head=sum(res.reserved[c] for c in mine), need=need)
 
     def _endpoint_ok(self, setup: dict[str, Any]) -> bool:
         ep = self.endpoints.get(setup["tail_endpoint"])  # DLV-004

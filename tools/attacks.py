@@ -13,7 +13,9 @@ is off the route and, in the keyed set-ups, shares no key. The node's *state* is
 a message could change: circuit states, installed rules, held qubits and their records,
 reservations and memory, the link engines' sequence records, replay windows and the
 duplicate-detection store. Not in it: the per-destination ERROR rate-limit buckets (ERR-004.1),
-which a refused message is meant to use.
+which a refused message is meant to use; for a message whose tag verifies, its sender's replay
+window (SEC-011.1); for a SETUP refused with REJECT, the duplicate-detection entry and the
+released circuit's id that any answered SETUP leaves (REL-007, REL-025).
 """
 
 from __future__ import annotations
@@ -82,17 +84,17 @@ class Victim:
         return out
 
 
-def victim(*, keyed: bool) -> Victim:
+def victim(*, keyed: bool, policy: Json | None = None) -> Victim:
     """Router 2 with circuit 7 established and the pair of seq 1 on link 1 held. Keyed: it
     shares a key with each neighbour and station and requires authentication from every
-    node (SEC-003)."""
+    node (SEC-003). ``policy``: its authorisation policy (chapter 08 section 4)."""
     links = tuple(LinkConfig(link_id=lk, peer=peer, station=STATIONS[lk], slot_ns=1000,
                              rate_mhz=10**6, fidelity=0.95)
                   for lk, peer in ((1, HEAD), (2, TAIL)))
     auth = ({"keys": [{"peer": p, "key_id": p, "key": k} for p, k in KEYS.items()],
              "required": "all"} if keyed else None)
     node = Node(NodeConfig(node_id=ME, role="router", memory_qubits=4, comm_qubits=2,
-                           links=links, auth=auth), ScriptedDevice())
+                           links=links, auth=auth, policy=policy), ScriptedDevice())
     v = Victim(node, keyed)
     node.start(0)
     v.deliver(v.message("SETUP", HEAD, setup_body(CID, [HEAD, ME, TAIL], ME)))
@@ -168,12 +170,14 @@ class Attack:
     name: str
     keyed: bool
     messages: Callable[[Victim], list[Json]]
-    #: the ERROR code expected for each message; None: dropped without an ERROR
-    refusal: ErrorCode | None
+    #: the ERROR code expected for each message, or the reason of the REJECT expected; None:
+    #: dropped without an ERROR
+    refusal: ErrorCode | str | None
     rules: str
     #: the messages are correctly signed by their (keyed) sender: the node records their ids
     #: in that sender's replay window (SEC-011.1) before it refuses them on other grounds
     authentic: bool = False
+    policy: Json | None = None
 
 
 ATTACKS = [
@@ -226,19 +230,49 @@ ATTACKS.append(Attack("replay of an accepted signed message", True, _replayed, N
                       "SEC-011.2"))
 
 
+def _setups(v: Victim, route: list[int], **qos: int) -> list[Json]:
+    """SETUPs of five new circuits along ``route`` from its first node before the victim."""
+    return [v.message("SETUP", route[route.index(ME) - 1],
+                      setup_body(100 + i, route, ME, **qos)) for i in range(5)]
+
+
+ATTACKS += [
+    Attack("SETUP between ends the policy does not allow", False,
+           lambda v: _setups(v, [TAIL, ME, HEAD]), "UNAUTHORISED", "SEC-020, SEC-024",
+           policy={"allow": [{"head": HEAD, "tail": TAIL}]}),
+    Attack("SETUP beyond the head end's circuit quota", False,
+           lambda v: _setups(v, [HEAD, ME, TAIL]), "QUOTA_EXCEEDED", "SEC-021, SEC-024",
+           policy={"max_circuits_per_head": 1}),
+    Attack("SETUP beyond the head end's memory quota", False,
+           lambda v: _setups(v, [HEAD, ME, TAIL]), "QUOTA_EXCEEDED", "SEC-022, SEC-024",
+           policy={"max_memory_per_head": 3}),
+    Attack("SETUP claiming a priority above the head end's ceiling (to preempt)", False,
+           lambda v: _setups(v, [HEAD, ME, TAIL], priority=7), "UNAUTHORISED",
+           "SEC-023, SEC-024", policy={"max_priority": 2}),
+]
+
+
 def run(attack: Attack) -> Json:
     """Try one attack class on a fresh victim: tried, refused as the spec says, state
     changed (messages after which the node's state differs from before the attack)."""
-    v = victim(keyed=attack.keyed)
+    v = victim(keyed=attack.keyed, policy=attack.policy)
     messages = attack.messages(v)
     skip = {"windows"} if attack.authentic else set()
+    if isinstance(attack.refusal, str):
+        # a SETUP answered with REJECT is an accepted message (acknowledged and remembered
+        # against copies, REL-001, REL-007) whose circuit is released (its id remembered,
+        # REL-025); nothing else of it stays
+        skip |= {"closed", "accepted"}
     before = {k: x for k, x in state(v.node).items() if k not in skip}
     refused = changed = 0
     for msg in messages:
         out = v.deliver(msg)
         errors = [m for m in out if m["type"] == "ERROR"]
         others = [m for m in out if m["type"] not in ("ERROR", "ACK")]
-        if attack.refusal is None:
+        if isinstance(attack.refusal, str):
+            ok = (not errors and len(others) == 1 and others[0]["type"] == "REJECT"
+                  and others[0]["body"]["reason"] == attack.refusal)
+        elif attack.refusal is None:
             ok = not errors and not others
         else:
             ok = (len(errors) == 1 and errors[0]["body"]["code"] == attack.refusal

@@ -189,6 +189,10 @@ class SignallingEngine(NodeEngine):
         admits = self.role != "repeater"  # data-plane-only: no admission decisions
         if admits and res.comm < 1:
             return "NO_RESOURCES"
+        authorise = self.policy.get("authorise")
+        refusal = authorise(self.circuit_id, self.setup, need) if authorise and admits else None
+        if refusal:  # chapter 08 section 4: before anything is reserved or preempted
+            return str(refusal)
         link = self.links[nxt]["link_id"] if nxt else 0
         if admits and (need > res.unreserved() or (link and res.link_headroom_mhz(link) < rate)):
             preempt = self.policy.get("preempt")
