@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 import time
@@ -23,8 +24,15 @@ from .sim.summary import summarise
 @click.option("--trace", "trace_file", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Write a JSON-lines trace of every message and transition.")
 @click.option("--strict", is_flag=True, help="Validate and binary round-trip every message.")
+@click.option("--audit", "audit_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Write each node's audit log (node-<id>.jsonl) here; "
+              "`qvcp audit verify` checks them.")
+@click.option("--audit-key", default=None, metavar="HEX",
+              help="Key of the audit logs' checkpoints [default: derived from the seed, not "
+              "secret: for demonstrations only].")
 def simulate(scenario: Path, seed: int | None, duration_ns: int | None, as_json: bool,
-             plot_dir: Path | None, trace_file: Path | None, strict: bool) -> None:
+             plot_dir: Path | None, trace_file: Path | None, strict: bool,
+             audit_dir: Path | None, audit_key: str | None) -> None:
     """Simulate SCENARIO (YAML or JSON, see schemas/meta/scenario.schema.json)."""
     from .sim.network import Network
     from .sim.scenario import load_scenario
@@ -33,9 +41,13 @@ def simulate(scenario: Path, seed: int | None, duration_ns: int | None, as_json:
         doc = load_scenario(scenario)
     except ScenarioError as exc:
         raise click.UsageError(f"invalid scenario: {exc}") from None
+    key = None
+    if audit_dir is not None:
+        key = _audit_key(audit_key, doc.get("seed", 0) if seed is None else seed)
     trace = trace_file.open("w") if trace_file else None
     try:
-        net = Network.from_scenario(doc, seed=seed, strict=strict or None, trace=trace)
+        net = Network.from_scenario(doc, seed=seed, strict=strict or None, trace=trace,
+                                    audit_key=key)
         end = duration_ns or doc.get("duration_ns", 10**9)
         wall = time.perf_counter()
         if as_json or not sys.stderr.isatty():
@@ -52,6 +64,13 @@ def simulate(scenario: Path, seed: int | None, duration_ns: int | None, as_json:
         if trace:
             trace.close()
     result = summarise(net, name=doc["name"], sim_ns=end, wall_s=wall)
+    if audit_dir is not None and key is not None:
+        try:
+            files = net.write_audit(audit_dir)
+        except OSError as exc:
+            raise click.UsageError(f"--audit {audit_dir}: {exc.strerror or exc}") from None
+        result["audit"] = {"dir": str(audit_dir), "files": [str(f) for f in files],
+                           "key": key.hex()}
     if plot_dir is not None:
         from .sim.plots import plot
 
@@ -62,3 +81,17 @@ def simulate(scenario: Path, seed: int | None, duration_ns: int | None, as_json:
         from .sim.summary import print_summary
 
         print_summary(result)
+
+
+def _audit_key(given: str | None, seed: int) -> bytes:
+    """The audit logs' checkpoint key: ``--audit-key`` as hex, else one derived from the seed
+    (anyone who knows the seed can forge checkpoints: demonstrations only)."""
+    if given is None:
+        return hashlib.sha256(f"qvcp-audit:{seed}".encode()).digest()
+    try:
+        key = bytes.fromhex(given)
+    except ValueError:
+        raise click.BadParameter("not a hex string", param_hint="--audit-key") from None
+    if not key:
+        raise click.BadParameter("empty", param_hint="--audit-key")
+    return key

@@ -28,6 +28,7 @@ from typing import Any
 
 from qvcp.schemas import ErrorCode, WireError, validate_message
 
+from . import audit_events
 from .admission import swap_factor
 from .auth import NodeAuth
 from .circuit import NodeContext
@@ -96,6 +97,9 @@ class Node:
     closed: ClosedCircuits = field(init=False)
     #: what circuits the node lets through (chapter 08 section 4); None: all
     policy: Policy | None = field(init=False, default=None)
+    #: the node's audit log (an :class:`.audit.AuditLog`, chapter 08 section 5), kept by whoever
+    #: runs the node across its restarts; None: no log
+    audit: Any = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         c = self.config
@@ -142,6 +146,8 @@ class Node:
         transport = self.transport
         try:
             if self.auth is not None and not self.auth.admit(msg, me=self.config.node_id):
+                if self.audit is not None:
+                    audit_events.on_refusal(self.audit, now, "REPLAYED", "message_id", msg)
                 return self._answer(now, transport.replayed(now, msg))
             if self.config.strict:
                 validate_message(msg)
@@ -162,6 +168,8 @@ class Node:
         """The node starts (first, and after each restart): KEEPALIVE to every neighbour
         before anything else (REL-011)."""
         self._queue += [Send(m) for m in self.transport.start(now)]
+        if self.audit is not None:
+            self.audit.append(now, "started", incarnation=self.config.incarnation)
         return self._collect(now)
 
     def _answer(self, now: int, replies: list[dict[str, Any]]) -> list[Output]:
@@ -267,6 +275,8 @@ class Node:
         offending = msg or err.msg
         if offending is None or offending.get("type") == "ERROR":
             return  # nothing to answer, or an ERROR (ERR-003)
+        if self.audit is not None:
+            audit_events.on_refusal(self.audit, now, err.code, err.field, offending)
         if not self._error_allowed(offending["source"], now):
             self.errors_suppressed += 1  # ERR-004.1: the message stays rejected, unanswered
             return
@@ -453,6 +463,8 @@ class Node:
             cls = o.__class__
             if cls is Send:
                 self.transport.sent(now, o.msg)  # chapter 11: tracked until answered
+                if self.audit is not None:
+                    audit_events.on_send(self.audit, now, o.msg, self.node_id)
                 result.append(o)
             elif cls is TransitionRecord:
                 result.append(o)
@@ -485,8 +497,13 @@ class Node:
                 sig.fire(now, e)
         elif isinstance(e, Install):
             self._install(now, e.info)
+            if self.audit is not None:
+                self.audit.append(now, "circuit_installed", circuit=e.info.circuit_id)
         elif isinstance(e, Release):
             self._release(now, e.circuit_id)
+            sig = self.signalling.get(e.circuit_id)
+            if self.audit is not None and sig is not None:
+                audit_events.on_release(self.audit, now, e.circuit_id, sig.teardown_reason)
         elif isinstance(e, ev.Closed):  # chapter 11 section 4.5: only the id is kept
             self.signalling.pop(e.circuit_id, None)
             installed = self.dataplane.pop(e.circuit_id, None) is not None

@@ -42,8 +42,9 @@ class Station:
 
     @classmethod
     def of(cls, *, station_id: int, link_id: int, nodes: Sequence[int], device: Any,
-           window_ns: int = 10, strict: bool = False) -> Station:
-        """The station of ``link_id`` between the two ``nodes`` (any order)."""
+           window_ns: int = 10, strict: bool = False, auth: Any = None) -> Station:
+        """The station of ``link_id`` between the two ``nodes`` (any order); with ``auth`` (a
+        :class:`~.auth.NodeAuth` holding a key per node) it signs what it sends them."""
         a, b = sorted(nodes)
         if a == b or a <= 0:
             raise ValueError("Station.nodes: two distinct positive node ids")
@@ -51,7 +52,7 @@ class Station:
             raise ValueError("Station.window_ns: must be >= 0")
         engine = StationEngine(station_id=station_id, link_id=link_id, node_a=a, node_b=b,
                                window_ns=window_ns, device=device,
-                               factory=MessageFactory(station_id))
+                               factory=MessageFactory(station_id, auth=auth))
         return cls(engine, strict)
 
     def receive(self, now: int, msg: dict[str, Any]) -> list[Output]:

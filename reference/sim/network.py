@@ -29,6 +29,8 @@ import numpy as np
 from qvcp.schemas import ErrorCode, decode, encode, validate_message
 
 from .. import noise
+from ..audit import AuditLog
+from ..auth import NodeAuth
 from ..engines.base import Send, TransitionRecord
 from ..engines.link import MAX_MODES
 from ..messages import BELL_CODES, MessageFactory, fidelity_to_wire, rate_to_wire
@@ -37,6 +39,7 @@ from ..routing import Router
 from ..station import Station
 from .fastforward import Batch, settle, try_batch
 from .faults import FaultPlan, crash_node, restart_node
+from .keyring import Keyring
 from .scenario import load_profile, load_scenario
 from .world import STATION_BASE, LinkModel, MemoryModel, SimDevice, SimStationDevice, World
 
@@ -144,19 +147,23 @@ class Network:
     faults: FaultPlan | None = None
     #: node id -> (configuration, router) to build it again after a restart
     _node_args: dict[int, tuple[NodeConfig, Router | None]] = field(default_factory=dict)
+    #: the key of the nodes' audit-log checkpoints (chapter 08 section 5); None: no logs
+    audit_key: bytes | None = None
 
     # -- construction -------------------------------------------------------------------------
     @classmethod
     def from_scenario(cls, source: str | Path | dict[str, Any], *, seed: int | None = None,
-                      strict: bool | None = None, trace: TextIO | None = None) -> Network:
-        """Build the network of a scenario (file path or dict); seed defaults to the file's."""
+                      strict: bool | None = None, trace: TextIO | None = None,
+                      audit_key: bytes | None = None) -> Network:
+        """Build the network of a scenario (file path or dict); seed defaults to the file's.
+        With ``audit_key``, every node keeps an audit log (:meth:`write_audit`)."""
         doc = load_scenario(source)
         opts = doc.get("options", {})
         seed = doc.get("seed", 0) if seed is None else seed
         net = cls(seed=seed, strict=opts.get("strict", False) if strict is None else strict,
                   world=World(np.random.default_rng(seed)), trace=trace,
                   measure_basis=opts.get("measure_basis", "none"),
-                  fast_forward=opts.get("fast_forward", True))
+                  fast_forward=opts.get("fast_forward", True), audit_key=audit_key)
         net._build(doc)
         return net
 
@@ -184,6 +191,7 @@ class Network:
             self.world.memory[nid] = MemoryModel(t1, min(t2, 2 * t1), prof["gate_fidelity"],
                                                  prof["readout_fidelity"])
         link_cfgs: dict[int, list[LinkConfig]] = {nid: [] for nid in hw}
+        keyring = Keyring.of(opts.get("auth"), self.seed, doc["links"], self.names)
         for i, link in enumerate(doc["links"], start=1):
             a, b = sorted((self.names[link["a"]], self.names[link["b"]]))
             model, slot_ns = self._link_model(link, hw[a])
@@ -202,9 +210,9 @@ class Network:
                                                  slot_ns=slot_ns, rate_mhz=rate_to_wire(rate),
                                                  fidelity=fid))
                 self._station_delay[(nid, station)] = half
-            st = self.stations[station] = Station.of(station_id=station, link_id=i,
-                                                     nodes=(a, b),
-                                                     device=SimStationDevice(self.world))
+            st = self.stations[station] = Station.of(
+                station_id=station, link_id=i, nodes=(a, b), device=SimStationDevice(self.world),
+                auth=NodeAuth.of(keyring.config(station, (a, b))) if keyring else None)
             if not self._traces_transitions:  # nothing reads its transition records
                 st.engine.records_transitions = False  # type: ignore[misc]
         router = Router(self.graph)
@@ -220,6 +228,7 @@ class Network:
                              cutoff_ns=opts.get("cutoff_ns", 0),
                              slots_per_link=opts.get("slots_per_link", 1), strict=self.strict,
                              **{k: opts[k] for k in _NODE_OPTIONS if k in opts},
+                             auth=keyring.config(nid, keyring.peers_of(nid)) if keyring else None,
                              record_transitions=self._traces_transitions)
             self._node_args[nid] = (cfg, router if n["role"] != "repeater" else None)
             self.nodes[nid] = self.fresh_node(nid)
@@ -246,7 +255,25 @@ class Network:
             cfg = replace(old.config, incarnation=(old.config.incarnation + 1) % 2**32,
                           message_id_floor=floor)
             self._node_args[nid] = (cfg, router)
-        return Node(cfg, SimDevice(self.world, nid), router=router)
+        node = Node(cfg, SimDevice(self.world, nid), router=router)
+        if self.audit_key is not None:  # the log is on stable storage: it outlives a restart
+            node.audit = old.audit if old is not None else AuditLog(node=nid, key=self.audit_key)
+        return node
+
+    def write_audit(self, directory: Path) -> list[Path]:
+        """Close every node's audit log at the current time and write it to
+        ``directory/node-<id>.jsonl``; returns the paths."""
+        directory.mkdir(parents=True, exist_ok=True)
+        out = []
+        for nid, node in sorted(self.nodes.items()):
+            if node.audit is None:
+                continue
+            if not node.audit.closed:
+                node.audit.close(self.now)
+            path = directory / f"node-{nid}.jsonl"
+            node.audit.write(path)
+            out.append(path)
+        return out
 
     def _plan_faults(self, doc: dict[str, Any]) -> None:
         """Inject the scenario's faults (docs/simulator.md). Fast-forward of failed slots is

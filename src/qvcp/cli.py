@@ -6,6 +6,7 @@ Subcommands live beside the code they drive and are imported only when used, so 
 * ``qvcp wire encode|decode`` and ``qvcp schemas check``: :mod:`qvcp.wire_cli`
 * ``qvcp simulate``: :mod:`qvcp.reference.cli`
 * ``qvcp soak``: :mod:`qvcp.reference.soak_cli`
+* ``qvcp audit verify``: :mod:`qvcp.reference.audit_cli`
 * ``qvcp conform``: :mod:`qvcp.conformance.cli`
 * ``qvcp mutants``: :mod:`qvcp.conformance.mutants_cli`
 """
@@ -29,6 +30,7 @@ SUBCOMMANDS: dict[str, str] = {
     "spec": "qvcp.spec_cli:spec",
     "simulate": "qvcp.reference.cli:simulate",
     "soak": "qvcp.reference.soak_cli:soak",
+    "audit": "qvcp.reference.audit_cli:audit",
     "conform": "qvcp.conformance.cli:conform",
     "mutants": "qvcp.conformance.mutants_cli:mutants",
 }

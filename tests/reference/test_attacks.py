@@ -32,3 +32,23 @@ def test_the_book_of_released_circuits_is_capped_oldest_first() -> None:
         book.remember(now=cid, circuit_id=cid, installed=False)
     assert len(book) == 3
     assert [book.installed(10, c) for c in range(5)] == [None, None, False, False, False]
+
+
+def test_refusals_are_written_to_the_audit_log_which_then_verifies() -> None:
+    """Chapter 08 section 5: what the node refused, and why, is in its audit log."""
+    from qvcp.reference.audit import AuditLog, verify
+
+    key = b"k" * 32
+    seen = []
+    for attack in attacks.ATTACKS:
+        v = attacks.victim(keyed=attack.keyed, policy=attack.policy)
+        v.node.audit = log = AuditLog(node=attacks.ME, key=key)
+        for msg in attack.messages(v):
+            v.deliver(msg)
+        log.close(v.now)
+        assert verify(log.records, key).ok
+        seen.append({(r["event"], r.get("code") or r.get("reason")) for r in log.records})
+    events = set().union(*seen)
+    assert {("auth_refused", "AUTH_REQUIRED"), ("auth_refused", "AUTH_FAILED"),
+            ("auth_refused", "UNEXPECTED_MESSAGE"), ("auth_refused", "REPLAYED"),
+            ("policy_refused", "UNAUTHORISED"), ("policy_refused", "QUOTA_EXCEEDED")} <= events
