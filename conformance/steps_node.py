@@ -9,6 +9,7 @@ since the previous *Then* step (or since the end of the *Given* steps).
 from __future__ import annotations
 
 import collections
+import contextlib
 import copy
 import itertools
 import json
@@ -27,6 +28,7 @@ from qvcp.conformance.node_harness import (
     link_distil_rules,
     setup_body,
 )
+from qvcp.conformance.protocol import DriverUnsupported
 from qvcp.schemas import ErrorCode, WireError, encode, message_specs, verify
 
 Json = dict[str, Any]
@@ -49,6 +51,12 @@ AUTH_KEY = bytes(range(16, 48))
 
 def _start(world: World, node_id: int, config: Json,
            keys: dict[int, tuple[int, bytes]] | None = None) -> None:
+    """A fresh node under test: ``reset`` first, so that the scenario's ``node.start`` is a
+    first start and not a restart of the node an earlier scenario left (driver guide: a
+    second ``node.start`` without ``reset`` is a restart, which keeps stable storage)."""
+    # an implementation without reset starts every node afresh anyway
+    with contextlib.suppress(DriverUnsupported):
+        world.ctx.session.call("reset", {})
     node = NodeUnderTest(ctx=world.ctx, node_id=node_id, config=config, keys=keys or {})
     node.start()
     world.data["node"] = node

@@ -154,6 +154,23 @@ class NodeAuth:
             raise ValueError(f"auth.required: {required!r} is not true, false or \"all\"")
         return cls(keys=keys, required=required, window=window)
 
+    def persisted(self) -> dict[str, dict[int, int]]:
+        """What the node keeps of its keyed exchanges on stable storage, to survive a restart
+        (SEC-013, SEC-014): per keyed peer, a floor above every ``message_id`` it has sent it
+        (persisted in blocks of 2^16, as REL-022 does for the other counters) and the highest
+        ``message_id`` it has accepted from it (written before the message is acted on)."""
+        return {"sent": {p: (n // 2**16 + 1) * 2**16 % _U32 for p, n in self.counters.items()},
+                "accepted": {p: w.highest for p, w in self.windows.items()
+                             if w.highest is not None}}
+
+    def restore(self, stored: Mapping[str, Mapping[int, int]]) -> None:
+        """Start again from what :meth:`persisted` kept: each counter from its floor (SEC-013),
+        and a window per peer that refuses every id up to the highest accepted (SEC-014)."""
+        for peer, floor in stored.get("sent", {}).items():
+            self.counters[peer] = floor
+        for peer, highest in stored.get("accepted", {}).items():
+            self.windows[peer] = ReplayWindow(self.window, highest, (1 << self.window) - 1)
+
     def next_id(self, destination: int) -> int | None:
         """The next ``message_id`` towards a keyed ``destination`` (SEC-010), else None."""
         if destination not in self.keys:

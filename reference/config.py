@@ -88,6 +88,9 @@ class NodeConfig:
     #: number and the floor of its message-id counters
     incarnation: int = 1
     message_id_floor: int = 0
+    #: what the node's keyed exchanges left on stable storage (:meth:`.auth.NodeAuth.persisted`:
+    #: per-peer counter floors and highest accepted ids, SEC-013, SEC-014); None: a first start
+    auth_storage: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:

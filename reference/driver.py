@@ -122,7 +122,7 @@ class _NodeProfile:
         self._node_id = node_id
         return self._step(self._node.start(now_ns))  # KEEPALIVE first (REL-011)
 
-    def _stable_storage(self, node_id: int) -> dict[str, int]:
+    def _stable_storage(self, node_id: int) -> dict[str, Any]:
         """What survives a restart of the node (REL-019, REL-022): a ``node.start`` of the
         node this driver already runs is a restart, with the next incarnation and message ids
         above the block of 2^16 its counter was in (as if persisted in blocks)."""
@@ -130,7 +130,8 @@ class _NodeProfile:
         if old is None or getattr(self, "_node_id", None) != node_id or not hasattr(old, "ctx"):
             return {}
         return {"incarnation": (old.config.incarnation + 1) % 2**32,
-                "message_id_floor": (old.ctx.factory.counter // 2**16 + 1) * 2**16 % 2**32}
+                "message_id_floor": (old.ctx.factory.counter // 2**16 + 1) * 2**16 % 2**32,
+                "auth_storage": old.auth.persisted() if old.auth is not None else None}
 
     def _start_station(self, node_id: int, config: Json, device: Any) -> Json:
         """Role ``station`` (capability node.station): the heralding station of one link.

@@ -106,6 +106,8 @@ class Node:
         res = Resources(c.memory_qubits, c.comm_qubits,
                         {lc.link_id: lc.rate_mhz for lc in c.links})
         self.auth = NodeAuth.of(c.auth)
+        if self.auth is not None and c.auth_storage:  # a restart (SEC-013, SEC-014)
+            self.auth.restore(c.auth_storage)
         self.ctx = NodeContext(c.node_id, MessageFactory(c.node_id, counter=c.message_id_floor,
                                                          auth=self.auth), self.device,
                                res, c.t2_ns)

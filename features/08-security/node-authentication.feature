@@ -58,3 +58,31 @@ Feature: A node authenticating its messages with a keyed peer (spec chapter 08 s
     When node 1 sends SETUP for circuit 7 along route 1, 2, 3
     Then the node sends SETUP to node 3
     And the node sends no ERROR
+
+  @SEC-013
+  Scenario: A restarted node numbers what it sends a keyed peer above everything it sent it before
+    Given a router node 2 between nodes 1 and 3, authenticating with node 3 under key id 9
+    When node 3 sends TEARDOWN {"circuit_id": 7, "reason": "NORMAL"}
+    Then the node sends TEARDOWN_ACK to node 3
+    When the node restarts
+    And node 3 sends TEARDOWN {"circuit_id": 8, "reason": "NORMAL"}
+    Then the node sends TEARDOWN_ACK to node 3
+    And no message_id it sent to node 3 after the restart was sent to it before
+
+  @SEC-014
+  Scenario: A message accepted before a restart is discarded when replayed after it
+    Given a router node 2 between nodes 1 and 3, authenticating with node 3 under key id 9
+    When node 3 sends TEARDOWN {"circuit_id": 7, "reason": "NORMAL"} numbered 5000
+    Then the node sends TEARDOWN_ACK to node 3
+    When the node restarts
+    And node 3 sends TEARDOWN {"circuit_id": 7, "reason": "NORMAL"} numbered 5000
+    Then the node sends no TEARDOWN_ACK
+    And the node sends no ERROR
+
+  @SEC-014
+  Scenario: After a restart a keyed peer's next message is accepted
+    Given a router node 2 between nodes 1 and 3, authenticating with node 3 under key id 9
+    When node 3 sends TEARDOWN {"circuit_id": 7, "reason": "NORMAL"} numbered 5000
+    And the node restarts
+    And node 3 sends TEARDOWN {"circuit_id": 7, "reason": "NORMAL"} numbered 5001
+    Then the node sends TEARDOWN_ACK to node 3

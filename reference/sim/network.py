@@ -246,14 +246,15 @@ class Network:
     def fresh_node(self, nid: int) -> Node:
         """Node ``nid`` as configured, with no state (at the start, or after a restart). What
         its stable storage keeps (REL-019, REL-022) carries over a restart: the incarnation
-        goes up by one, and the message-id counter starts above every id used before (the
-        floor a node persists in blocks of 2^16)."""
+        goes up by one, the message-id counter starts above every id used before (the floor
+        a node persists in blocks of 2^16), and so do its keyed exchanges (SEC-013, SEC-014)."""
         cfg, router = self._node_args[nid]
         old = self.nodes.get(nid)
         if old is not None:
             floor = (old.ctx.factory.counter // 2**16 + 1) * 2**16 % 2**32
             cfg = replace(old.config, incarnation=(old.config.incarnation + 1) % 2**32,
-                          message_id_floor=floor)
+                          message_id_floor=floor,
+                          auth_storage=old.auth.persisted() if old.auth is not None else None)
             self._node_args[nid] = (cfg, router)
         node = Node(cfg, SimDevice(self.world, nid), router=router)
         if self.audit_key is not None:  # the log is on stable storage: it outlives a restart

@@ -139,3 +139,19 @@ def test_a_start_keepalive_is_retransmitted_until_acknowledged_and_gives_no_rtt_
     assert again == [ka]
     assert rel.on_ack(10**7, {"source": 1, "body": {"acked_message_id": 1, "acked_type": 3}})
     assert rel.rtt == {} and rel.rto(1) == rel.config.rto_initial_ns
+
+
+@pytest.mark.parametrize("auth", [{"keys": "links"}, {"keys": "all-pairs", "required": "all"}])
+def test_an_authenticated_network_comes_through_a_restart(auth: dict[str, Any]) -> None:
+    """chain-3-faults (B crashes and restarts) with every message authenticated: the restarted
+    node's counters start above what it sent before (SEC-013) and its peers hear it at once,
+    so the run delivers all it did without authentication, with no authentication error."""
+    import yaml
+
+    doc = yaml.safe_load((SCENARIOS / "chain-3-faults.yaml").read_text())
+    doc["options"] = {**doc.get("options", {}), "auth": auth}
+    net = Network.from_scenario(doc)
+    net.run_until(doc["duration_ns"])
+    assert len(net.completed()) == 200
+    assert inv.check(net, settle_ns=inv.default_settle_ns(net)) == []
+    assert not {"AUTH_REQUIRED", "AUTH_FAILED"} & set(net.error_counts)
