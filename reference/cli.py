@@ -16,8 +16,10 @@ from .sim.summary import summarise
 
 @click.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--seed", type=int, default=None, help="Override the scenario's seed.")
-@click.option("--duration", "duration_ns", type=int, default=None, help="Simulated ns to run.")
+@click.option("--seed", type=click.IntRange(min=0), default=None,
+              help="Override the scenario's seed (a non-negative integer).")
+@click.option("--duration", "duration_ns", type=click.IntRange(min=1), default=None,
+              help="Simulated ns to run (at least 1) [default: the scenario's duration_ns].")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable summary on stdout.")
 @click.option("--plot", "plot_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Write PNG figures (fidelity and rate over time) here.")
@@ -44,7 +46,14 @@ def simulate(scenario: Path, seed: int | None, duration_ns: int | None, as_json:
     key = None
     if audit_dir is not None:
         key = _audit_key(audit_key, doc.get("seed", 0) if seed is None else seed)
-    trace = trace_file.open("w") if trace_file else None
+    # outputs are checked before the run, not after it: a bad path costs nothing
+    for option, directory in (("--plot", plot_dir), ("--audit", audit_dir)):
+        if directory is not None:
+            _writable_dir(option, directory)
+    try:
+        trace = trace_file.open("w") if trace_file else None
+    except OSError as exc:
+        raise click.UsageError(f"--trace {trace_file}: {exc.strerror or exc}") from None
     try:
         net = Network.from_scenario(doc, seed=seed, strict=strict or None, trace=trace,
                                     audit_key=key)
@@ -74,7 +83,10 @@ def simulate(scenario: Path, seed: int | None, duration_ns: int | None, as_json:
     if plot_dir is not None:
         from .sim.plots import plot
 
-        result["plots"] = [str(p) for p in plot(net, plot_dir)]
+        try:
+            result["plots"] = [str(p) for p in plot(net, plot_dir)]
+        except OSError as exc:
+            raise click.UsageError(f"--plot {plot_dir}: {exc.strerror or exc}") from None
     if as_json:
         click.echo(json.dumps(result, indent=2, sort_keys=True))
     else:
@@ -95,3 +107,12 @@ def _audit_key(given: str | None, seed: int) -> bytes:
     if not key:
         raise click.BadParameter("empty", param_hint="--audit-key")
     return key
+
+
+def _writable_dir(option: str, directory: Path) -> None:
+    """Create ``directory`` (and its parents) for the files of ``option``, or fail as a usage
+    error naming the option."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise click.UsageError(f"{option} {directory}: {exc.strerror or exc}") from None
