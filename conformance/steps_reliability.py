@@ -141,6 +141,11 @@ def copies(world: World, least: str | None, n: str, mtype: str, dst: str) -> Non
     ok = len(msgs) >= int(n) if least else len(msgs) == int(n)
     require(ok, f"the node sent {len(msgs)} {mtype} to node {dst}, expected "
             f"{'at least ' if least else ''}{n}", sent=msgs)
+    _require_copies_of_first(msgs, mtype)
+
+
+def _require_copies_of_first(msgs: list[Json], mtype: str) -> None:
+    """Every message after the first has the first one's ``message_id`` and body (REL-003)."""
     first = msgs[0]
     for m in msgs[1:]:
         require(m["message_id"] == first["message_id"] and m["body"] == first["body"],
@@ -159,9 +164,7 @@ def start_keepalive_copies(world: World, dst: str, how: str, n: str) -> None:
     ok = len(msgs) >= int(n) if how == "at least" else len(msgs) == int(n)
     require(ok, f"the node sent node {dst} {len(msgs)} KEEPALIVE(s) since its restart, "
             f"expected {how} {n}", sent=msgs)
-    for m in msgs[1:]:
-        require(m["message_id"] == msgs[0]["message_id"] and m["body"] == msgs[0]["body"],
-                "a retransmitted KEEPALIVE differs from the first", first=msgs[0], copy=m)
+    _require_copies_of_first(msgs, "KEEPALIVE")
 
 
 @then(parsers.re(r"the gaps between the (?P<mtype>[A-Z_]+)s the node sent to node (?P<dst>\d+) "

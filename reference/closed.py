@@ -46,9 +46,7 @@ class ClosedCircuits:
         self._book[circuit_id] = (until, installed)
         self._expiry.append((until, circuit_id))
         while len(self._book) > self.cap:  # the oldest first (one linger for every id)
-            until, cid = self._expiry.popleft()
-            if self._book.get(cid, (None,))[0] == until:
-                del self._book[cid]
+            self._drop_oldest()
 
     def installed(self, now: int, circuit_id: int) -> bool | None:
         """Whether the node had installed the rules of released circuit ``circuit_id``;
@@ -58,11 +56,15 @@ class ClosedCircuits:
         return None if found is None else found[1]
 
     def _expire(self, now: int) -> None:
-        expiry, book = self._expiry, self._book
+        expiry = self._expiry
         while expiry and expiry[0][0] <= now:
-            until, cid = expiry.popleft()
-            if book.get(cid, (None,))[0] == until:
-                del book[cid]
+            self._drop_oldest()
+
+    def _drop_oldest(self) -> None:
+        """Forget the id remembered longest ago, unless it was remembered again since."""
+        until, cid = self._expiry.popleft()
+        if self._book.get(cid, (None,))[0] == until:
+            del self._book[cid]
 
     def __contains__(self, circuit_id: object) -> bool:
         """Remembered, as of the last call that took the time."""

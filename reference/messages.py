@@ -121,6 +121,16 @@ def next_seq(seq: int) -> int:
     return seq % 65535 + 1
 
 
+def seqs_between(last: int, seq: int) -> int:
+    """How many herald sequence numbers lie strictly between ``last`` and ``seq``, counting
+    forwards modulo 2^16 and skipping 0 (``last`` 0: none heralded yet, so ``seq - 1``).
+
+    >>> seqs_between(3, 4), seqs_between(65535, 2), seqs_between(0, 1)
+    (0, 1, 0)
+    """
+    return (seq - 1 - last % 65535) % 65535
+
+
 @dataclass
 class MessageFactory:
     """Builds envelopes for one sender with a deterministic message-id counter."""

@@ -16,7 +16,7 @@ from typing import Any
 
 from qvcp.schemas import ErrorCode
 
-from ..messages import FAILURE, HERALD_CODES, MessageFactory, next_seq
+from ..messages import FAILURE, HERALD_CODES, MessageFactory, next_seq, seqs_between
 from ..resources import Resources
 from .base import Engine, ProtocolError, Rule, Send
 from .base import Local as L
@@ -245,7 +245,7 @@ class LinkEngine(Engine):
         """LINK-016: a success heralded with ``seq`` shows the seqs this node missed since the
         last one it received (a HERALD lost on the way): expire them at the link peer."""
         last = self.last_seq
-        ahead = (seq - 1 - (last % 65535)) % 65535  # seqs between the last and this one
+        ahead = seqs_between(last, seq)
         if last and 0 < ahead < 2**15:
             assert self.factory is not None
             body = {"link_id": self.link_id, "first_seq": next_seq(last),
@@ -259,7 +259,7 @@ class LinkEngine(Engine):
         """TRK-013.3: ``seq`` may be a success heralded to the peer alone: it lies after the
         highest seq heralded to this node by no more than the modes of the attempts that timed
         out since (a HERALD lost on its way here)."""
-        return self.unheard > 0 and (seq - 1 - self.last_seq % 65535) % 65535 < self.unheard
+        return self.unheard > 0 and seqs_between(self.last_seq, seq) < self.unheard
 
     def pair_gone(self, seq: int) -> None:
         """The node no longer holds link pair ``seq`` (swapped, discarded or delivered)."""

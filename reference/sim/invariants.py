@@ -255,11 +255,7 @@ def _last_down(net: Any) -> dict[int, int]:
 
 def _restarted(net: Any) -> set[int]:
     """Nodes that crashed or restarted during the run so far (injected faults)."""
-    faults = getattr(net, "faults", None)
-    if faults is None:
-        return set()
-    return {e.nodes[0] for e in faults.events
-            if e.action in ("crash", "restart") and e.at_ns <= net.now}
+    return set(_last_down(net))
 
 
 def check_release(net: Any, outcomes: dict[int, dict[str, Any]], *, settle_ns: int,
