@@ -187,6 +187,8 @@ class NodeUnderTest:
     # (capability node.auth) peer the harness plays -> (key id, key) shared with the node: what
     # the harness sends from such a peer is numbered per peer (SEC-010) and signed
     keys: dict[int, tuple[int, bytes]] = field(default_factory=dict)
+    # keyed peer -> the authentication suite of its key (SEC-008; absent: suite 1)
+    suites: dict[int, int] = field(default_factory=dict)
     peer_ids: dict[int, int] = field(default_factory=dict)  # keyed peer -> last message_id
     # chapter 11: the ACKs and KEEPALIVEs the node sent (kept apart from ``recent`` and ``log``,
     # which the steps read for the protocol's own messages)
@@ -309,7 +311,7 @@ class NodeUnderTest:
                "body": body, "extensions": extensions or [], "auth": None}
         if source in self.keys:
             key_id, key = self.keys[source]
-            msg["auth"] = trailer(msg, key=key, key_id=key_id)
+            msg["auth"] = trailer(msg, key=key, key_id=key_id, suite=self.suites.get(source, 1))
         return msg
 
     def inject(self, mtype: str, source: int, body: Json, *, at: int | None = None,

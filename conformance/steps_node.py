@@ -50,14 +50,16 @@ AUTH_KEY = bytes(range(16, 48))
 
 
 def _start(world: World, node_id: int, config: Json,
-           keys: dict[int, tuple[int, bytes]] | None = None) -> None:
+           keys: dict[int, tuple[int, bytes]] | None = None,
+           suites: dict[int, int] | None = None) -> None:
     """A fresh node under test: ``reset`` first, so that the scenario's ``node.start`` is a
     first start and not a restart of the node an earlier scenario left (driver guide: a
     second ``node.start`` without ``reset`` is a restart, which keeps stable storage)."""
     # an implementation without reset starts every node afresh anyway
     with contextlib.suppress(DriverUnsupported):
         world.ctx.session.call("reset", {})
-    node = NodeUnderTest(ctx=world.ctx, node_id=node_id, config=config, keys=keys or {})
+    node = NodeUnderTest(ctx=world.ctx, node_id=node_id, config=config, keys=keys or {},
+                         suites=suites or {})
     node.start()
     world.data["node"] = node
 

@@ -7,16 +7,20 @@ verify what a keyed peer sends, and drop replays.
 >>> keys.sign(msg)["auth"]["key_id"]
 9
 
-A node holds one key per peer (``peer``, ``key_id``, ``key``). With a key for a peer it
-numbers the messages it sends there from a counter of their own (SEC-010) and signs them,
-ERROR messages included (SEC-005); it verifies every message from that peer before acting on
-any part of it (SEC-004.2), answering ``AUTH_REQUIRED`` for a message without a trailer when
+A node holds one key or more per peer (``peer``, ``key_id``, ``key``, optionally ``suite``),
+listed oldest first. It accepts a peer's message under any of them (SEC-007.1, so that keys
+roll over with overlap) and signs what it sends there under the one listed last (SEC-007.2),
+each key with the suite it was provisioned with (SEC-008). With a key for a peer it numbers
+the messages it sends there from a counter of their own (SEC-010) and signs them, ERROR
+messages included (SEC-005); it verifies every message from that peer before acting on any
+part of it (SEC-004.2), answering ``AUTH_REQUIRED`` for a message without a trailer when
 ``required`` (SEC-003) and ``AUTH_FAILED`` for a tag that does not verify or a key id that is
-not the peer's (SEC-002.2); and it discards without an ERROR a verified message whose
-``message_id`` it has already accepted or that is older than its sliding window of
-``window`` ids (SEC-011.1, the anti-replay window of RFC 4303 s.3.4.3). Tags are computed and
-checked here over the binary form (:func:`tag_of`, :func:`sign_json`, :func:`verify_bytes`);
-the codec only encodes and decodes, so the node's check is its own and not the harness's.
+not one of the peer's (SEC-002.2); and it discards without an ERROR a verified message whose
+``message_id`` it has already accepted from that peer or that is older than its sliding
+window of ``window`` ids (SEC-011.1, the anti-replay window of RFC 4303 s.3.4.3); counter and
+window are the peer's, continued across its keys. Tags are computed and checked here over the
+binary form (:func:`tag_of`, :func:`sign_json`, :func:`verify_bytes`); the codec only encodes
+and decodes, so the node's check is its own and not the harness's.
 
 >>> msg["auth"] = sign_json(msg, key=b"k" * 32, key_id=5)
 >>> verify_bytes(encode(msg), {5: b"k" * 32})["body"]
@@ -25,38 +29,42 @@ the codec only encodes and decodes, so the node's check is its own and not the h
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from qvcp.schemas import ErrorCode, WireError, decode, encode
+from qvcp.schemas import SUITES, ErrorCode, WireError, decode, encode
 
 from .engines.base import ProtocolError
 
 DEFAULT_WINDOW = 64
+DEFAULT_SUITE = 1
 _U32 = 2**32
 #: bytes of the HMAC-SHA-256 tag, the last of an authenticated message (SEC-002.1)
 TAG_BYTES = 32
 _AUTH_FLAG = 0x01  # header flags bit 0: a trailer follows (chapter 02 section 2)
 
 
-def tag_of(key: bytes, signed: bytes) -> bytes:
-    """The HMAC-SHA-256 tag (RFC 2104) of ``signed`` under ``key``: 32 bytes."""
-    return hmac.new(key, signed, hashlib.sha256).digest()
+def tag_of(key: bytes, signed: bytes, suite: int = DEFAULT_SUITE) -> bytes:
+    """The 32-byte tag (RFC 2104) of ``signed`` under ``key`` with authentication ``suite``
+    (SEC-008.1): 1 is HMAC-SHA-256, 2 HMAC-SHA3-256 (``schemas/auth-suites.json``)."""
+    return hmac.new(key, signed, SUITES[suite]).digest()
 
 
-def sign_json(msg: dict[str, Any], *, key: bytes, key_id: int) -> dict[str, Any]:
+def sign_json(msg: dict[str, Any], *, key: bytes, key_id: int,
+              suite: int = DEFAULT_SUITE) -> dict[str, Any]:
     """The ``auth`` member signing ``msg`` (SEC-002.1): the tag covers every byte of its binary
     form before the tag, that is the header (AUTH set, final length), body, extensions and
     ``key_id``; the ``auth`` ``msg`` carries is ignored."""
     data = encode({**msg, "auth": {"key_id": key_id, "tag": "00" * TAG_BYTES}})
-    return {"key_id": key_id, "tag": tag_of(key, data[:-TAG_BYTES]).hex()}
+    return {"key_id": key_id, "tag": tag_of(key, data[:-TAG_BYTES], suite).hex()}
 
 
-def verify_bytes(data: bytes, keys: Mapping[int, bytes]) -> dict[str, Any]:
-    """Decode one binary message and check its trailer against ``keys`` (key id -> key).
+def verify_bytes(data: bytes, keys: Mapping[int, bytes],
+                 suites: Mapping[int, int] | None = None) -> dict[str, Any]:
+    """Decode one binary message and check its trailer against ``keys`` (key id -> key), each
+    key with its suite in ``suites`` (key id -> suite; default HMAC-SHA-256).
 
     Raises ``WireError``: the codec's error for bytes that do not decode (a trailer too short
     is ``TRUNCATED``, SEC-001.2), ``AUTH_REQUIRED`` without a trailer (SEC-003), ``AUTH_FAILED``
@@ -76,8 +84,9 @@ def verify_bytes(data: bytes, keys: Mapping[int, bytes]) -> dict[str, Any]:
     key = keys.get(key_id)
     if key is None:
         raise WireError(ErrorCode.AUTH_FAILED, "auth.key_id", f"unknown key id {key_id}")
+    suite = suites.get(key_id, DEFAULT_SUITE) if suites else DEFAULT_SUITE
     # SEC-004.1: the whole tag, compared in constant time
-    if not hmac.compare_digest(tag_of(key, data[:-TAG_BYTES]), data[-TAG_BYTES:]):
+    if not hmac.compare_digest(tag_of(key, data[:-TAG_BYTES], suite), data[-TAG_BYTES:]):
         raise WireError(ErrorCode.AUTH_FAILED, "auth.tag", "tag does not verify")
     if later is not None:
         raise later
@@ -114,12 +123,22 @@ class ReplayWindow:
         return True
 
 
+@dataclass(frozen=True)
+class PeerKey:
+    """One key shared with a peer: its id, its bytes and its authentication suite."""
+
+    key_id: int
+    key: bytes
+    suite: int = DEFAULT_SUITE
+
+
 @dataclass
 class NodeAuth:
-    """One node's keys (peer -> (key id, key)), whether keyed peers must authenticate, the
-    per-destination counters of what it sends and the replay windows of what it accepts."""
+    """One node's keys (peer -> its keys, oldest first), whether keyed peers must
+    authenticate, the per-destination counters of what it sends and the per-source replay
+    windows of what it accepts, both continued across a peer's keys."""
 
-    keys: dict[int, tuple[int, bytes]]
+    keys: dict[int, list[PeerKey]]
     #: True: keyed peers must authenticate (SEC-003); ``"all"``: every source must, a source
     #: without a key can then not be heard at all; False: a trailer is checked when present
     required: bool | str = True
@@ -134,18 +153,23 @@ class NodeAuth:
         Raises ``ValueError`` naming the field for a malformed entry."""
         if not config:
             return None
-        keys: dict[int, tuple[int, bytes]] = {}
+        keys: dict[int, list[PeerKey]] = {}
         for i, entry in enumerate(config.get("keys", [])):
             try:
                 key = bytes.fromhex(entry["key"])
                 peer, key_id = int(entry["peer"]), int(entry["key_id"])
+                suite = int(entry.get("suite", DEFAULT_SUITE))
             except (KeyError, TypeError, ValueError) as err:
                 raise ValueError(f"auth.keys[{i}]: needs peer, key_id and a hex key "
                                  f"({err})") from None
-            if not key or not 0 <= key_id < _U32 or peer in keys:
-                raise ValueError(f"auth.keys[{i}]: empty key, key_id not a u32 or a second "
-                                 f"key for peer {peer}")
-            keys[peer] = (key_id, key)
+            held = keys.setdefault(peer, [])
+            if not key or not 0 <= key_id < _U32 or any(k.key_id == key_id for k in held):
+                raise ValueError(f"auth.keys[{i}]: empty key, key_id not a u32 or key id "
+                                 f"{key_id} given twice for peer {peer}")
+            if suite not in SUITES:
+                raise ValueError(f"auth.keys[{i}].suite: {suite} is not a registered "
+                                 f"authentication suite (known: {sorted(SUITES)})")
+            held.append(PeerKey(key_id, key, suite))
         window = int(config.get("window", DEFAULT_WINDOW))
         if not 1 <= window <= 4096:
             raise ValueError("auth.window: must be 1..4096")
@@ -171,21 +195,28 @@ class NodeAuth:
         for peer, highest in stored.get("accepted", {}).items():
             self.windows[peer] = ReplayWindow(self.window, highest, (1 << self.window) - 1)
 
+    def sending_key(self, destination: int) -> PeerKey | None:
+        """The key a message to ``destination`` is signed under: the one listed last
+        (SEC-007.2), or None for a peer without a key."""
+        held = self.keys.get(destination)
+        return held[-1] if held else None
+
     def next_id(self, destination: int) -> int | None:
-        """The next ``message_id`` towards a keyed ``destination`` (SEC-010), else None."""
+        """The next ``message_id`` towards a keyed ``destination`` (SEC-010), else None. The
+        counter is the destination's, whichever of its keys signs: a new key continues it, so
+        that no id is used twice while the peer may still hold the old one (REL-007)."""
         if destination not in self.keys:
             return None
         n = self.counters[destination] = (self.counters.get(destination, 0) + 1) % _U32
         return n
 
     def sign(self, msg: dict[str, Any]) -> dict[str, Any]:
-        """``msg`` with the trailer of its destination's key set in ``auth`` (unchanged when
-        the destination has no key)."""
-        entry = self.keys.get(msg["destination"])
+        """``msg`` with the trailer of its destination's sending key set in ``auth``
+        (unchanged when the destination has no key)."""
+        entry = self.sending_key(msg["destination"])
         if entry is None:
             return msg
-        key_id, key = entry
-        msg["auth"] = sign_json(msg, key=key, key_id=key_id)
+        msg["auth"] = sign_json(msg, key=entry.key, key_id=entry.key_id, suite=entry.suite)
         return msg
 
     def admit(self, msg: dict[str, Any], *, me: int = 0) -> bool:
@@ -193,8 +224,8 @@ class NodeAuth:
         silently, SEC-011.2); raises ``ProtocolError`` AUTH_REQUIRED / AUTH_FAILED naming the
         field. The node's own application (source ``me``) is not on the network."""
         source = msg.get("source")
-        entry = self.keys.get(source) if isinstance(source, int) else None
-        if entry is None:
+        held = self.keys.get(source) if isinstance(source, int) else None
+        if not held:
             if self.required != "all" or source == me:
                 return True  # no key for this source: nothing to check
             if msg.get("auth") is None:  # SEC-003: authentication required from every node
@@ -209,13 +240,12 @@ class NodeAuth:
                 return True
             raise ProtocolError(ErrorCode.AUTH_REQUIRED, "message carries no trailer",
                                 field="auth", msg=msg)
-        key_id, key = entry
         try:  # the tag over the binary form, before anything else (SEC-002, SEC-004)
-            verify_bytes(encode(msg), {key_id: key})
+            verify_bytes(encode(msg), {k.key_id: k.key for k in held},
+                         {k.key_id: k.suite for k in held})
         except WireError as err:
             raise ProtocolError(err.code, err.reason, field=err.field, msg=msg) from None
         window = self.windows.get(source)
         if window is None:
             window = self.windows[source] = ReplayWindow(self.window)
         return window.admit(msg["message_id"])
-

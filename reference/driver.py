@@ -136,11 +136,13 @@ class _NodeProfile:
     def _start_station(self, node_id: int, config: Json, device: Any) -> Json:
         """Role ``station`` (capability node.station): the heralding station of one link.
         Without the harness's device every mode fails (``ScriptedDevice``)."""
+        from qvcp.reference.auth import NodeAuth
         from qvcp.reference.device import ScriptedDevice
         from qvcp.reference.station import Station
 
         self._node = Station.of(station_id=node_id, link_id=config["link_id"],
                                 nodes=config["nodes"], strict=config.get("strict", True),
+                                auth=NodeAuth.of(config.get("auth")),
                                 device=ScriptedDevice() if device is None
                                 else _HarnessDevice(device))
         self._node_id = node_id

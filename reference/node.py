@@ -286,6 +286,19 @@ class Node:
         if reply is not None:
             self._queue.append(Send(reply))
 
+    def _refusal_withheld(self, msg: dict[str, Any], now: int) -> bool:
+        """SEC-025: a REJECT of a SETUP refused here draws on the same token bucket as the
+        ERRORs to its destination; without a token it is not sent (the head end's setup
+        timeout ends the circuit, SIG-014). Relayed REJECTs and those to the node's own
+        application are never withheld."""
+        if msg["type"] != "REJECT" or msg["body"].get("rejecting_node") != self.node_id \
+                or msg["destination"] == self.node_id:
+            return False
+        if self._error_allowed(msg["destination"], now):
+            return False
+        self.errors_suppressed += 1
+        return True
+
     def _error_allowed(self, dest: int, now: int) -> bool:
         """ERR-004.1: a token bucket per destination, ``error_burst`` ERRORs deep and refilled
         by one every ``error_refill_ns``; takes a token when there is one."""
@@ -438,8 +451,10 @@ class Node:
         mine = [c for c, s in self.signalling.items()
                 if c != cid and c in res.reserved and s.setup is not None
                 and s.setup["head_end"] == head]
-        return self.policy.refusal(setup, circuits_of_head=len(mine),
-                                   memory_of_head=sum(res.reserved[c] for c in mine), need=need)
+        return self.policy.refusal(
+            setup, circuits_of_head=len(mine), memory_of_head=sum(res.reserved[c] for c in mine),
+            need=need, rate_of_head=sum(self.signalling[c].setup["qos"]["min_rate_mhz"]
+                                        for c in mine))
 
     def _endpoint_ok(self, setup: dict[str, Any]) -> bool:
         ep = self.endpoints.get(setup["tail_endpoint"])  # DLV-004
@@ -464,6 +479,8 @@ class Node:
         for o in queue:  # a list iterator also yields what is appended meanwhile
             cls = o.__class__
             if cls is Send:
+                if self._refusal_withheld(o.msg, now):
+                    continue
                 self.transport.sent(now, o.msg)  # chapter 11: tracked until answered
                 if self.audit is not None:
                     audit_events.on_send(self.audit, now, o.msg, self.node_id)

@@ -1,10 +1,11 @@
 """A node's authorisation policy (spec chapter 08 section 4): which head ends may open circuits
 to which tail ends through it, how many circuits and memory slots one head end's circuits may
-hold at the node, and the highest priority a head end may claim.
+hold at the node, the link rate their circuits may reserve through it, and the highest
+priority a head end may claim.
 
 >>> p = Policy.of({"allow": [{"head": 1, "tail": 3}], "max_circuits_per_head": 1,
 ...                "max_priority": 3})
->>> setup = {"head_end": 1, "tail_end": 3, "qos": {"priority": 0}}
+>>> setup = {"head_end": 1, "tail_end": 3, "qos": {"priority": 0, "min_rate_mhz": 0}}
 >>> p.refusal(setup, circuits_of_head=0, memory_of_head=0, need=2)
 >>> p.refusal(setup, circuits_of_head=1, memory_of_head=2, need=2)
 'QUOTA_EXCEEDED'
@@ -33,6 +34,8 @@ class Policy:
     allow: tuple[tuple[int | None, int | None], ...] | None = None
     max_circuits_per_head: int = 0
     max_memory_per_head: int = 0
+    #: SEC-027: the ``qos.min_rate_mhz`` one head end's circuits may reserve here, in all
+    max_rate_mhz_per_head: int = 0
     max_priority: int = TOP_PRIORITY
     priority_ceilings: Mapping[int, int] = field(default_factory=dict)
 
@@ -61,8 +64,9 @@ class Policy:
         out = cls(allow=allow,  # type: ignore[arg-type]
                   max_circuits_per_head=int(config.get("max_circuits_per_head", 0)),
                   max_memory_per_head=int(config.get("max_memory_per_head", 0)),
+                  max_rate_mhz_per_head=int(config.get("max_rate_mhz_per_head", 0)),
                   max_priority=int(ceiling), priority_ceilings=ceilings)
-        for name in ("max_circuits_per_head", "max_memory_per_head"):
+        for name in ("max_circuits_per_head", "max_memory_per_head", "max_rate_mhz_per_head"):
             if getattr(out, name) < 0:
                 raise ValueError(f"policy.{name}: must be >= 0 (0: no limit)")
         if not all(0 <= p <= TOP_PRIORITY for p in (out.max_priority, *ceilings.values())):
@@ -79,10 +83,10 @@ class Policy:
         return self.priority_ceilings.get(head, self.max_priority)
 
     def refusal(self, setup: Mapping[str, Any], *, circuits_of_head: int, memory_of_head: int,
-                need: int) -> str | None:
+                need: int, rate_of_head: int = 0) -> str | None:
         """The REJECT reason for admitting ``setup`` (needing ``need`` memory slots) when its
-        head end already holds ``circuits_of_head`` circuits and ``memory_of_head`` slots
-        here; None when the policy admits it."""
+        head end already holds ``circuits_of_head`` circuits, ``memory_of_head`` slots and
+        ``rate_of_head`` mHz of ``min_rate`` here; None when the policy admits it."""
         head, tail = setup["head_end"], setup["tail_end"]
         if not self.allows(head, tail) or setup["qos"]["priority"] > self.ceiling(head):
             return "UNAUTHORISED"  # SEC-020, SEC-023
@@ -90,4 +94,7 @@ class Policy:
             return "QUOTA_EXCEEDED"  # SEC-021
         if self.max_memory_per_head and memory_of_head + need > self.max_memory_per_head:
             return "QUOTA_EXCEEDED"  # SEC-022
+        rate = setup["qos"]["min_rate_mhz"]
+        if self.max_rate_mhz_per_head and rate_of_head + rate > self.max_rate_mhz_per_head:
+            return "QUOTA_EXCEEDED"  # SEC-027
         return None

@@ -15,6 +15,8 @@ It takes messages and timer expiries with an explicit ``now`` and gives outputs,
 :class:`~.node.Node`: a message addressed to another node is discarded silently (WIRE-013.2);
 a message other than ATTEMPT, or an ATTEMPT the station does not serve (LINK-008), is
 answered with ERROR to its source (ERR-001), never an ERROR with an ERROR (ERR-003).
+A station given keys (``auth``) signs what it sends a keyed node and verifies what that node
+sends before acting on it, as a node does (SEC-009).
 """
 
 from __future__ import annotations
@@ -44,7 +46,8 @@ class Station:
     def of(cls, *, station_id: int, link_id: int, nodes: Sequence[int], device: Any,
            window_ns: int = 10, strict: bool = False, auth: Any = None) -> Station:
         """The station of ``link_id`` between the two ``nodes`` (any order); with ``auth`` (a
-        :class:`~.auth.NodeAuth` holding a key per node) it signs what it sends them."""
+        :class:`~.auth.NodeAuth` holding a key per node) it signs what it sends them and
+        verifies what they send (SEC-009)."""
         a, b = sorted(nodes)
         if a == b or a <= 0:
             raise ValueError("Station.nodes: two distinct positive node ids")
@@ -61,6 +64,9 @@ class Station:
         if msg.get("destination") != eng.station_id:
             return []
         try:
+            auth = eng.factory.auth if eng.factory is not None else None
+            if auth is not None and not auth.admit(msg, me=eng.station_id):
+                return []  # a replay, discarded without an ERROR (SEC-011.2)
             if self.strict:
                 validate_message(msg)
             check_extensions(msg)  # EXT-001, EXT-002

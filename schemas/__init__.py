@@ -10,13 +10,23 @@ Everything here is derived from the JSON files shipped in this package (``json/`
 True
 """
 
-from qvcp.schemas.codec import canonical_json, decode, encode, sign, trailer, verify
+from qvcp.schemas.codec import (
+    SUITES,
+    canonical_json,
+    decode,
+    encode,
+    sign,
+    tag_of,
+    trailer,
+    verify,
+)
 from qvcp.schemas.errors import ErrorCode, WireError, error_class, requirement_of
 from qvcp.schemas.layout import MessageSpec, message_specs, specs_by_code
 from qvcp.schemas.models import MODELS, MessageModel, validate_message
 
 __all__ = [
     "MODELS",
+    "SUITES",
     "ErrorCode",
     "MessageModel",
     "MessageSpec",
@@ -29,6 +39,7 @@ __all__ = [
     "requirement_of",
     "sign",
     "specs_by_code",
+    "tag_of",
     "trailer",
     "validate_message",
     "verify",

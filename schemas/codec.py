@@ -42,7 +42,7 @@ from qvcp.schemas.layout import (
 )
 from qvcp.schemas.models import MessageModel, validate_message
 
-__all__ = ["canonical_json", "decode", "encode", "sign", "verify"]
+__all__ = ["SUITES", "canonical_json", "decode", "encode", "sign", "tag_of", "verify"]
 
 VERSION = 1
 _WIRE = wire_constants()
@@ -321,12 +321,35 @@ def encode(message: Json | MessageModel) -> bytes:
 
 # --- authentication trailer (SEC-001.1, SEC-002.1) ----------------------------------------------
 
-def _tag(key: bytes, signed_part: bytes) -> bytes:
-    return hmac.new(key, signed_part, hashlib.sha256).digest()
+def _load_suites() -> dict[int, Callable[[], Any]]:
+    from importlib.resources import files
+
+    data = json.loads(files("qvcp.schemas").joinpath("auth-suites.json").read_text("utf-8"))
+    return {s["id"]: getattr(hashlib, s["hash"]) for s in data["suites"]}
 
 
-def sign(data: bytes, *, key: bytes, key_id: int) -> bytes:
-    """Return ``data`` (one unauthenticated message) with an HMAC-SHA-256 trailer appended.
+#: authentication suites (chapter 08 section 1.1, ``schemas/auth-suites.json``): suite id ->
+#: the hash function of its HMAC; suite 1, HMAC-SHA-256, is the default
+SUITES: dict[int, Callable[[], Any]] = _load_suites()
+DEFAULT_SUITE = 1
+
+
+def tag_of(key: bytes, signed_part: bytes, suite: int = DEFAULT_SUITE) -> bytes:
+    """The 32-byte tag of ``signed_part`` under ``key`` with authentication ``suite``
+    (SEC-002.1, SEC-008.1); raises ``ValueError`` for a suite not in the registry."""
+    digest = SUITES.get(suite)
+    if digest is None:
+        raise ValueError(f"authentication suite {suite} is not registered "
+                         f"(known: {sorted(SUITES)})")
+    return hmac.new(key, signed_part, digest).digest()
+
+
+_tag = tag_of
+
+
+def sign(data: bytes, *, key: bytes, key_id: int, suite: int = DEFAULT_SUITE) -> bytes:
+    """Return ``data`` (one unauthenticated message) with a trailer appended: the tag of
+    ``suite`` (default HMAC-SHA-256) under ``key``, named by ``key_id``.
 
     Sets the AUTH flag and the new length, then tags every byte before the tag (SEC-002.1).
     """
@@ -338,18 +361,21 @@ def sign(data: bytes, *, key: bytes, key_id: int) -> bytes:
     head[2] |= _FLAG_AUTH
     head[4:8] = length.to_bytes(4, "big")
     signed_part = bytes(head) + key_id.to_bytes(4, "big")
-    return signed_part + _tag(key, signed_part)
+    return signed_part + _tag(key, signed_part, suite)
 
 
-def trailer(message: Json, *, key: bytes, key_id: int) -> Json:
+def trailer(message: Json, *, key: bytes, key_id: int, suite: int = DEFAULT_SUITE) -> Json:
     """The ``auth`` member (SEC-002.1) that signs the JSON ``message`` with ``key``: its
     ``auth`` as given is ignored, the tag is computed over the binary form (:func:`sign`)."""
-    signed: Json = decode(sign(encode({**message, "auth": None}), key=key, key_id=key_id))
+    signed: Json = decode(sign(encode({**message, "auth": None}), key=key, key_id=key_id,
+                               suite=suite))
     return signed["auth"]  # type: ignore[no-any-return]
 
 
-def verify(data: bytes, keys: Mapping[int, bytes]) -> Json:
-    """Decode ``data`` and check its trailer against ``keys`` (key id -> key).
+def verify(data: bytes, keys: Mapping[int, bytes],
+           suites: Mapping[int, int] | None = None) -> Json:
+    """Decode ``data`` and check its trailer against ``keys`` (key id -> key), each key with
+    its suite in ``suites`` (key id -> suite id; default HMAC-SHA-256).
 
     Raises:
         WireError: AUTH_REQUIRED when the message has no trailer, AUTH_FAILED when the key id
@@ -362,7 +388,8 @@ def verify(data: bytes, keys: Mapping[int, bytes]) -> Json:
     key = keys.get(auth["key_id"])
     if key is None:
         raise WireError(ErrorCode.AUTH_FAILED, "auth.key_id", f"unknown key id {auth['key_id']}")
-    if not hmac.compare_digest(_tag(key, data[:-32]), data[-32:]):
+    suite = (suites or {}).get(auth["key_id"], DEFAULT_SUITE)
+    if not hmac.compare_digest(_tag(key, data[:-32], suite), data[-32:]):
         raise WireError(ErrorCode.AUTH_FAILED, "auth.tag", "tag does not verify")
     return msg
 

@@ -56,16 +56,18 @@ class Victim:
     sent: list[Json] = field(default_factory=list)
 
     def message(self, mtype: str, source: int, body: Json, *, sign: bool | None = None,
-                key_of: int | None = None) -> Json:
+                key_of: int | None = None, suite: int = 1) -> Json:
         """A message from ``source``, numbered from its own counter and, in a keyed set-up,
-        signed with the key ``key_of`` (default: its own) when it has one."""
+        signed with the key ``key_of`` (default: its own) when it has one, tagged with
+        ``suite`` (every key of the victim is of suite 1)."""
         self.counters[source] += 1
         msg = {"version": 1, "type": mtype, "message_id": self.counters[source],
                "source": source, "destination": ME, "body": body, "extensions": [],
                "auth": None}
         signer = source if key_of is None else key_of
         if (self.keyed if sign is None else sign) and signer in KEYS:
-            msg["auth"] = sign_json(msg, key=bytes.fromhex(KEYS[signer]), key_id=signer)
+            msg["auth"] = sign_json(msg, key=bytes.fromhex(KEYS[signer]), key_id=signer,
+                                    suite=suite)
         return msg
 
     def deliver(self, msg: Json) -> list[Json]:
@@ -206,6 +208,12 @@ ATTACKS = [
     Attack("neighbour's message signed with another peer's key", True,
            lambda v: [v.message("TEARDOWN", HEAD, {"circuit_id": CID, "reason": "NORMAL"},
                                 key_of=TAIL)], ErrorCode.AUTH_FAILED, "SEC-002.2"),
+    Attack("neighbour's message tagged with a suite other than its key's", True,
+           lambda v: [v.message("TEARDOWN", HEAD, {"circuit_id": CID, "reason": "NORMAL"},
+                                suite=2),
+                      *[v.message(m["type"], TAIL, m["body"], suite=2)
+                        for m in _forgeries(v, TAIL)]],
+           ErrorCode.AUTH_FAILED, "SEC-008.1"),
     Attack("station's HERALD forged (bad tag) or from a node posing as the station", True,
            lambda v: [*_bad_tags(v.message("HERALD", STATIONS[2], {
                "link_id": 2, "slot_ns": 0, "attempt_id_a": 0, "attempt_id_b": 0,
@@ -283,14 +291,20 @@ def run(attack: Attack) -> Json:
             "refused": refused, "state_changed": changed}
 
 
+#: the flood's set-ups: victim keyed or not, its policy, the flooding node
+FLOODS = {"open": (False, None, OUTSIDER), "keyed": (True, None, OUTSIDER),
+          "policy": (False, {"max_circuits_per_head": 1}, HEAD)}
+
+
 def flood(n: int) -> Json:
-    """``n`` SETUPs for fresh circuit ids from node 99, off every route, at the unkeyed and
-    the keyed victim: what each refused, and the bytes the node holds afterwards that it did
-    not hold before (tracemalloc)."""
+    """``n`` SETUPs for fresh circuit ids at the victim, all at one instant: from node 99, off
+    every route, at the unkeyed and the keyed victim, and from the head end at a victim whose
+    policy refuses its circuits: what each drew in answer (bounded, SEC-025), and the bytes
+    the node holds afterwards that it did not hold before (tracemalloc)."""
     out = {}
-    for keyed in (False, True):
-        v = victim(keyed=keyed)
-        msgs = [v.message("SETUP", OUTSIDER, setup_body(1000 + i, [HEAD, ME, TAIL], ME))
+    for setup, (keyed, policy, source) in FLOODS.items():
+        v = victim(keyed=keyed, policy=policy)
+        msgs = [v.message("SETUP", source, setup_body(1000 + i, [HEAD, ME, TAIL], ME))
                 for i in range(n)]
         before = state(v.node)
         tracemalloc.start()
@@ -299,6 +313,7 @@ def flood(n: int) -> Json:
         for m in msgs:
             for o in v.deliver(m):
                 codes[ErrorCode(o["body"]["code"]).name if o["type"] == "ERROR"
+                      else f"REJECT {o['body']['reason']}" if o["type"] == "REJECT"
                       else o["type"]] += 1
         v.sent.clear()
         diff = tracemalloc.take_snapshot().compare_to(base, "filename")
@@ -306,7 +321,7 @@ def flood(n: int) -> Json:
                     if "/reference/" in s.traceback[0].filename)
         tracemalloc.stop()
         after = state(v.node)
-        out["keyed" if keyed else "open"] = {
+        out[setup] = {
             "tried": n, "answers": dict(codes), "bytes_held": max(grown, 0),
             "circuits_remembered": after["closed"] - before["closed"],
             "state_changed": {k for k in before if before[k] != after[k]}}
@@ -324,7 +339,7 @@ def main() -> None:
         print(f"| {r['attack']} | {r['rules']} | {r['tried']} | {r['refused']} | "
               f"{r['state_changed']} |")
     for setup, r in flood(args.flood).items():
-        print(f"flood of {r['tried']} SETUPs from node 99 ({setup} victim): answers "
+        print(f"flood of {r['tried']} SETUPs ({setup} victim): answers "
               f"{r['answers']}, {r['bytes_held']} bytes held afterwards, "
               f"{r['circuits_remembered']} refused circuit ids remembered, state changed: "
               f"{sorted(r['state_changed']) or 'none'}")

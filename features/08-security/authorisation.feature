@@ -65,3 +65,25 @@ Feature: Authorisation by policy (spec chapter 08 section 4)
     And the node's policy is {"max_priority": 2}
     When node 1 sends SETUP for circuit 8 along route 1, 2, 3 with priority 2
     Then the node sends SETUP to node 3
+
+  @SEC-027 @SEC-024
+  Scenario: A head end's circuit beyond its rate quota is refused with QUOTA_EXCEEDED
+    # 600 and 400 Hz fit a quota of 1000 Hz exactly; 1 mHz more does not
+    Given a router node 2 between nodes 1 and 3 with 8 memory qubits
+    And the node's policy is {"max_rate_mhz_per_head": 1000000}
+    When node 1 sends SETUP for circuit 7 along route 1, 2, 3 with min_rate_mhz 600000
+    Then the node sends SETUP to node 3
+    When node 1 sends SETUP for circuit 8 along route 1, 2, 3 with min_rate_mhz 400000
+    Then the node sends SETUP to node 3
+    When node 1 sends SETUP for circuit 9 along route 1, 2, 3 with min_rate_mhz 1
+    Then the node sends REJECT QUOTA_EXCEEDED to node 1
+    And the node sends no SETUP
+
+  @SEC-027
+  Scenario: A rate quota counts only the circuits of the same head end
+    Given a router node 2 between nodes 1 and 3 with 8 memory qubits
+    And the node's policy is {"max_rate_mhz_per_head": 1000000}
+    When node 1 sends SETUP for circuit 7 along route 1, 2, 3 with min_rate_mhz 1000000
+    And node 3 sends SETUP for circuit 8 along route 3, 2, 1 with min_rate_mhz 1000000
+    Then the node sends SETUP to node 1
+    And the node sends no REJECT

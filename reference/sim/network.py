@@ -40,7 +40,7 @@ from ..station import Station
 from .fastforward import Batch, settle, try_batch
 from .faults import FaultPlan, crash_node, restart_node
 from .keyring import Keyring
-from .scenario import load_profile, load_scenario
+from .scenario import load_profile, load_scenario, node_policy
 from .world import STATION_BASE, LinkModel, MemoryModel, SimDevice, SimStationDevice, World
 
 _ERROR_CODES = frozenset(int(c) for c in ErrorCode)
@@ -229,6 +229,7 @@ class Network:
                              slots_per_link=opts.get("slots_per_link", 1), strict=self.strict,
                              **{k: opts[k] for k in _NODE_OPTIONS if k in opts},
                              auth=keyring.config(nid, keyring.peers_of(nid)) if keyring else None,
+                             policy=node_policy(n.get("policy"), self.names),
                              record_transitions=self._traces_transitions)
             self._node_args[nid] = (cfg, router if n["role"] != "repeater" else None)
             self.nodes[nid] = self.fresh_node(nid)
@@ -345,7 +346,7 @@ class Network:
         ep = endpoint or rid
         self.requests.append({"request_id": rid, "head": h, "tail": t, "endpoint": ep,
                               "num_pairs": num_pairs, "at_ns": at_ns,
-                              "min_fidelity": min_fidelity})
+                              "min_fidelity": min_fidelity, "min_rate": min_rate})
         for node, remote in ((t, h), (h, t)):
             self._app_send(at_ns, node, "OPEN_ENDPOINT", {"endpoint": ep, "remote_node": remote,
                                                           "remote_endpoint": ep})

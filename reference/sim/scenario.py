@@ -89,7 +89,44 @@ def load_scenario(source: str | Path | dict[str, Any]) -> dict[str, Any]:
             load_profile(n.get("profile", "ideal"))
         except ScenarioError as exc:
             raise ScenarioError(f"nodes[{i}].profile", exc.reason) from None
+        _check_policy(n.get("policy") or {}, known, f"nodes[{i}].policy")
     return doc
+
+
+def _check_policy(policy: dict[str, Any], known: set[str], where: str) -> None:
+    """The node names in a node's ``policy``: nodes that exist, or ``"*"``."""
+    names = [(f"{where}.allow[{i}].{end}", entry[end])
+             for i, entry in enumerate(policy.get("allow", ())) for end in ("head", "tail")]
+    ceiling = policy.get("max_priority")
+    if isinstance(ceiling, dict):
+        names += [(f"{where}.max_priority", head) for head in ceiling]
+    for field, name in names:
+        if name != "*" and name not in known:
+            raise ScenarioError(field, f"unknown node {name!r}")
+
+
+def node_policy(policy: dict[str, Any] | None, names: dict[str, int]) -> dict[str, Any] | None:
+    """A scenario node's ``policy`` as the node reads it (:meth:`.policy.Policy.of`): node ids
+    for names, the rate quota in mHz.
+
+    >>> node_policy({"allow": [{"head": "A", "tail": "*"}], "max_rate_per_head": 2.5},
+    ...             {"A": 1})
+    {'allow': [{'head': 1, 'tail': '*'}], 'max_rate_mhz_per_head': 2500}
+    """
+    if not policy:
+        return None
+    ids = {**names, "*": "*"}
+    out: dict[str, Any] = {k: v for k, v in policy.items()
+                           if k in ("max_circuits_per_head", "max_memory_per_head")}
+    if "allow" in policy:
+        out["allow"] = [{end: ids[e[end]] for end in ("head", "tail")} for e in policy["allow"]]
+    if "max_rate_per_head" in policy:
+        out["max_rate_mhz_per_head"] = round(policy["max_rate_per_head"] * 1000)
+    ceiling = policy.get("max_priority")
+    if ceiling is not None:
+        out["max_priority"] = ({ids[h]: p for h, p in ceiling.items()}
+                               if isinstance(ceiling, dict) else ceiling)
+    return out
 
 
 def _check_faults(faults: dict[str, Any], known: set[str], links: set[frozenset[str]]) -> None:

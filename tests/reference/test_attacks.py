@@ -18,12 +18,27 @@ def test_every_attack_is_refused_and_changes_nothing(attack: attacks.Attack) -> 
 
 
 def test_a_setup_flood_from_off_the_route_leaves_no_state() -> None:
-    for setup, row in attacks.flood(500).items():
+    rows = attacks.flood(500)
+    for setup in ("open", "keyed"):
+        row = rows[setup]
         assert row["state_changed"] == set(), setup
         assert row["circuits_remembered"] == 0, setup
-        # ERR-004.1: a burst of ERRORs, then silence (no REJECT, no SETUP forwarded)
+        # ERR-004.1, SEC-025.1: a burst of ERRORs, then silence (no REJECT, no SETUP forwarded)
         assert set(row["answers"]) <= {"ROUTE_INVALID", "AUTH_REQUIRED"}, row
         assert 0 < sum(row["answers"].values()) <= 40, row
+
+
+def test_a_flood_of_setups_the_policy_refuses_draws_a_bounded_number_of_rejects() -> None:
+    """SEC-025.2: 500 SETUPs of an authentic head end beyond its quota, at one instant: each
+    is accepted (acknowledged, REL-001) and refused, but only a burst of them draws a REJECT;
+    what stays is the released circuit ids (REL-025, capped) and the duplicate-detection
+    entries of accepted messages (REL-007)."""
+    row = attacks.flood(500)["policy"]
+    rejects = row["answers"].get("REJECT QUOTA_EXCEEDED", 0)
+    assert 0 < rejects <= 40, row
+    assert set(row["answers"]) == {"REJECT QUOTA_EXCEEDED", "ACK"}, row
+    assert row["state_changed"] <= {"accepted", "closed"}, row
+    assert row["circuits_remembered"] == 500, row
 
 
 def test_the_book_of_released_circuits_is_capped_oldest_first() -> None:

