@@ -1,7 +1,7 @@
 """The driver protocol: verbs, handshake and the Python face of the same verbs.
 
 An implementation under test is reached through a *transport*: JSON lines over stdio
-(:mod:`qvcp.conformance.drivers.exec`) or a Python object implementing :class:`Driver`
+(:mod:`qvcp.conformance.drivers.stdio`) or a Python object implementing :class:`Driver`
 (in-process, e.g. the reference through the ``qvcp.drivers`` entry point). Both speak the
 verbs of ``schemas/meta/driver.schema.json``; the verb ``wire.decode`` is the method
 ``wire_decode`` and so on.
@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 __all__ = [
+    "MAX_LINE_BYTES",
+    "PAIRS_PER_TIMEOUT",
     "PROFILES",
     "PROTOCOL_VERSION",
     "Device",
@@ -32,10 +34,16 @@ __all__ = [
     "DriverUnsupported",
     "Implementation",
     "method_name",
+    "timeout_scale",
 ]
 
 PROTOCOL_VERSION = 1
 PROFILES = ("wire", "node", "network")
+#: the longest line an implementation may write on stdout (newline excluded), per ``--timeout``
+#: period the request gets (:func:`timeout_scale`): a large ``network.run`` may answer more
+MAX_LINE_BYTES = 1 << 20
+#: a ``network.run`` gets one more ``--timeout`` per this many pairs it is asked for
+PAIRS_PER_TIMEOUT = 500
 
 Json = dict[str, Any]
 
@@ -43,6 +51,27 @@ Json = dict[str, Any]
 def method_name(verb: str) -> str:
     """The Python method implementing a verb."""
     return verb.replace(".", "_")
+
+
+def timeout_scale(verb: str, args: Mapping[str, Any]) -> float:
+    """How many ``--timeout`` periods the answer to one request may take.
+
+    Every verb gets one, except ``network.run``, whose work grows with the pairs it is asked
+    to deliver: one more period per :data:`PAIRS_PER_TIMEOUT` pairs requested in all circuits.
+
+    >>> timeout_scale("wire.decode", {"hex": "00"})
+    1.0
+    >>> timeout_scale("network.run", {"circuits": [{"num_pairs": 4620}, {"num_pairs": 380}]})
+    11.0
+    """
+    if verb != "network.run":
+        return 1.0
+    pairs = 0
+    for circuit in args.get("circuits") or ():
+        value = circuit.get("num_pairs", 0) if isinstance(circuit, Mapping) else 0
+        if isinstance(value, int) and value > 0:
+            pairs += value
+    return 1.0 + pairs / PAIRS_PER_TIMEOUT
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -136,7 +165,8 @@ class DriverProtocolError(DriverError):
 
 
 class DriverUnsupported(DriverError):
-    """The implementation answered a verb with error kind ``unsupported``."""
+    """The implementation answered a verb with error kind ``unsupported``: the case is
+    *unsupported*, like a case outside the handshake's claims, not errored."""
 
     reason = "unsupported verb"
 
@@ -156,8 +186,10 @@ class Driver(Protocol):
     """An in-process implementation: one method per verb, keyword arguments as in the schema.
 
     Every method returns the verb's ``result`` object (a ``dict``). Raise
-    ``NotImplementedError`` for a verb you do not support. Only ``hello`` is mandatory;
-    the others are looked up by name (:func:`method_name`) when a claimed profile needs them:
+    ``NotImplementedError`` for a verb you do not support (the case is then unsupported).
+    Methods run in a worker thread of the harness, under the run's ``--timeout``. Only
+    ``hello`` is mandatory; the others are looked up by name (:func:`method_name`) when a
+    claimed profile needs them:
 
     * ``reset()``, ``bye()``
     * ``wire_decode(*, hex, keys=None)``, ``wire_encode(*, json)``

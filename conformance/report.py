@@ -86,6 +86,12 @@ def headline(report: Json) -> str:
             f"checked, {must['proven']} proven")
     if s["warnings"]:
         text += f"; {s['warnings']} SHOULD-level warning{'s' if s['warnings'] > 1 else ''}"
+    counts = s["counts"]
+    if s["total"] and counts.get("unsupported", 0) == s["total"]:
+        text += "; no case judged: the implementation supports none of the selected cases"
+    stopped = report["run"].get("stopped")
+    if stopped:
+        text += f"; {stopped['message']}, {len(stopped['not_run'])} cases not run"
     return text
 
 
@@ -104,11 +110,14 @@ def build_report(run: RunResult, *, command: str) -> Json:
         "implementation": run.implementation.as_dict() if run.implementation else None,
         "run": {"seed": run.seed, "started": run.started.isoformat(timespec="seconds"),
                 "duration_s": round(run.duration_s, 3), "selection": list(run.selection),
-                "profiles": list(run.profiles), "command": command},
+                "profiles": list(run.profiles), "command": command,
+                "stopped": ({"reason": run.stopped_by, "message": run.stopped,
+                             "not_run": list(run.not_run)} if run.stopped_by else None)},
         "spec": {"version": SPEC_VERSION, "requirements": len(requirements),
                  "requirements_digest": requirements_digest(requirements)},
         "summary": {"verdict": _VERDICT_OF_EXIT[code], "exit_code": code,
                     "total": len(run.results), "counts": counts, "scope": scope(run),
+                    "not_run": len(run.not_run),
                     "strict": run.strict, "warnings": len(warned), "headline": ""},
         "startup_error": ({"message": run.startup_error,
                            "evidence": _jsonable(run.startup_evidence)}

@@ -27,7 +27,7 @@ from qvcp.conformance.cases import (
     case_seed,
 )
 from qvcp.conformance.expected import ExpectedFailure, match
-from qvcp.conformance.protocol import DriverError, Implementation
+from qvcp.conformance.protocol import DriverError, DriverUnsupported, Implementation
 from qvcp.conformance.session import Session
 
 __all__ = ["CaseResult", "CaseRunner", "RunResult", "case_level", "exit_code", "replay_command",
@@ -69,6 +69,10 @@ class RunResult:
     startup_error: str = ""
     startup_evidence: Json = field(default_factory=dict)
     strict: bool = False  # SHOULD-level failures fail the run too (else they are warnings)
+    # stopped early ("maxfail" or "deadline"): why, in words, and the ids of the cases not run
+    stopped_by: str = ""
+    stopped: str = ""
+    not_run: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         c = Counter(r.verdict.value for r in self.results)
@@ -119,6 +123,10 @@ class CaseRunner:
                 case, CaseContext(session=self.session, seed=seed, implementation=self.impl))
             result.verdict, result.message = verdict, message
             result.evidence, result.interval = evidence, interval
+        except DriverUnsupported as exc:  # the documented answer: not claimed after all
+            result.verdict = Verdict.UNSUPPORTED
+            result.message = f"the implementation answered unsupported: {exc}"
+            result.evidence = {**self.session.evidence(), **exc.evidence}
         except DriverError as exc:
             result.message = f"{exc.reason}: {exc}"
             result.evidence = {**self.session.evidence(), **exc.evidence}
@@ -198,11 +206,21 @@ def exit_code(run: RunResult) -> int:
     """0 conformant, 1 non-conformant, 2 harness or driver error.
 
     A failure of a case that checks only SHOULD or MAY requirements is a warning, not a
-    non-conformance, unless the run is strict (``--strict``).
+    non-conformance, unless the run is strict (``--strict``). A run stopped early is never
+    conformant: 2 when its deadline was reached, at least 1 otherwise. A run that judged no
+    case (every one unsupported) certifies nothing and is not conformant either (1).
     """
     counts = run.counts()
-    if run.startup_error or counts["errored"]:
+    if run.startup_error or counts["errored"] or run.stopped_by == "deadline":
         return 2
-    if any(not _is_warning(run, r) for r in _failed(run)):
+    if any(not _is_warning(run, r) for r in _failed(run)) or run.stopped_by:
+        return 1
+    if run.results and not judged(run):
         return 1
     return 0
+
+
+def judged(run: RunResult) -> int:
+    """How many cases reached a verdict on the implementation (not unsupported or errored)."""
+    return sum(1 for r in run.results
+               if r.verdict not in (Verdict.UNSUPPORTED, Verdict.ERRORED))

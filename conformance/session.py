@@ -19,6 +19,7 @@ from qvcp.conformance.protocol import (
     DriverProtocolError,
     DriverUnsupported,
     Implementation,
+    timeout_scale,
 )
 
 __all__ = ["Session", "Transport"]
@@ -32,8 +33,10 @@ class Transport(Protocol):
 
     label: str
 
-    def request(self, verb: str, args: Json, device: Device | None) -> Json:
-        """The response object (``{"result": ...}`` or ``{"error": ...}``).
+    def request(self, verb: str, args: Json, device: Device | None, *,
+                scale: float = 1.0) -> Json:
+        """The response object (``{"result": ...}`` or ``{"error": ...}``), awaited for
+        ``scale`` times the transport's timeout.
 
         Raises:
             DriverError: timeout, crash or malformed output.
@@ -81,7 +84,8 @@ class Session:
             raise ValueError(f"harness sent invalid {verb} args: {bad_args}")
         entry: Json = {"verb": verb, "args": _short(args)}
         self.exchanges.append(entry)
-        response = self.transport.request(verb, args, device)
+        response = self.transport.request(verb, args, device,
+                                          scale=timeout_scale(verb, args))
         if "error" in response:
             entry["error"] = response["error"]
             error = response["error"]

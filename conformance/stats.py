@@ -1,4 +1,4 @@
-"""Statistical verdicts for rate and fidelity claims (stdlib only: no scipy at run time).
+"""Statistical verdicts for rate and fidelity claims.
 
 A claim is judged from an exact confidence interval: **pass** when the whole interval is at
 or above the threshold (claim minus tolerance), **fail** when the whole interval is below it,
@@ -10,6 +10,9 @@ Fidelity is estimated as an experiment would: both ends measure each pair in X, 
 reported Bell state. Each correlator comes from a Clopper-Pearson interval on the fraction of
 even parities at confidence ``1 - alpha/3`` (Bonferroni), so the fidelity interval has
 coverage at least ``1 - alpha``.
+
+The interval ends are quantiles of the beta and gamma distributions (the exact forms of the
+Clopper-Pearson and Garwood intervals), computed by :mod:`scipy.special`, imported on first use.
 
 >>> lo, hi = clopper_pearson(45, 50, 0.95)
 >>> round(lo, 4), round(hi, 4)
@@ -45,85 +48,45 @@ BELL_SIGNS: dict[str, dict[str, int]] = {
     "PHI_MINUS": {"X": -1, "Y": 1, "Z": 1},
     "PSI_MINUS": {"X": -1, "Y": -1, "Z": -1},
 }
-_BISECTIONS = 80
-
-
-def _log_binom_pmf(k: int, n: int, p: float) -> float:
-    if p <= 0.0:
-        return 0.0 if k == 0 else -math.inf
-    if p >= 1.0:
-        return 0.0 if k == n else -math.inf
-    return (math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
-            + k * math.log(p) + (n - k) * math.log1p(-p))
-
-
-def _binom_cdf(k: int, n: int, p: float) -> float:
-    """P[X <= k] for X ~ Binomial(n, p)."""
-    if k < 0:
-        return 0.0
-    if k >= n:
-        return 1.0
-    return min(1.0, sum(math.exp(_log_binom_pmf(i, n, p)) for i in range(k + 1)))
-
-
-def _solve_decreasing(f: object, target: float) -> float:
-    """x in [0, 1] with f(x) = target, for f decreasing in x."""
-    lo, hi = 0.0, 1.0
-    for _ in range(_BISECTIONS):
-        mid = (lo + hi) / 2
-        if f(mid) > target:  # type: ignore[operator]
-            lo = mid
-        else:
-            hi = mid
-    return (lo + hi) / 2
-
-
 def clopper_pearson(successes: int, n: int, confidence: float) -> tuple[float, float]:
-    """Exact two-sided interval for a binomial proportion."""
+    """Exact two-sided interval for a binomial proportion.
+
+    The ends are beta quantiles: ``B(alpha/2; k, n-k+1)`` and ``B(1-alpha/2; k+1, n-k)``
+    (Clopper and Pearson 1934), 0 and 1 at ``k = 0`` and ``k = n``.
+    """
     if not 0 <= successes <= n or n == 0:
         raise ValueError(f"need 0 <= successes <= n and n > 0, got {successes}/{n}")
+    _check_confidence(confidence)
+    from scipy.special import betaincinv
+
     alpha = 1.0 - confidence
-    # P[X >= k] increases with p, P[X <= k] decreases with p.
-    low = 0.0 if successes == 0 else _inverse_increasing(
-        lambda p: 1.0 - _binom_cdf(successes - 1, n, p), alpha / 2, 1.0)
-    high = 1.0 if successes == n else _solve_decreasing(
-        lambda p: _binom_cdf(successes, n, p), alpha / 2)
+    k = successes
+    low = 0.0 if k == 0 else float(betaincinv(k, n - k + 1, alpha / 2))
+    high = 1.0 if k == n else float(betaincinv(k + 1, n - k, 1.0 - alpha / 2))
     return low, high
-
-
-def _poisson_cdf(k: int, mu: float) -> float:
-    if k < 0:
-        return 0.0
-    if mu == 0:
-        return 1.0
-    return min(1.0, sum(math.exp(i * math.log(mu) - mu - math.lgamma(i + 1))
-                        for i in range(k + 1)))
 
 
 def poisson_rate_interval(count: int, exposure: float, confidence: float
                           ) -> tuple[float, float]:
-    """Exact (Garwood) interval for a Poisson rate: ``count`` events in ``exposure`` time."""
+    """Exact (Garwood) interval for a Poisson rate: ``count`` events in ``exposure`` time.
+
+    The ends of the mean are gamma quantiles, ``G(alpha/2; k)`` and ``G(1-alpha/2; k+1)``
+    (equivalently ``chi2(alpha/2; 2k) / 2`` and ``chi2(1-alpha/2; 2k+2) / 2``), 0 at ``k = 0``.
+    """
     if count < 0 or exposure <= 0:
         raise ValueError("need count >= 0 and exposure > 0")
-    alpha = 1.0 - confidence
-    top = max(10.0, 4.0 * (count + 10))  # mean bound well above any plausible upper limit
+    _check_confidence(confidence)
+    from scipy.special import gammaincinv
 
-    low = 0.0 if count == 0 else _inverse_increasing(
-        lambda mu: 1.0 - _poisson_cdf(count - 1, mu), alpha / 2, top)
-    high = _inverse_increasing(lambda mu: 1.0 - _poisson_cdf(count, mu), 1.0 - alpha / 2, top)
+    alpha = 1.0 - confidence
+    low = 0.0 if count == 0 else float(gammaincinv(count, alpha / 2))
+    high = float(gammaincinv(count + 1, 1.0 - alpha / 2))
     return low / exposure, high / exposure
 
 
-def _inverse_increasing(f: object, target: float, top: float) -> float:
-    """x in [0, top] with f(x) = target, for f increasing in x."""
-    lo, hi = 0.0, top
-    for _ in range(_BISECTIONS):
-        mid = (lo + hi) / 2
-        if f(mid) < target:  # type: ignore[operator]
-            lo = mid
-        else:
-            hi = mid
-    return (lo + hi) / 2
+def _check_confidence(confidence: float) -> None:
+    if not 0.0 < confidence < 1.0:
+        raise ValueError(f"need 0 < confidence < 1, got {confidence}")
 
 
 @dataclass(frozen=True)

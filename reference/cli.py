@@ -47,6 +47,8 @@ def simulate(scenario: Path, seed: int | None, duration_ns: int | None, as_json:
     if audit_dir is not None:
         key = _audit_key(audit_key, doc.get("seed", 0) if seed is None else seed)
     # outputs are checked before the run, not after it: a bad path costs nothing
+    if plot_dir is not None:
+        _plots_available()
     for option, directory in (("--plot", plot_dir), ("--audit", audit_dir)):
         if directory is not None:
             _writable_dir(option, directory)
@@ -107,6 +109,16 @@ def _audit_key(given: str | None, seed: int) -> bytes:
     if not key:
         raise click.BadParameter("empty", param_hint="--audit-key")
     return key
+
+
+def _plots_available() -> None:
+    """Fail as a usage error naming ``--plot`` when matplotlib (the plot extra) is missing."""
+    from .sim.plots import MissingPlotExtra, require_matplotlib
+
+    try:
+        require_matplotlib()
+    except MissingPlotExtra as exc:
+        raise click.UsageError(f"--plot: {exc}") from None
 
 
 def _writable_dir(option: str, directory: Path) -> None:

@@ -105,6 +105,13 @@ def soak(seeds: int, first_seed: int, losses: tuple[float, ...], scenarios: tupl
     """
     from .sim.soak import JITTER_NS, Faults, aggregate, build_scenario
 
+    if plot_dir is not None:  # before the runs, not after them
+        from .sim.plots import MissingPlotExtra, require_matplotlib
+
+        try:
+            require_matplotlib()
+        except MissingPlotExtra as exc:
+            raise click.UsageError(f"--plot: {exc}") from None
     faults = Faults(duplicate, jitter, link_events, restarts,
                     JITTER_NS if jitter_ns is None else jitter_ns)
     jobs = jobs or os.cpu_count() or 1

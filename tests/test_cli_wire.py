@@ -1,4 +1,4 @@
-"""`qvcp wire` and `qvcp schemas check` as a user runs them."""
+"""`qvcp wire`, `qvcp schemas check` and `qvcp spec` as a user runs them."""
 
 from __future__ import annotations
 
@@ -65,8 +65,59 @@ def test_encode_of_invalid_json_names_field_and_rule(tmp_path) -> None:  # type:
 
 def test_encode_of_text_that_is_not_json() -> None:
     result = run("wire", "encode", "-", stdin="{nope")
-    assert result.exit_code == 1
-    assert "not JSON" in result.stderr
+    assert result.exit_code == 2
+    assert "error: <stdin>: input is not JSON" in result.stderr
+
+
+def test_encode_of_a_file_that_is_not_json_names_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "m.json"
+    path.write_text("HERALD please\n")
+    result = run("wire", "encode", str(path))
+    assert result.exit_code == 2
+    assert f"error: {path}: input is not JSON" in result.stderr
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("content", [b"\xff\xfe{}", b'{"version": 1, "x": "\xe9"}'])
+def test_encode_of_a_file_that_is_not_utf8_names_it(tmp_path, content: bytes) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "m.json"
+    path.write_bytes(content)
+    result = run("wire", "encode", str(path))
+    assert result.exit_code == 2
+    assert f"error: {path}: the input is not UTF-8 text" in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_encode_and_decode_of_stdin_that_is_not_utf8() -> None:
+    for args in (("wire", "encode", "-"), ("wire", "decode", "-")):
+        result = CliRunner().invoke(cli, list(args), input=b"01\xff34")
+        assert result.exit_code == 2, args
+        assert "error: <stdin>:" in result.stderr and "not UTF-8 text" in result.stderr
+        assert "byte 0xff at offset 2" in result.stderr
+
+
+def test_console_script_with_binary_input_has_no_traceback(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "binary.json"
+    path.write_bytes(bytes(range(128, 256)))
+    proc = subprocess.run([sys.executable, "-m", "qvcp.cli", "wire", "encode", str(path)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(f"error: {path}: the input is not UTF-8 text")
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("args", [("spec", "lint"), ("spec", "index", "--check"),
+                                  ("spec", "index"), ("spec", "pin")])
+def test_spec_commands_outside_a_checkout_say_so(tmp_path, monkeypatch, args) -> None:  # type: ignore[no-untyped-def]
+    import qvcp.spec_cli
+    from qvcp.specindex import find_spec_dir
+
+    # what an installed package sees: no spec/ beside it
+    monkeypatch.setattr(qvcp.spec_cli, "find_spec_dir", lambda: find_spec_dir(tmp_path / "x"))
+    result = run(*args)
+    assert result.exit_code == 2
+    assert "error: spec/ not found" in result.stderr and "clone" in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
 def test_console_script_end_to_end() -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,11 +21,12 @@ from qvcp.specindex import build_index
 ROOT = Path(__file__).resolve().parents[1]
 MKDOCS = Path(sys.executable).parent / "mkdocs"
 
-pytestmark = pytest.mark.skipif(not MKDOCS.exists(), reason=f"mkdocs not installed ({MKDOCS})")
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not MKDOCS.exists():
+        pytest.skip(f"mkdocs not installed ({MKDOCS})")
     out = tmp_path_factory.mktemp("site")
     proc = subprocess.run(
         [str(MKDOCS), "build", "--strict", "--site-dir", str(out)],
@@ -119,7 +121,69 @@ def test_the_conformance_page_counts_the_cases_of_the_catalogue(site: Path) -> N
     assert f"the {len(load_cases())} language-neutral test vectors" in text
 
 
-def test_readme_quotes_the_number_of_vectors_there_are() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    quoted = [int(n) for n in re.findall(r"(\d+) language-neutral test vectors", readme)]
-    assert quoted == [len(load_cases())]
+# -- numbers quoted in prose, against the data they count ---------------------------------------
+def _quoted_counts() -> list[tuple[str, str, object]]:
+    """(file, pattern whose groups are the quoted numbers, the values they must equal)."""
+    from dataclasses import replace
+
+    from qvcp.conformance import network_cases as nc
+    from qvcp.conformance import network_mesh as nm
+
+    fid, mesh, distil = nc.FIDELITY_DESIGN, nm.MESH_DESIGN, nm.DISTIL_DESIGN
+    shortfall = replace(distil, overclaim=0.05, fidelity=nm.DISTIL_MIN_FIDELITY - 0.05)
+    conf = "docs/conformance.md"
+    return [
+        ("README.md", r"(\d+) language-neutral test vectors", [len(load_cases())]),
+        (conf, r"`network\.stat\.fidelity-claim` \| DLV-022\.1 \| ([\d,]+) measured pairs, "
+               r"one-sided (\d+) %: fidelity >= claimed mean - ([\d.]+) \|",
+         [nc.FIDELITY_PAIRS, round(100 * fid.confidence), fid.tolerance]),
+        (conf, r"`network\.stat\.min-fidelity` \| DLV-022\.2 \| ([\d,]+) measured pairs, "
+               r"(\d+) %: fidelity >= requested ([\d.]+) \|",
+         [nc.MIN_FIDELITY_PAIRS, round(100 * nc.FIDELITY_CONFIDENCE), nc.MIN_FIDELITY]),
+        (conf, r"(\d+) % Poisson interval >= requested ([\d ]+) pairs/s",
+         [round(100 * nc.RATE_CONFIDENCE), nc.MIN_RATE]),
+        (conf, r"(\d+) pairs at min fidelity ([\d.]+) that only end-to-end distillation",
+         [nc.DISTIL_PAIRS, nc.DISTIL_MIN_FIDELITY]),
+        (conf, r"minus a tolerance of ([\d.]+)", [fid.tolerance]),
+        (conf, r"a claim ([\d.]+) above the true fidelity fails with probability at least "
+               r"([\d.]+): ([\d,]+) pairs\s+per basis",
+         [fid.overclaim, fid.power, fid.pairs_per_basis()]),
+        (conf, r"exactly ([\d,]+) per circuit", [nm.MESH_PAIRS]),
+        (conf, r"against an over-claim of ([\d.]+) at the mesh's fidelity of about ([\d.]+)\s+"
+               r"\(([\d,]+) pairs per basis;",
+         [mesh.overclaim, mesh.fidelity, mesh.pairs_per_basis()]),
+        (conf, r"measures ([\d,]+) pairs of the `network\.distillation` request",
+         [nm.DISTIL_STAT_PAIRS]),
+        (conf, r"\(([\d,]+) pairs per basis; a shortfall of 0\.05\s+would need ([\d,]+)\)",
+         [distil.pairs_per_basis(), shortfall.pairs_per_basis()]),
+    ]
+
+
+def _number(text: str) -> float:
+    return float(re.sub(r"[ ,]", "", text))
+
+
+def test_numbers_quoted_in_readme_and_docs_match_the_data() -> None:
+    stale = []
+    for name, pattern, want in _quoted_counts():
+        found = re.findall(pattern, (ROOT / name).read_text(encoding="utf-8"))
+        assert len(found) == 1, f"{name}: {pattern!r} found {len(found)} times (reworded?)"
+        quoted = found[0] if isinstance(found[0], tuple) else (found[0],)
+        if [_number(q) for q in quoted] != [float(w) for w in want]:  # type: ignore[union-attr]
+            stale.append(f"{name}: quotes {list(quoted)}, the data says {want}")
+    assert not stale, "\n".join(stale)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js not installed")
+def test_the_driver_guide_quotes_what_the_javascript_wire_example_passes(
+        tmp_path: Path) -> None:
+    guide = (ROOT / "docs" / "driver-guide.md").read_text(encoding="utf-8")
+    (quoted,) = re.findall(r"`CLOSE_ENDPOINT`\): (\d+) wire cases pass", guide)
+    example = ROOT / "conformance" / "examples" / "node" / "qvcp-wire.js"
+    proc = subprocess.run(
+        [Path(sys.executable).parent / "qvcp", "conform", "--profile", "wire", "--quiet",
+         "--driver", f"exec:node {example}", "--report", str(tmp_path)],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    counts = json.loads((tmp_path / "report.json").read_text())["summary"]["counts"]
+    assert int(quoted) == counts["pass"]

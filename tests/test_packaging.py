@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -24,18 +26,27 @@ def _package_dirs() -> dict[str, Path]:
     return found
 
 
+def _folder(name: str) -> Path:
+    """The folder of a dotted package name under its ``package-dir`` root."""
+    root = max((r for r in ROOTS if name == r or name.startswith(r + ".")), key=len)
+    return ROOTS[root].joinpath(*name.removeprefix(root).strip(".").split(".")) \
+        if name != root else ROOTS[root]
+
+
 def _data_dirs() -> set[str]:
-    """Folders of package data listed as packages (no Python in them), e.g. the schemas."""
+    """Folders of package data listed as packages (no ``__init__.py``): the schemas' data and
+    the driver skeletons (whose Python files are templates, not modules of ``qvcp``)."""
     return {name for name in SETUP["packages"] if name not in _package_dirs()
-            and (ROOTS["qvcp.schemas"] / name.removeprefix("qvcp.schemas.")).is_dir()
-            and not any((ROOTS["qvcp.schemas"] / name.removeprefix("qvcp.schemas."))
-                        .glob("*.py"))}
+            and _folder(name).is_dir()}
 
 
 def test_every_package_folder_is_listed_in_pyproject() -> None:
     assert set(_package_dirs()) == set(SETUP["packages"]) - _data_dirs()
     assert _data_dirs() == {"qvcp.schemas.json", "qvcp.schemas.meta", "qvcp.schemas.profiles",
-                            "qvcp.schemas.scenarios", "qvcp.schemas.vectors"}
+                            "qvcp.schemas.scenarios", "qvcp.schemas.vectors",
+                            "qvcp.conformance.skeletons",
+                            *(f"qvcp.conformance.skeletons.{lang}"
+                              for lang in ("go", "javascript", "python"))}
 
 
 def _imports(path: Path) -> set[str]:
@@ -72,3 +83,69 @@ def test_no_top_level_import_names_leak() -> None:
     for name in ("schemas", "reference", "conformance"):
         spec = importlib.util.find_spec(name)
         assert spec is None or ROOT in Path(spec.origin or "").parents, name
+
+
+# -- start-up: `qvcp --help` imports nothing heavy ---------------------------------------------
+HEAVY = ("numpy", "scipy", "pydantic", "jsonschema", "rich", "networkx", "yaml", "pytest",
+         "hypothesis", "matplotlib", "qvcp.schemas", "qvcp.conformance.cases",
+         "qvcp.reference.sim")
+
+
+def _modules_after(code: str) -> set[str]:
+    probe = f"{code}\nimport sys\nprint(' '.join(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True, cwd=ROOT).stdout
+    return set(out.split())
+
+
+@pytest.mark.parametrize("code", [
+    "import qvcp.cli",
+    "from qvcp.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass",
+])
+def test_startup_imports_nothing_heavy(code: str) -> None:
+    loaded = _modules_after(code)
+    assert "click" in loaded  # the probe saw the imports
+    heavy = sorted(m for m in loaded if m.startswith(HEAVY))
+    assert not heavy, heavy
+
+
+def test_help_lists_every_command_with_its_own_short_help() -> None:
+    import click
+
+    from qvcp.cli import SUBCOMMANDS, LazyGroup, cli
+
+    assert isinstance(cli, LazyGroup)
+    ctx = click.Context(cli)
+    for name in SUBCOMMANDS:
+        command = cli.get_command(ctx, name)
+        assert command is not None, name
+        for limit in (30, 45, 80):
+            assert cli.summary(ctx, name, limit) == command.get_short_help_str(limit), name
+
+
+# -- a wheel without extras, installed into a fresh venv, runs the wire profile ----------------
+def test_the_wheel_without_extras_conforms_outside_the_checkout(tmp_path: Path) -> None:
+    """Builds the wheel, installs it with its runtime dependencies only into a new venv and
+    runs ``qvcp conform --profile wire`` from an empty folder. About 60 to 90 s (pip)."""
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+                    "-w", str(wheels), str(ROOT)], check=True)
+    (wheel,) = wheels.glob("qvcp-*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([venv / "bin" / "python", "-m", "pip", "install", "--quiet", str(wheel)],
+                   check=True)
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    qvcp = str(venv / "bin" / "qvcp")
+    res = subprocess.run([qvcp, "conform", "--profile", "wire", "--quiet",
+                          "--report", str(work / "reports")],
+                         cwd=work, capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "CONFORMANT" in res.stdout + res.stderr
+    # matplotlib is an extra: absent here, and a plot request says how to get it
+    plot = subprocess.run([qvcp, "simulate", "--plot", str(work / "figs"),
+                           str(ROOT / "schemas" / "scenarios" / "chain-3.yaml")],
+                          cwd=work, capture_output=True, text=True, timeout=120)
+    assert plot.returncode == 2, plot.stdout + plot.stderr
+    assert "pip install 'qvcp[plot]'" in plot.stderr

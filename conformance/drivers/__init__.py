@@ -39,15 +39,20 @@ def entry_point_driver(name: str) -> Any:
 
 
 def open_transport(spec: str, *, timeout: float = 10.0) -> Transport:
-    """Start the implementation named by a driver spec (see the module docstring)."""
+    """Start the implementation named by a driver spec (see the module docstring).
+
+    ``timeout``: seconds to wait for each answer, in-process drivers included.
+    """
     if spec.startswith("exec:"):
         return StdioTransport(spec.removeprefix("exec:"), timeout=timeout)
     if spec.startswith("faulty:"):
         from qvcp.conformance.drivers.faulty import faulty_factory
 
-        return InProcessTransport(faulty_factory(spec.removeprefix("faulty:")), label=spec)
+        return InProcessTransport(faulty_factory(spec.removeprefix("faulty:")), label=spec,
+                                  timeout=timeout)
     if spec.startswith("mutant:"):
         from qvcp.conformance.mutation import mutant_driver
 
-        return InProcessTransport(mutant_driver(spec.removeprefix("mutant:")), label=spec)
-    return InProcessTransport(entry_point_driver(spec), label=spec)
+        return InProcessTransport(mutant_driver(spec.removeprefix("mutant:")), label=spec,
+                                  timeout=timeout)
+    return InProcessTransport(entry_point_driver(spec), label=spec, timeout=timeout)

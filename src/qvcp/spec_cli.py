@@ -13,6 +13,17 @@ from qvcp.specindex import build_index, find_spec_dir, index_document, lint
 __all__ = ["spec"]
 
 
+def _spec_dir() -> Path:
+    """The checkout's ``spec/`` folder; outside a checkout, a clear error and exit 2."""
+    try:
+        return find_spec_dir()
+    except FileNotFoundError as exc:
+        click.echo(f"error: {exc} (an installed package has no spec/ folder; `qvcp spec` "
+                   "works in a clone of the QVCP repository, with `pip install -e .`)",
+                   err=True)
+        sys.exit(2)
+
+
 def _index_path(spec_dir: Path) -> Path:
     return spec_dir.parent / "schemas" / "requirements.json"
 
@@ -26,7 +37,7 @@ def spec() -> None:
 @click.option("--check", is_flag=True, help="Fail if requirements.json is out of date.")
 def index_cmd(check: bool) -> None:
     """Rebuild schemas/requirements.json from spec/*.md."""
-    spec_dir = find_spec_dir()
+    spec_dir = _spec_dir()
     text = index_document(build_index(spec_dir))
     target = _index_path(spec_dir)
     if check:
@@ -53,7 +64,7 @@ def pin_cmd() -> None:
     """Record, for every conformance case, the current text of each requirement it cites."""
     from qvcp.conformance.pins import pins_path, write_pins
 
-    now = _pins_now(find_spec_dir())
+    now = _pins_now(_spec_dir())
     write_pins(now)
     click.echo(f"pinned {len(now)} cases in {pins_path().name}")
 
@@ -64,7 +75,7 @@ def pin_cmd() -> None:
 def lint_cmd(no_pins: bool) -> None:
     """Check requirement ids and BCP 14 keywords, and that no case was written against a
     requirement text that has since changed; print the count per level."""
-    spec_dir = find_spec_dir()
+    spec_dir = _spec_dir()
     problems = lint(spec_dir)
     if not no_pins:
         from qvcp.conformance.pins import load_pins, pin_problems

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import NoReturn, TextIO
+from typing import BinaryIO, NoReturn
 
 import click
 
@@ -23,15 +23,34 @@ def wire() -> None:
     """Encode and decode QVCP messages (canonical JSON <-> binary as hex)."""
 
 
-@wire.command("encode")
-@click.argument("source", type=click.File("r"), default="-")
-def encode_cmd(source: TextIO) -> None:
-    """Canonical JSON from SOURCE (a file, or - for stdin) -> hex on stdout."""
+def _name(source: BinaryIO) -> str:
+    """How an error names ``source``: its path, or ``<stdin>``."""
+    name = getattr(source, "name", None)
+    return name if isinstance(name, str) and name not in ("-", "<stdin>") else "<stdin>"
+
+
+def _input_text(source: BinaryIO, what: str) -> str:
+    """The text of ``source`` (a file or stdin); exit 2 naming it when it is not UTF-8."""
+    name = _name(source)
+    data = source.read()
     try:
-        obj = json.loads(source.read())
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        click.echo(f"error: {name}: {what} is not UTF-8 text (byte 0x{data[exc.start]:02x} "
+                   f"at offset {exc.start})", err=True)
+        sys.exit(2)
+
+
+@wire.command("encode")
+@click.argument("source", type=click.File("rb"), default="-")
+def encode_cmd(source: BinaryIO) -> None:
+    """Canonical JSON from SOURCE (a file, or - for stdin) -> hex on stdout."""
+    name = _name(source)
+    try:
+        obj = json.loads(_input_text(source, "the input"))
     except json.JSONDecodeError as exc:
-        click.echo(f"error: input is not JSON: {exc}", err=True)
-        sys.exit(1)
+        click.echo(f"error: {name}: input is not JSON: {exc}", err=True)
+        sys.exit(2)
     try:
         click.echo(encode(obj).hex())
     except WireError as exc:
@@ -44,7 +63,7 @@ def encode_cmd(source: TextIO) -> None:
 def decode_cmd(hex_text: str, pretty: bool) -> None:
     """HEX (or - to read it from stdin) -> canonical JSON on stdout."""
     if hex_text == "-":
-        hex_text = sys.stdin.read()
+        hex_text = _input_text(sys.stdin.buffer, "the hex input")
     cleaned = "".join(hex_text.split())
     try:
         data = bytes.fromhex(cleaned)

@@ -1,4 +1,7 @@
-"""Statistical verdicts against scipy, and the fidelity estimator against sampled states."""
+"""Exact intervals against their defining tail probabilities and textbook values; the fidelity
+estimator against sampled states."""
+
+import math
 
 import numpy as np
 import pytest
@@ -15,24 +18,75 @@ from qvcp.conformance.stats import (
 )
 
 
-@pytest.mark.parametrize(("k", "n", "conf"), [(0, 10, 0.95), (10, 10, 0.9), (45, 50, 0.95),
-                                              (3, 1000, 0.99), (517, 1000, 0.95)])
-def test_clopper_pearson_matches_scipy(k: int, n: int, conf: float) -> None:
-    want = stats.binomtest(k, n).proportion_ci(conf, method="exact")
-    low, high = clopper_pearson(k, n, conf)
-    assert low == pytest.approx(want.low, abs=1e-9)
-    assert high == pytest.approx(want.high, abs=1e-9)
+def _binom_cdf(k: int, n: int, p: float) -> float:
+    """P[X <= k], X ~ Binomial(n, p), summed term by term with exact binomial coefficients."""
+    return sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(k + 1))
 
 
-@pytest.mark.parametrize(("count", "exposure", "conf"), [(0, 1.0, 0.95), (10, 2.0, 0.95),
-                                                         (400, 0.003, 0.9)])
-def test_poisson_interval_matches_chi2(count: int, exposure: float, conf: float) -> None:
+def _poisson_cdf(k: int, mu: float) -> float:
+    return sum(math.exp(-mu) * mu**i / math.factorial(i) for i in range(k + 1))
+
+
+@pytest.mark.parametrize(("k", "n", "conf"), [(1, 10, 0.95), (3, 7, 0.9), (45, 50, 0.95),
+                                              (12, 40, 0.99), (29, 30, 0.8)])
+def test_clopper_pearson_ends_are_where_the_binomial_tails_equal_alpha_half(
+        k: int, n: int, conf: float) -> None:
+    # The defining property: at the lower end P[X >= k] = alpha/2, at the upper P[X <= k].
     alpha = 1 - conf
-    want_low = 0.0 if count == 0 else stats.chi2.ppf(alpha / 2, 2 * count) / 2 / exposure
-    want_high = stats.chi2.ppf(1 - alpha / 2, 2 * count + 2) / 2 / exposure
-    low, high = poisson_rate_interval(count, exposure, conf)
-    assert low == pytest.approx(want_low, rel=1e-7, abs=1e-9)
-    assert high == pytest.approx(want_high, rel=1e-7)
+    low, high = clopper_pearson(k, n, conf)
+    assert 1 - _binom_cdf(k - 1, n, low) == pytest.approx(alpha / 2, rel=1e-9)
+    assert _binom_cdf(k, n, high) == pytest.approx(alpha / 2, rel=1e-9)
+
+
+@pytest.mark.parametrize(("n", "conf"), [(10, 0.95), (1000, 0.99), (7, 0.5)])
+def test_clopper_pearson_at_the_edges_has_its_closed_form(n: int, conf: float) -> None:
+    edge = ((1 - conf) / 2) ** (1 / n)
+    assert clopper_pearson(0, n, conf) == pytest.approx((0.0, 1 - edge), rel=1e-12)
+    assert clopper_pearson(n, n, conf) == pytest.approx((edge, 1.0), rel=1e-12)
+
+
+def test_clopper_pearson_textbook_values() -> None:
+    # Clopper and Pearson's own chart example, and a tabulated value (Conover, Table A4):
+    # 45/50 at 95%: [0.7819, 0.9667]; 5/20 at 95%: [0.0866, 0.4910].
+    assert clopper_pearson(45, 50, 0.95) == pytest.approx((0.7819, 0.9667), abs=5e-5)
+    assert clopper_pearson(5, 20, 0.95) == pytest.approx((0.0866, 0.4910), abs=5e-5)
+
+
+@pytest.mark.parametrize(("count", "conf"), [(1, 0.95), (4, 0.9), (10, 0.95), (25, 0.99)])
+def test_garwood_ends_are_where_the_poisson_tails_equal_alpha_half(count: int,
+                                                                   conf: float) -> None:
+    alpha = 1 - conf
+    low, high = poisson_rate_interval(count, 2.0, conf)  # per unit of exposure
+    assert 1 - _poisson_cdf(count - 1, 2.0 * low) == pytest.approx(alpha / 2, rel=1e-9)
+    assert _poisson_cdf(count, 2.0 * high) == pytest.approx(alpha / 2, rel=1e-9)
+
+
+def test_garwood_textbook_values() -> None:
+    # Garwood (1936) / Ulm's table of exact 95% limits for a Poisson mean.
+    assert poisson_rate_interval(0, 1.0, 0.95) == pytest.approx((0.0, -math.log(0.025)))
+    assert poisson_rate_interval(1, 1.0, 0.95) == pytest.approx((0.0253, 5.5716), abs=5e-5)
+    assert poisson_rate_interval(10, 1.0, 0.95) == pytest.approx((4.7954, 18.3904), abs=5e-5)
+    # the rate scales with the exposure
+    assert poisson_rate_interval(10, 0.5, 0.95) == pytest.approx((9.5908, 36.7808), abs=1e-4)
+
+
+@pytest.mark.parametrize("call", [lambda: clopper_pearson(3, 2, 0.9),
+                                  lambda: clopper_pearson(0, 0, 0.9),
+                                  lambda: clopper_pearson(1, 2, 1.0),
+                                  lambda: poisson_rate_interval(-1, 1.0, 0.9),
+                                  lambda: poisson_rate_interval(1, 0.0, 0.9),
+                                  lambda: poisson_rate_interval(1, 1.0, 0.0)])
+def test_impossible_inputs_are_value_errors(call: object) -> None:
+    with pytest.raises(ValueError, match="need"):
+        call()  # type: ignore[operator]
+
+
+def test_large_samples_are_exact_too() -> None:
+    # n = 10^4: the normal approximation is good here, the exact interval a little wider.
+    low, high = clopper_pearson(5000, 10_000, 0.95)
+    half = 1.959964 * math.sqrt(0.25 / 10_000)
+    assert low < 0.5 - half < 0.5 + half < high
+    assert high - low == pytest.approx(2 * half, rel=1e-2)
 
 
 def _werner_counts(fidelity: float, state: str, shots: int, rng: np.random.Generator

@@ -1,0 +1,3 @@
+module __QVCP_MODULE__
+
+go 1.19
