@@ -18,11 +18,9 @@ R1 of 3 memory qubits can hold only one of them.
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from statistics import NormalDist
 from typing import Any
 
 from qvcp.conformance.cases import Case, CaseContext, Outcome, Verdict, precondition, require
@@ -193,12 +191,7 @@ def power_of_split(design: ClaimDesign, shots: Sequence[int]) -> float:
     approximation) for a sample not split evenly. Each basis adds its own upper-bound width
     ``z sd_b / 4`` and variance ``(sd_b / 4)^2`` to the fidelity; equal shots give
     ``power_at``."""
-    p = (1.0 + 2.0 * design.fidelity) / 3.0
-    z = NormalDist().inv_cdf(1.0 - (1.0 - design.confidence) / 3.0)
-    sds = [2.0 * math.sqrt(p * (1.0 - p) / n) for n in shots]
-    width = sum(z * sd / 4.0 for sd in sds)
-    se = math.sqrt(sum(sd * sd for sd in sds)) / 4.0
-    return NormalDist().cdf((design.overclaim - design.tolerance - width) / se)
+    return design.power_of_split(shots)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ Clopper-Pearson and Garwood intervals), computed by :mod:`scipy.special`, import
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from qvcp.conformance.cases import Verdict
@@ -172,6 +172,20 @@ class ClaimDesign:
 
         width, se = self._widths(n_per_basis)
         return NormalDist().cdf((overclaim - self.tolerance - width) / se)
+
+    def power_of_split(self, shots: Sequence[int]) -> float:
+        """The power against ``overclaim`` when the bases got ``shots`` measured pairs each:
+        :meth:`power_at` (same variance model and normal approximation) for a sample not split
+        evenly. Each basis adds its own upper-bound width ``z sd_b / 4`` and variance
+        ``(sd_b / 4)^2`` to the fidelity; equal shots give ``power_at``."""
+        from statistics import NormalDist
+
+        p = (1.0 + 2.0 * self.fidelity) / 3.0
+        z = NormalDist().inv_cdf(1.0 - (1.0 - self.confidence) / 3.0)
+        sds = [2.0 * math.sqrt(p * (1.0 - p) / n) for n in shots]
+        width = sum(z * sd / 4.0 for sd in sds)
+        se = math.sqrt(sum(sd * sd for sd in sds)) / 4.0
+        return NormalDist().cdf((self.overclaim - self.tolerance - width) / se)
 
     def pairs_per_basis(self) -> int:
         """The smallest sample per basis that reaches ``power`` at ``overclaim``."""

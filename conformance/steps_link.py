@@ -64,6 +64,17 @@ def keyed_router(world: World, me: str, a: str, b: str, peers: str, window: str 
     _start(world, int(me), config, keys=keys)
 
 
+# --- given: a link's attempt period (chapter 03 section 1) -----------------------------------
+
+@given(parsers.re(r"a router node (?P<me>\d+) between nodes (?P<a>\d+) and (?P<b>\d+) whose links "
+                  r"have an attempt period of (?P<period>\d+) slots$"))
+def router_with_period(world: World, me: str, a: str, b: str, period: str) -> None:
+    """LINK-017: the link configuration names the attempt period, identical at both ends."""
+    links = [{**link_config(int(me), int(n)), "attempt_period": int(period)} for n in (a, b)]
+    _start(world, int(me), {"role": "router", "memory_qubits": 4, "comm_qubits": 2,
+                            "slots_per_link": 1, "links": links})
+
+
 # --- when: messages of keyed peers, tampered or not ------------------------------------------
 
 def _keyed_message(world: World, src: str, mtype: str, body: str, mid: str | None) -> Json:

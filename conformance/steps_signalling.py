@@ -17,6 +17,7 @@ from qvcp.conformance.bdd import World
 from qvcp.conformance.cases import require
 from qvcp.conformance.node_harness import (
     HEAD_ENDPOINT,
+    LINK_FIDELITY,
     TAIL_ENDPOINT,
     baseline_rules,
     hop_record,
@@ -255,6 +256,53 @@ def expected_fidelity_bounded(world: World, route: str, fid: str, t2: str) -> No
             "not a lower bound for the pairs the cutoff lets through (SIG-039.2)", msg=last)
 
 
+def _floor_wire(fidelity: float) -> int:
+    """``fidelity`` on the wire rounded down (SIG-045.3, SIG-045.4); a hair of slack for the
+    float arithmetic, which may land just below an exact step."""
+    return math.floor(fidelity * 65535 + 1e-9)
+
+
+@then("its expected_fidelity is at most the fidelity of fresh pairs over the links of the "
+      "SETUP's hop records, rounded down")
+def expected_fidelity_rounded_down(world: World) -> None:
+    """SIG-045.3: no estimate can beat fresh pairs over the advertised links (Werner pairs of
+    the records' ``link_fidelity``, composed exactly on their Pauli errors), and the tail end
+    encodes its estimate rounded down, so ``expected_fidelity`` is at most that fidelity
+    rounded down, where rounding to nearest can land one step above it."""
+    last = world.data.get("last")
+    require(last is not None and last["type"] == "CONFIRM", "no CONFIRM to inspect")
+    setup = _received(world, "SETUP", last["destination"])
+    weights = [1.0, 0.0, 0.0, 0.0]
+    for hop in setup["body"]["hops"]:
+        if hop["link_id"]:
+            weights = _compose(weights, _pauli_weights(hop["link_fidelity"] / 65535))
+    limit, got = _floor_wire(weights[0]), last["body"]["expected_fidelity"]
+    require(got <= limit, f"expected_fidelity {got} is above {limit}, the fidelity of fresh "
+            f"pairs over the route's links ({weights[0] * 65535:.2f}/65535) rounded down "
+            "(SIG-045.3: the bound is encoded rounded down)", msg=last)
+
+
+@then(parsers.re(r"the link_fidelity of its hop record is at most that of its link with a "
+                 r"gate fidelity of (?P<p>[\d.]+) and a readout fidelity of (?P<eta>[\d.]+) "
+                 r"folded in, rounded down$"))
+def hop_fidelity_rounded_down(world: World, p: str, eta: str) -> None:
+    """SIG-045.4: the hop's own record (the last of the SETUP it sent) advertises at most its
+    link's fidelity with its Bell-state measurement folded in exactly for a Werner pair
+    (Werner parameter times p (4 eta^2 - 1)/3, SIG-038.2), rounded down."""
+    last = world.data.get("last")
+    require(last is not None and last["type"] == "SETUP", "no SETUP to inspect")
+    mine = last["body"]["hops"][-1]
+    nxt = last["destination"]
+    link = link_between(mine["node"], nxt)
+    require(mine["link_id"] == link, f"the hop record names link {mine['link_id']}, expected "
+            f"{link}", record=mine)
+    w = (4 * round(LINK_FIDELITY * 65535) / 65535 - 1) / 3
+    w *= float(p) * (4 * float(eta) ** 2 - 1) / 3
+    limit, got = _floor_wire((3 * w + 1) / 4), mine["link_fidelity"]
+    require(got <= limit, f"link_fidelity {got} is above {limit}, the link's fidelity with the "
+            "Bell-state measurement folded in, rounded down (SIG-045.4)", msg=last)
+
+
 @then(parsers.re(r"its DISTIL rules have (?P<n>\d+) rounds?$"))
 def distil_rounds_are(world: World, n: str) -> None:
     """SIG-040.1: the smallest number of rounds whose estimate reaches the minimum."""
@@ -369,4 +417,13 @@ def node_policy(world: World, policy: str) -> None:
     spec chapter 08 section 4); a fresh node: no scenario step has acted on it yet."""
     node = _node(world)
     node.config["policy"] = json.loads(policy)
+    node.start()
+
+
+@given(parsers.re(r"the node's memories have T1 (?P<t1>\d+) ns and T2 (?P<t2>\d+) ns$"))
+def node_memories(world: World, t1: str, t2: str) -> None:
+    """Start the node again with memories of the given T1 and T2 (SIG-045.1); a fresh node:
+    no scenario step has acted on it yet."""
+    node = _node(world)
+    node.config.update(t1_ns=int(t1), t2_ns=int(t2))
     node.start()

@@ -47,6 +47,38 @@ def storage_factor(t_ns: float, t2_ns: float) -> float:
     return (1 + 2 * math.exp(-t_ns / t2_ns)) / 3
 
 
+def reported_t2_ns(t2_ns: float, t1_ns: float = math.inf) -> float:
+    """The dephasing time a hop reports as ``memory_t2_ns`` (SIG-045.1): its T2 with its
+    relaxation time T1 folded in, ``1 / (1/T1 + 1/T2')`` with ``T2' = min(T2, 2 T1)`` (a
+    memory's T2 cannot exceed 2 T1). ``inf`` (or 0) for either: that process is absent.
+
+    A stored qubit of a Werner pair multiplies its parameter by ``(exp(-t/T1) +
+    2 exp(-t/T2)) / 3`` (the Bell twirl of amplitude damping and dephasing, the noise core's
+    ``memory_pauli_probabilities``). With ``x = exp(-t/T1)`` and ``y = exp(-t/T2)`` the
+    difference between that factor and :func:`storage_factor` of the reported time,
+    ``(x + 2y - 1 - 2xy) / 3 = (2y - 1)(1 - x) / 3``, is non-negative while ``y >= 1/2``:
+    the reported time gives a lower bound for every storage time at which its own factor is
+    at least 2/3 (:func:`storage_limit_ns`).
+
+    >>> reported_t2_ns(2e6, 2e6), reported_t2_ns(1e6), reported_t2_ns(math.inf, 1e6)
+    (1000000.0, 1000000.0, 666666.6666666666)
+    """
+    t1 = t1_ns if t1_ns and not math.isinf(t1_ns) else math.inf
+    t2 = t2_ns if t2_ns and not math.isinf(t2_ns) else math.inf
+    t2 = min(t2, 2 * t1)
+    if math.isinf(t1):
+        return t2
+    return 1 / (1 / t1 + 1 / t2)
+
+
+def storage_limit_ns(hops: Sequence[dict[str, Any]]) -> float:
+    """Longest storage time for which the bound with the reported T2s stays a lower bound
+    (SIG-045.2): ``T2 ln 2`` of the hop with the shortest ``memory_t2_ns``, where its storage
+    factor falls to 2/3 (:func:`reported_t2_ns`); ``inf`` when no hop decoheres."""
+    t2s = [h["memory_t2_ns"] for h in hops if h["memory_t2_ns"]]
+    return min(t2s) * math.log(2) if t2s else math.inf
+
+
 def _links(hops: Sequence[dict[str, Any]]) -> list[tuple[float, int, int]]:
     """(Werner parameter, T2 of one end, T2 of the other end) of each link of the route."""
     out = []
@@ -82,12 +114,14 @@ def link_rate(hops: Sequence[dict[str, Any]]) -> float:
 def fidelity_cutoff(hops: Sequence[dict[str, Any]], min_fidelity: float,
                     limit_ns: float = math.inf, *, rounds: int = 0, gate_fidelity: float = 1.0,
                     readout_fidelity: float = 1.0) -> float | None:
-    """Largest storage time (ns, <= ``limit_ns``) with ``chain_fidelity >= min_fidelity``.
+    """Largest storage time (ns, <= ``limit_ns`` and <= :func:`storage_limit_ns`) with
+    ``chain_fidelity >= min_fidelity``.
 
     With ``rounds`` > 0 the bound is :func:`distilled_fidelity` instead. None when even fresh
-    pairs fall short; ``limit_ns`` when it already satisfies the bound (``inf`` when nothing
+    pairs fall short; the limit when it already satisfies the bound (``inf`` when nothing
     decoheres and no limit is given). The bound decreases monotonically with the storage time.
     """
+    limit_ns = min(limit_ns, storage_limit_ns(hops))
 
     def bound(t: float) -> float:
         if rounds:
@@ -158,18 +192,81 @@ def distilled_rate(rate: float, rounds: int, probs: Sequence[float]) -> float:
     return rate
 
 
+#: up to this many links :func:`expected_rate` follows which links hold (2^N states)
+EXACT_RATE_LINKS = 8
+
+
 def expected_rate(hops: Sequence[dict[str, Any]], cutoff_ns: float = math.inf) -> float:
-    """Expected end-to-end rate (pairs/s): slowest link / H_N, times the chance that the other
-    N-1 links succeed within the cutoff of a waiting pair (swap-asap, one memory per link)."""
-    n = sum(1 for h in hops if h["link_id"])
-    rate = link_rate(hops)
-    if n == 0 or rate <= 0:
+    """Expected end-to-end rate (pairs/s) of the route's N links, swap-asap, one pair per link
+    (SIG-011): one over the mean time until all N links hold a pair at once.
+
+    Continuous-time Markov chain of which links hold a pair (Karlin and Taylor, *A First
+    Course in Stochastic Processes*, 2nd ed., 1975, ch. 4; mean first passage by solving the
+    linear equations of the chain, :func:`_first_passage`): a link without a pair gains one at
+    its advertised rate, adjacent held links are joined by the swap between them, and a run of
+    joined links is lost to the cutoff c at rate ``mu = r / (exp(r c) - 1)`` for each of its
+    end links, r the slowest link's rate. That ``mu`` makes the chain exact for two equal
+    links, where a held pair waits at most c for the other: mean time ``(1/(2r) +
+    (1 - exp(-rc))/r) / (1 - exp(-rc))``; without a cutoff the mean time is exactly that of the
+    largest of N exponential waits (``H_N / r`` for equal links). The exponential loss time
+    lets some runs outlive c, so long routes with c near ``1/r`` are overestimated (docs/
+    simulator.md). Beyond :data:`EXACT_RATE_LINKS` links a birth-death chain counts the links
+    holding, takes the ones still generating as the slowest and loses held pairs one by one.
+
+    >>> hops = [{"link_id": 1, "link_rate_mhz": 10**6}, {"link_id": 2, "link_rate_mhz": 10**6}]
+    >>> round(expected_rate(hops), 3), round(expected_rate(hops, 1e6), 3)
+    (666.667, 558.351)
+    """
+    rates = sorted(h["link_rate_mhz"] / 1000.0 for h in hops if h["link_id"])
+    n = len(rates)
+    if n == 0 or rates[0] <= 0:
         return 0.0
-    harmonic = sum(1 / k for k in range(1, n + 1))
-    survive = 1.0
+    slowest = rates[0]
+    loss = 0.0
     if math.isfinite(cutoff_ns):
-        survive = (1 - math.exp(-rate * cutoff_ns * 1e-9)) ** (n - 1)
-    return rate / harmonic * survive
+        x = slowest * cutoff_ns * 1e-9
+        if x <= 0:
+            return 0.0 if n > 1 else slowest
+        loss = slowest / math.expm1(x) if x < 700 else 0.0
+    if n <= EXACT_RATE_LINKS:
+        total = _first_passage([h["link_rate_mhz"] / 1000.0 for h in hops if h["link_id"]],
+                               loss)
+    else:
+        total = step = 0.0
+        for k in range(n):  # birth-death chain: T_k = (1 + k mu T_(k-1)) / lambda_k
+            step = (1 + k * loss * step) / math.fsum(rates[:n - k])
+            total += step
+    # a mean time beyond float precision (cutoffs far below 1/r on long routes): no rate
+    return 1 / total if 0 < total < 1e15 else 0.0
+
+
+def _first_passage(rates: Sequence[float], loss: float) -> float:
+    """Mean time from no link holding to all holding, ``rates`` in route order: states are
+    the sets of links holding (bit i: link i), a link gains a pair at ``rates[i]``; adjacent
+    holding links are joined by the swap between them, so a run of them is lost at once,
+    at ``loss`` for each of its (one or two) end links."""
+    import numpy as np
+
+    n = len(rates)
+    full = (1 << n) - 1
+    a = np.zeros((full, full))
+    for s in range(full):
+        out = 0.0
+        for i in range(n):
+            if not s >> i & 1:
+                out += rates[i]
+                if s | 1 << i != full:
+                    a[s, s | 1 << i] -= rates[i]
+            elif loss and (i == 0 or not s >> (i - 1) & 1):  # a run of held links starts
+                hi = i
+                while hi + 1 < n and s >> (hi + 1) & 1:
+                    hi += 1
+                run = ((1 << (hi + 1)) - 1) ^ ((1 << i) - 1)
+                rate = loss * (1 if hi == i else 2)
+                out += rate
+                a[s, s & ~run] -= rate
+        a[s, s] += out
+    return float(np.linalg.solve(a, np.ones(full))[0])
 
 
 def estimate(hops: Sequence[dict[str, Any]]) -> tuple[float, float]:

@@ -66,6 +66,8 @@ class NodeContext:
     device: Any
     resources: Resources
     t2_ns: float = float("inf")
+    #: the memories' T1 (``NodeConfig.t1_ns``; inf: no amplitude damping), SIG-045.1
+    t1_ns: float = float("inf")
     #: the node's configured cutoff (``NodeConfig.cutoff_ns``, read by the delivery engine)
     cutoff_ns: int = 0
     link_engines: dict[int, Any] = field(default_factory=dict)

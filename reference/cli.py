@@ -74,7 +74,7 @@ def simulate(scenario: Path, seed: int | None, duration_ns: int | None, as_json:
     finally:
         if trace:
             trace.close()
-    result = summarise(net, name=doc["name"], sim_ns=end, wall_s=wall)
+    result = summarise(net, name=doc["name"], sim_ns=end, wall_s=wall, scenario=doc)
     if audit_dir is not None and key is not None:
         try:
             files = net.write_audit(audit_dir)

@@ -28,12 +28,16 @@ class LinkConfig:
     rate_mhz: int = 0
     fidelity: float = 1.0
     herald_timeout_ns: int = 0
+    #: LINK-017: the link's attempt slots are the slots whose index is a multiple of this
+    attempt_period: int = 1
 
     def __post_init__(self) -> None:
         if self.link_id <= 0 or self.peer <= 0 or self.station <= 0:
             raise ValueError("LinkConfig: link_id, peer and station must be positive")
         if self.slot_ns <= 0:
             raise ValueError("LinkConfig.slot_ns: must be positive")
+        if not 1 <= self.attempt_period <= 2**16:
+            raise ValueError("LinkConfig.attempt_period: must be 1 to 65536 slots")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -45,6 +49,9 @@ class NodeConfig:
     memory_qubits: int = 4
     comm_qubits: int = 1
     t2_ns: float = float("inf")
+    #: energy relaxation (amplitude damping) time of the memories; folded into the T2 a hop
+    #: reports at admission (SIG-045.1)
+    t1_ns: float = float("inf")
     gate_fidelity: float = 1.0
     readout_fidelity: float = 1.0
     links: tuple[LinkConfig, ...] = ()

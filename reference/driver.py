@@ -101,13 +101,15 @@ class _NodeProfile:
             return self._start_station(node_id, config, device if harness_device else None)
         links = tuple(LinkConfig(link_id=lk["link_id"], peer=lk["peer"], station=lk["station"],
                                  slot_ns=lk["slot_ns"], rate_mhz=lk.get("rate_mhz", 0),
-                                 fidelity=lk.get("fidelity", 1.0))
+                                 fidelity=lk.get("fidelity", 1.0),
+                                 attempt_period=lk.get("attempt_period", 1))
                       for lk in config.get("links", []))
-        t2 = config.get("t2_ns", 0)
+        t2, t1 = config.get("t2_ns", 0), config.get("t1_ns", 0)
         cfg = NodeConfig(node_id=node_id, role=config.get("role", "router"),
                          memory_qubits=config.get("memory_qubits", 4),
                          comm_qubits=config.get("comm_qubits", 2),
-                         t2_ns=float(t2) if t2 else float("inf"), links=links,
+                         t2_ns=float(t2) if t2 else float("inf"),
+                         t1_ns=float(t1) if t1 else float("inf"), links=links,
                          cutoff_ns=config.get("cutoff_ns", 0),
                          slots_per_link=config.get("slots_per_link", 1),
                          gate_fidelity=config.get("gate_fidelity", 1.0),

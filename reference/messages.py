@@ -76,6 +76,16 @@ def fidelity_to_wire(f: float) -> int:
     return round(min(max(f, 0.0), 1.0) * 65535)
 
 
+def fidelity_bound_to_wire(f: float) -> int:
+    """A lower bound of a fidelity in [0, 1] -> ``floor(F * 65535)`` (clipped): rounded down,
+    unlike :func:`fidelity_to_wire`, so the value on the wire stays a lower bound (SIG-045.3).
+
+    >>> fidelity_to_wire(0.80001), fidelity_bound_to_wire(0.80001), fidelity_bound_to_wire(1.0)
+    (52429, 52428, 65535)
+    """
+    return math.floor(min(max(f, 0.0), 1.0) * 65535)
+
+
 def fidelity_from_wire(v: int) -> float:
     """``round(F * 65535)`` -> F."""
     return v / 65535

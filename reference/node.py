@@ -110,7 +110,7 @@ class Node:
             self.auth.restore(c.auth_storage)
         self.ctx = NodeContext(c.node_id, MessageFactory(c.node_id, counter=c.message_id_floor,
                                                          auth=self.auth), self.device,
-                               res, c.t2_ns)
+                               res, c.t2_ns, t1_ns=c.t1_ns)
         self.transport = Transport(
             c.node_id, self.ctx.factory, c.incarnation, Reliability(c.reliability()),
             Liveness(tuple(sorted({lc.peer for lc in c.links})), c.keepalive_interval_ns,
@@ -121,7 +121,8 @@ class Node:
         for lc in c.links:
             self.links[lc.link_id] = LinkEngine(
                 node_id=c.node_id, link_id=lc.link_id, peer=lc.peer, station=lc.station,
-                slot_ns=lc.slot_ns, herald_timeout_ns=lc.herald_timeout_ns or 3 * lc.slot_ns,
+                slot_ns=lc.slot_ns, attempt_period=lc.attempt_period,
+                herald_timeout_ns=lc.herald_timeout_ns or 3 * lc.slot_ns * lc.attempt_period,
                 resources=res, device=self.device, factory=self.ctx.factory,
                 failure_attempts=c.link_failure_attempts)
         for eng in self.links.values():

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from qvcp.schemas import ErrorCode, WireError, validate_message
 
@@ -41,16 +41,20 @@ class Station:
 
     engine: StationEngine
     strict: bool = False
+    #: how long after a slot starts the station waits for the photons and ATTEMPTs of both
+    #: nodes before it resolves the slot (its matching deadline), unless configured otherwise
+    WINDOW_NS: ClassVar[int] = 10
 
     @classmethod
     def of(cls, *, station_id: int, link_id: int, nodes: Sequence[int], device: Any,
-           window_ns: int = 10, strict: bool = False, auth: Any = None) -> Station:
+           window_ns: int | None = None, strict: bool = False, auth: Any = None) -> Station:
         """The station of ``link_id`` between the two ``nodes`` (any order); with ``auth`` (a
         :class:`~.auth.NodeAuth` holding a key per node) it signs what it sends them and
         verifies what they send (SEC-009)."""
         a, b = sorted(nodes)
         if a == b or a <= 0:
             raise ValueError("Station.nodes: two distinct positive node ids")
+        window_ns = cls.WINDOW_NS if window_ns is None else window_ns
         if window_ns < 0:
             raise ValueError("Station.window_ns: must be >= 0")
         engine = StationEngine(station_id=station_id, link_id=link_id, node_a=a, node_b=b,

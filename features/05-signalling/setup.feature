@@ -67,7 +67,7 @@ Feature: SETUP admission at a hop (spec chapter 05 sections 3 and 4)
   @SIG-038.1 @SIG-038.2
   Scenario: A swapping hop folds the noise of its Bell-state measurement into the link fidelity it advertises
     # link fidelity 0.95 on the wire: 62258; Werner w = (4F - 1)/3 times p (4 eta^2 - 1)/3 for
-    # p = 0.9, eta = 0.95 gives F = 0.79810, on the wire round(F x 65535) = 52303
+    # p = 0.9, eta = 0.95 gives F = 0.79810, on the wire floor(F x 65535) = 52303 (SIG-045.4)
     Given a router node 2 between nodes 1 and 3 whose Bell-state measurement has gate fidelity 0.9 and readout fidelity 0.95
     When node 1 sends SETUP for circuit 7 along route 1, 2, 3
     Then the node sends SETUP to node 3
@@ -93,6 +93,36 @@ Feature: SETUP admission at a hop (spec chapter 05 sections 3 and 4)
     Then the node sends REJECT FIDELITY_UNREACHABLE to node 2
     And its "body.rejecting_node" is 3
     And the node sends no CONFIRM
+
+  @SIG-045.2
+  Scenario: With a low minimum fidelity the tail end keeps the cutoff within T2 ln 2 of the shortest reported T2
+    # a minimum of 19661/65535 (0.3) would allow storing for about 1.23 T2; beyond
+    # T2 ln 2 = 693147 ns a T2 with T1 folded in (SIG-045.1) is no longer a lower bound
+    Given an end node 3 linked to node 2 whose memories have T2 1000000 ns
+    And the application has opened endpoint 6 for node 1 endpoint 5
+    When node 2 sends SETUP for circuit 7 along route 1, 2, 3 with min_fidelity 19661 from hops whose memories have T2 1000000 ns
+    Then the node sends CONFIRM to node 2
+    And every rule of that CONFIRM carries a cutoff and its expected_fidelity is at least 19661
+    And every rule of that CONFIRM has a cutoff of at most 693147 ns
+
+  @SIG-045.3
+  Scenario: The tail end encodes its fidelity estimate rounded down
+    # fresh pairs over links of 62000/65535 and 62258/65535 are at 58958.68/65535: rounded to
+    # nearest, 58959, the estimate would be above every pair; rounded down it is 58958
+    Given an end node 3 linked to node 2
+    And the application has opened endpoint 6 for node 1 endpoint 5
+    When node 2 sends SETUP for circuit 7 along route 1, 2, 3 with min_fidelity 0 and a first link of fidelity 62000
+    Then the node sends CONFIRM to node 2
+    And its expected_fidelity is at most the fidelity of fresh pairs over the links of the SETUP's hop records, rounded down
+
+  @SIG-045.4
+  Scenario: A swapping hop encodes its link fidelity with the swap noise folded in rounded down
+    # 62258/65535 with p = 0.95, eta = 0.99 folded in is 58807.95/65535: rounded to nearest
+    # 58808, above the pairs the link gives; rounded down 58807
+    Given a router node 2 between nodes 1 and 3 whose Bell-state measurement has gate fidelity 0.95 and readout fidelity 0.99
+    When node 1 sends SETUP for circuit 7 along route 1, 2, 3
+    Then the node sends SETUP to node 3
+    And the link_fidelity of its hop record is at most that of its link with a gate fidelity of 0.95 and a readout fidelity of 0.99 folded in, rounded down
 
   @FWD-010.1 @FWD-010.2
   Scenario: The tail end gives every rule a cutoff no longer than the requested one
@@ -194,3 +224,21 @@ Feature: SETUP admission at a hop (spec chapter 05 sections 3 and 4)
     When node 1 sends SETUP for circuit 7 along route 1, 2, 3
     Then the node sends REJECT UNREACHABLE to node 1
     And the node sends no SETUP
+
+  @SIG-045.1
+  Scenario: A hop whose memories relax reports its T2 with T1 folded in
+    # 1 / (1/T1 + 1/T2) with T1 = T2 = 2 ms: 1 ms
+    Given a router node 2 between nodes 1 and 3
+    And the node's memories have T1 2000000 ns and T2 2000000 ns
+    When node 1 sends SETUP for circuit 7 along route 1, 2, 3
+    Then the node sends SETUP to node 3
+    And its "body.hops.1.memory_t2_ns" is 1000000
+
+  @SIG-045.1
+  Scenario: A hop reports at most twice its T1 as the dephasing it folds T1 into
+    # a memory's T2 cannot exceed 2 T1: T2' = min(5 ms, 2 ms) = 2 ms, and 1 / (1/1 + 1/2) ms
+    Given a router node 2 between nodes 1 and 3
+    And the node's memories have T1 1000000 ns and T2 5000000 ns
+    When node 1 sends SETUP for circuit 7 along route 1, 2, 3
+    Then the node sends SETUP to node 3
+    And its "body.hops.1.memory_t2_ns" is 666666

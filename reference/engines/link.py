@@ -1,10 +1,11 @@
 """Link-layer engine: one per (node, link); heralded generation with a midpoint station.
 
-Chapter 03. Each slot (epoch-aligned, ``slot_ns`` long) is attributed to a circuit by
-FWD-003; the node attempts with as many communication qubits as that circuit can take at
-once (idle comm qubits, free memory, its per-link quota: LINK-002), one per optical mode, sends
-one ATTEMPT naming the mode count (LINK-001.3) and waits for the HERALD, which carries one result
-per matched mode (LINK-015.2).
+Chapter 03. The link's attempt slots (epoch-aligned slots ``slot_ns`` long, every
+``attempt_period``-th of them, LINK-017) are attributed to circuits by FWD-003; the node
+attempts with as many communication qubits as that circuit can take at once (idle comm qubits,
+free memory, its per-link quota: LINK-002), one per optical mode, sends one ATTEMPT naming the
+mode count (LINK-001.3) and waits for the HERALD, which carries one result per matched mode
+(LINK-015.2).
 """
 
 from __future__ import annotations
@@ -79,6 +80,8 @@ class LinkEngine(Engine):
     peer: int = 0
     station: int = 0
     slot_ns: int = 1
+    #: LINK-017: attempts only in slots whose index is a multiple of this
+    attempt_period: int = 1
     herald_timeout_ns: int = 0
     resources: Resources | None = None
     device: Any = None
@@ -112,6 +115,8 @@ class LinkEngine(Engine):
             self.timers.pop("slot", None)
             return LinkState.IDLE
         k = max(-(-now // self.slot_ns), self.last_slot + 1)  # LINK-002: one attempt per slot
+        period = self.attempt_period
+        k = -(-k // period) * period  # LINK-017: the next attempt slot
         self.timers["slot"] = k * self.slot_ns
         return LinkState.ARMED
 
@@ -146,12 +151,13 @@ class LinkEngine(Engine):
 
     def start_slot(self, now: int, ev: SlotTimer) -> LinkState:
         k = now // self.slot_ns
-        circuit = self.circuits[k % len(self.circuits)]  # FWD-003
+        period = self.attempt_period
+        circuit = self.circuits[k // period % len(self.circuits)]  # FWD-003
         res = self.resources
         assert res is not None and self.factory is not None
         modes = res.modes_available(circuit, self.link_id)
         if modes <= 0:
-            self.timers["slot"] = (k + 1) * self.slot_ns
+            self.timers["slot"] = (k + period) * self.slot_ns  # the next attempt slot
             return LinkState.ARMED
         if modes > MAX_MODES:
             modes = MAX_MODES

@@ -28,14 +28,15 @@ from ..admission import (
     expected_rate,
     fidelity_cutoff,
     fidelity_of,
+    reported_t2_ns,
     werner,
 )
 from ..circuit import CircuitInfo
 from ..messages import (
     DISTIL_PROTOCOLS,
     RULE_ACTIONS,
+    fidelity_bound_to_wire,
     fidelity_from_wire,
-    fidelity_to_wire,
     no_common_version,
     rate_to_wire,
     relayed_extensions,
@@ -84,7 +85,7 @@ class Release(Event):
     circuit_id: int
 
 
-FIDELITY_MARGIN = 1e-3  # head room of the guaranteed bound over min_fidelity (wire rounding, T1)
+FIDELITY_MARGIN = 1e-3  # head room of the guaranteed bound over min_fidelity (wire rounding)
 
 IDLE_, S, P, E, T, C = (SigState.IDLE, SigState.SETUP_SENT, SigState.PENDING,
                     SigState.ESTABLISHED, SigState.TEARING_DOWN, SigState.CLOSED)
@@ -207,12 +208,13 @@ class SignallingEngine(NodeEngine):
         assert self.ctx is not None
         _, nxt = self._neighbours()
         link = self.links.get(nxt, {}) if nxt else {}
-        t2 = self.ctx.t2_ns
+        # SIG-045.1: T1 folded into the reported T2 (the context's ``t1_ns``; none: inf)
+        t2 = reported_t2_ns(self.ctx.t2_ns, self.ctx.t1_ns)
         fid = link.get("fidelity", 0)
         prev, _ = self._neighbours()
         if prev and nxt:  # SIG-038.1: a swapping hop folds its BSM noise into its link
             w = werner(fidelity_from_wire(fid)) * self.policy.get("swap_factor", 1.0)
-            fid = fidelity_to_wire(fidelity_of(w))
+            fid = fidelity_bound_to_wire(fidelity_of(w))  # SIG-045.4: rounded down
         return {
             "node": self.me,
             "free_memory": min(self.ctx.resources.reserved.get(self.circuit_id, 0), 65535),
@@ -220,7 +222,7 @@ class SignallingEngine(NodeEngine):
             "link_id": link.get("link_id", 0),
             "link_rate_mhz": link.get("rate_mhz", 0),
             "link_fidelity": fid,
-            "memory_t2_ns": int(min(t2, 2**63)) if t2 != float("inf") else 0,
+            "memory_t2_ns": max(1, int(min(t2, 2**63))) if not math.isinf(t2) else 0,
         }
 
     def _reject(self, dest: int, reason: str,
@@ -299,7 +301,7 @@ class SignallingEngine(NodeEngine):
             rules += distil_rules(self.circuit_id, route, links, rounds=rounds,
                                   cutoff_ns=cutoff)
         body = {"circuit_id": self.circuit_id, "expected_rate_mhz": rate_to_wire(rate),
-                "expected_fidelity": fidelity_to_wire(fid), "rules": rules}
+                "expected_fidelity": fidelity_bound_to_wire(fid), "rules": rules}  # SIG-045.3
         self._install(now, body)
         self._send("CONFIRM", ev.source, body, self.carried)
         return SigState.ESTABLISHED

@@ -63,7 +63,8 @@ def try_batch(net: Any, link: int) -> None:
     if (ea.state._name_ != "ARMED" or eb.state._name_ != "ARMED" or t0 is None
             or eb.timers.get("slot") != t0 or "herald" in ea.timers or "herald" in eb.timers
             or ea.last_slot != eb.last_slot or ea.circuits != eb.circuits
-            or eb.slot_ns != slot or t0 % slot or t0 // slot != ea.last_slot + 1):
+            or eb.slot_ns != slot or t0 % slot or t0 // slot != ea.last_slot + 1
+            or ea.attempt_period != 1 or eb.attempt_period != 1):  # every slot an attempt slot
         return
     rtt = net._station_delay[(a, st.engine.station_id)] + net._station_delay[
         (b, st.engine.station_id)]

@@ -28,7 +28,6 @@ import numpy as np
 
 from qvcp.schemas import ErrorCode, decode, encode, validate_message
 
-from .. import noise
 from ..audit import AuditLog
 from ..auth import NodeAuth
 from ..engines.base import Send, TransitionRecord
@@ -40,13 +39,13 @@ from ..station import Station
 from .fastforward import Batch, settle, try_batch
 from .faults import FaultPlan, crash_node, restart_node
 from .keyring import Keyring
+from .linkmodel import NS_PER_KM, attempt_period, link_model, station_delay_ns
 from .scenario import load_profile, load_scenario, node_policy
-from .world import STATION_BASE, LinkModel, MemoryModel, SimDevice, SimStationDevice, World
+from .world import STATION_BASE, MemoryModel, SimDevice, SimStationDevice, World
 
 _ERROR_CODES = frozenset(int(c) for c in ErrorCode)
 #: how many of the latest protocol errors ``Network.errors`` keeps (all are counted)
 ERRORS_KEPT = 1000
-NS_PER_KM = 1e3 / noise.SPEED_IN_FIBRE * 1e9
 _SEQ = operator.itemgetter("seq")
 _push = heapq.heappush
 
@@ -194,21 +193,22 @@ class Network:
         keyring = Keyring.of(opts.get("auth"), self.seed, doc["links"], self.names)
         for i, link in enumerate(doc["links"], start=1):
             a, b = sorted((self.names[link["a"]], self.names[link["b"]]))
-            model, slot_ns = self._link_model(link, hw[a])
+            model, slot_ns = link_model(link, hw[a])
             self.world.links[i] = model
             fid = float(model.weights[1][1])
             # a circuit attempts with up to slots_per_link modes per slot (its per-link quota),
-            # as far as both ends' communication qubits allow: K p pairs per slot
+            # as far as both ends' communication qubits allow: K p pairs per attempt slot
             modes = max(1, min(opts.get("slots_per_link", 1), MAX_MODES,
                                hw[a]["comm_qubits"], hw[b]["comm_qubits"]))
-            rate = modes * model.success_probability / (slot_ns * 1e-9)
+            half = station_delay_ns(link["distance_km"])
+            period = attempt_period(link["distance_km"], slot_ns)  # LINK-018
+            rate = modes * model.success_probability / (slot_ns * period * 1e-9)
             station = STATION_BASE + i
             self.graph.add_edge(a, b, link_id=i, km=link["distance_km"], fidelity=fid)
-            half = round(link["distance_km"] / 2 * NS_PER_KM)
             for nid, peer in ((a, b), (b, a)):
                 link_cfgs[nid].append(LinkConfig(link_id=i, peer=peer, station=station,
                                                  slot_ns=slot_ns, rate_mhz=rate_to_wire(rate),
-                                                 fidelity=fid))
+                                                 fidelity=fid, attempt_period=period))
                 self._station_delay[(nid, station)] = half
             st = self.stations[station] = Station.of(
                 station_id=station, link_id=i, nodes=(a, b), device=SimStationDevice(self.world),
@@ -219,10 +219,11 @@ class Network:
         for n in doc["nodes"]:
             nid = self.names[n["name"]]
             prof = hw[nid]
-            t2 = prof.get("t2_s")
+            t2, t1 = prof.get("t2_s"), prof.get("t1_s")
             cfg = NodeConfig(node_id=nid, role=n["role"], memory_qubits=prof["memory_qubits"],
                              comm_qubits=prof["comm_qubits"],
-                             t2_ns=t2 * 1e9 if t2 else math.inf, links=tuple(link_cfgs[nid]),
+                             t2_ns=t2 * 1e9 if t2 else math.inf,
+                             t1_ns=t1 * 1e9 if t1 else math.inf, links=tuple(link_cfgs[nid]),
                              gate_fidelity=prof["gate_fidelity"],
                              readout_fidelity=prof["readout_fidelity"],
                              cutoff_ns=opts.get("cutoff_ns", 0),
@@ -301,29 +302,6 @@ class Network:
             actors[nid] = restart_node(self, nid)
             self._outputs(nid, actors[nid].start(self.now))
             self._arm(nid, actors[nid])
-
-    @staticmethod
-    def _link_model(link: dict[str, Any], prof: dict[str, Any]) -> tuple[LinkModel, int]:
-        kind = link.get("model", prof["link_model"])
-        prep = link.get("preparation_ns", round(prof["preparation_time_s"] * 1e9))
-        km = link["distance_km"]
-        if kind == "werner":
-            f = link.get("fidelity", 1.0)
-            weights = {k: noise.werner_bd(f, target=k) for k in (1, 3)}
-            p = link.get("success_probability", 0.1)
-            slot = max(1, prep + math.ceil(km * NS_PER_KM))
-            return LinkModel(p, weights), slot
-        common = {"distance_km": km,
-                  "detector_efficiency": link.get("detector_efficiency",
-                                                  prof["detector_efficiency"]),
-                  "attenuation_db_per_km": prof.get("attenuation_db_per_km", 0.2),
-                  "preparation_time": prep * 1e-9}
-        h = (noise.single_click_link(alpha=link.get("alpha", prof.get("alpha", 0.05)), **common)
-             if kind == "single_click" else noise.double_click_link(**common))
-        bd = h.bell_diagonal
-        weights = {int(k): bd[i] for i, k in enumerate(h.herald_indices)}
-        return LinkModel(h.success_probability, weights), max(1, math.ceil(
-            h.attempt_duration * 1e9))
 
     # -- circuits and applications ------------------------------------------------------------
     def node_id(self, name_or_id: str | int) -> int:

@@ -41,7 +41,7 @@ CUTOFF_NS = 10_000_000
 #: the soak networks' link: 5 km of fibre, Werner pairs of fidelity 0.97, p = 0.1
 _LINK = {"distance_km": 5, "model": "werner", "fidelity": 0.97, "success_probability": 0.1,
          "preparation_ns": 5000}
-#: its slot: preparation plus the fibre's round trip to the station (see Network._link_model)
+#: its slot: preparation plus the fibre's round trip to the station (see linkmodel.link_model)
 SLOT_NS = 5000 + math.ceil(5 * 1e3 / (299_792_458 / 1.44) * 1e9)
 #: timers short enough for a failure to be detected and reported well within a run (the
 #: defaults, 1 s and 50 ms, exceed the runs' 50 ms): a silent neighbour is dead after 6 ms

@@ -187,10 +187,17 @@ def test_default_name_comes_from_the_folder() -> None:
 
 def test_every_skeleton_file_is_package_data() -> None:
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    patterns = pyproject["tool"]["setuptools"]["package-data"]["qvcp.conformance"]
+    setup = pyproject["tool"]["setuptools"]
     base = ROOT / "conformance"
     files = [p.relative_to(base).as_posix() for p in (base / "skeletons").rglob("*")
              if p.is_file() and "__pycache__" not in p.parts]
     assert {f.split("/")[1] for f in files} == set(SKELETONS)
-    missing = [f for f in files if not any(fnmatch.fnmatch(f, pat) for pat in patterns)]
+    missing = []
+    for f in files:  # skeletons/<language>/<name>: package qvcp.conformance.skeletons.<language>
+        _, language, name = f.split("/")
+        package = f"qvcp.conformance.skeletons.{language}"
+        patterns = setup["package-data"].get(package, [])
+        if package not in setup["packages"] or not any(fnmatch.fnmatch(name, pat)
+                                                       for pat in patterns):
+            missing.append(f)
     assert not missing

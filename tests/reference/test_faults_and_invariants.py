@@ -87,10 +87,12 @@ def test_loss_one_on_a_link_means_that_link_delivers_nothing() -> None:
 def test_duplicate_one_doubles_the_messages_delivered() -> None:
     end = 5 * MS
     net, recs = _run(_chain3({"duplicate": 1.0}), end, trace=True)
-    sent = Counter((r["msg"]["source"], r["msg"]["message_id"]) for r in recs
-                   if r["ev"] == "send" and r["msg"]["source"] != r["msg"]["destination"]
+    # (source, destination, message_id): a keyed node numbers per destination (SEC-010)
+    sent = Counter((r["msg"]["source"], r["msg"]["destination"], r["msg"]["message_id"])
+                   for r in recs if r["ev"] == "send"
+                   and r["msg"]["source"] != r["msg"]["destination"]
                    and r["t"] < end - MS)  # not in flight at the end
-    got = Counter((r["from"], r["id"]) for r in recs if r["ev"] == "recv")
+    got = Counter((r["from"], r["at"], r["id"]) for r in recs if r["ev"] == "recv")
     assert sent and net.faults is not None
     assert all(n == 1 for n in sent.values())
     once = {k for k in sent if got[k] != 2}

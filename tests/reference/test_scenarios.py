@@ -121,3 +121,31 @@ def test_a_scenario_policy_naming_an_unknown_node_is_refused_with_its_field() ->
     with pytest.raises(ScenarioError) as info:
         load_scenario(doc)
     assert "nodes[1].policy.allow[0].tail" in str(info.value)
+
+
+@pytest.mark.parametrize("prep", [0, 1, 9, 10, 11])
+def test_every_preparation_time_the_schema_allows_delivers(prep: int) -> None:
+    """LINK-017, LINK-018: with no preparation time a slot is only the round trip to the
+    station, so a slot's HERALD comes back after the next slot has started; attempt slots two
+    slots apart let both nodes attempt together (before, the two ends of a link attempted in
+    alternate slots for ever, each alone, and nothing was delivered)."""
+    import copy
+
+    import yaml
+
+    doc = copy.deepcopy(yaml.safe_load((SCEN / "chain-3.yaml").read_text()))
+    doc["duration_ns"] = 30_000_000
+    for link in doc["links"]:
+        link["preparation_ns"] = prep
+    net = Network.from_scenario(doc)
+    net.run_until(doc["duration_ns"])
+    from qvcp.reference.station import Station
+
+    for node in net.nodes.values():
+        for lc in node.config.links:  # LINK-018: the smallest period covering the HERALD's trip
+            back = 2 * net._station_delay[(node.node_id, lc.station)] + Station.WINDOW_NS
+            assert lc.attempt_period * lc.slot_ns > back >= (lc.attempt_period - 1) * lc.slot_ns
+    assert len(net.completed()) >= 10
+    if any(lc.attempt_period > 1 for n in net.nodes.values() for lc in n.config.links):
+        # attempt slots agree: only the first slots, before both ends start, clash
+        assert net.error_counts.get("ATTEMPT_MISMATCH", 0) <= 4, dict(net.error_counts)
