@@ -25,6 +25,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from qvcp.conformance.cases import Case
 from qvcp.conformance.conform import DEFAULT_SEED, FAILING, plan, run_conformance
 from qvcp.conformance.expected import ExpectedFailureFileError
+from qvcp.conformance.parallel import durations_of
 from qvcp.conformance.protocol import PROFILES
 from qvcp.conformance.report import REPORT_FILES, build_report, write_reports
 from qvcp.conformance.runner import CaseResult, exit_code
@@ -131,6 +132,15 @@ def _last_failed(report_dir: Path) -> tuple[set[str] | None, str]:
     return failed, f"--lf: re-running the {cases_text} that failed or errored in {path}"
 
 
+def _workers(value: str) -> int:
+    from qvcp.conformance.parallel import parse_workers
+
+    try:
+        return parse_workers(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'-n'") from None
+
+
 def _plan(selectors: tuple[str, ...], profiles: tuple[str, ...], keyword: str,
           only: set[str] | None) -> list[Case]:
     try:
@@ -172,12 +182,16 @@ def _plan(selectors: tuple[str, ...], profiles: tuple[str, ...], keyword: str,
               help="Seconds to wait for each answer of an exec: implementation.")
 @click.option("--strict", is_flag=True,
               help="A failed SHOULD-level case fails the run (by default it is a warning).")
+@click.option("-n", "--numprocesses", "workers", default="1", metavar="N|auto",
+              callback=lambda ctx, param, value: _workers(value),
+              help="Run the cases on N worker processes (auto: one per core), each with its "
+                   "own implementation; verdicts and report as a serial run's.  [default: 1]")
 @click.option("--list", "list_only", is_flag=True, help="List the selected cases and exit.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def conform(driver: str, profiles: tuple[str, ...], selectors: tuple[str, ...], keyword: str,
             last_failed: bool, exitfirst: bool, maxfail: int | None, deadline: float | None,
             expected_failures: Path | None, seed: int, report_dir: Path, timeout: float,
-            strict: bool, list_only: bool, quiet: bool) -> None:
+            strict: bool, workers: int, list_only: bool, quiet: bool) -> None:
     """Judge an implementation against the QVCP specification, requirement by requirement.
 
     Exit code: 0 conformant, 1 non-conformant, 2 harness or driver error (or a usage error,
@@ -209,7 +223,10 @@ def conform(driver: str, profiles: tuple[str, ...], selectors: tuple[str, ...], 
                                   strict=strict, on_start=on_start,  # type: ignore[arg-type]
                                   on_result=on_result,  # type: ignore[arg-type]
                                   keyword=keyword, only=only,
-                                  maxfail=1 if exitfirst else maxfail, deadline=deadline)
+                                  maxfail=1 if exitfirst else maxfail, deadline=deadline,
+                                  workers=workers,
+                                  durations=durations_of(report_dir / REPORT_FILES["json"])
+                                  if workers > 1 else None)
         except ExpectedFailureFileError as exc:
             console.print(f"[red]expected-failures file: {exc}")
             sys.exit(2)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 
 from qvcp import __version__
@@ -21,7 +21,7 @@ from qvcp.conformance.runner import CaseResult, CaseRunner, RunResult
 from qvcp.conformance.selection import select
 from qvcp.conformance.session import Session
 
-__all__ = ["DEFAULT_SEED", "FAILING", "plan", "run_conformance"]
+__all__ = ["DEFAULT_SEED", "FAILING", "deadline_note", "finish", "plan", "run_conformance"]
 
 DEFAULT_SEED = 20240611
 
@@ -53,7 +53,26 @@ def _selection(selectors: Sequence[str], keyword: str,
             *([f"{len(only)} listed cases"] if only is not None else [])]
 
 
+def new_run(driver: str, seed: int, *, selectors: Sequence[str], keyword: str,
+            only: Collection[str] | None, profiles: Sequence[str], strict: bool,
+            expected: Sequence[ExpectedFailure], today: dt.date | None,
+            ) -> tuple[RunResult, float]:
+    """An empty result for a run starting now, and the ``perf_counter`` it starts at."""
+    started, clock = dt.datetime.now(dt.UTC), time.perf_counter()
+    result = RunResult(driver=driver, implementation=None, seed=seed, results=[],
+                       started=started, duration_s=0.0,
+                       selection=_selection(selectors, keyword, only),
+                       profiles=list(profiles), strict=strict,
+                       expired=[e for e in expected if e.expired(today)])
+    return result, clock
+
+
 FAILING = frozenset({Verdict.FAIL, Verdict.ERRORED, Verdict.XPASS})
+
+
+def deadline_note(deadline: float) -> str:
+    """Why a run stopped at its ``--deadline``, in words."""
+    return f"deadline reached: --deadline {deadline:g} s"
 
 
 class _Stopper:
@@ -76,7 +95,7 @@ class _Stopper:
                                   f"(--maxfail {self.maxfail})")
             elif self.ends is not None and time.perf_counter() >= self.ends:
                 result.stopped_by = "deadline"
-                result.stopped = f"deadline reached: --deadline {self.deadline:g} s"
+                result.stopped = deadline_note(self.deadline)
         return bool(result.stopped_by)
 
     def should_skip(self, case: Case) -> bool:
@@ -99,13 +118,19 @@ def run_conformance(driver: str = "reference", *, selectors: Sequence[str] = (),
                     on_result: Callable[[CaseResult], None] | None = None,
                     today: dt.date | None = None, strict: bool = False,
                     keyword: str = "", only: Collection[str] | None = None,
-                    maxfail: int | None = None, deadline: float | None = None) -> RunResult:
+                    maxfail: int | None = None, deadline: float | None = None,
+                    workers: int = 1, durations: Mapping[str, float] | None = None
+                    ) -> RunResult:
     """Start the implementation, shake hands, run the selected cases, stop it.
 
     ``keyword`` and ``only`` narrow the selection as in :func:`plan`. The run stops early
     after ``maxfail`` failed, errored or unexpectedly passing cases, or once ``deadline``
     seconds have passed since it started: the cases left are recorded in
     :attr:`RunResult.not_run` and the verdict is never conformant.
+
+    With ``workers`` above 1 (and no ``maxfail``, whose stop needs the serial order), the
+    cases are split over that many worker processes (:mod:`.parallel`; ``durations`` of an
+    earlier run balance them) and the results merged in the serial run's order.
 
     Raises:
         ExpectedFailureFileError: the expected-failures file is unusable.
@@ -115,12 +140,16 @@ def run_conformance(driver: str = "reference", *, selectors: Sequence[str] = (),
     expected: list[ExpectedFailure] = (load_expected_failures(expected_file)
                                        if expected_file else [])
     cases = plan(selectors=selectors, profiles=profiles, keyword=keyword, only=only)
-    started, clock = dt.datetime.now(dt.UTC), time.perf_counter()
-    result = RunResult(driver=driver, implementation=None, seed=seed, results=[],
-                       started=started, duration_s=0.0,
-                       selection=_selection(selectors, keyword, only),
-                       profiles=list(profiles), strict=strict,
-                       expired=[e for e in expected if e.expired(today)])
+    if workers > 1 and maxfail is None and len(cases) > 1:
+        from qvcp.conformance.parallel import run_parallel
+
+        return run_parallel(cases, min(workers, len(cases)), driver=driver,
+                            selectors=selectors, profiles=profiles, keyword=keyword,
+                            only=only, seed=seed, expected_file=expected_file,
+                            timeout=timeout, today=today, strict=strict, deadline=deadline,
+                            durations=durations, on_start=on_start, on_result=on_result)
+    result, clock = new_run(driver, seed, selectors=selectors, keyword=keyword, only=only,
+                            profiles=profiles, strict=strict, expected=expected, today=today)
     stopper = _Stopper(result, maxfail=maxfail, deadline=deadline, clock=clock)
     session: Session | None = None
     try:
@@ -161,6 +190,12 @@ def run_conformance(driver: str = "reference", *, selectors: Sequence[str] = (),
                 run_one(_not_run(case, "; ".join(errors)[-1500:] or "scenario was not run"))
     finally:
         session.close()
+    return finish(result, expected, today, clock)
+
+
+def finish(result: RunResult, expected: Sequence[ExpectedFailure], today: dt.date,
+           clock: float) -> RunResult:
+    """``result`` with its unused expected failures and its duration since ``clock``."""
     seen = {r.case.id for r in result.results} | set(result.not_run)
     result.unused_expected = [e for e in expected if not e.expired(today)
                               and not any(match([e], cid) for cid in seen)]

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Create .venv (if missing) and install QVCP with its test, docs and plot extras. Idempotent: the
-# install is editable, so it is redone only when pyproject.toml or setup.py change.
+# Create .venv (if missing) and install QVCP with its test, docs, plot and sweep extras.
+# Idempotent: the install is editable, so it is redone only when pyproject.toml or setup.py
+# change.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
-  echo "setup: creating .venv and installing QVCP with its test, docs and plot extras" >&2
+  echo "setup: creating .venv and installing QVCP with its test, docs, plot and sweep extras" >&2
   "$PY" -m venv .venv
 fi
 stamp=.venv/.qvcp-installed
@@ -15,7 +16,7 @@ if [ -x .venv/bin/qvcp ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
 fi
 log=$(mktemp)
 if ! { .venv/bin/python -m pip install --quiet --upgrade pip \
-       && .venv/bin/python -m pip install --quiet -e ".[test,docs,plot]"; } >"$log" 2>&1; then
+       && .venv/bin/python -m pip install --quiet -e ".[test,docs,plot,sweep]"; } >"$log" 2>&1; then
   cat "$log" >&2
   echo "setup: pip install failed (output above)" >&2
   exit 1

@@ -6,6 +6,7 @@ Subcommands live beside the code they drive and are imported only when used, so 
 * ``qvcp wire encode|decode`` and ``qvcp schemas check``: :mod:`qvcp.wire_cli`
 * ``qvcp simulate``: :mod:`qvcp.reference.cli`
 * ``qvcp soak``: :mod:`qvcp.reference.soak_cli`
+* ``qvcp sweep``: :mod:`qvcp.reference.sweep`
 * ``qvcp audit verify``: :mod:`qvcp.reference.audit_cli`
 * ``qvcp conform``: :mod:`qvcp.conformance.cli`
 * ``qvcp report diff``: :mod:`qvcp.conformance.report_diff`
@@ -32,6 +33,7 @@ SUBCOMMANDS: dict[str, str] = {
     "spec": "qvcp.spec_cli:spec",
     "simulate": "qvcp.reference.cli:simulate",
     "soak": "qvcp.reference.soak_cli:soak",
+    "sweep": "qvcp.reference.sweep:sweep",
     "audit": "qvcp.reference.audit_cli:audit",
     "conform": "qvcp.conformance.cli:conform",
     "report": "qvcp.conformance.report_diff:report",
