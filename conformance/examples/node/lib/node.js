@@ -62,6 +62,7 @@ class Node extends Outbox {
     for (const lc of config.links || []) {
       this.links.set(Number(lc.link_id), {
         id: Number(lc.link_id), peer: Number(lc.peer), station: Number(lc.station), slot: Number(lc.slot_ns),
+        period: Number(lc.attempt_period || 1),   // LINK-017: attempt slots are multiples of it
         rate: Number(lc.rate_mhz || 0), fidelity: lc.fidelity === undefined ? 0 : lc.fidelity,
         circuits: [],             // circuits generating on the link (FWD-003 round robin)
         nextSlotAt: null,         // slot timer
@@ -164,7 +165,7 @@ class Node extends Outbox {
   arm(link) {
     if (!link.circuits.length) { link.nextSlotAt = null; return; }
     const k = Math.max(Math.ceil(this.now / link.slot), link.lastSlot + 1);   // LINK-002: one attempt per slot
-    link.nextSlotAt = k * link.slot;
+    link.nextSlotAt = Math.ceil(k / link.period) * link.period * link.slot;   // LINK-017: the next attempt slot
   }
 
   usedBy(circuit, link) {
@@ -176,13 +177,13 @@ class Node extends Outbox {
 
   async startSlot(link) {
     const k = Math.floor(this.now / link.slot);
-    const circuit = link.circuits[k % link.circuits.length];   // FWD-003 slot attribution
+    const circuit = link.circuits[Math.floor(k / link.period) % link.circuits.length];   // FWD-003: attempt slots
     link.nextSlotAt = null;
     // LINK-001.3, LINK-002: one mode per communication qubit, each with a memory qubit of the circuit's quota
     const modes = Math.min(this.commQubits - this.commBusy(), this.freeQubits.length,
       this.slotsPerLink - this.usedBy(circuit, link), 255);
     if (modes < 1) {
-      link.nextSlotAt = (k + 1) * link.slot;   // nothing free: try the next slot
+      link.nextSlotAt = (k + link.period) * link.slot;   // nothing free: try the next attempt slot
       return;
     }
     const qubits = [];
@@ -195,7 +196,7 @@ class Node extends Outbox {
     }
     const msg = this.send('ATTEMPT', link.station, { link_id: link.id, attempt_id: link.counter, slot_ns: slot, modes });
     link.attempt = { slot, id: link.counter, circuit, qubits, msgId: msg.message_id,
-      deadline: slot + HERALD_TIMEOUT_SLOTS * link.slot };
+      deadline: slot + HERALD_TIMEOUT_SLOTS * link.slot * link.period };
   }
 
   async endAttempt(link, keep) {
