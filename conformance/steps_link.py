@@ -67,10 +67,14 @@ def keyed_router(world: World, me: str, a: str, b: str, peers: str, window: str 
 # --- given: a link's attempt period (chapter 03 section 1) -----------------------------------
 
 @given(parsers.re(r"a router node (?P<me>\d+) between nodes (?P<a>\d+) and (?P<b>\d+) whose links "
-                  r"have an attempt period of (?P<period>\d+) slots$"))
-def router_with_period(world: World, me: str, a: str, b: str, period: str) -> None:
-    """LINK-017: the link configuration names the attempt period, identical at both ends."""
-    links = [{**link_config(int(me), int(n)), "attempt_period": int(period)} for n in (a, b)]
+                  r"have (?:an attempt period of (?P<period>\d+) slots|a peer delay of "
+                  r"(?P<delay>\d+) ns)$"))
+def router_with_period(world: World, me: str, a: str, b: str, period: str | None,
+                       delay: str | None) -> None:
+    """LINK-017, LINK-019: the link configuration names the attempt period (identical at both
+    ends) or the one-way latency to the link's other node."""
+    extra = {"attempt_period": int(period)} if period else {"peer_delay_ns": int(delay or 0)}
+    links = [{**link_config(int(me), int(n)), **extra} for n in (a, b)]
     _start(world, int(me), {"role": "router", "memory_qubits": 4, "comm_qubits": 2,
                             "slots_per_link": 1, "links": links})
 

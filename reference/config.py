@@ -30,6 +30,8 @@ class LinkConfig:
     herald_timeout_ns: int = 0
     #: LINK-017: the link's attempt slots are the slots whose index is a multiple of this
     attempt_period: int = 1
+    #: LINK-019: one-way latency of a message to the link's other node (0: not known)
+    peer_delay_ns: int = 0
 
     def __post_init__(self) -> None:
         if self.link_id <= 0 or self.peer <= 0 or self.station <= 0:
@@ -38,6 +40,8 @@ class LinkConfig:
             raise ValueError("LinkConfig.slot_ns: must be positive")
         if not 1 <= self.attempt_period <= 2**16:
             raise ValueError("LinkConfig.attempt_period: must be 1 to 65536 slots")
+        if self.peer_delay_ns < 0:
+            raise ValueError("LinkConfig.peer_delay_ns: must be >= 0")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -102,7 +102,8 @@ class _NodeProfile:
         links = tuple(LinkConfig(link_id=lk["link_id"], peer=lk["peer"], station=lk["station"],
                                  slot_ns=lk["slot_ns"], rate_mhz=lk.get("rate_mhz", 0),
                                  fidelity=lk.get("fidelity", 1.0),
-                                 attempt_period=lk.get("attempt_period", 1))
+                                 attempt_period=lk.get("attempt_period", 1),
+                                 peer_delay_ns=lk.get("peer_delay_ns", 0))
                       for lk in config.get("links", []))
         t2, t1 = config.get("t2_ns", 0), config.get("t1_ns", 0)
         cfg = NodeConfig(node_id=node_id, role=config.get("role", "router"),

@@ -122,6 +122,7 @@ class Node:
             self.links[lc.link_id] = LinkEngine(
                 node_id=c.node_id, link_id=lc.link_id, peer=lc.peer, station=lc.station,
                 slot_ns=lc.slot_ns, attempt_period=lc.attempt_period,
+                peer_delay_ns=lc.peer_delay_ns,
                 herald_timeout_ns=lc.herald_timeout_ns or 3 * lc.slot_ns * lc.attempt_period,
                 resources=res, device=self.device, factory=self.ctx.factory,
                 failure_attempts=c.link_failure_attempts)

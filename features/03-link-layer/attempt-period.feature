@@ -53,3 +53,21 @@ Feature: The two nodes of a link attempt in the same slots: the attempt period (
     And the station heralds PSI_PLUS with seq 1 for the node's attempt on link 2
     Then every SWAP_OUTCOME has "body.circuit_id" 8
     And the node sends SWAP_OUTCOME to node 1
+
+  @LINK-019 @cap:node.harness-device
+  Scenario: After swapping a pair held with an end node, the router waits the peer delay before attempting again on that link
+    # swapped at 500 ns: node 1 learns of it at 5500 ns at the earliest, so slots 1000 to 5000
+    # of link 1 go unused and the next attempt is in slot 6000
+    Given a router node 2 between nodes 1 and 3 whose links have a peer delay of 5000 ns
+    And circuit 7 along route 1, 2, 3 is established at the node
+    When the clock advances to 500 ns
+    Then the node sends 1 ATTEMPT to node 1001
+    When the device will report Bell-state measurement PHI_PLUS
+    And the station heralds PSI_PLUS with seq 1 for the node's attempt on link 1
+    And the station heralds PSI_PLUS with seq 1 for the node's attempt on link 2
+    Then the node sends SWAP_OUTCOME to node 1
+    When the clock advances to 5499 ns
+    Then the node sends 0 ATTEMPT to node 1001
+    When the clock advances to 6000 ns
+    Then the node sends 1 ATTEMPT to node 1001
+    And its "body.slot_ns" is 6000

@@ -82,6 +82,11 @@ class LinkEngine(Engine):
     slot_ns: int = 1
     #: LINK-017: attempts only in slots whose index is a multiple of this
     attempt_period: int = 1
+    #: LINK-019: one-way latency to the peer; a qubit freed by swapping a link pair held with
+    #: the peer is not attempted with again until the peer can have learnt of the swap
+    peer_delay_ns: int = 0
+    #: LINK-019: circuit -> until when each such freed qubit is held back (ns)
+    held_back: dict[int, list[int]] = field(default_factory=dict)
     herald_timeout_ns: int = 0
     resources: Resources | None = None
     device: Any = None
@@ -155,7 +160,7 @@ class LinkEngine(Engine):
         circuit = self.circuits[k // period % len(self.circuits)]  # FWD-003
         res = self.resources
         assert res is not None and self.factory is not None
-        modes = res.modes_available(circuit, self.link_id)
+        modes = res.modes_available(circuit, self.link_id) - self.holding(circuit, now)
         if modes <= 0:
             self.timers["slot"] = (k + period) * self.slot_ns  # the next attempt slot
             return LinkState.ARMED
@@ -177,6 +182,21 @@ class LinkEngine(Engine):
         self.out.append(Send(msg))
         self.timers["herald"] = slot + self.herald_timeout_ns
         return LinkState.ATTEMPTING
+
+    def hold_back(self, circuit: int, now: int) -> None:
+        """LINK-019: a qubit of ``circuit`` on this link was freed at ``now`` by swapping a
+        pair held with the peer; it counts for no attempt until the peer can know."""
+        if self.peer_delay_ns > 0:
+            self.held_back.setdefault(circuit, []).append(now + self.peer_delay_ns)
+
+    def holding(self, circuit: int, now: int) -> int:
+        """How many of ``circuit``'s freed qubits on this link are still held back at ``now``
+        (those whose peer may not have learnt of their swap yet, LINK-019)."""
+        until = self.held_back.get(circuit)
+        if not until:
+            return 0
+        until[:] = [t for t in until if t > now]
+        return len(until)
 
     def _end_attempt(self, now: int, *, keep: tuple[int, ...] = ()
                      ) -> tuple[int, tuple[int | None, ...]]:

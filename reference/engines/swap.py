@@ -109,11 +109,22 @@ class SwapEngine(TrackingEngine):
                 self.disarm("cutoff", r.origin)
                 self.ctx.resources.give_back(self.info.circuit_id, r.qubit)
                 self.ctx.link_gone(*r.origin)
+                link = self.ctx.link_engines.get(r.origin[0])
+                if link is not None and r.partner == link.peer and self._frees_at_once(r.partner):
+                    link.hold_back(self.info.circuit_id, now)  # LINK-019
             rec = SwapRecord(m, [h.origin, t.origin], [h.partner, t.partner],
                              [h.partner_ref, t.partner_ref], [h.bell, t.bell])
             self._remember(self.consumed, h.origin, rec)
             self._remember(self.consumed, t.origin, rec)
             self._emit_outcome(rec)
+
+    def _frees_at_once(self, node: int) -> bool:
+        """LINK-019: ``node`` is an end of the circuit that delivers a pair as soon as it
+        learns of the swap (it has no DISTIL rule), freeing its qubit then."""
+        info = self.info
+        assert info is not None
+        return node in (info.head_end, info.tail_end) and not any(
+            rule["action"] == "DISTIL" for rule in info.rules_of(node))
 
     def link_ready(self, now: int, ref: tuple[int, int]) -> None:
         self._swap_all(now)

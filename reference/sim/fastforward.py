@@ -64,7 +64,8 @@ def try_batch(net: Any, link: int) -> None:
             or eb.timers.get("slot") != t0 or "herald" in ea.timers or "herald" in eb.timers
             or ea.last_slot != eb.last_slot or ea.circuits != eb.circuits
             or eb.slot_ns != slot or t0 % slot or t0 // slot != ea.last_slot + 1
-            or ea.attempt_period != 1 or eb.attempt_period != 1):  # every slot an attempt slot
+            or ea.attempt_period != 1 or eb.attempt_period != 1  # every slot an attempt slot
+            or _holding(ea, net.now) or _holding(eb, net.now)):  # LINK-019
         return
     rtt = net._station_delay[(a, st.engine.station_id)] + net._station_delay[
         (b, st.engine.station_id)]
@@ -112,11 +113,16 @@ def batch_modes(net: Any, node: int, link: int, circuits: list[int], *, extra: b
         return 0
     return k
 
+def _holding(eng: Any, now: int) -> bool:
+    """The link engine holds back a freed qubit of some circuit at ``now`` (LINK-019)."""
+    return any(eng.holding(c, now) for c in list(eng.held_back))
+
+
 def still_valid(net: Any, b: Batch, node: int) -> bool:
     """The batch's conditions still hold at ``node`` (checked after each event there)."""
     eng = net.nodes[node].links[b.link]
     if (eng.state._name_ != "ARMED" or eng.timers.get("slot") != b.k_end * b.slot_ns
-            or eng.circuits != b.circuits):
+            or eng.circuits != b.circuits or _holding(eng, net.now)):
         return False
     return batch_modes(net, node, b.link, b.circuits, extra=False) == b.modes[node]
 

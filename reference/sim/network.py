@@ -206,9 +206,10 @@ class Network:
             station = STATION_BASE + i
             self.graph.add_edge(a, b, link_id=i, km=link["distance_km"], fidelity=fid)
             for nid, peer in ((a, b), (b, a)):
-                link_cfgs[nid].append(LinkConfig(link_id=i, peer=peer, station=station,
-                                                 slot_ns=slot_ns, rate_mhz=rate_to_wire(rate),
-                                                 fidelity=fid, attempt_period=period))
+                link_cfgs[nid].append(LinkConfig(
+                    link_id=i, peer=peer, station=station, slot_ns=slot_ns,
+                    rate_mhz=rate_to_wire(rate), fidelity=fid, attempt_period=period,
+                    peer_delay_ns=round(link["distance_km"] * NS_PER_KM)))
                 self._station_delay[(nid, station)] = half
             st = self.stations[station] = Station.of(
                 station_id=station, link_id=i, nodes=(a, b), device=SimStationDevice(self.world),

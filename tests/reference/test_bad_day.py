@@ -48,7 +48,8 @@ def _replay(name: str, loss: float, seed: int) -> tuple[Network, _Sink]:
 @pytest.mark.parametrize(("name", "loss", "seed", "sign"), [
     # a HERALD lost on its way to an end: the router swapped the pair it alone held; the end
     # tells the far end (TRK-013.3), the link peer passes the gap's EXPIRE on (LINK-011.3)
-    ("chain", 0.05, 10, ("DISCARD", "HALF_LOST")),
+    # (seed 10 showed it first; since LINK-019 changed the runs' course, seed 1 does)
+    ("chain", 0.05, 1, ("DISCARD", "HALF_LOST")),
     # a SETUP retransmitted after the teardown passed, which set the circuit up again at the
     # tail (REL-024: not sent again; REL-025: ignored)
     ("mesh", 0.05, 13, ("TEARDOWN", "FAILURE")),
@@ -156,7 +157,9 @@ def test_an_authenticated_network_comes_through_a_restart(auth: dict[str, Any]) 
     net = Network.from_scenario(doc)
     net.run_until(doc["duration_ns"])
     pairs = list(net.deliveries.values())
-    assert len(pairs) == 200
+    # each end was handed the 200 pairs of the request, a pair that reached one end only
+    # expired there (a fault took the other half)
+    assert sum(1 for p in pairs if p.head) == sum(1 for p in pairs if p.tail) == 200
     assert len(net.completed()) >= 195, len(net.completed())
     assert all(p.expired for p in pairs if not (p.head and p.tail))
     assert inv.check(net, settle_ns=inv.default_settle_ns(net)) == []

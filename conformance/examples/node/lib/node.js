@@ -63,6 +63,8 @@ class Node extends Outbox {
       this.links.set(Number(lc.link_id), {
         id: Number(lc.link_id), peer: Number(lc.peer), station: Number(lc.station), slot: Number(lc.slot_ns),
         period: Number(lc.attempt_period || 1),   // LINK-017: attempt slots are multiples of it
+        peerDelay: Number(lc.peer_delay_ns || 0), // LINK-019: one-way latency to the peer
+        heldBack: [],             // LINK-019: [circuit, until] of qubits freed by a swap
         rate: Number(lc.rate_mhz || 0), fidelity: lc.fidelity === undefined ? 0 : lc.fidelity,
         circuits: [],             // circuits generating on the link (FWD-003 round robin)
         nextSlotAt: null,         // slot timer
@@ -169,8 +171,10 @@ class Node extends Outbox {
   }
 
   usedBy(circuit, link) {
+    link.heldBack = link.heldBack.filter(([, until]) => until > this.now);   // LINK-019
     return [...link.held.values()].filter(p => p.circuit === circuit).length
-      + (link.attempt && link.attempt.circuit === circuit ? link.attempt.qubits.length : 0);
+      + (link.attempt && link.attempt.circuit === circuit ? link.attempt.qubits.length : 0)
+      + link.heldBack.filter(([c]) => c === circuit).length;
   }
 
   commBusy() { return [...this.links.values()].reduce((n, l) => n + (l.attempt ? l.attempt.qubits.length : 0), 0); }
@@ -364,6 +368,9 @@ class Node extends Outbox {
   install(cid, rules) {
     const c = this.circuits.get(cid);
     c.state = 'ESTABLISHED';
+    // LINK-019: the circuit's ends that deliver pairs as they learn of them (no DISTIL rule)
+    c.freeAtOnce = [c.route[0], c.route[c.route.length - 1]].filter(end => !rules.some(
+      r => Number(r.node) === end && r.match_circuit === cid && r.action === 'DISTIL'));
     c.rules = rules.filter(r => Number(r.node) === this.id && r.match_circuit === cid);
     for (const r of c.rules) {
       if (r.action !== 'GENERATE') continue;
@@ -403,6 +410,9 @@ class Node extends Outbox {
         c.swaps = (c.swaps + 1) % 2 ** 32;
         this.send('SWAP_OUTCOME', left.peer, Object.assign({}, body, { new_partner: right.peer }));   // TRK-001.1
         this.send('SWAP_OUTCOME', right.peer, Object.assign({}, body, { new_partner: left.peer }));
+        for (const link of [left, right]) {   // LINK-019: the end node frees its qubit on learning
+          if (link.peerDelay > 0 && (c.freeAtOnce || []).includes(link.peer)) link.heldBack.push([cid, this.now + link.peerDelay]);
+        }
         for (const link of [left, right]) if (!link.attempt && link.nextSlotAt === null) this.arm(link);
       }
     }
