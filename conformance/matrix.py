@@ -30,7 +30,7 @@ import click
 from qvcp import SPEC_VERSION, __version__
 from qvcp.conformance.conform import DEFAULT_SEED, plan, run_conformance
 from qvcp.conformance.protocol import PROFILES
-from qvcp.conformance.report import build_report
+from qvcp.conformance.report import build_report, write_texts
 
 __all__ = ["DOCS_DRIVERS", "DOCS_PROFILES", "MATRIX_FILES", "build_matrix", "matrix",
            "render_docs_page", "render_html", "render_markdown", "run_matrix", "write_matrix"]
@@ -258,16 +258,10 @@ def render_html(m: Json) -> str:
 
 def write_matrix(m: Json, directory: Path) -> dict[str, Path]:
     """Write matrix.json, matrix.md and matrix.html into ``directory``."""
-    directory.mkdir(parents=True, exist_ok=True)
     texts = {"json": json.dumps(m, indent=2, ensure_ascii=False) + "\n",
              "markdown": "# QVCP interoperability matrix\n\n" + render_markdown(m, heading="##"),
              "html": render_html(m)}
-    paths = {}
-    for fmt, text in texts.items():
-        path = directory / MATRIX_FILES[fmt]
-        path.write_text(text, encoding="utf-8")
-        paths[fmt] = path
-    return paths
+    return write_texts(texts, directory, MATRIX_FILES)
 
 
 # --- the documentation page -----------------------------------------------------------------

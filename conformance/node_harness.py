@@ -58,6 +58,16 @@ def link_config(me: int, peer: int) -> Json:
             "rate_mhz": LINK_RATE_MHZ, "fidelity": LINK_FIDELITY}
 
 
+def router_config(me: int, a: int, b: int, *, link_extra: Json | None = None,
+                  **extra: Any) -> Json:
+    """The configuration of router ``me`` between ``a`` and ``b`` the scenarios start: 4 memory
+    qubits, 2 communication qubits, 1 slot per link; ``link_extra`` joins both links'
+    configuration, ``extra`` the node's (it may replace any of the defaults)."""
+    links = [{**link_config(me, peer), **(link_extra or {})} for peer in (a, b)]
+    return {"role": "router", "memory_qubits": 4, "comm_qubits": 2, "slots_per_link": 1,
+            "links": links, **extra}
+
+
 def hop_record(node: int, route: list[int], *, t2_ns: int = 0) -> Json:
     """The capability record ``node`` appends to a SETUP along ``route`` (memory T2 ``t2_ns``,
     0: no decoherence)."""

@@ -7,6 +7,7 @@ The JUnit, Markdown and HTML renderings (:mod:`.report_junit`, :mod:`.report_mar
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from qvcp.conformance.runner import CaseResult, RunResult, case_level, exit_code
 from qvcp.schemas.layout import load_json
 
 __all__ = ["REPORT_FILES", "build_report", "headline", "report_problems", "scope",
-           "write_reports"]
+           "write_reports", "write_texts"]
 
 Json = dict[str, Any]
 REPORT_FILES = {"json": "report.json", "junit": "junit.xml", "markdown": "summary.md",
@@ -154,12 +155,19 @@ def write_reports(report: Json, directory: Path) -> dict[str, Path]:
     bad = report_problems(report)
     if bad:
         raise ValueError(f"report breaks its schema: {bad[:3]}")
-    directory.mkdir(parents=True, exist_ok=True)
     texts = {"json": json.dumps(report, indent=2) + "\n", "junit": render_junit(report),
              "markdown": render_markdown(report), "html": render_html(report)}
+    return write_texts(texts, directory, REPORT_FILES)
+
+
+def write_texts(texts: Mapping[str, str], directory: Path,
+                names: Mapping[str, str]) -> dict[str, Path]:
+    """Write each format's text of ``texts`` into ``directory`` under its file name in
+    ``names`` (UTF-8), creating the directory; return the paths by format."""
+    directory.mkdir(parents=True, exist_ok=True)
     paths = {}
     for fmt, text in texts.items():
-        path = directory / REPORT_FILES[fmt]
+        path = directory / names[fmt]
         path.write_text(text, encoding="utf-8")
         paths[fmt] = path
     return paths

@@ -17,7 +17,7 @@ from pytest_bdd import given, parsers, then, when
 
 from qvcp.conformance.bdd import World
 from qvcp.conformance.cases import require
-from qvcp.conformance.node_harness import link_config
+from qvcp.conformance.node_harness import router_config
 from qvcp.conformance.steps_node import AUTH_KEY, _checked, _node, _start
 from qvcp.schemas import trailer
 from qvcp.schemas.layout import wire_constants
@@ -58,10 +58,7 @@ def keyed_router(world: World, me: str, a: str, b: str, peers: str, window: str 
                   "required": optional is None}
     if window is not None:
         auth["window"] = int(window)
-    config: Json = {"role": "router", "memory_qubits": 4, "comm_qubits": 2, "slots_per_link": 1,
-                    "links": [link_config(int(me), int(a)), link_config(int(me), int(b))],
-                    "auth": auth}
-    _start(world, int(me), config, keys=keys)
+    _start(world, int(me), router_config(int(me), int(a), int(b), auth=auth), keys=keys)
 
 
 # --- given: a link's attempt period (chapter 03 section 1) -----------------------------------
@@ -74,9 +71,7 @@ def router_with_period(world: World, me: str, a: str, b: str, period: str | None
     """LINK-017, LINK-019: the link configuration names the attempt period (identical at both
     ends) or the one-way latency to the link's other node."""
     extra = {"attempt_period": int(period)} if period else {"peer_delay_ns": int(delay or 0)}
-    links = [{**link_config(int(me), int(n)), **extra} for n in (a, b)]
-    _start(world, int(me), {"role": "router", "memory_qubits": 4, "comm_qubits": 2,
-                            "slots_per_link": 1, "links": links})
+    _start(world, int(me), router_config(int(me), int(a), int(b), link_extra=extra))
 
 
 # --- when: messages of keyed peers, tampered or not ------------------------------------------

@@ -26,6 +26,7 @@ from qvcp.conformance.node_harness import (
     distil_rules,
     link_config,
     link_distil_rules,
+    router_config,
     setup_body,
 )
 from qvcp.conformance.protocol import DriverUnsupported
@@ -79,9 +80,9 @@ def router_node(world: World, role: str, me: str, a: str, b: str, memory: str | 
                 comm: str | None, slots: str | None, gate: str | None, readout: str | None,
                 keyed: str | None, kid: str | None, every: str | None) -> None:
     """A quantum router, or an automated repeater (data plane only: ROLE-101.4)."""
-    config: Json = {"role": role, "memory_qubits": int(memory or 4),
-                    "comm_qubits": int(comm or 2), "slots_per_link": int(slots or 1),
-                    "links": [link_config(int(me), int(a)), link_config(int(me), int(b))]}
+    config = router_config(int(me), int(a), int(b), role=role,
+                           memory_qubits=int(memory or 4), comm_qubits=int(comm or 2),
+                           slots_per_link=int(slots or 1))
     if gate is not None and readout is not None:
         config.update(gate_fidelity=float(gate), readout_fidelity=float(readout))
     keys = {}

@@ -15,7 +15,7 @@ from pytest_bdd import given, parsers, then, when
 
 from qvcp.conformance.bdd import World
 from qvcp.conformance.cases import require
-from qvcp.conformance.node_harness import link_config, setup_body
+from qvcp.conformance.node_harness import router_config, setup_body
 from qvcp.conformance.steps_link import OTHER_KEY
 from qvcp.conformance.steps_node import AUTH_KEY, _node, _route, _start
 from qvcp.schemas import WireError, encode, trailer, verify
@@ -48,11 +48,8 @@ def router_keyed_many(world: World, me: str, a: str, b: str, peer: str, kids: st
     s = int(suite) if suite else 1
     entries = [{"peer": int(peer), "key_id": k, "key": key.hex(), **({"suite": s} if suite else {})}
                for k, key in zip(ids, _KEYS, strict=False)]
-    config: Json = {"role": "router", "memory_qubits": 4, "comm_qubits": 2, "slots_per_link": 1,
-                    "links": [link_config(int(me), int(a)), link_config(int(me), int(b))],
-                    "auth": {"keys": entries}}
-    _start(world, int(me), config, keys={int(peer): (ids[-1], _KEYS[len(ids) - 1])},
-           suites={int(peer): s})
+    _start(world, int(me), router_config(int(me), int(a), int(b), auth={"keys": entries}),
+           keys={int(peer): (ids[-1], _KEYS[len(ids) - 1])}, suites={int(peer): s})
     _peer_keys(world)[int(peer)] = {k: (key, s) for k, key in zip(ids, _KEYS, strict=False)}
 
 

@@ -14,7 +14,12 @@ from pytest_bdd import given, parsers, then, when
 
 from qvcp.conformance.bdd import World
 from qvcp.conformance.cases import require
-from qvcp.conformance.node_harness import NodeUnderTest, baseline_rules, link_config, setup_body
+from qvcp.conformance.node_harness import (
+    NodeUnderTest,
+    baseline_rules,
+    router_config,
+    setup_body,
+)
 from qvcp.conformance.steps_node import _checked, _node, _route, _start
 from qvcp.conformance.wire_cases import decode_via, encode_via
 from qvcp.schemas import ErrorCode, WireError, encode, error_class, sign
@@ -234,9 +239,8 @@ def encoding_canonical(world: World) -> None:
                   r"links have fidelity (?P<fid>[\d.]+)$"))
 def router_with_fidelity(world: World, me: str, a: str, b: str, fid: str) -> None:
     """A router whose two links herald pairs of fidelity ``fid`` (a decimal, WIRE-010)."""
-    links = [{**link_config(int(me), int(peer)), "fidelity": float(fid)} for peer in (a, b)]
-    _start(world, int(me), {"role": "router", "memory_qubits": 4, "comm_qubits": 2,
-                            "slots_per_link": 1, "links": links})
+    _start(world, int(me), router_config(int(me), int(a), int(b),
+                                         link_extra={"fidelity": float(fid)}))
 
 
 @when(parsers.re(r"node (?P<src>\d+) sends SETUP for circuit (?P<cid>\d+) along route "

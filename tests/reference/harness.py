@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -192,3 +193,20 @@ def spy_records(net: Any) -> list[TransitionRecord]:
 
     net._outputs = spy
     return records
+
+
+def werner_chain(n_links: int, *, p: float, fidelity: float, km: float = 0.0,
+                 prep: int = 10_000, num_pairs: int = 200, seed: int = 1,
+                 options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A scenario: a chain of ``n_links`` equal Werner links (ends N0 and N<n_links>, routers
+    between) and one demand of ``num_pairs`` pairs from one end to the other."""
+    names = [f"N{i}" for i in range(n_links + 1)]
+    return {
+        "name": f"chain-{n_links}", "seed": seed, **({"options": options} if options else {}),
+        "nodes": [{"name": n, "role": "end" if i in (0, n_links) else "router"}
+                  for i, n in enumerate(names)],
+        "links": [{"a": a, "b": b, "distance_km": km, "model": "werner", "fidelity": fidelity,
+                   "success_probability": p, "preparation_ns": prep}
+                  for a, b in itertools.pairwise(names)],
+        "demands": [{"head": names[0], "tail": names[-1], "num_pairs": num_pairs}],
+    }

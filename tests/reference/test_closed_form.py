@@ -1,28 +1,14 @@
 """Simulator against closed-form results (seeded; the seed is printed for replay)."""
 
-import itertools
 import math
 
 import numpy as np
 import pytest
+from harness import werner_chain as chain
 
 from qvcp.reference import noise
 from qvcp.reference.sim.network import Network
 from qvcp.reference.sim.world import MemoryModel, Pair, World
-
-
-def chain(n_links: int, *, p: float, fidelity: float, km: float = 0.0, prep: int = 10_000,
-          num_pairs: int = 200, seed: int = 1) -> dict:
-    names = [f"N{i}" for i in range(n_links + 1)]
-    return {
-        "name": f"chain-{n_links}", "seed": seed,
-        "nodes": [{"name": n, "role": "end" if i in (0, n_links) else "router"}
-                  for i, n in enumerate(names)],
-        "links": [{"a": a, "b": b, "distance_km": km, "model": "werner", "fidelity": fidelity,
-                   "success_probability": p, "preparation_ns": prep}
-                  for a, b in itertools.pairwise(names)],
-        "demands": [{"head": names[0], "tail": names[-1], "num_pairs": num_pairs}],
-    }
 
 
 @pytest.mark.parametrize("n_links", [1, 2, 4, 6])

@@ -5,7 +5,6 @@ links (sampled: within 3 standard errors, seed printed)."""
 
 from __future__ import annotations
 
-import itertools
 import json
 import math
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from harness import werner_chain
 
 from qvcp.reference.cli import simulate
 from qvcp.reference.sim import scenario as scenario_module
@@ -26,16 +26,9 @@ C_FIBRE_KM_PER_NS = 299_792_458 / 1.44 / 1e12
 def chain(n_links: int, *, km: float, fidelity: float = 0.95, p: float = 0.5,
           prep: int = 10_000, num_pairs: int = 60, seed: int = 3,
           basis: str = "cycle") -> dict:
-    names = [f"N{i}" for i in range(n_links + 1)]
-    return {
-        "name": f"key-chain-{n_links}", "seed": seed, "options": {"measure_basis": basis},
-        "nodes": [{"name": n, "role": "end" if i in (0, n_links) else "router"}
-                  for i, n in enumerate(names)],
-        "links": [{"a": a, "b": b, "distance_km": km, "model": "werner", "fidelity": fidelity,
-                   "success_probability": p, "preparation_ns": prep}
-                  for a, b in itertools.pairwise(names)],
-        "demands": [{"head": names[0], "tail": names[-1], "num_pairs": num_pairs}],
-    }
+    """A Werner chain whose delivered pairs are measured in ``basis``."""
+    return werner_chain(n_links, p=p, fidelity=fidelity, km=km, prep=prep,
+                        num_pairs=num_pairs, seed=seed, options={"measure_basis": basis})
 
 
 def h(p: float) -> float:
