@@ -1,4 +1,4 @@
-"""Simulator benchmark: `python bench/bench_sim.py [SIZES...] [--repeat N] [--compiled]`.
+"""Simulator benchmark: `python bench/bench_sim.py [SIZES...] [--repeat N]`.
 
 Three parts, fixed seeds:
 
@@ -14,27 +14,20 @@ Three parts, fixed seeds:
   events/s column shows the per-event cost staying flat.
 
 ``--repeat N`` reports the fastest of N runs of each workload (the runs are identical: same
-seed, same events). ``--compiled`` runs the same script, with the same arguments, under the
-python of the Cython-compiled build (``compiled.py``, built on first use). The first line
-printed names the build that ran. Speed measurements live here, never in tests (timings are
-machine dependent).
+seed, same events). Speed measurements live here, never in tests (timings are machine
+dependent).
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from bench_vs_sequence import matched_scenario
-from compiled import ensure_compiled, is_compiled
 
-import qvcp.reference.node
 from qvcp.reference.sim.network import Network
 from qvcp.reference.sim.scenario import load_scenario
 
@@ -73,19 +66,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", type=int, nargs="*", default=[10, 30, 100, 300, 1000])
     parser.add_argument("--repeat", type=int, default=1)
-    parser.add_argument("--compiled", action="store_true",
-                        help="run under the Cython-compiled build of qvcp.reference")
     args = parser.parse_args()
-    if args.compiled:
-        python = ensure_compiled()
-        argv = [a for a in sys.argv[1:] if not (len(a) > 2 and "--compiled".startswith(a))]
-        # bench/ for bench_vs_sequence and compiled; qvcp itself from the compiled venv
-        env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent))
-        raise SystemExit(subprocess.run([str(python), __file__, *argv], env=env).returncode)
-    node = qvcp.reference.node.__file__
-    build = "compiled (.so)" if is_compiled(node) else "pure Python"
-    print(f"reference build: {build} (qvcp.reference.node: {Path(node).name}; "
-          f"python: {sys.executable})")
     sizes = args.sizes
     print(f"{'workload':<12}{'sim ms':>8}{'wall s':>9}{'events':>10}{'events/s':>11}"
           f"{'pairs':>7}{'pairs/s':>9}")

@@ -13,7 +13,7 @@ the same fidelity threshold (QVCP's requested minimum, SeQUeNCe's ``--target``).
 timed from their own reports of the run (model building excluded).
 
     python bench/bench_vs_sequence.py [--nodes 3 9] [--sim-seconds 0.3] [--skip-sequence]
-                                      [--repeat N] [--slots-per-link 5] [--compiled]
+                                      [--repeat N] [--slots-per-link 5]
 
 Prints pairs delivered, wall seconds and pairs per wall-clock second for each, and the ratio,
 and the link success per attempt of both: QVCP's model value and SeQUeNCe's as counted in the
@@ -24,15 +24,12 @@ time of 20 ns, which QVCP's link model does not have, and SeQUeNCe's links then 
 about 0.23 of their attempts instead of the closed form's 0.37 (with the count rate raised to
 1e12/s, the probe's otherwise unchanged links succeed on 0.37, and it delivers about 1.55x the
 pairs for 1.15x the wall time on the 3-router chain over 1 s). So each chain is run twice on
-the QVCP side: at the closed form (rows ``qvcp``, ``qvcp-cy``: the physics matched, less the
-dead time) and at SeQUeNCe's measured success per attempt (rows ``qvcp@seq``, ``qvcp-cy@seq``:
-the links' effective rate matched). The second is the like-for-like comparison of delivered
-pairs per wall second.
+the QVCP side: at the closed form (row ``qvcp``: the physics matched, less the dead time) and
+at SeQUeNCe's measured success per attempt (row ``qvcp@seq``: the links' effective rate
+matched). The second is the like-for-like comparison of delivered pairs per wall second.
 
 ``--repeat N`` keeps the fastest of N QVCP runs (identical runs: same seed, same events).
-``--compiled`` also runs QVCP compiled by Cython (``qvcp-cy``, the venv of ``compiled.py``,
-built on first use) and checks that it delivers the same pairs, events and mean fidelity as
-the pure-Python run (``qvcp``); a difference is an error.
+``bench_peers.py`` compares the cost per pair against SeQUeNCe (both formalisms) and SimQN.
 """
 
 from __future__ import annotations
@@ -48,7 +45,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from compiled import ensure_compiled
 
 ROOT = Path(__file__).resolve().parents[1]
 PROBE = ROOT.parent / "shared" / "peers" / "seq_chain.py"
@@ -100,15 +96,15 @@ def matched_scenario(n: int, sim_seconds: float, slots_per_link: int = MEMORIES 
 
 
 def run_qvcp(n: int, sim_seconds: float, repeat: int = 1,
-             slots_per_link: int = MEMORIES // 2, python: Path | None = None,
+             slots_per_link: int = MEMORIES // 2,
              success_probability: float | None = None) -> dict[str, Any]:
-    """``qvcp simulate --json`` of the venv of ``python`` (default: this one), fastest run."""
+    """``qvcp simulate --json`` of this venv, fastest of ``repeat`` runs."""
     best: dict[str, Any] | None = None
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"chain-{n}.yaml"
         path.write_text(yaml.safe_dump(matched_scenario(n, sim_seconds, slots_per_link,
                                                         success_probability)))
-        qvcp = (python or Path(sys.executable)).parent / "qvcp"
+        qvcp = Path(sys.executable).parent / "qvcp"
         for _ in range(max(1, repeat)):
             out = subprocess.run([str(qvcp), "simulate", str(path), "--json"], check=True,
                                  capture_output=True, text=True)
@@ -147,18 +143,6 @@ def run_sequence(n: int, sim_seconds: float) -> dict[str, Any]:
             "attempts": (int(attempts.group(1)), int(attempts.group(2))) if attempts else None}
 
 
-def check_identical(n: int, pure: dict[str, Any], cy: dict[str, Any]) -> None:
-    """Exit unless the compiled run reproduced the pure-Python one (same seed, same source)."""
-    keys = ("pairs", "events", "fidelity")
-    if any(pure[k] != cy[k] for k in keys):
-        def show(r: dict[str, Any]) -> str:
-            return ", ".join(f"{k} {r[k]!r}" for k in keys)
-
-        sys.exit(f"chain {n}: the compiled run differs from the pure-Python run: "
-                 f"qvcp {show(pure)}; qvcp-cy {show(cy)} (if reference/ was edited during "
-                 "the run, run again: the compiled build is rebuilt when the sources change)")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, nargs="+", default=[3, 9])
@@ -168,27 +152,23 @@ def main() -> None:
     parser.add_argument("--slots-per-link", type=int, default=MEMORIES // 2,
                         help="QVCP memories per link of the circuit at each hop, hence modes "
                              "per attempt (1: no multiplexing)")
-    parser.add_argument("--compiled", action="store_true",
-                        help="also run QVCP compiled by Cython (qvcp-cy; built on first use) "
-                             "and check it gives the pure-Python results")
     args = parser.parse_args()
     if not args.skip_sequence and not PROBE.exists():
         sys.exit(f"probe not found: {PROBE} (use --skip-sequence)")
-    compiled = ensure_compiled() if args.compiled else None  # before the table: slow once
     header = (f"{'chain':>5} {'simulator':12} {'pairs':>7} {'events':>9} {'run wall s':>10} "
               f"{'pairs/wall-s':>13} {'mean F':>7}")
     print(f"simulated time {args.sim_seconds} s (requests from {REQUEST_START_S} s)")
     print(header)
     for n in args.nodes:
         seq = None if args.skip_sequence else run_sequence(n, args.sim_seconds)
-        rows = _qvcp_rows(n, args, compiled, None)
+        rows = _qvcp_rows(n, args, None)
         seq_p = None
         if seq is not None:
             won, total = seq["attempts"] or (0, 0)
             if total:
                 # the probe's own link success per attempt: QVCP again with its links at it
                 seq_p = round(won / total, 6)
-                rows += _qvcp_rows(n, args, compiled, seq_p)
+                rows += _qvcp_rows(n, args, seq_p)
             rows.append(("sequence", seq))
         rates = {}
         for name, r in rows:
@@ -200,32 +180,23 @@ def main() -> None:
         if seq_p is not None:
             won, total = seq["attempts"]  # type: ignore[index]
             print(f"{n:>5} link success per attempt: qvcp {link_success_probability():.3f} "
-                  f"per mode (eta^2/2; rows qvcp, qvcp-cy), sequence {seq_p:.3f} measured "
-                  f"({won} of {total}; rows qvcp@seq, qvcp-cy@seq)")
+                  f"per mode (eta^2/2; row qvcp), sequence {seq_p:.3f} measured "
+                  f"({won} of {total}; row qvcp@seq)")
         if rates.get("sequence", 0) > 0:
-            for name in ("qvcp", "qvcp-cy", "qvcp@seq", "qvcp-cy@seq"):
+            for name in ("qvcp", "qvcp@seq"):
                 if name in rates:
                     print(f"{n:>5} ratio {name}/sequence in pairs per wall-clock second: "
                           f"{rates[name] / rates['sequence']:.1f}x")
-        if "qvcp-cy" in rates and rates["qvcp"] > 0:
-            print(f"{n:>5} ratio qvcp-cy/qvcp in pairs per wall-clock second: "
-                  f"{rates['qvcp-cy'] / rates['qvcp']:.2f}x")
 
 
-def _qvcp_rows(n: int, args: argparse.Namespace, compiled: Path | None,
+def _qvcp_rows(n: int, args: argparse.Namespace,
                success_probability: float | None) -> list[tuple[str, dict[str, Any]]]:
-    """The QVCP rows of one chain: pure Python and, with ``--compiled``, the compiled build
-    (checked identical); named with ``@seq`` when the links run at SeQUeNCe's measured
-    success instead of the closed form."""
+    """The QVCP row of one chain, named with ``@seq`` when the links run at SeQUeNCe's
+    measured success instead of the closed form."""
     tag = "" if success_probability is None else "@seq"
-    rows = [(f"qvcp{tag}", run_qvcp(n, args.sim_seconds, args.repeat, args.slots_per_link,
-                                    success_probability=success_probability))]
-    if compiled is not None:
-        rows.append((f"qvcp-cy{tag}", run_qvcp(n, args.sim_seconds, args.repeat,
-                                                args.slots_per_link, python=compiled,
-                                                success_probability=success_probability)))
-        check_identical(n, rows[0][1], rows[1][1])
-    return rows
+    return [(f"qvcp{tag}", run_qvcp(n, args.sim_seconds, args.repeat, args.slots_per_link,
+                                     success_probability=success_probability))]
+
 
 if __name__ == "__main__":
     main()

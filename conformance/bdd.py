@@ -182,7 +182,7 @@ STEP_PLUGINS = ("qvcp.conformance.steps_wire", "qvcp.conformance.steps_node",
                 "qvcp.conformance.steps_link", "qvcp.conformance.steps_tracking",
                 "qvcp.conformance.steps_signalling", "qvcp.conformance.steps_delivery",
                 "qvcp.conformance.steps_extensibility", "qvcp.conformance.steps_reliability",
-                "qvcp.conformance.steps_security")
+                "qvcp.conformance.steps_security", "qvcp.conformance.steps_schedule")
 
 
 _TEST_MODULE = """\

@@ -76,7 +76,8 @@ def hop_record(node: int, route: list[int], *, t2_ns: int = 0) -> Json:
     return {"node": node, "free_memory": 2, "comm_qubits": 2,
             "link_id": link_between(node, nxt) if nxt else 0,
             "link_rate_mhz": LINK_RATE_MHZ if nxt else 0,
-            "link_fidelity": round(LINK_FIDELITY * 65535) if nxt else 0, "memory_t2_ns": t2_ns}
+            "link_fidelity": round(LINK_FIDELITY * 65535) if nxt else 0, "memory_t2_ns": t2_ns,
+            "swap_success": 65535}
 
 
 def qos(*, cutoff_ns: int = 0, min_fidelity: int = 0, min_rate_mhz: int = 0,
@@ -146,7 +147,8 @@ def baseline_rules(circuit: int, route: list[int], *, cutoff_ns: int) -> list[Js
 class HarnessDevice:
     """The quantum device the harness lends the node: scripted BSM results, recorded calls."""
 
-    bsm_codes: deque[int] = field(default_factory=deque)
+    #: scripted device.bsm results; None scripts a failed BSM (answered {"failed": true})
+    bsm_codes: deque[int | None] = field(default_factory=deque)
     distil_bits: deque[int] = field(default_factory=deque)  # scripted device.distil results
     # a station's scripted device.resolve outcomes, one per mode (FAILURE when none is left)
     outcomes: deque[str] = field(default_factory=deque)
@@ -155,7 +157,8 @@ class HarnessDevice:
     def call(self, verb: str, args: Json) -> Json:
         self.calls.append((verb, dict(args)))
         if verb == "device.bsm":
-            return {"code": self.bsm_codes.popleft() if self.bsm_codes else 0}
+            code = self.bsm_codes.popleft() if self.bsm_codes else 0
+            return {"failed": True} if code is None else {"code": code}
         if verb == "device.distil":
             return {"bit": self.distil_bits.popleft() if self.distil_bits else 0}
         if verb == "device.resolve":
@@ -372,6 +375,14 @@ class NodeUnderTest:
         """The station of ``link`` answers the node's last ATTEMPT on it with ``results``,
         ``(outcome, seq)`` per matched mode, mode 0 first (LINK-004, LINK-005.1, LINK-006.1,
         LINK-015.2)."""
+        pending = self.attempts.get(link)
+        if (results and pending is not None and pending.get("modes") == 0 and not foreign
+                and slot_ns is None and source is None and self.answered.get(link) is not pending):
+            # the node attended that slot with nothing to emit (LINK-020): a station answers it
+            # with no results (LINK-022), and the results given here are for the node's
+            # attempt in its next attempt slot, due now
+            self.herald_results(link, [])
+            self.advance(self.now)
         attempt = self.attempts.get(link, {"attempt_id": 0, "slot_ns": self.now})
         mine = attempt["attempt_id"] ^ (0x5A5A if foreign else 0)
         peer = next((lk["peer"] for lk in self.config["links"] if lk["link_id"] == link),

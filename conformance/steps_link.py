@@ -68,8 +68,8 @@ def keyed_router(world: World, me: str, a: str, b: str, peers: str, window: str 
                   r"(?P<delay>\d+) ns)$"))
 def router_with_period(world: World, me: str, a: str, b: str, period: str | None,
                        delay: str | None) -> None:
-    """LINK-017, LINK-019: the link configuration names the attempt period (identical at both
-    ends) or the one-way latency to the link's other node."""
+    """LINK-017, FWD-011: the link configuration names the attempt period (identical at both
+    ends) or the link's signalling latency, the one-way time of a message to its other node."""
     extra = {"attempt_period": int(period)} if period else {"peer_delay_ns": int(delay or 0)}
     _start(world, int(me), router_config(int(me), int(a), int(b), link_extra=extra))
 

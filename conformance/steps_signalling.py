@@ -427,3 +427,28 @@ def node_memories(world: World, t1: str, t2: str) -> None:
     node = _node(world)
     node.config.update(t1_ns=int(t1), t2_ns=int(t2))
     node.start()
+
+
+@given(parsers.re(r"the node's Bell-state measurement succeeds with probability (?P<q>[\d.]+)$"))
+def node_bsm_success(world: World, q: str) -> None:
+    """Start the node again with the BSM success probability ``q`` in its configuration
+    (``bsm_success_probability``, SIG-047); a fresh node: no scenario step has acted on it."""
+    node = _node(world)
+    node.config["bsm_success_probability"] = float(q)
+    node.start()
+
+
+@when(parsers.re(r"node (?P<src>\d+) sends SETUP for circuit (?P<cid>\d+) along route "
+                 r"(?P<route>[\d, ]+?) with min_rate_mhz (?P<rate>\d+) whose router "
+                 r"(?P<router>\d+) reports swap_success (?P<q>\d+)$"))
+def inject_setup_swap_success(world: World, src: str, cid: str, route: str, rate: str,
+                              router: str, q: str) -> None:
+    """A SETUP asking ``rate`` mHz whose hop record of ``router`` reports ``q`` (wire units)
+    as the success probability of its Bell-state measurement (SIG-047)."""
+    node = _node(world)
+    body = setup_body(int(cid), _route(route), node.node_id, min_rate_mhz=int(rate))
+    hops = [{**h, "swap_success": int(q)} if h["node"] == int(router) else dict(h)
+            for h in body["hops"]]
+    require(any(h["node"] == int(router) for h in hops),
+            f"node {router} has no hop record in a SETUP reaching node {node.node_id}")
+    node.inject("SETUP", int(src), {**body, "hops": hops})

@@ -7,6 +7,7 @@ Loaded as a pytest plugin by :func:`qvcp.conformance.bdd.run_bdd_cases`, beside
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from pytest_bdd import given, parsers, then, when
@@ -45,16 +46,26 @@ def circuit_with_extra_rules(world: World, cid: str, route: str, cutoff: str | N
                              who: str | None, extra: str) -> None:
     """A circuit through the node under test, confirmed by the next node with
     :func:`_rules_with`."""
-    node = _node(world)
     path, circuit, cut = _route(route), int(cid), int(cutoff or 0)
+    confirm_at_router(world, path, circuit, cut,
+                      lambda: _rules_with(circuit, path, cut, extra, who))
+
+
+def confirm_at_router(world: World, path: list[int], circuit: int, cut: int,
+                      rules: Callable[[], list[dict[str, Any]]],
+                      extensions: list[dict[str, Any]] | None = None) -> None:
+    """Establish ``circuit`` at the node under test, an intermediate node of ``path``: a
+    SETUP from the previous node (the node must forward it), then the next node's CONFIRM
+    with ``rules()`` and ``extensions``, which the node must take without ERROR or REJECT."""
+    node = _node(world)
     me = path.index(node.node_id)
-    require(0 < me < len(path) - 1, "extra rules are confirmed to an intermediate node only")
+    require(0 < me < len(path) - 1, "the circuit is confirmed to an intermediate node only")
     node.inject("SETUP", path[me - 1], setup_body(circuit, path, node.node_id, cutoff_ns=cut))
     require(bool(node.sent("SETUP", path[me + 1])),
             f"the node did not forward the SETUP of circuit {circuit}", sent=node.recent)
     node.inject("CONFIRM", path[me + 1], {
         "circuit_id": circuit, "expected_rate_mhz": 1000, "expected_fidelity": 58000,
-        "rules": _rules_with(circuit, path, cut, extra, who)})
+        "rules": rules()}, extensions=extensions)
     require(not node.sent("ERROR") and not node.sent("REJECT"),
             f"the node refused the CONFIRM of circuit {circuit}", sent=node.recent)
     node.clear()
@@ -91,7 +102,8 @@ def outcome_seqs(world: World, seqs: str, dst: str) -> None:
     got = [m["body"]["outcome_seq"] for m in node.sent("SWAP_OUTCOME", int(dst))]
     want = [int(s) for s in seqs.split(", ")]
     require(got == want, f"the SWAP_OUTCOMEs to node {dst} carry outcome_seq {got}, expected "
-            f"{want} (TRK-003.1: from 0, one more per BSM, modulo 2^32)", sent=node.recent)
+            f"{want} (TRK-003.1: from 0, one more per successful BSM, modulo 2^32)",
+            sent=node.recent)
 
 
 def _answer_round(world: World, kept: int, sacrificed: int, what: str) -> None:
@@ -136,3 +148,10 @@ def link_then_end_to_end_rounds(world: World) -> None:
             "the node did not deliver the kept pair 1 as PHI_PLUS with pair_id 65537 after the "
             "end-to-end round (TRK-026.1)", app=node.app)
 
+
+
+@when("the device will report a failed Bell-state measurement")
+def script_failed_bsm(world: World) -> None:
+    """Capability node.bsm-failure: the node's next ``device.bsm`` is answered
+    ``{"failed": true}`` (TRK-030: a linear-optics BSM fails with probability 1/2)."""
+    _node(world).device.bsm_codes.append(None)

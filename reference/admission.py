@@ -196,9 +196,25 @@ def distilled_rate(rate: float, rounds: int, probs: Sequence[float]) -> float:
 EXACT_RATE_LINKS = 8
 
 
-def expected_rate(hops: Sequence[dict[str, Any]], cutoff_ns: float = math.inf) -> float:
+def _swap_probs(swap_success: float | Sequence[float], n: int) -> list[float]:
+    """BSM success probability of each of the ``n - 1`` swapping nodes, in route order."""
+    probs = ([float(swap_success)] * (n - 1) if isinstance(swap_success, (int, float))
+             else [float(q) for q in swap_success])
+    if len(probs) != max(n - 1, 0):
+        raise ValueError(f"swap_success needs {n - 1} probabilities, got {len(probs)}")
+    if any(not 0.0 < q <= 1.0 for q in probs):
+        raise ValueError(f"swap_success must be in (0, 1], got {probs}")
+    return probs
+
+
+def expected_rate(hops: Sequence[dict[str, Any]], cutoff_ns: float = math.inf, *,
+                  swap_success: float | Sequence[float] = 1.0) -> float:
     """Expected end-to-end rate (pairs/s) of the route's N links, swap-asap, one pair per link
     (SIG-011): one over the mean time until all N links hold a pair at once.
+
+    ``swap_success`` is the BSM success probability q of every swapping node, or one per
+    swapping node in route order (SIG-046): a failed BSM consumes both qubits (TRK-030), so
+    every held link of both runs it would have joined is lost and starts again.
 
     Continuous-time Markov chain of which links hold a pair (Karlin and Taylor, *A First
     Course in Stochastic Processes*, 2nd ed., 1975, ch. 4; mean first passage by solving the
@@ -216,11 +232,16 @@ def expected_rate(hops: Sequence[dict[str, Any]], cutoff_ns: float = math.inf) -
     >>> hops = [{"link_id": 1, "link_rate_mhz": 10**6}, {"link_id": 2, "link_rate_mhz": 10**6}]
     >>> round(expected_rate(hops), 3), round(expected_rate(hops, 1e6), 3)
     (666.667, 558.351)
+    >>> round(expected_rate(hops, swap_success=0.5), 3)  # E[T] = E[max(G1, G2)] / q
+    333.333
     """
     rates = sorted(h["link_rate_mhz"] / 1000.0 for h in hops if h["link_id"])
     n = len(rates)
     if n == 0 or rates[0] <= 0:
         return 0.0
+    if not isinstance(swap_success, (int, float)) and any(q == 0 for q in swap_success):
+        return 0.0  # a hop that reports q = 0 (SIG-047) never joins the links
+    probs = _swap_probs(swap_success, n)
     slowest = rates[0]
     loss = 0.0
     if math.isfinite(cutoff_ns):
@@ -230,24 +251,40 @@ def expected_rate(hops: Sequence[dict[str, Any]], cutoff_ns: float = math.inf) -
         loss = slowest / math.expm1(x) if x < 700 else 0.0
     if n <= EXACT_RATE_LINKS:
         total = _first_passage([h["link_rate_mhz"] / 1000.0 for h in hops if h["link_id"]],
-                               loss)
+                               loss, probs)
     else:
         total = step = 0.0
         for k in range(n):  # birth-death chain: T_k = (1 + k mu T_(k-1)) / lambda_k
             step = (1 + k * loss * step) / math.fsum(rates[:n - k])
             total += step
+        total /= math.prod(probs)  # approximation: the whole wait again per failed swap
     # a mean time beyond float precision (cutoffs far below 1/r on long routes): no rate
     return 1 / total if 0 < total < 1e15 else 0.0
 
 
-def _first_passage(rates: Sequence[float], loss: float) -> float:
+def _run(s: int, i: int, step: int, n: int) -> int:
+    """Bits of the run of holding links next to link ``i`` on the side ``step`` (+1 or -1)."""
+    bits, j = 0, i + step
+    while 0 <= j < n and s >> j & 1:
+        bits |= 1 << j
+        j += step
+    return bits
+
+
+def _first_passage(rates: Sequence[float], loss: float,
+                   swap_success: Sequence[float] = ()) -> float:
     """Mean time from no link holding to all holding, ``rates`` in route order: states are
     the sets of links holding (bit i: link i), a link gains a pair at ``rates[i]``; adjacent
     holding links are joined by the swap between them, so a run of them is lost at once,
-    at ``loss`` for each of its (one or two) end links."""
+    at ``loss`` for each of its (one or two) end links. ``swap_success[j]`` is the BSM
+    success probability of the node between links j and j + 1 (default 1): a link gaining a
+    pair next to one or two runs is joined to them only if every BSM it takes succeeds;
+    otherwise that link and both runs are lost (TRK-030)."""
     import numpy as np
+    from threadpoolctl import threadpool_limits
 
     n = len(rates)
+    qs = list(swap_success) or [1.0] * (n - 1)
     full = (1 << n) - 1
     a = np.zeros((full, full))
     for s in range(full):
@@ -255,8 +292,12 @@ def _first_passage(rates: Sequence[float], loss: float) -> float:
         for i in range(n):
             if not s >> i & 1:
                 out += rates[i]
+                ok = ((qs[i - 1] if i > 0 and s >> (i - 1) & 1 else 1.0)
+                      * (qs[i] if i + 1 < n and s >> (i + 1) & 1 else 1.0))
                 if s | 1 << i != full:
-                    a[s, s | 1 << i] -= rates[i]
+                    a[s, s | 1 << i] -= rates[i] * ok
+                if ok < 1.0:  # a failed BSM: the link's pair and both runs are gone
+                    a[s, s & ~(_run(s, i, -1, n) | _run(s, i, 1, n))] -= rates[i] * (1 - ok)
             elif loss and (i == 0 or not s >> (i - 1) & 1):  # a run of held links starts
                 hi = i
                 while hi + 1 < n and s >> (hi + 1) & 1:
@@ -266,14 +307,37 @@ def _first_passage(rates: Sequence[float], loss: float) -> float:
                 out += rate
                 a[s, s & ~run] -= rate
         a[s, s] += out
-    return float(np.linalg.solve(a, np.ones(full))[0])
+    # one BLAS thread: for a system this small a thread per core only adds contention, about
+    # 20 times the single-threaded time on a busy machine (bench/README.md, "admission")
+    with threadpool_limits(limits=1, user_api="blas"):
+        return float(np.linalg.solve(a, np.ones(full))[0])
 
 
-def estimate(hops: Sequence[dict[str, Any]]) -> tuple[float, float]:
+def reported_swap_success(hops: Sequence[dict[str, Any]]) -> list[float]:
+    """BSM success probability of each swapping hop (every hop but the two ends), in route
+    order, from the ``swap_success`` of its capability record (SIG-046, SIG-047): the value
+    :func:`expected_rate` takes as ``swap_success``. A record without the field reports 1."""
+    return [h.get("swap_success", 65535) / 65535 for h in hops[1:-1]]
+
+
+def swap_success_to_wire(q: float) -> int:
+    """``swap_success`` of a hop with BSM success probability ``q``, rounded down (SIG-047):
+    ``floor(q * 65535)``, so the rate the tail end estimates from it stays a lower bound.
+
+    >>> swap_success_to_wire(0.5), swap_success_to_wire(1.0), swap_success_to_wire(0.9)
+    (32767, 65535, 58981)
+    """
+    return max(0, min(65535, math.floor(q * 65535)))
+
+
+def estimate(hops: Sequence[dict[str, Any]], *,
+             swap_success: float | Sequence[float] = 1.0) -> tuple[float, float]:
     """(fidelity, pairs per second) expected for the route described by ``hops``.
 
     Every qubit is stored for the expected time ``H_N / r`` until the slowest of the N links
-    (rate r) has succeeded; rate from :func:`expected_rate` without a cutoff.
+    (rate r) has succeeded; rate from :func:`expected_rate` without a cutoff, with the BSM
+    success probabilities ``swap_success`` (SIG-046). A failed swap delivers nothing, so the
+    fidelity of a delivered pair does not depend on them (chapter 05 section 4).
     """
     links = [h for h in hops if h["link_id"]]
     if not links:
@@ -282,7 +346,8 @@ def estimate(hops: Sequence[dict[str, Any]]) -> tuple[float, float]:
     if rate <= 0:
         return chain_fidelity(hops, 0.0), 0.0
     harmonic = sum(1 / k for k in range(1, len(links) + 1))
-    return chain_fidelity(hops, harmonic / rate * 1e9), expected_rate(hops)
+    return (chain_fidelity(hops, harmonic / rate * 1e9),
+            expected_rate(hops, swap_success=swap_success))
 
 
 def baseline_rules(

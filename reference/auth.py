@@ -20,7 +20,10 @@ not one of the peer's (SEC-002.2); and it discards without an ERROR a verified m
 window of ``window`` ids (SEC-011.1, the anti-replay window of RFC 4303 s.3.4.3); counter and
 window are the peer's, continued across its keys. Tags are computed and checked here over the
 binary form (:func:`tag_of`, :func:`sign_json`, :func:`verify_bytes`); the codec only encodes
-and decodes, so the node's check is its own and not the harness's.
+and decodes, so the node's check is its own and not the harness's. A message is encoded once:
+its signer keeps the bytes it signed (:class:`SignedAuth`), and a receiver handed the message
+verifies the tag over those bytes and checks that they decode to the message, rather than
+encoding it again (:func:`verify_sent`).
 
 >>> msg["auth"] = sign_json(msg, key=b"k" * 32, key_id=5)
 >>> verify_bytes(encode(msg), {5: b"k" * 32})["body"]
@@ -53,12 +56,28 @@ def tag_of(key: bytes, signed: bytes, suite: int = DEFAULT_SUITE) -> bytes:
 
 
 def sign_json(msg: dict[str, Any], *, key: bytes, key_id: int,
-              suite: int = DEFAULT_SUITE) -> dict[str, Any]:
+              suite: int = DEFAULT_SUITE) -> SignedAuth:
     """The ``auth`` member signing ``msg`` (SEC-002.1): the tag covers every byte of its binary
     form before the tag, that is the header (AUTH set, final length), body, extensions and
-    ``key_id``; the ``auth`` ``msg`` carries is ignored."""
+    ``key_id``; the ``auth`` ``msg`` carries is ignored. The message is encoded once: the
+    member keeps the signed bytes (:class:`SignedAuth`)."""
     data = encode({**msg, "auth": {"key_id": key_id, "tag": "00" * TAG_BYTES}})
-    return {"key_id": key_id, "tag": tag_of(key, data[:-TAG_BYTES], suite).hex()}
+    tag = tag_of(key, data[:-TAG_BYTES], suite)
+    return SignedAuth(key_id, tag.hex(), data[:-TAG_BYTES] + tag)
+
+
+class SignedAuth(dict[str, Any]):
+    """The ``auth`` member :func:`sign_json` returns: ``{"key_id", "tag"}`` like any other
+    (equal to, and serialised as, a plain dict), and the message's binary form as signed, tag
+    included (:attr:`wire`). The sender keeps the bytes it sends, so that a receiver handed
+    the message can verify the tag over those bytes instead of encoding the message again
+    (:meth:`NodeAuth.admit`)."""
+
+    __slots__ = ("wire",)
+
+    def __init__(self, key_id: int, tag: str, wire: bytes) -> None:
+        super().__init__(key_id=key_id, tag=tag)
+        self.wire = wire
 
 
 def verify_bytes(data: bytes, keys: Mapping[int, bytes],
@@ -92,6 +111,24 @@ def verify_bytes(data: bytes, keys: Mapping[int, bytes],
         raise later
     assert msg is not None
     return msg
+
+
+def verify_sent(msg: dict[str, Any], keys: Mapping[int, bytes],
+                suites: Mapping[int, int] | None = None) -> None:
+    """Check the trailer of ``msg`` as :func:`verify_bytes` does, over the bytes it was sent as.
+
+    A message signed by :func:`sign_json` carries those bytes (:attr:`SignedAuth.wire`):
+    they are verified and decoded, not encoded again, and must decode to ``msg`` itself.
+    Otherwise (a message built elsewhere, or changed after it was signed) ``msg`` is encoded
+    and that is verified, so the outcome is the same either way. Raises ``WireError``."""
+    wire = getattr(msg.get("auth"), "wire", None)
+    if wire is not None:
+        try:
+            if verify_bytes(wire, keys, suites) == msg:
+                return
+        except WireError:
+            pass  # judged below on the message as it is
+    verify_bytes(encode(msg), keys, suites)
 
 
 @dataclass
@@ -240,9 +277,10 @@ class NodeAuth:
                 return True
             raise ProtocolError(ErrorCode.AUTH_REQUIRED, "message carries no trailer",
                                 field="auth", msg=msg)
+        keys = {k.key_id: k.key for k in held}
+        suites = {k.key_id: k.suite for k in held}
         try:  # the tag over the binary form, before anything else (SEC-002, SEC-004)
-            verify_bytes(encode(msg), {k.key_id: k.key for k in held},
-                         {k.key_id: k.suite for k in held})
+            verify_sent(msg, keys, suites)
         except WireError as err:
             raise ProtocolError(err.code, err.reason, field=err.field, msg=msg) from None
         window = self.windows.get(source)

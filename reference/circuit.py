@@ -2,19 +2,52 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 from .messages import MessageFactory
 from .resources import Resources
 
 
+class RouteIndex(dict[int, int]):
+    """A circuit's route and links, with each node's position on the route (``node -> index``
+    of its first occurrence): one immutable object shared by every :class:`CircuitInfo` of the
+    same route in the process, so that the memory a node holds per circuit does not grow with
+    the number of nodes holding the circuit (see :func:`route_index`)."""
+
+    __slots__ = ("__weakref__", "links", "route")
+
+    def __init__(self, route: tuple[int, ...], links: tuple[int, ...]) -> None:
+        super().__init__()
+        for i, n in enumerate(route):
+            self.setdefault(n, i)
+        self.route = route
+        self.links = links
+
+
+_SHARED: weakref.WeakValueDictionary[tuple[tuple[int, ...], tuple[int, ...]], RouteIndex] = \
+    weakref.WeakValueDictionary()
+
+
+def route_index(route: tuple[int, ...], links: tuple[int, ...]) -> RouteIndex:
+    """The shared :class:`RouteIndex` of ``(route, links)``: equal routes and links give the
+    same object while any holder keeps it alive."""
+    key = (route, links)
+    found = _SHARED.get(key)
+    if found is None:
+        found = RouteIndex(route, links)
+        _SHARED[(found.route, found.links)] = found
+    return found
+
+
 @dataclass(frozen=True)
 class CircuitInfo:
     """A circuit as seen by one node: route, links, QoS, the CONFIRM's rules and estimates.
 
-    ``links[i]`` joins ``route[i]`` and ``route[i + 1]``.
+    ``links[i]`` joins ``route[i]`` and ``route[i + 1]``. ``rules`` holds the CONFIRM's rules a
+    node needs: its own (``rules_of``); the route order is in ``route`` and :meth:`pos`. The
+    route and links are stored once per process (:func:`route_index`).
     """
 
     circuit_id: int
@@ -28,13 +61,16 @@ class CircuitInfo:
     rules: tuple[dict[str, Any], ...] = ()
     expected_fidelity: float = 1.0
     expected_rate_mhz: int = 0
+    #: the CONFIRM's swap schedule (``SWAP_SCHEDULE`` extension, FWD-020; 0: as soon as possible)
+    swap_schedule: int = 0
+    #: node -> index on the route (a dict lookup, shared with every holder of the route)
+    _positions: RouteIndex = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def _positions(self) -> dict[int, int]:
-        positions: dict[int, int] = {}
-        for i, n in enumerate(self.route):
-            positions.setdefault(n, i)
-        return positions
+    def __post_init__(self) -> None:
+        index = route_index(tuple(self.route), tuple(self.links))
+        object.__setattr__(self, "route", index.route)
+        object.__setattr__(self, "links", index.links)
+        object.__setattr__(self, "_positions", index)
 
     def pos(self, node: int) -> int:
         """Index of ``node`` on the route (-1 if absent); a dict lookup, asked per outcome."""

@@ -30,7 +30,7 @@ class LinkConfig:
     herald_timeout_ns: int = 0
     #: LINK-017: the link's attempt slots are the slots whose index is a multiple of this
     attempt_period: int = 1
-    #: LINK-019: one-way latency of a message to the link's other node (0: not known)
+    #: the link's signalling latency, one way to its other node (FWD-011, FWD-013; 0: not known)
     peer_delay_ns: int = 0
 
     def __post_init__(self) -> None:
@@ -67,6 +67,12 @@ class NodeConfig:
     strict: bool = False
     #: end-to-end DEJMPS rounds the node is willing to configure as tail end (SIG-040.1)
     max_distil_rounds: int = 3
+    #: as tail end: the circuits' swap schedule ("asap" or "nested", FWD-022), the cutoff of
+    #: each nesting level (FWD-026; empty: the circuit cutoff split evenly) and a link-pair
+    #: fidelity threshold turned into cutoffs (FWD-027; 0: none)
+    swap_schedule: str = "asap"
+    level_cutoffs_ns: tuple[int, ...] = ()
+    fidelity_threshold: float = 0.0
     #: emit a TransitionRecord per engine transition (traces, table-coverage tests); off
     #: when nothing reads them, which saves their cost on every transition
     record_transitions: bool = True
@@ -108,6 +114,9 @@ class NodeConfig:
             raise ValueError(f"NodeConfig.role: {self.role!r} is not one of {ROLES}")
         if not 0 < self.node_id < 2**32:
             raise ValueError("NodeConfig.node_id: must be 1..2^32-1")
+        if self.swap_schedule not in ("asap", "nested"):
+            raise ValueError(f"NodeConfig.swap_schedule: {self.swap_schedule!r} is not 'asap' or "
+                             "'nested'")
         if self.memory_qubits < 1 or self.comm_qubits < 1:
             raise ValueError("NodeConfig: memory_qubits and comm_qubits must be >= 1")
         for name in ("gate_fidelity", "readout_fidelity"):

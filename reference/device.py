@@ -14,6 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
+#: what :meth:`QuantumDevice.bsm` returns: a Bell code 0..3, or ``None`` for a failed BSM
+BsmResult = int | None
+
+#: the result of a failed Bell-state measurement (TRK-030)
+BSM_FAILED: BsmResult = None
+
 
 @runtime_checkable
 class QuantumDevice(Protocol):
@@ -23,8 +29,11 @@ class QuantumDevice(Protocol):
         """One attempt on ``link_id`` in slot ``slot_ns``: entangle each ``qubits[i]`` with a
         photon emitted into optical mode ``i`` (one qubit without multiplexing, LINK-015.1)."""
 
-    def bsm(self, *, now: int, left: int, right: int) -> int:
-        """Bell-state measurement on two qubits (head-side first); returns the code 0..3."""
+    def bsm(self, *, now: int, left: int, right: int) -> BsmResult:
+        """Bell-state measurement on two qubits (head-side first); returns the code 0..3 of
+        the projected Bell state, or :data:`BSM_FAILED` (``None``) when the measurement failed
+        (a linear-optics BSM succeeds with probability 1/2): both qubits are consumed either
+        way, and a failed one tells nothing about a Bell state (TRK-030)."""
 
     def distil(self, *, now: int, kept: int, sacrificed: int, protocol: str,
                frame: tuple[int, int] = (0, 0)) -> int:
@@ -59,11 +68,11 @@ class ScriptedDevice:
     """Test double: returns scripted outcomes and records every call.
 
     ``bsm_results``/``distil_results``/``measure_results`` are consumed in order (default 0
-    when empty); ``resolve_results`` serves the :class:`StationDevice` role, one entry per
-    mode (default 255, failure).
+    when empty; a scripted :data:`BSM_FAILED` makes that BSM fail); ``resolve_results``
+    serves the :class:`StationDevice` role, one entry per mode (default 255, failure).
     """
 
-    bsm_results: deque[int] = field(default_factory=deque)
+    bsm_results: deque[BsmResult] = field(default_factory=deque)
     distil_results: deque[int] = field(default_factory=deque)
     measure_results: deque[int] = field(default_factory=deque)
     resolve_results: deque[int] = field(default_factory=deque)
@@ -73,7 +82,7 @@ class ScriptedDevice:
         self.calls.append(("attempt", {"now": now, "link_id": link_id, "slot_ns": slot_ns,
                                        "qubits": list(qubits)}))
 
-    def bsm(self, *, now: int, left: int, right: int) -> int:
+    def bsm(self, *, now: int, left: int, right: int) -> BsmResult:
         self.calls.append(("bsm", {"now": now, "left": left, "right": right}))
         return self.bsm_results.popleft() if self.bsm_results else 0
 

@@ -45,8 +45,10 @@ class _HarnessDevice:
             self._call("device.attempt", now=now, link_id=link_id, slot_ns=slot_ns,
                        qubit=qubit)
 
-    def bsm(self, *, now: int, left: int, right: int) -> int:
-        return int(self._call("device.bsm", now=now, left=left, right=right)["code"])
+    def bsm(self, *, now: int, left: int, right: int) -> int | None:
+        """The code 0..3, or None when the harness scripts a failed BSM (``failed``)."""
+        result = self._call("device.bsm", now=now, left=left, right=right)
+        return None if result.get("failed") else int(result["code"])
 
     def distil(self, *, now: int, kept: int, sacrificed: int, protocol: str,
                frame: tuple[int, int] = (0, 0)) -> int:
@@ -121,6 +123,8 @@ class _NodeProfile:
                          **self._stable_storage(node_id))
         dev = _HarnessDevice(device) if harness_device and device is not None else \
             ScriptedDevice()
+        # SIG-047: the BSM success probability the node reports at admission (default 1)
+        dev.bsm_success_probability = float(config.get("bsm_success_probability", 1.0))
         self._node = Node(cfg, dev, router=_router(config.get("routes", {})))
         self._node_id = node_id
         return self._step(self._node.start(now_ns))  # KEEPALIVE first (REL-011)
@@ -291,7 +295,7 @@ class ReferenceDriver(_NodeProfile, _NetworkProfile):
     profiles: tuple[str, ...] = ("wire", "node", "network")
     capabilities: tuple[str, ...] = ("wire.auth", "network.measure", "node.harness-device",
                                      "node.auth", "node.station", "node.request-queue",
-                                     "node.preemption", "node.repeater",
+                                     "node.preemption", "node.repeater", "node.bsm-failure",
                                      "network.faults", "node.policy", "virtual-clock")
 
     def hello(self, *, protocol: int, harness: str) -> Json:

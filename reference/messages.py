@@ -29,6 +29,7 @@ DISTIL_PROTOCOLS = frozenset({"NONE", "DEJMPS", "BBPSSW"})
 KNOWN_EXTENSIONS = {v["name"]: int(k) for k, v in wire_constants()["known_extensions"].items()}
 TRACE_CONTEXT = KNOWN_EXTENSIONS["TRACE_CONTEXT"]
 SUPPORTED_VERSIONS = KNOWN_EXTENSIONS["SUPPORTED_VERSIONS"]
+SWAP_SCHEDULE = KNOWN_EXTENSIONS["SWAP_SCHEDULE"]
 #: the protocol versions this implementation speaks, most preferred first (WIRE-050)
 VERSIONS = (1,)
 _KNOWN_TYPES = frozenset(KNOWN_EXTENSIONS.values())
@@ -68,6 +69,8 @@ def relayed_extensions(msg: dict[str, Any]) -> list[dict[str, Any]]:
                 traced = True
         elif ext["type"] not in _KNOWN_TYPES and not ext["critical"]:
             out.append(dict(ext))
+        elif ext["type"] == SWAP_SCHEDULE:  # FWD-025: the CONFIRM's schedule goes on
+            out.append(dict(ext, critical=False))
     return out
 
 

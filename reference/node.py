@@ -193,6 +193,7 @@ class Node:
                 except ProtocolError as err:
                     self._error_out(err, None, now)
         out = self._collect(now)
+        self._rest_idle_endpoints()
         return out + [Send(m) for m in again]  # sent again: not tracked as new (REL-003)
 
     def next_deadline(self) -> int | None:
@@ -207,10 +208,13 @@ class Node:
 
     def consume(self, now: int, qubit: int) -> list[Output]:
         """The application releases delivered ``qubit`` (after measuring or using it)."""
-        for eng in self.endpoints.values():
+        self._engines()
+        for eng in self._endpoint_cache:  # an endpoint holding a pair is busy
             if qubit in eng.held:  # a held qubit's handle: valid by construction
                 eng.fire(now, ev.Consume.trusted(qubit=qubit))
-        return self._collect(now)
+        out = self._collect(now)
+        self._rest_idle_endpoints()
+        return out
 
     def internal(self, now: int, event: Any, *, link_id: int = 0) -> list[Output]:
         """Feed a node-internal event as another engine of this node would raise it.
@@ -250,8 +254,10 @@ class Node:
     # -- internals ----------------------------------------------------------------------------
     def _engines(self) -> list[Engine]:
         if self._engine_cache is None:
+            self._endpoint_cache = sorted(self._busy_endpoints.values(),
+                                          key=lambda e: self._endpoint_rank[e.endpoint])
             self._engine_cache = [*self.links.values(), *self.signalling.values(),
-                                  *self.dataplane.values(), *self.endpoints.values()]
+                                  *self.dataplane.values(), *self._endpoint_cache]
             self._timer_books = [e.timers for e in self._engine_cache]
             self._timer_books += self.transport.timer_books
         return self._engine_cache
@@ -261,14 +267,34 @@ class Node:
         self._engine_cache = None
         self._timer_books = []
 
+    def _busy(self, ep: DeliveryEngine) -> DeliveryEngine:
+        """``ep`` is about to be handed an event: scan it until it is found idle."""
+        if ep.endpoint not in self._busy_endpoints:
+            self._busy_endpoints[ep.endpoint] = ep
+            self._forget_engines()
+        return ep
+
+    def _rest_idle_endpoints(self) -> None:
+        """Stop scanning endpoints with no timer and no pair (only an event changes those)."""
+        idle = [n for n, ep in self._busy_endpoints.items() if not ep.timers and not ep.held]
+        for number in idle:
+            del self._busy_endpoints[number]
+        if idle:
+            self._forget_engines()
+
     def _timers_of_engines(self) -> list[dict[str, int]]:
         self._engines()
         return self._timer_books
 
     #: the node's engines, and their ``timers`` dicts in the same order (an engine keeps its
-    #: dict for life); both rebuilt after an engine is added or removed (``None``)
+    #: dict for life); both rebuilt after an engine is added or removed (``None``). Endpoints:
+    #: only the busy ones, in the order opened (``_endpoint_cache``), not every one ever opened
     _engine_cache: list[Engine] | None = field(init=False, default=None)
     _timer_books: list[dict[str, int]] = field(init=False, default_factory=list)
+    _endpoint_cache: list[DeliveryEngine] = field(init=False, default_factory=list)
+    #: number -> endpoint handed an event since last found idle; number -> place in endpoints
+    _busy_endpoints: dict[int, DeliveryEngine] = field(init=False, default_factory=dict)
+    _endpoint_rank: dict[int, int] = field(init=False, default_factory=dict)
     #: peer node -> its link (``link_id``, ``rate_mhz``); station -> link (set up once)
     _by_peer: dict[int, dict[str, int]] = field(init=False, default_factory=dict, repr=False,
                                                 compare=False)
@@ -375,7 +401,7 @@ class Node:
                                     "and need an end node or router", field="source", msg=msg)
             check_service_fields(msg)  # DLV-002
             ep = self.endpoints.get(body["endpoint"]) or self._new_endpoint(body["endpoint"])
-            ep.fire(now, route[1].of(msg))  # type: ignore[index]
+            self._busy(ep).fire(now, route[1].of(msg))  # type: ignore[index]
         else:
             raise ProtocolError(ErrorCode.UNEXPECTED_MESSAGE, f"{t} is not accepted by a node",
                                 field="type", msg=msg)
@@ -409,6 +435,8 @@ class Node:
                     "swap_factor": swap_factor(c.gate_fidelity, c.readout_fidelity),
                     "gate_fidelity": c.gate_fidelity, "readout_fidelity": c.readout_fidelity,
                     "max_distil_rounds": c.max_distil_rounds,
+                    "swap_schedule": c.swap_schedule, "level_cutoffs_ns": c.level_cutoffs_ns,
+                    "fidelity_threshold": c.fidelity_threshold,
                     "preempt": self._preempt if c.preempt else None})
         self._adopt(sig)
         if keep:
@@ -464,6 +492,7 @@ class Node:
 
     def _new_endpoint(self, number: int) -> DeliveryEngine:
         eng = DeliveryEngine(ctx=self.ctx, endpoint=number, new_circuit_id=self._next_circuit)
+        self._endpoint_rank[number] = len(self.endpoints)
         self.endpoints[number] = eng
         self._adopt(eng)
         self._forget_engines()
@@ -533,7 +562,7 @@ class Node:
         elif isinstance(e, _TO_ENDPOINT):
             ep = self.endpoints.get(e.endpoint)
             if ep is not None:
-                ep.fire(now, e)
+                self._busy(ep).fire(now, e)
             elif isinstance(e, ev.PairIdentified):
                 self.device.free(now=now, qubit=e.qubit)
                 self.ctx.resources.give_back(e.circuit_id, e.qubit)

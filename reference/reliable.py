@@ -81,6 +81,24 @@ class _Pending:
     sample: bool = True  # its answer may give a round-trip sample (not a start KEEPALIVE's)
 
 
+#: a REL-007 memory key: ``source << 32 | message_id`` (one int, no tuple) when the id is a u32
+#: and the source is not negative, else the pair ``(source, message_id)``
+DedupKey = int | tuple[int, int]
+
+
+def dedup_key(source: int, message_id: int) -> DedupKey:
+    """The key under which (``source``, ``message_id``) is remembered: distinct pairs give
+    distinct keys, and :func:`key_source` gives back ``source``."""
+    if source >= 0 and 0 <= message_id <= 0xFFFFFFFF:
+        return source << 32 | message_id
+    return (source, message_id)
+
+
+def key_source(key: DedupKey) -> int:
+    """The source of a :func:`dedup_key`."""
+    return key >> 32 if isinstance(key, int) else key[0]
+
+
 def _answer_key(msg: Json) -> tuple[Any, ...]:
     """What an EXPIRE and its EXPIRE_ACK share (LINK-012.1): the link and the range."""
     b = msg["body"]
@@ -96,12 +114,16 @@ class Reliability:
     pending: dict[tuple[int, int], _Pending] = field(default_factory=dict)
     #: destination -> (srtt, rttvar) in ns (RFC 6298)
     rtt: dict[int, tuple[float, float]] = field(default_factory=dict)
-    #: (source, message_id) of accepted acknowledged messages -> when they are forgotten
-    accepted: dict[tuple[int, int], int] = field(default_factory=dict)
+    #: :func:`dedup_key` of (source, message_id) of accepted acknowledged messages -> when
+    #: they are forgotten
+    accepted: dict[DedupKey, int] = field(default_factory=dict)
     #: the node's timer book entry: {"retransmit": earliest deadline} (empty when none)
     timers: dict[str, int] = field(default_factory=dict)
     _heap: list[tuple[int, int, int]] = field(default_factory=list)
-    _expiry: deque[tuple[int, tuple[int, int]]] = field(default_factory=deque)
+    #: the accepts in the order they came: when each is forgotten, and its key (two parallel
+    #: queues sharing the objects of ``accepted``: no tuple per accepted message)
+    _expiry: deque[int] = field(default_factory=deque)
+    _expiry_keys: deque[DedupKey] = field(default_factory=deque)
 
     # -- sending ------------------------------------------------------------------------------
     def rto(self, dest: int) -> int:
@@ -210,24 +232,25 @@ class Reliability:
         """True if ``msg`` is a copy of an acknowledged message accepted within
         ``dedup_hold`` (REL-007)."""
         self._expire(now)
-        return (msg["source"], msg["message_id"]) in self.accepted
+        return dedup_key(msg["source"], msg["message_id"]) in self.accepted
 
     def accept(self, now: int, msg: Json) -> None:
         """``msg`` was accepted: remember it for ``dedup_hold``."""
         self._expire(now)
         until = now + self.config.dedup_hold_ns
-        key = (msg["source"], msg["message_id"])
+        key = dedup_key(msg["source"], msg["message_id"])
         self.accepted[key] = until
-        self._expiry.append((until, key))
+        self._expiry.append(until)
+        self._expiry_keys.append(key)
 
     def forget_source(self, source: int) -> None:
         """Forget what was accepted from ``source`` (it restarted, REL-014)."""
-        for key in [k for k in self.accepted if k[0] == source]:
+        for key in [k for k in self.accepted if key_source(k) == source]:
             del self.accepted[key]
 
     def _expire(self, now: int) -> None:
-        expiry, accepted = self._expiry, self.accepted
-        while expiry and expiry[0][0] <= now:
-            until, key = expiry.popleft()
+        expiry, keys, accepted = self._expiry, self._expiry_keys, self.accepted
+        while expiry and expiry[0] <= now:
+            until, key = expiry.popleft(), keys.popleft()
             if accepted.get(key) == until:
                 del accepted[key]

@@ -7,6 +7,7 @@ and holds a communication qubit until the herald (LINK-002).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from qvcp.schemas import ErrorCode
@@ -30,6 +31,10 @@ class Resources:
     delivered: dict[int, int] = field(default_factory=dict)  # handle -> circuit (app holds it)
     #: circuit -> link -> handles of ``in_use[circuit]`` on that link (kept with ``in_use``)
     on_link: dict[int, dict[int, int]] = field(default_factory=dict)
+    #: ``park(circuit, handle)``: a model of operation (the simulator's ``regenerate:
+    #: after_delivery``) that keeps a slot freed by a swap from link generation; True: it is
+    #: kept, and the hook's owner gives it back later (:meth:`give_back`). None: never kept
+    park: Callable[[int, int], bool] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.free_slots = list(range(self.memory - 1, -1, -1))
@@ -125,6 +130,12 @@ class Resources:
         elif (held is None and handle not in self.free_slots and handle not in self.delivered
               and not any(handle in h for h in self.in_use.values())):
             self.free_slots.append(handle)
+
+    def swapped(self, circuit: int, handle: int) -> None:
+        """A successful swap consumed ``handle``'s qubit: its slot is free again, unless the
+        :attr:`park` hook keeps it (still counted against the circuit's per-link quota)."""
+        if self.park is None or not self.park(circuit, handle):
+            self.give_back(circuit, handle)
 
     def occupied(self) -> int:
         """Memory slots currently holding (or attempting to hold) a qubit."""

@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Create .venv (if missing) and install QVCP with its test, docs, plot and sweep extras.
-# Idempotent: the install is editable, so it is redone only when pyproject.toml or setup.py
-# change.
+# Idempotent: the install is editable, so it is redone only when pyproject.toml changes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -10,7 +9,7 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 stamp=.venv/.qvcp-installed
-want=$(cat pyproject.toml setup.py | sha256sum | cut -d' ' -f1)
+want=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ -x .venv/bin/qvcp ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
   exit 0
 fi

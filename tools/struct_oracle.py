@@ -24,7 +24,7 @@ TEARDOWN = {"NORMAL": 0, "COMPLETED": 1, "PREEMPTED": 2, "FAILURE": 3, "CUTOFF_E
 ACTION = {"GENERATE": 0, "SWAP": 1, "DISTIL": 2, "DELIVER": 3, "DISCARD": 4}
 DISTIL = {"NONE": 0, "DEJMPS": 1, "BBPSSW": 2}
 DISCARD = {"CUTOFF": 0, "DISTIL_FAILED": 1, "TEARDOWN": 2, "MEMORY_FULL": 3, "STATE_MISMATCH": 4,
-           "HALF_LOST": 5}
+           "HALF_LOST": 5, "BSM_FAILED": 6}
 STATUS = {"OPEN": 0, "CLOSED": 1}
 
 # name: (type code, struct format of the fixed body, [(field, enum table or None), ...])
@@ -74,9 +74,9 @@ NAMES = {code: name for name, (code, _, _) in FLAT.items()} | {0x01: "ERROR"}
 QOS = struct.Struct(">IHQQIQB")
 QOS_FIELDS = ["min_rate_mhz", "min_fidelity", "max_latency_ns", "cutoff_ns", "num_pairs",
               "duration_ns", "priority"]
-HOP = struct.Struct(">IHBIIHQ")
+HOP = struct.Struct(">IHBIIHQH")
 HOP_FIELDS = ["node", "free_memory", "comm_qubits", "link_id", "link_rate_mhz",
-              "link_fidelity", "memory_t2_ns"]
+              "link_fidelity", "memory_t2_ns", "swap_success"]
 RESULT = struct.Struct(">BH")  # herald_result: outcome (herald_outcome), seq (herald_seq)
 RULE = struct.Struct(">IIIBIQBBH")
 RULE_FIELDS = ["node", "match_circuit", "match_link", "action", "peer_link", "cutoff_ns",

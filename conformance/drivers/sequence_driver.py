@@ -58,7 +58,8 @@ def _node_params(node: Json) -> Json:
     """The node's hardware: its profile's parameters, overridden by the node's own fields."""
     prof = _profile(node.get("profile", "ideal"))
     out = {k: node.get(k, prof.get(k)) for k in
-           ("memory_qubits", "comm_qubits", "t1_s", "t2_s", "gate_fidelity", "readout_fidelity")}
+           ("memory_qubits", "comm_qubits", "t1_s", "t2_s", "gate_fidelity", "readout_fidelity",
+            "bsm_success_probability")}
     for key in ("t1_s", "t2_s"):
         if out[key] is not None:
             raise Unsupported(f"node {node['name']}: {key}={out[key]}: SeQUeNCe 0.8.5 applies no "
@@ -68,6 +69,12 @@ def _node_params(node: Json) -> Json:
         if out[key] is not None and out[key] < 1:
             raise Unsupported(f"node {node['name']}: {key}={out[key]}: SeQUeNCe 0.8.5's swapping "
                               "and measurements are error-free")
+    q = out["bsm_success_probability"]
+    if q is not None and q < 1:
+        raise Unsupported(f"node {node['name']}: bsm_success_probability={q}: not mapped (a "
+                          "failed swap in QVCP discards both pairs and tells both partners, "
+                          "TRK-030; the adapter does not translate that onto SeQUeNCe's "
+                          "swapping success probability, whose failure handling differs)")
     return out
 
 

@@ -19,22 +19,26 @@ Feature: The two nodes of a link attempt in the same slots: the attempt period (
     Then the node sends 1 ATTEMPT to node 1001
     And its "body.slot_ns" is 3000
 
-  @LINK-017
-  Scenario: A slot the node could not use is followed by the next attempt slot, not the next slot
+  @LINK-017 @LINK-020
+  Scenario: A slot the node could not use is attempted with modes 0, and the next one is the next attempt slot
     # the pair of seq 1 (heralded for attempt slot 0) fills circuit 7's one reserved qubit on
-    # link 1, so attempt slot 1 (3000 ns) goes unused; the peer's EXPIRE frees it at 3500 ns,
-    # and the next attempt slot is 6000 ns, not 4000
+    # link 1, so attempt slot 1 (3000 ns) is attempted with modes 0; the peer's EXPIRE frees
+    # the qubit at 3500 ns, and the next attempt slot is 6000 ns, not 4000
     Given a router node 2 between nodes 1 and 3 whose links have an attempt period of 3 slots
     And circuit 7 along route 1, 2, 3 is established at the node
     And the node holds a PSI_PLUS pair with seq 1 on link 1
-    When the clock advances to 3500 ns
-    Then the node sends 0 ATTEMPT to node 1001
-    When node 1 sends EXPIRE {"link_id": 1, "first_seq": 1, "last_seq": 1}
+    When the clock advances to 3400 ns
+    Then the node sends 1 ATTEMPT to node 1001
+    And its "body.slot_ns" is 3000
+    And its "body.modes" is 0
+    When the station heralds no results for the node's attempt on link 1
+    And node 1 sends EXPIRE {"link_id": 1, "first_seq": 1, "last_seq": 1}
     And the clock advances to 5999 ns
     Then the node sends 0 ATTEMPT to node 1001
     When the clock advances to 6000 ns
     Then the node sends 1 ATTEMPT to node 1001
     And its "body.slot_ns" is 6000
+    And its "body.modes" is 1
 
   @FWD-003 @LINK-017 @cap:node.harness-device
   Scenario: With an attempt period of 2, the second attempt slot belongs to the second circuit
@@ -53,21 +57,3 @@ Feature: The two nodes of a link attempt in the same slots: the attempt period (
     And the station heralds PSI_PLUS with seq 1 for the node's attempt on link 2
     Then every SWAP_OUTCOME has "body.circuit_id" 8
     And the node sends SWAP_OUTCOME to node 1
-
-  @LINK-019 @cap:node.harness-device
-  Scenario: After swapping a pair held with an end node, the router waits the peer delay before attempting again on that link
-    # swapped at 500 ns: node 1 learns of it at 5500 ns at the earliest, so slots 1000 to 5000
-    # of link 1 go unused and the next attempt is in slot 6000
-    Given a router node 2 between nodes 1 and 3 whose links have a peer delay of 5000 ns
-    And circuit 7 along route 1, 2, 3 is established at the node
-    When the clock advances to 500 ns
-    Then the node sends 1 ATTEMPT to node 1001
-    When the device will report Bell-state measurement PHI_PLUS
-    And the station heralds PSI_PLUS with seq 1 for the node's attempt on link 1
-    And the station heralds PSI_PLUS with seq 1 for the node's attempt on link 2
-    Then the node sends SWAP_OUTCOME to node 1
-    When the clock advances to 5499 ns
-    Then the node sends 0 ATTEMPT to node 1001
-    When the clock advances to 6000 ns
-    Then the node sends 1 ATTEMPT to node 1001
-    And its "body.slot_ns" is 6000

@@ -92,3 +92,15 @@ Feature: The heralding station (spec chapter 03 section 3, chapter 09 section 2)
     Then the station's HERALDs to node 1 numbered the successes 1 to 65534 in order
     When nodes 1 and 2 attempt in 1 slot with 3 modes each, every mode succeeding
     Then the station's last HERALD to node 1 has the seqs 65535, 1, 2
+
+  @LINK-022
+  Scenario: Two ATTEMPTs of a slot, one with modes 0, get a HERALD with no results, not ATTEMPT_MISMATCH
+    # node 1 has no free qubit for the slot's circuit (LINK-020): no mode is used by both
+    Given a heralding station 1001 of link 1 between nodes 1 and 2
+    When node 1 sends ATTEMPT {"link_id": 1, "attempt_id": 11, "slot_ns": 5000, "modes": 0}
+    And node 2 sends ATTEMPT {"link_id": 1, "attempt_id": 22, "slot_ns": 5000, "modes": 2}
+    And the clock advances to 1005000 ns
+    Then the station sends no ERROR
+    And the station's two HERALDs went one to each node of the link, with identical bodies
+    And its "body.results" is []
+    And its "body.attempt_id_a" is 11

@@ -50,9 +50,10 @@ Feature: Transitions of the state-machine chapter (spec chapter 09)
     And its "body.slot_ns" is 2000
 
   @LINK-102.1 @LINK-102.2 @FWD-003
-  Scenario: The slot of a circuit whose reserved memory on the link is full is skipped, not given to another circuit
+  Scenario: The slot of a circuit whose reserved memory on the link is full is left unused, not given to another circuit
     # circuits 7 and 8 share link 1: slot k belongs to circuit 7 for even k, to 8 for odd k;
-    # the pair held on link 1 (slot 0) fills circuit 7's one reserved qubit there
+    # the pair held on link 1 (slot 0) fills circuit 7's one reserved qubit there; the node attempts
+    # in slot 2000 with modes 0 (LINK-020)
     Given a router node 2 between nodes 1 and 3
     And circuit 7 along route 1, 2, 3 is established at the node
     And circuit 8 along route 1, 2, 3 is established at the node
@@ -62,8 +63,11 @@ Feature: Transitions of the state-machine chapter (spec chapter 09)
     And its "body.slot_ns" is 1000
     When the station heralds FAILURE with seq 0 for the node's attempt on link 1
     And the clock advances to 2999 ns
-    Then the node sends 0 ATTEMPT to node 1001
-    When the clock advances to 3000 ns
+    Then the node sends 1 ATTEMPT to node 1001
+    And its "body.slot_ns" is 2000
+    And its "body.modes" is 0
+    When the station heralds no results for the node's attempt on link 1
+    And the clock advances to 3000 ns
     Then the node sends 1 ATTEMPT to node 1001
     And its "body.slot_ns" is 3000
 

@@ -12,8 +12,10 @@ Feature: The link layer meeting signalling and delivery (spec chapters 03, 05 an
     When the clock advances to 500 ns
     And node 1 sends TEARDOWN {"circuit_id": 7, "reason": "NORMAL"}
     Then the node sends TEARDOWN_ACK to node 1
-    # with two communication qubits the node attempted on link 1 only (two modes)
+    # with two communication qubits the node attempted on link 1 only (two modes), and on
+    # link 2 with modes 0 (LINK-020), whose HERALD has no results
     When the station heralds FAILURE with seq 0 for the node's attempt on link 1
+    And the station heralds no results for the node's attempt on link 2
     Given circuit 8 along route 1, 2, 3 is established at the node
     When the clock advances to 1500 ns
     Then the ATTEMPTs the node sent use at most 2 modes in all

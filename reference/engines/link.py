@@ -1,11 +1,13 @@
 """Link-layer engine: one per (node, link); heralded generation with a midpoint station.
 
 Chapter 03. The link's attempt slots (epoch-aligned slots ``slot_ns`` long, every
-``attempt_period``-th of them, LINK-017) are attributed to circuits by FWD-003; the node
-attempts with as many communication qubits as that circuit can take at once (idle comm qubits,
-free memory, its per-link quota: LINK-002), one per optical mode, sends one ATTEMPT naming the
-mode count (LINK-001.3) and waits for the HERALD, which carries one result per matched mode
-(LINK-015.2).
+``attempt_period``-th of them, LINK-017) are attributed to circuits by FWD-003 over the link's
+rotation: a circuit joins it at its activation time and leaves it at its removal time, both
+agreed by the two nodes of the link (FWD-011 to FWD-014). While the rotation is not empty the
+node sends one ATTEMPT in every attempt slot (LINK-020), with as many communication qubits as
+the slot's circuit can take at once (idle comm qubits, free memory, its per-link quota:
+LINK-002), one per optical mode, or none (``modes`` 0: present, nothing to emit), and waits
+for the HERALD, which carries one result per matched mode (LINK-015.2).
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ from .events import (
 
 #: modes of one ATTEMPT (``modes`` is a u8)
 MAX_MODES = 255
+#: the removal time of a circuit whose GENERATE rule is installed
+NEVER = 2**64
 
 
 class LinkState(Enum):
@@ -56,7 +60,7 @@ TABLE = {
     (IDLE_, GenerateOff): Rule(IDLE_, "remove_circuit"),
     (A, GenerateOff): Rule((A, IDLE_), "remove_circuit"),
     (T, GenerateOff): Rule(T, "remove_circuit"),
-    (A, SlotTimer): Rule((A, T), "start_slot"),
+    (A, SlotTimer): Rule((A, T, IDLE_), "start_slot"),
     (T, Herald): Rule((A, IDLE_), "on_herald"),
     (A, Herald): Rule(A, "stray_herald"),
     (IDLE_, Herald): Rule(IDLE_, "stray_herald"),
@@ -82,11 +86,16 @@ class LinkEngine(Engine):
     slot_ns: int = 1
     #: LINK-017: attempts only in slots whose index is a multiple of this
     attempt_period: int = 1
-    #: LINK-019: one-way latency to the peer; a qubit freed by swapping a link pair held with
-    #: the peer is not attempted with again until the peer can have learnt of the swap
+    #: one-way latency to the peer (link configuration): the lead of an activation or removal
+    #: time this node sets for the link (FWD-011, FWD-013)
     peer_delay_ns: int = 0
-    #: LINK-019: circuit -> until when each such freed qubit is held back (ns)
-    held_back: dict[int, list[int]] = field(default_factory=dict)
+    #: FWD-011, FWD-012: circuit -> [activation, removal] time of its place in the link's
+    #: rotation (removal NEVER while its GENERATE rule is installed)
+    rotation: dict[int, list[int]] = field(default_factory=dict)
+    #: activation and removal times agreed for a circuit before its GenerateOn or GenerateOff
+    #: reaches the engine (set by the circuit's signalling, FWD-011, FWD-013)
+    join_at: dict[int, int] = field(default_factory=dict)
+    leave_at: dict[int, int] = field(default_factory=dict)
     herald_timeout_ns: int = 0
     resources: Resources | None = None
     device: Any = None
@@ -116,28 +125,66 @@ class LinkEngine(Engine):
 
     # -- actions --------------------------------------------------------------------------
     def _arm(self, now: int) -> LinkState:
-        if not self.circuits:
+        k = max(-(-now // self.slot_ns), self.last_slot + 1)  # LINK-002: one attempt per slot
+        self._prune(k * self.slot_ns)
+        if not self.rotation:
             self.timers.pop("slot", None)
             return LinkState.IDLE
-        k = max(-(-now // self.slot_ns), self.last_slot + 1)  # LINK-002: one attempt per slot
         period = self.attempt_period
         k = -(-k // period) * period  # LINK-017: the next attempt slot
         self.timers["slot"] = k * self.slot_ns
         return LinkState.ARMED
 
+    def _prune(self, t: int) -> None:
+        """Forget the circuits whose removal time is at or before ``t``."""
+        for cid in [c for c, (_, gone) in self.rotation.items() if gone <= t]:
+            del self.rotation[cid]
+
+    def owners(self, t: int) -> list[int]:
+        """FWD-003, FWD-011, FWD-012: the ascending circuit ids of the link's rotation at time
+        ``t``: activated at or before ``t`` and removed after it."""
+        return sorted(c for c, (start, gone) in self.rotation.items() if start <= t < gone)
+
+    def steady(self) -> bool:
+        """The rotation is exactly the installed circuits, with no activation or removal to
+        come: the slot rotation stays as it is until a GENERATE rule changes."""
+        return (len(self.rotation) == len(self.circuits)
+                and all(self.rotation.get(c, (0, 0))[1] == NEVER for c in self.circuits)
+                and all(start <= self.last_slot * self.slot_ns
+                        for start, _ in self.rotation.values()))
+
+    def cut_rotation(self, circuit: int, now: int) -> None:
+        """FWD-014: the neighbour's TEARDOWN for ``circuit`` arrived at ``now``: the circuit
+        leaves the rotation now if it was to leave later (FWD-013)."""
+        entry = self.rotation.get(circuit)
+        if entry is not None and circuit not in self.circuits and entry[1] > now:
+            entry[1] = now
+
     def add_circuit(self, now: int, ev: GenerateOn) -> None:
-        if ev.circuit_id not in self.circuits:
-            self.circuits.append(ev.circuit_id)
+        cid = ev.circuit_id
+        if cid not in self.circuits:
+            self.circuits.append(cid)
             self.circuits.sort()
+        # FWD-011, FWD-012: in the rotation from the agreed activation time (at once if none)
+        self.rotation[cid] = [self.join_at.pop(cid, now), NEVER]
         if self.state is LinkState.IDLE:
             self._arm(now)
 
     def remove_circuit(self, now: int, ev: GenerateOff) -> LinkState:
-        if ev.circuit_id in self.circuits:
-            self.circuits.remove(ev.circuit_id)
-        if self.attempt is not None and self.attempt[2] == ev.circuit_id:
+        cid = ev.circuit_id
+        if cid in self.circuits:
+            self.circuits.remove(cid)
+        gone = self.leave_at.pop(cid, now)
+        entry = self.rotation.get(cid)
+        if entry is not None:  # FWD-013, FWD-014: a slot owner until the agreed removal time
+            entry[1] = gone
+            if entry[0] >= gone:
+                del self.rotation[cid]
+        if self.attempt is not None and self.attempt[2] == cid:
             self._abandon(now)
-        return self._arm(now) if self.state is LinkState.ARMED else self.state
+        if self.state is LinkState.ARMED and not self.rotation:
+            return self._arm(now)  # nothing left to attempt for: IDLE
+        return self.state  # the next attempt slot stays armed (LINK-020 while it has a circuit)
 
     def _abandon(self, now: int) -> None:
         """SIG-030: the circuit of the outstanding attempt is released, and with it the
@@ -157,22 +204,26 @@ class LinkEngine(Engine):
     def start_slot(self, now: int, ev: SlotTimer) -> LinkState:
         k = now // self.slot_ns
         period = self.attempt_period
-        circuit = self.circuits[k // period % len(self.circuits)]  # FWD-003
+        slot = k * self.slot_ns
+        owners = self.owners(slot)
+        if not owners:  # nothing activated yet (or every circuit removed): no attempt (FWD-015)
+            self.last_slot = k
+            return self._arm(now + 1)
+        circuit = owners[k // period % len(owners)]  # FWD-003
         res = self.resources
         assert res is not None and self.factory is not None
-        modes = res.modes_available(circuit, self.link_id) - self.holding(circuit, now)
-        if modes <= 0:
-            self.timers["slot"] = (k + period) * self.slot_ns  # the next attempt slot
-            return LinkState.ARMED
+        # LINK-020: present in every attempt slot; modes 0 when the slot's circuit can take no
+        # qubit (none free, or the circuit is leaving the rotation, FWD-013)
+        modes = res.modes_available(circuit, self.link_id) if circuit in self.circuits else 0
         if modes > MAX_MODES:
             modes = MAX_MODES
         self.attempt_counter = (self.attempt_counter + 1) % 2**32
-        slot = k * self.slot_ns
         self.last_slot = k
         link_id = self.link_id
-        qubits = res.take_modes(circuit, link_id, modes)
+        qubits = res.take_modes(circuit, link_id, modes) if modes else []
         # LINK-001.3, LINK-002: the qubit of mode i emits into mode i
-        self.device.attempt(now=now, link_id=link_id, slot_ns=slot, qubits=qubits)
+        if qubits:
+            self.device.attempt(now=now, link_id=link_id, slot_ns=slot, qubits=qubits)
         msg = self.factory.make(
             "ATTEMPT", self.station,
             {"link_id": link_id, "attempt_id": self.attempt_counter, "slot_ns": slot,
@@ -183,21 +234,6 @@ class LinkEngine(Engine):
         self.timers["herald"] = slot + self.herald_timeout_ns
         return LinkState.ATTEMPTING
 
-    def hold_back(self, circuit: int, now: int) -> None:
-        """LINK-019: a qubit of ``circuit`` on this link was freed at ``now`` by swapping a
-        pair held with the peer; it counts for no attempt until the peer can know."""
-        if self.peer_delay_ns > 0:
-            self.held_back.setdefault(circuit, []).append(now + self.peer_delay_ns)
-
-    def holding(self, circuit: int, now: int) -> int:
-        """How many of ``circuit``'s freed qubits on this link are still held back at ``now``
-        (those whose peer may not have learnt of their swap yet, LINK-019)."""
-        until = self.held_back.get(circuit)
-        if not until:
-            return 0
-        until[:] = [t for t in until if t > now]
-        return len(until)
-
     def _end_attempt(self, now: int, *, keep: tuple[int, ...] = ()
                      ) -> tuple[int, tuple[int | None, ...]]:
         """Close the outstanding attempt: its comm qubits are idle again, and every qubit
@@ -207,7 +243,7 @@ class LinkEngine(Engine):
         self.attempt = None
         self.timers.pop("herald", None)
         res = self.resources
-        if qubits[0] is None:  # abandoned (its qubits were freed when the circuit went)
+        if qubits and qubits[0] is None:  # abandoned (its qubits were freed when it went)
             return circuit, qubits
         res.comm_done(len(qubits))
         for i, qubit in enumerate(qubits):
@@ -229,7 +265,7 @@ class LinkEngine(Engine):
                                       "attempt", field="body.attempt_id_a", msg=ev.msg))
             return self._arm(now)
         results = body["results"]
-        if not 0 < len(results) <= len(qubits):  # LINK-015.4
+        if len(results) > len(qubits):  # LINK-015.4 (no results: no mode matched, LINK-021)
             self._end_attempt(now)
             self.report(ProtocolError(
                 ErrorCode.ATTEMPT_MISMATCH, f"{len(results)} results for an attempt on "

@@ -8,7 +8,7 @@ consumed in its own swap passes the composed outcome on (TRK-101.1, chapter 09).
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -68,7 +68,9 @@ class TrackingEngine(NodeEngine, Distilling):
     #: qubits measured as the sacrificed pair of a distillation round -> the round's kept ref
     distilled: OrderedDict[Ref, Ref] = field(default_factory=OrderedDict)
     #: sender << 32 | outcome_seq of the SWAP_OUTCOMEs processed, the latest 8192 (duplicates)
-    seen: OrderedDict[int, None] = field(default_factory=OrderedDict)
+    seen: set[int] = field(default_factory=set)
+    #: the keys of ``seen`` in the order they came (the oldest is forgotten first)
+    _seen_order: deque[int] = field(default_factory=deque)
     outcome_seq: int = 0
     #: the smallest non-zero cutoff among the node's rules of the circuit (estimates only;
     #: each qubit has the cutoff of the rules it matches, FWD-008.1)
@@ -221,9 +223,11 @@ class TrackingEngine(NodeEngine, Distilling):
         seen = self.seen
         if key in seen:
             return
-        seen[key] = None
-        if len(seen) > 8192:
-            seen.popitem(last=False)
+        seen.add(key)
+        order = self._seen_order
+        order.append(key)
+        if len(order) > 8192:
+            seen.discard(order.popleft())
         positions, my_pos = self.info._positions, self._my_pos
         source_pos = positions[source]
         head_side = source_pos > my_pos

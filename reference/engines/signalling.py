@@ -17,6 +17,7 @@ from typing import Any
 
 from qvcp.schemas import ErrorCode
 
+from .. import schedule
 from ..admission import (
     MAX_DISTIL_ROUNDS,
     baseline_rules,
@@ -28,7 +29,9 @@ from ..admission import (
     expected_rate,
     fidelity_cutoff,
     fidelity_of,
+    reported_swap_success,
     reported_t2_ns,
+    swap_success_to_wire,
     werner,
 )
 from ..circuit import CircuitInfo
@@ -150,6 +153,8 @@ class SignallingEngine(NodeEngine):
     carried: list[dict[str, Any]] = field(default_factory=list)
     #: the same for the TEARDOWN this node relays (kept for its retransmissions)
     teardown_carried: list[dict[str, Any]] = field(default_factory=list)
+    #: the swap schedule of the circuit's CONFIRM (``SWAP_SCHEDULE``, FWD-020; 0: ASAP)
+    swap_schedule: int = 0
 
     def __post_init__(self) -> None:
         self.state = SigState.IDLE
@@ -223,6 +228,11 @@ class SignallingEngine(NodeEngine):
             "link_rate_mhz": link.get("rate_mhz", 0),
             "link_fidelity": fid,
             "memory_t2_ns": max(1, int(min(t2, 2**63))) if not math.isinf(t2) else 0,
+            # SIG-047: a swapping hop reports its BSM success probability rounded down (the
+            # device's ``bsm_success_probability``; none: 1); the ends, which do not swap, 1
+            "swap_success": swap_success_to_wire(
+                getattr(self.ctx.device, "bsm_success_probability", 1.0)
+                if prev and nxt else 1.0),
         }
 
     def _reject(self, dest: int, reason: str,
@@ -300,8 +310,14 @@ class SignallingEngine(NodeEngine):
         if rounds:  # SIG-040.2: end-to-end DISTIL rules at both ends
             rules += distil_rules(self.circuit_id, route, links, rounds=rounds,
                                   cutoff_ns=cutoff)
+        # FWD-022, FWD-026, FWD-027: the swap schedule and per-level / threshold cutoffs
+        scheduled = schedule.apply_schedule(rules, route, self.policy, cutoff)
+        if self.policy.get("fidelity_threshold"):
+            schedule.apply_threshold(rules, route, hops, self.policy["fidelity_threshold"])
         body = {"circuit_id": self.circuit_id, "expected_rate_mhz": rate_to_wire(rate),
                 "expected_fidelity": fidelity_bound_to_wire(fid), "rules": rules}  # SIG-045.3
+        self.swap_schedule = schedule.of_message({"extensions": scheduled})
+        self.carried = [*self.carried, *scheduled]  # the CONFIRM carries the schedule
         self._install(now, body)
         self._send("CONFIRM", ev.source, body, self.carried)
         return SigState.ESTABLISHED
@@ -328,10 +344,11 @@ class SignallingEngine(NodeEngine):
                 return "FIDELITY_UNREACHABLE", 0.0, 0.0, 0, 0
             cut = max(cut, 1)
         assert cut is not None
+        qs = reported_swap_success(hops)  # SIG-046: each router's reported q
         if math.isfinite(cut):
-            fid, rate = chain_fidelity(hops, cut), expected_rate(hops, cut)
+            fid, rate = chain_fidelity(hops, cut), expected_rate(hops, cut, swap_success=qs)
         else:
-            fid, rate = estimate(hops)
+            fid, rate = estimate(hops, swap_success=qs)
         if rounds:
             fid, probs = distilled_fidelity(hops, cut if math.isfinite(cut) else 0.0, rounds,
                                             gate_fidelity=gate, readout_fidelity=readout)
@@ -357,9 +374,10 @@ class SignallingEngine(NodeEngine):
         assert self.setup is not None
         s = self.setup
         route = tuple(s["route"])
-        rules = tuple(confirm["rules"])
+        me = self.me  # the node keeps its own rules; the route order is in ``info.route``
+        rules = tuple(r for r in confirm["rules"] if r["node"] == me)
         gen: dict[int, set[int]] = {}
-        for r in rules:
+        for r in confirm["rules"]:
             if r["action"] == "GENERATE":
                 gen.setdefault(r["node"], set()).add(r["match_link"])
         links = tuple(min(gen.get(route[i], set()) & gen.get(route[i + 1], set()) or {0})
@@ -369,9 +387,11 @@ class SignallingEngine(NodeEngine):
             head_endpoint=s["head_endpoint"], tail_endpoint=s["tail_endpoint"], route=route,
             links=links, qos=dict(s["qos"]), rules=rules,
             expected_fidelity=fidelity_from_wire(confirm["expected_fidelity"]),
-            expected_rate_mhz=confirm["expected_rate_mhz"],
+            expected_rate_mhz=confirm["expected_rate_mhz"], swap_schedule=self.swap_schedule,
         )
         self.timers.pop("setup", None)
+        if self.me != s["head_end"]:  # FWD-011: sent across the head-side link, which waits
+            self._rotation_at(route[route.index(self.me) - 1], "join_at", now)
         self.out.append(Local(Install(info=self.info)))
         if self.me in (s["head_end"], s["tail_end"]):
             self.out.append(Local(CircuitUp(circuit_id=self.circuit_id, endpoint=self._endpoint(),
@@ -523,6 +543,27 @@ class SignallingEngine(NodeEngine):
         raise ProtocolError(ErrorCode.DUPLICATE_CIRCUIT, "circuit id already in use",
                             field="body.circuit_id", msg=ev.msg)
 
+    def _link_to(self, node: int) -> Any:
+        """The link engine of the circuit's link towards neighbour ``node``, or None."""
+        assert self.ctx is not None
+        engines = self.ctx.link_engines
+        if self.info is not None and self.info.pos(node) >= 0:
+            head, tail = self.info.side_links(self.me)
+            i, j = self.info.pos(node), self.info.pos(self.me)
+            link = head if i == j - 1 else tail if i == j + 1 else 0
+            if link in engines:
+                return engines[link]
+        return next((eng for eng in engines.values() if eng.peer == node), None)
+
+    def _rotation_at(self, node: int, which: str, now: int) -> None:
+        """FWD-011, FWD-013: the circuit joins (``join_at``) or leaves (``leave_at``) the
+        rotation of the link towards ``node``, across which a CONFIRM or TEARDOWN is being
+        sent at ``now``, once the message can have arrived: the link's signalling latency
+        later."""
+        link = self._link_to(node)
+        if link is not None:
+            getattr(link, which)[self.circuit_id] = now + link.peer_delay_ns
+
     def _release(self) -> int:
         assert self.ctx is not None
         slots = self.ctx.resources.reserved.get(self.circuit_id, 0)
@@ -562,6 +603,9 @@ class SignallingEngine(NodeEngine):
 
     def _tear_down(self, now: int, reason: str) -> SigState:
         self.teardown_reason = reason
+        for n in self._neighbours():  # FWD-013: TEARDOWN goes across both links
+            if n:
+                self._rotation_at(n, "leave_at", now)
         self._release()
         return self._teardown_to(now, set(self._neighbours()))  # SIG-032.2
 
@@ -572,6 +616,9 @@ class SignallingEngine(NodeEngine):
                                 field="source", msg=ev.msg)
         self.teardown_reason = ev.body["reason"]
         self.teardown_carried = relayed_extensions(ev.msg)
+        onward = ({prev, nxt} - {ev.source}) - {0}
+        for n in onward:  # FWD-013 across the onward link; FWD-014: the arrival link at once
+            self._rotation_at(n, "leave_at", now)
         slots = self._release()
         self._send("TEARDOWN_ACK", ev.source, {"circuit_id": self.circuit_id,
                                                "released_memory": slots},
@@ -579,6 +626,9 @@ class SignallingEngine(NodeEngine):
         return self._teardown_to(now, {prev, nxt} - {ev.source})
 
     def ack_unknown(self, now: int, ev: Teardown) -> None:
+        link = self._link_to(ev.source) if self.ctx is not None else None
+        if link is not None:  # FWD-014: a circuit released here leaves the link's rotation
+            link.cut_rotation(ev.body["circuit_id"], now)
         self._send("TEARDOWN_ACK", ev.source, {"circuit_id": ev.body["circuit_id"],
                                                "released_memory": 0})  # SIG-031
 
@@ -606,6 +656,8 @@ class SignallingEngine(NodeEngine):
 
     def fire(self, now: int, event: Event) -> None:
         """As :meth:`Engine.fire`; reaching ``CLOSED`` also tells the node (:class:`Closed`)."""
+        if isinstance(event, Confirm):  # FWD-020: the schedule the CONFIRM names
+            self.swap_schedule = schedule.of_message(event.msg)
         before = self.state
         super().fire(now, event)
         if self.state is SigState.CLOSED and before is not SigState.CLOSED:

@@ -92,6 +92,7 @@ class StationEngine(Engine):
         att_a = self.pending[self.node_a][0]["body"]
         att_b = self.pending[self.node_b][0]["body"]
         modes = min(att_a["modes"], att_b["modes"])  # LINK-015.1: mode i of A with mode i of B
+        # LINK-022: modes 0 on either side is a match too, heralded with no results
         codes = self.device.resolve(now=now, link_id=self.link_id, slot_ns=self.slot,
                                     modes=modes)
         # LINK-004: identical bodies, each node its own copy

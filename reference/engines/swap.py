@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property
 
+from ..schedule import NESTED, far_ends, reached
 from .base import Rule
 from .events import (
     CloseCircuit,
@@ -22,7 +24,7 @@ from .events import (
     PeerExpired,
     SwapOutcome,
 )
-from .qubits import SwapRecord, TrackingEngine
+from .qubits import QubitRecord, SwapRecord, TrackingEngine
 
 
 class SwapState(Enum):
@@ -30,7 +32,8 @@ class SwapState(Enum):
 
     EMPTY = "no qubit held"
     HOLD_HEAD = "only head-side qubits held"
-    HOLD_TAIL = "only tail-side qubits held"
+    HOLD_TAIL = ("tail-side qubits held (with head-side ones only while a nested schedule does "
+                 "not let the node swap them yet, FWD-020)")
     DISTILLING = "qubits under a link-level DISTIL rule held (and others of at most one side)"
     CLOSED = "circuit released"
 
@@ -41,17 +44,17 @@ _LIVE = (E, H, T, D)
 
 TABLE = {
     (E, LinkPairReady): Rule((H, T, D, E), "store_and_swap"),
-    (H, LinkPairReady): Rule((H, E, D), "store_and_swap"),
-    (T, LinkPairReady): Rule((T, E, D), "store_and_swap"),
+    (H, LinkPairReady): Rule((H, T, E, D), "store_and_swap"),
+    (T, LinkPairReady): Rule((T, H, E, D), "store_and_swap"),
     (D, LinkPairReady): Rule(_LIVE, "store_and_swap"),
     (E, SwapOutcome): Rule(E, "track"),
     (H, SwapOutcome): Rule((H, E), "track_held"),
-    (T, SwapOutcome): Rule((T, E), "track_held"),
+    (T, SwapOutcome): Rule((T, H, E), "track_held"),
     (D, SwapOutcome): Rule(_LIVE, "track_held"),
     **{(s, Discard): Rule(_LIVE, "discard_msg") for s in _LIVE},
     **{(s, PeerExpired): Rule(_LIVE, "peer_expired") for s in _LIVE},
     (H, CutoffTimer): Rule((H, E), "cutoff"),
-    (T, CutoffTimer): Rule((T, E), "cutoff"),
+    (T, CutoffTimer): Rule((T, H, E), "cutoff"),
     (D, CutoffTimer): Rule(_LIVE, "cutoff"),
     **{(s, DistilOutcome): Rule(_LIVE, "distil_outcome") for s in _LIVE},
     **{(s, CloseCircuit): Rule(C, "free_all") for s in _LIVE},
@@ -95,7 +98,10 @@ class SwapEngine(TrackingEngine):
             h = t = None  # FWD-005.2: the oldest of each side (the first stored on a tie)
             held = self.held.values() if not self.link_scopes else [
                 r for r in self.held.values() if not self._distilling(r.origin)]
+            far = self._far_ends  # FWD-020: under a nested schedule, only its level's pairs
             for r in held:
+                if far is not None and not self._for_level(r):
+                    continue
                 if r.side == "head":
                     if h is None or r.created_ns < h.created_ns:
                         h = r
@@ -104,27 +110,55 @@ class SwapEngine(TrackingEngine):
             if h is None or t is None:
                 return
             m = self.ctx.device.bsm(now=now, left=h.qubit, right=t.qubit)
+            if m is None:  # TRK-030: both qubits consumed, nothing learnt; both partners told
+                self._drop(now, h.origin, "BSM_FAILED", notify=True)
+                self._drop(now, t.origin, "BSM_FAILED", notify=True)
+                continue
             for r in (h, t):
                 del self.held[r.origin]
                 self.disarm("cutoff", r.origin)
-                self.ctx.resources.give_back(self.info.circuit_id, r.qubit)
+                self.ctx.resources.swapped(self.info.circuit_id, r.qubit)
                 self.ctx.link_gone(*r.origin)
-                link = self.ctx.link_engines.get(r.origin[0])
-                if link is not None and r.partner == link.peer and self._frees_at_once(r.partner):
-                    link.hold_back(self.info.circuit_id, now)  # LINK-019
             rec = SwapRecord(m, [h.origin, t.origin], [h.partner, t.partner],
                              [h.partner_ref, t.partner_ref], [h.bell, t.bell])
             self._remember(self.consumed, h.origin, rec)
             self._remember(self.consumed, t.origin, rec)
             self._emit_outcome(rec)
 
-    def _frees_at_once(self, node: int) -> bool:
-        """LINK-019: ``node`` is an end of the circuit that delivers a pair as soon as it
-        learns of the swap (it has no DISTIL rule), freeing its qubit then."""
-        info = self.info
-        assert info is not None
-        return node in (info.head_end, info.tail_end) and not any(
-            rule["action"] == "DISTIL" for rule in info.rules_of(node))
+    # -- swap schedule (FWD-020, FWD-021; :mod:`..schedule`) ---------------------------------
+    @cached_property
+    def _far_ends(self) -> tuple[int, int] | None:
+        """This router's far ends under the circuit's nested schedule (None: swap asap)."""
+        assert self.info is not None
+        if self.info.swap_schedule != NESTED:
+            return None
+        return far_ends(self.info.route, self.me)
+
+    def _for_level(self, r: QubitRecord) -> bool:
+        """FWD-020: ``r``'s partner is at or beyond this router's far end on its side."""
+        assert self.info is not None and self._far_ends is not None
+        head = r.side == "head"
+        return reached(self.info._positions, r.partner, self._far_ends[0 if head else 1], head)
+
+    def store(self, now: int, ev: LinkPairReady) -> bool:
+        """As :meth:`TrackingEngine.store`; under a nested schedule a pair held for a lower
+        level has no cutoff here yet (FWD-021)."""
+        usable = super().store(now, ev)
+        rec = self.held.get((ev.link_id, ev.seq))
+        if self._far_ends is not None and rec is not None and not self._for_level(rec):
+            self.disarm("cutoff", rec.origin)
+        return usable
+
+    def updated(self, now: int, ref: tuple[int, int]) -> None:
+        """A held qubit's partner moved outwards: under a nested schedule, a qubit that now
+        serves this router's level gets its cutoff from now (FWD-021) and may be swapped."""
+        if self._far_ends is None:
+            return
+        rec = self.held[ref]
+        name = self.timer_name("cutoff", ref)
+        if rec.cutoff_ns and name not in self.timers and self._for_level(rec):
+            self.timers[name] = now + rec.cutoff_ns
+        self._swap_all(now)
 
     def link_ready(self, now: int, ref: tuple[int, int]) -> None:
         self._swap_all(now)

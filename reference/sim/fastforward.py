@@ -3,9 +3,8 @@ and fails are elided, their number sampled, and their lasting effect applied whe
 failures ends or an event at one of the link's nodes breaks its conditions.
 
 Functions of a :class:`~.network.Network` (``net``), which owns the state they use
-(``_batches``, ``_node_batches``, ``elided_slots``, the world and the nodes); they are module
-functions rather than a base class so that the optional compiled build can keep ``Network``
-an extension type.
+(``_batches``, ``_node_batches``, ``elided_slots``, the world and the nodes), kept in their
+own module so that ``network.py`` stays the event loop.
 """
 
 from __future__ import annotations
@@ -17,6 +16,10 @@ from ..engines.link import MAX_MODES
 from .world import STATION_BASE
 
 __all__ = ["Batch", "batch_modes", "settle", "still_valid", "try_batch"]
+
+#: an idle batch (no pair possible, LINK-020) lasts until settled by an event at a node; its
+#: nominal end is this far-off time
+IDLE_UNTIL_NS = 2**62
 
 
 @dataclass
@@ -49,7 +52,10 @@ def try_batch(net: Any, link: int) -> None:
     fixed in the world. An event at either node that breaks these conditions (the link
     engine touched, or the spare resources gone) settles the batch early: rounds completed
     by then count as failures, the round in progress is attempted for real, and the
-    geometric law being memoryless the statistics are unchanged.
+    geometric law being memoryless the statistics are unchanged. When either end would
+    attempt with ``modes`` 0 (it holds all its memory for the link's circuits, LINK-020), no
+    round can succeed and the world draws nothing for one, so the batch is *idle*: it elides
+    every round until an event at either node changes its modes and settles it.
     """
     if link in net._batches:
         return
@@ -65,7 +71,7 @@ def try_batch(net: Any, link: int) -> None:
             or ea.last_slot != eb.last_slot or ea.circuits != eb.circuits
             or eb.slot_ns != slot or t0 % slot or t0 // slot != ea.last_slot + 1
             or ea.attempt_period != 1 or eb.attempt_period != 1  # every slot an attempt slot
-            or _holding(ea, net.now) or _holding(eb, net.now)):  # LINK-019
+            or not ea.steady() or not eb.steady()):  # FWD-011, FWD-012: no rotation change
         return
     rtt = net._station_delay[(a, st.engine.station_id)] + net._station_delay[
         (b, st.engine.station_id)]
@@ -74,15 +80,21 @@ def try_batch(net: Any, link: int) -> None:
     modes = {}
     for nid in (a, b):
         k = batch_modes(net, nid, link, ea.circuits, extra=True)
-        if not k:
+        if k is None:
             return
         modes[nid] = k
     matched = min(modes.values())
     k0 = t0 // slot
-    failures, codes = net.world.sample_failures(link, slot, matched)
-    net.world.forced[link] = ((k0 + failures) * slot, codes)
-    if failures == 0:
-        return
+    if matched == 0:
+        # LINK-020: a node with nothing to emit still attempts, with ``modes`` 0; no pair can
+        # come of such a round (the world draws nothing for it), so the rounds are elided
+        # until an event at either node changes its modes and settles the batch
+        failures = max(1, (IDLE_UNTIL_NS - t0) // slot)
+    else:
+        failures, codes = net.world.sample_failures(link, slot, matched)
+        net.world.forced[link] = ((k0 + failures) * slot, codes)
+        if failures == 0:
+            return
     net._batches[link] = Batch(link, (a, b), list(ea.circuits), k0, k0 + failures, slot,
                                  rtt, modes)
     for nid, eng in ((a, ea), (b, eb)):
@@ -90,39 +102,36 @@ def try_batch(net: Any, link: int) -> None:
         eng.timers["slot"] = (k0 + failures) * slot
         net._arm(nid, net.nodes[nid])
     net._log({"t": net.now, "ev": "fast_forward", "link": link, "from_slot_ns": t0,
-               "failed_slots": failures, "modes": matched})
+               "failed_slots": failures if matched else None, "modes": matched})
 
-def batch_modes(net: Any, node: int, link: int, circuits: list[int], *, extra: bool) -> int:
-    """The modes every slot of ``link``'s rotation would attempt with at ``node``, or 0 if
-    that is not one fixed number set by the circuits' quotas alone (so that the order in
-    which the node's links start their slots cannot matter): the shared pools of idle
-    comm qubits and free memory must cover this link and every other batch at the node
-    at once (``extra``: this link is not yet one of them)."""
+def batch_modes(net: Any, node: int, link: int, circuits: list[int], *, extra: bool
+                ) -> int | None:
+    """The modes every slot of ``link``'s rotation would attempt with at ``node`` (0: the
+    node is present with nothing to emit, LINK-020), or None if that is not one fixed number
+    set by the circuits' quotas alone (so that the order in which the node's links start
+    their slots cannot matter): the shared pools of idle comm qubits and free memory must
+    cover this link and every other batch at the node at once (``extra``: this link is not
+    yet one of them)."""
     res = net.nodes[node].ctx.resources
-    ks = {min(MAX_MODES, res.quota_left(c, link)) for c in circuits}
+    ks = {max(0, min(MAX_MODES, res.quota_left(c, link))) for c in circuits}
     if len(ks) != 1:
-        return 0
+        return None
     k = ks.pop()
-    if k <= 0:
+    if k == 0:
         return 0
     batches = net._batches
     need = k if extra else 0
     for other in net._node_batches.get(node, ()):
         need += batches[other].modes[node]
     if res.comm - res.comm_busy < need or len(res.free_slots) < need:
-        return 0
+        return None
     return k
-
-def _holding(eng: Any, now: int) -> bool:
-    """The link engine holds back a freed qubit of some circuit at ``now`` (LINK-019)."""
-    return any(eng.holding(c, now) for c in list(eng.held_back))
-
 
 def still_valid(net: Any, b: Batch, node: int) -> bool:
     """The batch's conditions still hold at ``node`` (checked after each event there)."""
     eng = net.nodes[node].links[b.link]
     if (eng.state._name_ != "ARMED" or eng.timers.get("slot") != b.k_end * b.slot_ns
-            or eng.circuits != b.circuits or _holding(eng, net.now)):
+            or eng.circuits != b.circuits or not eng.steady()):
         return False
     return batch_modes(net, node, b.link, b.circuits, extra=False) == b.modes[node]
 
@@ -147,6 +156,8 @@ def settle(net: Any, node: int, t: int, *, due_only: bool) -> list[int]:
             kc = t // s
             if kc < b.k0:
                 done = 0
+            elif not min(b.modes.values()):
+                done = kc - b.k0 + 1  # idle: the round in progress yields nothing either
             elif t < kc * s + b.rtt_ns:
                 done, inprog = kc - b.k0, True
             else:

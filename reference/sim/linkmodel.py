@@ -15,9 +15,10 @@ from typing import Any
 
 from .. import noise
 from ..station import Station
+from .detectors import DetectorBank
 from .world import LinkModel
 
-__all__ = ["NS_PER_KM", "attempt_period", "link_model"]
+__all__ = ["NS_PER_KM", "attempt_period", "dead_time_detectors", "link_model"]
 
 #: nanoseconds of fibre per kilometre
 NS_PER_KM = 1e3 / noise.SPEED_IN_FIBRE * 1e9
@@ -49,7 +50,28 @@ def link_model(link: dict[str, Any], prof: dict[str, Any]) -> tuple[LinkModel, i
          if kind == "single_click" else noise.double_click_link(**common))
     bd = h.bell_diagonal
     weights = {int(k): bd[i] for i, k in enumerate(h.herald_indices)}
-    return LinkModel(h.success_probability, weights), max(1, math.ceil(h.attempt_duration * 1e9))
+    slot = max(1, math.ceil(h.attempt_duration * 1e9))
+    bank = dead_time_detectors(kind, link, prof, common, slot)
+    if bank is None:
+        return LinkModel(h.success_probability, weights), slot
+    # the advertised success probability (the link rate) is the dead-time steady state
+    blind = noise.dead_time_attempts(bank.dead_ns, slot * attempt_period(km, slot))
+    return LinkModel(noise.dead_time_success(bank.outcomes, blind), weights,
+                     detectors=bank), slot
+
+
+def dead_time_detectors(kind: str, link: dict[str, Any], prof: dict[str, Any],
+                        common: dict[str, Any], slot_ns: int) -> DetectorBank | None:
+    """The link's detectors if the profile's ``dead_time_ns`` outlasts its attempt spacing
+    (docs/noise.md), else None: the link then behaves as without dead time, bit for bit."""
+    dead = round(prof.get("dead_time_ns") or 0)
+    if dead <= slot_ns * attempt_period(common["distance_km"], slot_ns):
+        return None
+    optics = {k: common[k] for k in ("distance_km", "detector_efficiency",
+                                     "attenuation_db_per_km", "retrieval_efficiency",
+                                     "dark_count_probability", "visibility")}
+    alpha = link.get("alpha", prof.get("alpha", 0.05)) if kind == "single_click" else 0.0
+    return DetectorBank(noise.link_click_outcomes(kind, alpha=alpha, **optics), dead)
 
 
 def station_delay_ns(distance_km: float) -> int:

@@ -40,6 +40,7 @@ from .fastforward import Batch, settle, try_batch
 from .faults import FaultPlan, crash_node, restart_node
 from .keyring import Keyring
 from .linkmodel import NS_PER_KM, attempt_period, link_model, station_delay_ns
+from .regenerate import ParkingDevice, Regeneration, attach, for_network
 from .scenario import load_profile, load_scenario, node_policy
 from .world import STATION_BASE, MemoryModel, SimDevice, SimStationDevice, World
 
@@ -81,7 +82,7 @@ def _run_gc() -> Iterator[None]:
 
 #: scenario options passed to every node's configuration as they are (chapter 11 timers)
 _NODE_OPTIONS = ("setup_timeout_ns", "keepalive_interval_ns", "link_failure_attempts",
-                 "rto_max_ns", "msl_ns")
+                 "rto_max_ns", "msl_ns", "swap_schedule", "fidelity_threshold")
 
 @dataclass
 class Delivery:
@@ -133,6 +134,11 @@ class Network:
     _dist: dict[int, dict[int, float]] = field(default_factory=dict)
     _station_delay: dict[tuple[int, int], int] = field(default_factory=dict)
     _app: dict[int, MessageFactory] = field(default_factory=dict)
+    #: who holds the other end of a delivered pair, without a scan of ``requests`` per pair:
+    #: (head, endpoint) -> the tail of the latest request opened with them, and head -> the
+    #: tail of its first request (for an endpoint no request named)
+    _tails: dict[tuple[int, int], int] = field(default_factory=dict)
+    _first_tail: dict[int, int] = field(default_factory=dict)
     _basis_i: int = 0
     fast_forward: bool = True
     elided_slots: int = 0
@@ -148,6 +154,8 @@ class Network:
     _node_args: dict[int, tuple[NodeConfig, Router | None]] = field(default_factory=dict)
     #: the key of the nodes' audit-log checkpoints (chapter 08 section 5); None: no logs
     audit_key: bytes | None = None
+    #: ``options.regenerate: after_delivery`` (docs/simulator.md, "Regeneration"); None: eager
+    regen: Regeneration | None = None
 
     # -- construction -------------------------------------------------------------------------
     @classmethod
@@ -163,6 +171,8 @@ class Network:
                   world=World(np.random.default_rng(seed)), trace=trace,
                   measure_basis=opts.get("measure_basis", "none"),
                   fast_forward=opts.get("fast_forward", True), audit_key=audit_key)
+        if opts.get("regenerate") == "after_delivery":
+            net.regen = for_network(net)
         net._build(doc)
         return net
 
@@ -181,14 +191,16 @@ class Network:
             self.names[n["name"]] = nid
             prof = dict(load_profile(n.get("profile", "ideal")))
             prof.update({k: n[k] for k in ("memory_qubits", "comm_qubits", "t1_s", "t2_s",
-                                           "gate_fidelity", "readout_fidelity") if k in n})
+                                           "gate_fidelity", "readout_fidelity",
+                                           "bsm_success_probability") if k in n})
             hw[nid] = prof
             self.graph.add_node(nid, role=n["role"], name=n["name"])
             inf = math.inf
             t1 = prof["t1_s"] if prof.get("t1_s") is not None else inf
             t2 = prof["t2_s"] if prof.get("t2_s") is not None else inf
             self.world.memory[nid] = MemoryModel(t1, min(t2, 2 * t1), prof["gate_fidelity"],
-                                                 prof["readout_fidelity"])
+                                                 prof["readout_fidelity"],
+                                                 prof.get("bsm_success_probability", 1.0))
         link_cfgs: dict[int, list[LinkConfig]] = {nid: [] for nid in hw}
         keyring = Keyring.of(opts.get("auth"), self.seed, doc["links"], self.names)
         for i, link in enumerate(doc["links"], start=1):
@@ -230,6 +242,7 @@ class Network:
                              cutoff_ns=opts.get("cutoff_ns", 0),
                              slots_per_link=opts.get("slots_per_link", 1), strict=self.strict,
                              **{k: opts[k] for k in _NODE_OPTIONS if k in opts},
+                             level_cutoffs_ns=tuple(opts.get("level_cutoffs_ns", ())),
                              auth=keyring.config(nid, keyring.peers_of(nid)) if keyring else None,
                              policy=node_policy(n.get("policy"), self.names),
                              record_transitions=self._traces_transitions)
@@ -259,7 +272,10 @@ class Network:
                           message_id_floor=floor,
                           auth_storage=old.auth.persisted() if old.auth is not None else None)
             self._node_args[nid] = (cfg, router)
-        node = Node(cfg, SimDevice(self.world, nid), router=router)
+        device = ParkingDevice(self.world, nid) if self.regen else SimDevice(self.world, nid)
+        node = Node(cfg, device, router=router)
+        if self.regen is not None:
+            attach(self, nid, node)
         if self.audit_key is not None:  # the log is on stable storage: it outlives a restart
             node.audit = old.audit if old is not None else AuditLog(node=nid, key=self.audit_key)
         return node
@@ -326,6 +342,8 @@ class Network:
         self.requests.append({"request_id": rid, "head": h, "tail": t, "endpoint": ep,
                               "num_pairs": num_pairs, "at_ns": at_ns,
                               "min_fidelity": min_fidelity, "min_rate": min_rate})
+        self._tails[(h, ep)] = t
+        self._first_tail.setdefault(h, t)
         for node, remote in ((t, h), (h, t)):
             self._app_send(at_ns, node, "OPEN_ENDPOINT", {"endpoint": ep, "remote_node": remote,
                                                           "remote_endpoint": ep})
@@ -553,14 +571,15 @@ class Network:
 
     def _both_delivered(self, d: Delivery) -> None:
         assert d.head is not None and d.tail is not None
-        h, t = d.circuit_id >> 16, None
-        t = next(r["tail"] for r in self.requests if r["head"] == h)
-        for r in self.requests:
-            if r["head"] == h and r["endpoint"] == d.head["endpoint"]:
-                t = r["tail"]
+        h = d.circuit_id >> 16
+        t = self._tails.get((h, d.head["endpoint"]))
+        if t is None:
+            t = self._first_tail[h]
         qh, qt = (h, d.head["qubit_handle"]), (t, d.tail["qubit_handle"])
         d.time_ns = self.now
         d.fidelity = self.world.fidelity(qh, BELL_CODES[d.head["bell_state"]], self.now)
+        if self.regen is not None:  # the round of every swap that made this pair is over
+            self.regen.ended(self.world.pairs.get(qh))
         basis = self.measure_basis
         if basis == "cycle":
             basis = "ZXY"[self._basis_i % 3]

@@ -82,6 +82,13 @@ def load_scenario(source: str | Path | dict[str, Any]) -> dict[str, Any]:
                                     "a circuit end (no control plane)")
         if d["head"] == d["tail"]:
             raise ScenarioError(f"demands[{i}].tail", "head and tail must differ")
+    opts = doc.get("options") or {}
+    if "level_cutoffs_ns" in opts and opts.get("swap_schedule") != "nested":
+        raise ScenarioError("options.level_cutoffs_ns", "per-level cutoffs need "
+                            "swap_schedule: nested")
+    if opts.get("regenerate") == "after_delivery" and doc.get("faults"):
+        raise ScenarioError("options.regenerate", "after_delivery is not modelled with "
+                            "injected faults (a crash loses pairs outside the model)")
     _check_faults(doc.get("faults") or {}, known,
                   {frozenset((lk["a"], lk["b"])) for lk in doc["links"]})
     for i, n in enumerate(doc["nodes"]):

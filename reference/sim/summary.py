@@ -234,9 +234,11 @@ def print_summary(result: dict[str, Any]) -> None:
         counts = ", ".join(f"{k} {v}" for k, v in result["protocol_errors"].items())
         con.print(f"protocol errors between nodes and stations: {counts}")
         if "ATTEMPT_MISMATCH" in result["protocol_errors"]:
-            con.print("[dim]ATTEMPT_MISMATCH here is mostly a slot in which one end of a link "
-                      "attempted and the other, lacking a free qubit, did not; the station tells "
-                      "both (LINK-003.3). See docs/simulator.md.[/]")
+            con.print("[dim]ATTEMPT_MISMATCH is a slot in which one end of a link attempted "
+                      "and the station never got the other's ATTEMPT (lost, or the node down, "
+                      "or the two ends disagreeing about the link's rotation); the station "
+                      "tells both (LINK-003.3, LINK-020). A fault-free run has none. See "
+                      "docs/simulator.md.[/]")
     for rej in result["rejects"]:
         con.print(f"[yellow]rejected at node {rej['node']}: {rej['detail']}[/]")
     if result.get("faults"):

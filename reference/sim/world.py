@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import noise
 from . import fastbd
+from .detectors import DetectorBank
 
 Qubit = tuple[int, int]  # (node, handle)
 
@@ -27,12 +28,15 @@ STATION_BASE = 1_000_000
 
 @dataclass(frozen=True)
 class MemoryModel:
-    """Per-node hardware: T1/T2 (seconds, inf allowed), BSM gate ``p`` and readout ``eta``."""
+    """Per-node hardware: T1/T2 (seconds, inf allowed), BSM gate ``p`` and readout ``eta``,
+    and the BSM success probability ``bsm_q`` (0 < q <= 1; a failed BSM consumes both qubits
+    and yields nothing, spec chapter 04 section 4.1)."""
 
     t1_s: float = math.inf
     t2_s: float = math.inf
     gate_p: float = 1.0
     readout_eta: float = 1.0
+    bsm_q: float = 1.0
     #: ``(t1, min(t2, 2 t1))`` as the decoherence of a stored qubit uses them, or None when
     #: both are infinite (storage is then noiseless); derived from the two above
     storage: tuple[float, float] | None = field(init=False, repr=False, compare=False)
@@ -51,6 +55,8 @@ class LinkModel:
     weights: dict[int, np.ndarray]  # herald code (1 or 3) -> BD weights (4,)
     codes: tuple[int, ...] = (1, 3)
     code_probs: tuple[float, ...] = (0.5, 0.5)
+    #: the station's detectors when their dead time outlasts the attempt spacing, else None
+    detectors: DetectorBank | None = None
 
 
 @dataclass(slots=True)
@@ -130,6 +136,8 @@ class World:
         weights. Several modes: ``noise.sample_multiplexed_generation``.
         """
         model = self.links[link]
+        if model.detectors is not None:  # dead time: attempts are not independent, none
+            return 0, (255,) * modes      # is elided (resolve samples every slot)
         p = model.success_probability
         if not 0.0 < p <= 1.0:
             raise ValueError("link.success_probability must be in (0, 1] to sample")
@@ -168,7 +176,9 @@ class World:
         (na, hsa), (nb, hsb) = sorted(who.items())
         if hsa.count(None) == len(hsa) or hsb.count(None) == len(hsb):  # a side freed all
             return [255] * modes
-        if forced is not None and forced[0] == slot and len(forced[1]) == modes:
+        if model.detectors is not None:  # detector dead time (docs/noise.md)
+            codes = model.detectors.resolve(slot, modes, self.rng.random)
+        elif forced is not None and forced[0] == slot and len(forced[1]) == modes:
             codes = list(forced[1])
         else:
             p, rand = model.success_probability, self.rng.random
@@ -193,10 +203,19 @@ class World:
             pairs[(nb, hb)] = pair
         return codes
 
-    def bsm(self, node: int, left: int, right: int, now: int) -> int:
-        """Swap the pairs of ``(node, left)`` and ``(node, right)``; returns the reported m."""
+    def bsm(self, node: int, left: int, right: int, now: int) -> int | None:
+        """Swap the pairs of ``(node, left)`` and ``(node, right)``; returns the reported m, or
+        None when the BSM failed (probability ``1 - bsm_q`` of the node, drawn from the
+        world's generator only when ``bsm_q < 1``, so runs with q = 1 are unchanged): both
+        qubits are consumed and the far ends' qubits are left entangled with nothing."""
         ql, qr = (node, left), (node, right)
         pl, pr = self.pairs.pop(ql, None), self.pairs.pop(qr, None)
+        mem = self.memory.get(node, self._default_memory)
+        if mem.bsm_q < 1.0 and self.rng.random() >= mem.bsm_q:
+            for p, q in ((pl, ql), (pr, qr)):
+                if p is not None:
+                    p.ends[p.ends.index(q)] = None
+            return None
         if pl is None or pr is None:
             for p, q in ((pl, ql), (pr, qr)):
                 if p is not None:
@@ -204,7 +223,6 @@ class World:
             return int(self.rng.integers(4))
         self._decohere(pl, now)
         self._decohere(pr, now)
-        mem = self.memory.get(node, self._default_memory)
         m, w = fastbd.sample_swap(pl.weights, pr.weights, mem.gate_p, mem.readout_eta, self.rng)
         a = pl.ends[1] if pl.ends[0] == ql else pl.ends[0]
         c = pr.ends[1] if pr.ends[0] == qr else pr.ends[0]
@@ -311,8 +329,13 @@ class SimDevice:
     def attempt(self, *, now: int, link_id: int, slot_ns: int, qubits: Sequence[int]) -> None:
         self.world.attempt(self.node, link_id, slot_ns, qubits)
 
-    def bsm(self, *, now: int, left: int, right: int) -> int:
+    def bsm(self, *, now: int, left: int, right: int) -> int | None:
         return self.world.bsm(self.node, left, right, now)
+
+    @property
+    def bsm_success_probability(self) -> float:
+        """The node's BSM success probability q, which it reports at admission (SIG-047)."""
+        return self.world.memory[self.node].bsm_q
 
     def distil(self, *, now: int, kept: int, sacrificed: int, protocol: str,
                frame: tuple[int, int] = (0, 0)) -> int:

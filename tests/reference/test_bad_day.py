@@ -48,8 +48,9 @@ def _replay(name: str, loss: float, seed: int) -> tuple[Network, _Sink]:
 @pytest.mark.parametrize(("name", "loss", "seed", "sign"), [
     # a HERALD lost on its way to an end: the router swapped the pair it alone held; the end
     # tells the far end (TRK-013.3), the link peer passes the gap's EXPIRE on (LINK-011.3)
-    # (seed 10 showed it first; since LINK-019 changed the runs' course, seed 1 does)
-    ("chain", 0.05, 1, ("DISCARD", "HALF_LOST")),
+    # (seed 10 showed it first; since presence in every attempt slot, LINK-020, changed the
+    # runs' course, seed 2 does)
+    ("chain", 0.05, 2, ("DISCARD", "HALF_LOST")),
     # a SETUP retransmitted after the teardown passed, which set the circuit up again at the
     # tail (REL-024: not sent again; REL-025: ignored)
     ("mesh", 0.05, 13, ("TEARDOWN", "FAILURE")),
@@ -104,7 +105,8 @@ def test_state_stays_bounded_over_many_circuits() -> None:
     for t in (200, 400):
         net.run_until(t * 10**6 - 5 * 10**6)  # mid-way between two requests
         nodes = net.nodes.values()
-        assert sum(len(n.signalling) + len(n.dataplane) for n in nodes) <= 3  # one circuit
+        # at most one circuit (its signalling and data-plane engines at the three nodes)
+        assert sum(len(n.signalling) + len(n.dataplane) for n in nodes) <= 6
         held.append((sum(len(n.closed) for n in nodes),
                      sum(len(n.transport.reliable.accepted) for n in nodes)))
     assert len(net.completed()) >= 150

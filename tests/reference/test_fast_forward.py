@@ -44,3 +44,43 @@ def test_fast_forward_can_be_switched_off() -> None:
         assert len(net.completed()) == 400 and not net.check_invariants()
     assert slow.elided_slots == 0 < fast.elided_slots
     assert fast.events < slow.events
+
+
+
+def test_idle_rounds_elided_leave_the_run_unchanged(monkeypatch: Any) -> None:
+    """Rounds in which an end attempts with ``modes`` 0 (LINK-020) are elided as idle batches
+    (docs/simulator.md) without changing anything a run delivers: with only idle batches
+    allowed to form, a chain run equals, pair for pair, the same run with fast-forward off
+    (the world draws nothing for a round no pair can come of)."""
+    from qvcp.reference.sim import fastforward as ff
+    from qvcp.reference.sim import network as network_mod
+    from qvcp.reference.sim.scenario import load_scenario
+    from qvcp.reference.sim.world import STATION_BASE
+
+    idle = []
+
+    def idle_only(net: Any, link: int) -> None:
+        st = net.stations.get(STATION_BASE + link)
+        if st is None:
+            return
+        ends = (st.engine.node_a, st.engine.node_b)
+        circuits = net.nodes[ends[0]].links[link].circuits
+        if any(ff.batch_modes(net, n, link, circuits, extra=True) == 0 for n in ends):
+            idle.append(link)
+            ff.try_batch(net, link)
+
+    monkeypatch.setattr(network_mod, "try_batch", idle_only)
+    runs = {}
+    for fast in (False, True):
+        sc = load_scenario("schemas/scenarios/chain-3.yaml")
+        sc.setdefault("options", {})["fast_forward"] = fast
+        net = Network.from_scenario(sc)
+        net.run_until(30_000_000)
+        assert not net.check_invariants()
+        runs[fast] = (net, [(p.time_ns, p.circuit_id, round(p.fidelity, 12))
+                            for p in net.completed()])
+    (slow, slow_pairs), (fast, fast_pairs) = runs[False], runs[True]
+    assert len(slow_pairs) > 20 and idle
+    assert fast_pairs == slow_pairs
+    assert slow.elided_slots == 0 < fast.elided_slots
+    assert fast.events < slow.events

@@ -78,11 +78,23 @@ def _herald(h: Harness, results: list[dict[str, Any]]) -> None:
                            "attempt_id_b": 77, "results": results}, source=101)
 
 
-@pytest.mark.parametrize("results", [[], [{"outcome": "PSI_PLUS", "seq": 1}] * 2],
-                         ids=["no-results", "more-results-than-modes"])
+def test_herald_with_no_results_ends_the_attempt_without_error() -> None:
+    """LINK-021: no results (the peer attempted with modes 0, LINK-020): every mode failed,
+    every qubit of the attempt freed, no ERROR."""
+    h = _attempting(1)
+    qubits = _attempt_qubits(h, 1)
+    _herald(h, [])
+    assert not h.sent_of("ERROR", 1, 101)
+    assert h.nodes[1].links[1].state.name == "ARMED"
+    assert {c["qubit"] for n, c in h.devices[1].calls if n == "free"} >= set(qubits)
+    assert h.nodes[1].links[1].held_seqs == set()
+
+
+@pytest.mark.parametrize("results", [[{"outcome": "PSI_PLUS", "seq": 1}] * 2],
+                         ids=["more-results-than-modes"])
 def test_herald_not_fitting_the_modes_is_refused(results: list[dict[str, Any]]) -> None:
-    """LINK-015.4: no results, or more than the attempt's modes: whole HERALD discarded,
-    every qubit of the attempt freed, ATTEMPT_MISMATCH on body.results."""
+    """LINK-015.4: more results than the attempt's modes: whole HERALD discarded, every qubit
+    of the attempt freed, ATTEMPT_MISMATCH on body.results."""
     h = _attempting(1)
     qubits = _attempt_qubits(h, 1)
     _herald(h, results)

@@ -60,11 +60,12 @@ def test_outcome_duplicate_book_is_bounded_on_long_runs() -> None:
 
 
 def _mismatch_chain(trace: io.StringIO | None = None) -> Network:
-    """A 6-node chain of fast links with one memory slot per link: link ends often attempt
-    alone (ATTEMPT_MISMATCH), so the run exchanges many ERRORs."""
+    """A 6-node chain of fast links that loses 2 % of its classical messages: a lost ATTEMPT
+    leaves the station one ATTEMPT of a slot (ATTEMPT_MISMATCH, LINK-003.3), so the run
+    exchanges many ERRORs."""
     names = [f"N{i}" for i in range(6)]
     return Network.from_scenario({
-        "name": "mismatch", "seed": 3,
+        "name": "mismatch", "seed": 3, "faults": {"loss": 0.02},
         "nodes": [{"name": x, "role": "end" if i in (0, 5) else "router"}
                   for i, x in enumerate(names)],
         "links": [{"a": a, "b": b, "distance_km": 0.01, "model": "werner", "fidelity": 0.999,

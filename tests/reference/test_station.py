@@ -56,8 +56,8 @@ def test_refused_messages_are_answered_with_an_error_naming_the_field(
 
 def test_strict_station_refuses_a_malformed_attempt_with_its_wire_error() -> None:
     st, _ = _station(strict=True)
-    (err,) = Station.sent(st.receive(0, _msg("ATTEMPT", {**ATTEMPT, "modes": 0})))
-    assert err["body"]["field"] == "body.modes"
+    (err,) = Station.sent(st.receive(0, _msg("ATTEMPT", {**ATTEMPT, "attempt_id": 2**32})))
+    assert err["body"]["field"] == "body.attempt_id"
 
 
 def test_errors_and_misaddressed_messages_get_no_answer() -> None:

@@ -97,6 +97,10 @@ def test_link_expire_while_armed_and_attempting() -> None:
     h.open(1, 3)
     h.run(1500)  # (1, 1) heralded at 1020; node 1 waits for slot 2000
     assert h.nodes[1].links[1].state is LinkState.ARMED
+    # a late station ERROR naming an older attempt changes nothing while ARMED (LINK-003.3)
+    h.inject(1, "ERROR", {"code": int(ErrorCode.ATTEMPT_MISMATCH), "offending_message_id": 4,
+                          "offending_type": 16, "field": "", "detail": ""}, source=101)
+    _took(h, "link", "ARMED", "ErrorReceived", "ARMED")
     h.inject(1, "EXPIRE_ACK", _expire(1, 1), source=2)
     _took(h, "link", "ARMED", "ExpireAck", "ARMED")
     h.run(2005)  # second attempt on link 1 outstanding

@@ -2,15 +2,22 @@
 // the link layer needs to have something to attempt for:
 //   * SETUP at a router is forwarded with this node's hop record appended; at the tail end it is
 //     answered with CONFIRM carrying the baseline rules (chapter 05 s.7). No admission control,
-//     no REJECT, no TEARDOWN, no timeouts.
-//   * CONFIRM installs this node's rules; each GENERATE rule arms its link. A router's CONFIRM
-//     is passed on towards the head end.
-//   * Link layer: one ATTEMPT per slot and link (LINK-001.1, LINK-002), multiplexed over as many modes as
-//     the slot can use: one communication qubit per mode, modes = min(idle communication qubits,
-//     free memory qubits, the circuit's slots_per_link less the pairs it holds on the link).
-//     HERALD checks (LINK-005.3, LINK-006.2, LINK-008, LINK-015.4): one result per matched mode, mode 0 first; modes
-//     without a result failed; a HERALD with no results or more than the ATTEMPT's modes is
-//     refused whole; a result with an invalid seq is refused alone. Link pairs recorded under
+//     no REJECT, no timeouts. A TEARDOWN releases the circuit and goes on to the other
+//     neighbour (TEARDOWN_ACK to its sender), with nothing retransmitted.
+//   * CONFIRM installs this node's rules; each GENERATE rule puts the circuit into its link's
+//     rotation: at once on the link the CONFIRM came across, one peer delay (the link's
+//     signalling latency) after sending it on the link it goes across (FWD-011, FWD-012). A
+//     TEARDOWN removes it at once from the link it came across, one peer delay after sending it
+//     from the link it goes across (FWD-013, FWD-014). A router's CONFIRM is passed on towards
+//     the head end.
+//   * Link layer: while a link's rotation holds a circuit, one ATTEMPT in every attempt slot
+//     (LINK-001.1, LINK-002, LINK-020), multiplexed over as many modes as the slot can use: one
+//     communication qubit per mode, modes = min(idle communication qubits, free memory qubits,
+//     the circuit's slots_per_link less the pairs it holds on the link), 0 when that is none or
+//     the circuit is leaving the rotation. HERALD checks (LINK-005.3, LINK-006.2, LINK-008,
+//     LINK-015.4, LINK-021): one result per matched mode, mode 0 first; modes without a result
+//     failed; a HERALD with more results than the ATTEMPT's modes is refused whole (one with none
+//     is no error); a result with an invalid seq is refused alone. Link pairs recorded under
 //     (link_id, seq), each with the qubit of its mode (LINK-013.1), herald timeout (LINK-009),
 //     EXPIRE / EXPIRE_ACK (LINK-010.2, LINK-011.1, LINK-012.1, LINK-014), ERROR from the station ends the attempt.
 //   * A success whose seq skips seqs the node was never heralded (a HERALD lost on its way) makes
@@ -63,10 +70,10 @@ class Node extends Outbox {
       this.links.set(Number(lc.link_id), {
         id: Number(lc.link_id), peer: Number(lc.peer), station: Number(lc.station), slot: Number(lc.slot_ns),
         period: Number(lc.attempt_period || 1),   // LINK-017: attempt slots are multiples of it
-        peerDelay: Number(lc.peer_delay_ns || 0), // LINK-019: one-way latency to the peer
-        heldBack: [],             // LINK-019: [circuit, until] of qubits freed by a swap
+        peerDelay: Number(lc.peer_delay_ns || 0), // signalling latency to the peer (FWD-011, FWD-013)
+        rotation: new Map(),      // circuit -> [joins, leaves] (FWD-003, FWD-011 to FWD-014)
         rate: Number(lc.rate_mhz || 0), fidelity: lc.fidelity === undefined ? 0 : lc.fidelity,
-        circuits: [],             // circuits generating on the link (FWD-003 round robin)
+        circuits: [],             // circuits whose GENERATE rule is installed on the link
         nextSlotAt: null,         // slot timer
         lastSlot: -1,
         counter: 0,               // attempt ids (LINK-001.2)
@@ -158,6 +165,8 @@ class Node extends Outbox {
       }
       case 'SETUP': return this.onSetup(msg);
       case 'CONFIRM': return this.onConfirm(msg);
+      case 'TEARDOWN': return this.onTeardown(msg);
+      case 'TEARDOWN_ACK': return undefined;
       default:
         throw new ProtocolError('UNEXPECTED_MESSAGE', `${msg.type} is not handled by this example node`, 'type');
     }
@@ -165,34 +174,43 @@ class Node extends Outbox {
 
   // ---- link layer -------------------------------------------------------------------------
   arm(link) {
-    if (!link.circuits.length) { link.nextSlotAt = null; return; }
     const k = Math.max(Math.ceil(this.now / link.slot), link.lastSlot + 1);   // LINK-002: one attempt per slot
+    for (const [c, [, leaves]] of link.rotation) if (leaves <= k * link.slot) link.rotation.delete(c);
+    if (!link.rotation.size) { link.nextSlotAt = null; return; }
     link.nextSlotAt = Math.ceil(k / link.period) * link.period * link.slot;   // LINK-017: the next attempt slot
   }
 
+  // FWD-003: the circuits of the link's rotation at time t, ascending
+  owners(link, t) {
+    return [...link.rotation].filter(([, [joins, leaves]]) => joins <= t && t < leaves)
+      .map(([c]) => c).sort((x, y) => x - y);
+  }
+
   usedBy(circuit, link) {
-    link.heldBack = link.heldBack.filter(([, until]) => until > this.now);   // LINK-019
     return [...link.held.values()].filter(p => p.circuit === circuit).length
-      + (link.attempt && link.attempt.circuit === circuit ? link.attempt.qubits.length : 0)
-      + link.heldBack.filter(([c]) => c === circuit).length;
+      + (link.attempt && link.attempt.circuit === circuit ? link.attempt.qubits.length : 0);
   }
 
   commBusy() { return [...this.links.values()].reduce((n, l) => n + (l.attempt ? l.attempt.qubits.length : 0), 0); }
 
   async startSlot(link) {
     const k = Math.floor(this.now / link.slot);
-    const circuit = link.circuits[Math.floor(k / link.period) % link.circuits.length];   // FWD-003: attempt slots
+    const slot = k * link.slot;
+    const owners = this.owners(link, slot);
     link.nextSlotAt = null;
-    // LINK-001.3, LINK-002: one mode per communication qubit, each with a memory qubit of the circuit's quota
-    const modes = Math.min(this.commQubits - this.commBusy(), this.freeQubits.length,
-      this.slotsPerLink - this.usedBy(circuit, link), 255);
-    if (modes < 1) {
-      link.nextSlotAt = (k + link.period) * link.slot;   // nothing free: try the next attempt slot
+    if (!owners.length) {   // FWD-015: no circuit has joined yet (or all have left): no attempt
+      link.lastSlot = k;
+      this.arm(link);
       return;
     }
+    const circuit = owners[Math.floor(k / link.period) % owners.length];   // FWD-003: attempt slots
+    // LINK-001.3, LINK-002: one mode per communication qubit, each with a memory qubit of the
+    // circuit's quota; LINK-020: 0 when there is none, or the circuit is leaving the rotation
+    const modes = !link.circuits.includes(circuit) ? 0 : Math.max(0, Math.min(
+      this.commQubits - this.commBusy(), this.freeQubits.length,
+      this.slotsPerLink - this.usedBy(circuit, link), 255));
     const qubits = [];
     for (let m = 0; m < modes; m++) qubits.push(this.freeQubits.pop());
-    const slot = k * link.slot;
     link.counter = (link.counter + 1) % 2 ** 32;
     link.lastSlot = k;
     for (const qubit of qubits) {   // one device.attempt per mode, mode 0 first
@@ -227,11 +245,16 @@ class Node extends Outbox {
         : 'HERALD echoes a foreign attempt', Number(b.slot_ns) !== a.slot ? 'body.slot_ns' : (this.id < link.peer ? 'body.attempt_id_a' : 'body.attempt_id_b'));
     }
     const results = Array.isArray(b.results) ? b.results : [];
-    if (!results.length || results.length > a.qubits.length) {   // LINK-015.4: refuse the whole HERALD
+    if (a.abandoned) {   // its circuit was torn down: the HERALD is expected, it makes no pair
       await this.endAttempt(link, false);
       this.arm(link);
-      throw new ProtocolError('ATTEMPT_MISMATCH', results.length ? `${results.length} results for an attempt of ${a.qubits.length} modes`
-        : 'HERALD without results', 'body.results');
+      return;
+    }
+    if (results.length > a.qubits.length) {   // LINK-015.4: refuse the whole HERALD (none: LINK-021)
+      await this.endAttempt(link, false);
+      this.arm(link);
+      throw new ProtocolError('ATTEMPT_MISMATCH', `${results.length} results for an attempt of ${a.qubits.length} modes`,
+        'body.results');
     }
     await this.endAttempt(link, true);   // the qubits are now the results' (or freed below)
     let paired = false;
@@ -337,7 +360,9 @@ class Node extends Outbox {
     if (next) {
       if (!out) throw new ProtocolError('ROUTE_INVALID', `no link to next hop ${next}`, 'body.route');
       const hop = { node: this.id, free_memory: this.freeQubits.length, comm_qubits: this.commQubits,
-        link_id: out.id, link_rate_mhz: out.rate, link_fidelity: Math.round(out.fidelity * 65535), memory_t2_ns: this.config.t2_ns || 0 };
+        link_id: out.id, link_rate_mhz: out.rate, link_fidelity: Math.round(out.fidelity * 65535), memory_t2_ns: this.config.t2_ns || 0,
+        // SIG-047: a router reports its BSM success probability rounded down; the head end 1
+        swap_success: me > 0 ? Math.floor((this.config.bsm_success_probability ?? 1) * 65535) : 65535 };
       this.send('SETUP', next, Object.assign({}, b, { hops: [...b.hops, hop] }));
       return;
     }
@@ -352,7 +377,7 @@ class Node extends Outbox {
       rule(n, links[i], 'SWAP', { peer_link: links[i + 1] })));
     rules.push(rule(this.id, links[links.length - 1], 'GENERATE'), rule(this.id, links[links.length - 1], 'DELIVER', { endpoint: b.tail_endpoint }));
     const body = { circuit_id: b.circuit_id, expected_rate_mhz: 0, expected_fidelity: 0, rules };
-    this.install(b.circuit_id, rules);
+    this.install(b.circuit_id, rules, route[me - 1]);
     this.send('CONFIRM', route[me - 1], body);
   }
 
@@ -360,17 +385,15 @@ class Node extends Outbox {
     const b = msg.body;
     const c = this.circuits.get(b.circuit_id);
     if (!c) throw new ProtocolError('UNKNOWN_CIRCUIT', 'circuit unknown', 'body.circuit_id');
-    this.install(b.circuit_id, b.rules);
     const me = c.route.indexOf(this.id);
+    this.install(b.circuit_id, b.rules, me > 0 ? c.route[me - 1] : null);
     if (me > 0) this.send('CONFIRM', c.route[me - 1], b);
   }
 
-  install(cid, rules) {
+  // `sentTo`: the neighbour the CONFIRM goes on to now, across a link that waits (FWD-011)
+  install(cid, rules, sentTo) {
     const c = this.circuits.get(cid);
     c.state = 'ESTABLISHED';
-    // LINK-019: the circuit's ends that deliver pairs as they learn of them (no DISTIL rule)
-    c.freeAtOnce = [c.route[0], c.route[c.route.length - 1]].filter(end => !rules.some(
-      r => Number(r.node) === end && r.match_circuit === cid && r.action === 'DISTIL'));
     c.rules = rules.filter(r => Number(r.node) === this.id && r.match_circuit === cid);
     for (const r of c.rules) {
       if (r.action !== 'GENERATE') continue;
@@ -378,8 +401,45 @@ class Node extends Outbox {
       if (!link || link.circuits.includes(cid)) continue;
       link.circuits.push(cid);
       link.circuits.sort((x, y) => x - y);
+      link.rotation.set(cid, [link.peer === sentTo ? this.now + link.peerDelay : this.now, Infinity]);
       if (!link.attempt && link.nextSlotAt === null) this.arm(link);
     }
+  }
+
+  // SIG-030 (the link part), FWD-013, FWD-014: release the circuit, tell the other neighbour
+  async onTeardown(msg) {
+    const cid = msg.body.circuit_id;
+    const c = this.circuits.get(cid);
+    let released = 0;
+    if (c) {
+      const me = c.route.indexOf(this.id);
+      const onward = [c.route[me - 1], c.route[me + 1]].filter(n => n !== undefined && n !== msg.source);
+      for (const link of this.links.values()) {
+        const entry = link.rotation.get(cid);
+        if (entry) {
+          entry[1] = onward.includes(link.peer) ? this.now + link.peerDelay : this.now;
+          if (entry[0] >= entry[1]) link.rotation.delete(cid);
+        }
+        link.circuits = link.circuits.filter(x => x !== cid);
+        for (const [seq, p] of [...link.held]) {
+          if (p.circuit !== cid) continue;
+          link.held.delete(seq);
+          await this.freeQubit(p.qubit);
+          released++;
+        }
+        const a = link.attempt;
+        if (a && a.circuit === cid && !a.abandoned) {
+          for (const qubit of a.qubits) await this.freeQubit(qubit);
+          released += a.qubits.length;
+          a.qubits = [];
+          a.abandoned = true;
+        }
+        if (!link.attempt && link.nextSlotAt !== null && !link.rotation.size) link.nextSlotAt = null;
+      }
+      this.circuits.delete(cid);
+      for (const n of onward) this.send('TEARDOWN', n, { circuit_id: cid, reason: msg.body.reason });
+    }
+    this.send('TEARDOWN_ACK', msg.source, { circuit_id: cid, released_memory: released });
   }
 
   // ---- swapping (the part of chapter 04 a router's link pairs lead to) -------------------
@@ -410,9 +470,6 @@ class Node extends Outbox {
         c.swaps = (c.swaps + 1) % 2 ** 32;
         this.send('SWAP_OUTCOME', left.peer, Object.assign({}, body, { new_partner: right.peer }));   // TRK-001.1
         this.send('SWAP_OUTCOME', right.peer, Object.assign({}, body, { new_partner: left.peer }));
-        for (const link of [left, right]) {   // LINK-019: the end node frees its qubit on learning
-          if (link.peerDelay > 0 && (c.freeAtOnce || []).includes(link.peer)) link.heldBack.push([cid, this.now + link.peerDelay]);
-        }
         for (const link of [left, right]) if (!link.attempt && link.nextSlotAt === null) this.arm(link);
       }
     }
