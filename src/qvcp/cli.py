@@ -49,7 +49,7 @@ class LazyGroup(click.Group):
     ``qvcp --help`` lists every subcommand with its short help without importing it: the
     help comes from the command's source (its decorator's ``help``/``short_help`` or the
     function's docstring), read with :mod:`ast`; a command without readable source (a
-    compiled build) is imported instead.
+    byte-compiled-only install) is imported instead.
     """
 
     def list_commands(self, ctx: click.Context) -> list[str]:
