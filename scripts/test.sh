@@ -25,7 +25,7 @@ echo "== docs (mkdocs --strict)"
 NO_MKDOCS_2_WARNING=1 mkdocs build --strict --quiet --site-dir "$(mktemp -d)"
 echo "== pytest"
 set +e
-HYPOTHESIS_PROFILE=${HYPOTHESIS_PROFILE:-ci} python -m pytest -q -p no:cacheprovider "$@"
+HYPOTHESIS_PROFILE=${HYPOTHESIS_PROFILE:-ci} python -m pytest -q -p no:cacheprovider -n auto "$@"
 status=$?
 set -e
 if [ "$status" -eq 5 ]; then
