@@ -1,12 +1,14 @@
 """Speed-up of ``qvcp sweep`` from 1 to N local workers on the same sweep.
 
-    python bench/bench_sweep.py [--workers 2] [--seeds 8] [--duration 100000000]
+    python bench/bench_sweep.py [--workers 2] [--seeds 8] [--duration 100000000] [--rounds 1]
 
 Runs the same sweep of chain-3 (first link 1, 5, 10 km; cutoff 0 or 20 ms; ``--seeds`` seeds
 per point) with ``--workers 1`` and ``--workers N`` as two ``qvcp sweep`` processes, checks
 that both wrote the same per-point results, and prints two wall times for each: the whole
 process (imports, cluster start-up and shut-down included) and the sweep itself as
 ``sweep.json`` states it (cluster start-up included, imports not), with their ratios.
+``--rounds N`` repeats the pair N times, interleaved (1, N, 1, N...), and prints each pair's
+ratios and the load average before it: on a shared machine only side-by-side runs compare.
 """
 
 from __future__ import annotations
@@ -53,7 +55,20 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--seeds", type=int, default=8)
     parser.add_argument("--duration", type=int, default=100_000_000, help="simulated ns per run")
+    parser.add_argument("--rounds", type=int, default=1, help="interleaved pairs of sweeps")
     args = parser.parse_args()
+    if args.workers < 2 or args.seeds < 1 or args.duration < 1 or args.rounds < 1:
+        parser.error("--workers must be at least 2; --seeds, --duration and --rounds at least 1")
+    for n in range(args.rounds):
+        if args.rounds > 1:
+            print(f"\nround {n + 1} of {args.rounds}")
+        if _pair(args) != 0:
+            return 1
+    return 0
+
+
+def _pair(args: argparse.Namespace) -> int:
+    """One sweep on one worker, then the same on ``--workers``; print the comparison."""
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         one, a = timed_sweep(1, args.seeds, args.duration, Path(tmp) / "one")

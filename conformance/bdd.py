@@ -178,7 +178,11 @@ class BddPlugin:
             self.collection_errors.append(str(report.longrepr)[-2000:])
 
 
+#: step modules in registration order: of two steps in different modules that match one line,
+#: the later module's wins
 STEP_PLUGINS = ("qvcp.conformance.steps_wire", "qvcp.conformance.steps_node",
+                "qvcp.conformance.steps_circuit_setup", "qvcp.conformance.steps_device",
+                "qvcp.conformance.steps_error_echo",
                 "qvcp.conformance.steps_link", "qvcp.conformance.steps_tracking",
                 "qvcp.conformance.steps_signalling", "qvcp.conformance.steps_delivery",
                 "qvcp.conformance.steps_extensibility", "qvcp.conformance.steps_reliability",

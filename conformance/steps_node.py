@@ -1,4 +1,8 @@
-"""Step definitions for node-profile scenarios (link layer, tracking, signalling, delivery).
+"""Step definitions for node-profile scenarios: the node and its neighbourhood (*Given*), what
+the harness sends it or makes happen (*When*) and what the node sends (*Then*), with the
+helpers the other step modules share. Themed steps live beside it: circuit set-up
+(:mod:`.steps_circuit_setup`), the lent device (:mod:`.steps_device`), echoing ERRORs
+(:mod:`.steps_error_echo`) and the chapters' own (:mod:`.steps_link` and the rest).
 
 Loaded as a pytest plugin by :func:`qvcp.conformance.bdd.run_bdd_cases`. The harness plays
 the neighbours, the heralding stations and the quantum device of one node
@@ -20,17 +24,15 @@ from pytest_bdd import given, parsers, then, when
 from qvcp.conformance.bdd import World
 from qvcp.conformance.cases import require
 from qvcp.conformance.node_harness import (
-    BELL,
     NodeUnderTest,
     baseline_rules,
-    distil_rules,
     link_config,
     link_distil_rules,
     router_config,
     setup_body,
 )
 from qvcp.conformance.protocol import DriverUnsupported
-from qvcp.schemas import ErrorCode, WireError, encode, message_specs, verify
+from qvcp.schemas import ErrorCode, WireError, encode, verify
 
 Json = dict[str, Any]
 
@@ -114,11 +116,6 @@ def end_node(world: World, me: str, peer: str, route: str | None, memory: str | 
 def station_node(world: World, me: str, link: str, a: str, b: str) -> None:
     """Role ``station`` (capability node.station): the node under test heralds one link."""
     _start(world, int(me), {"role": "station", "link_id": int(link), "nodes": [int(a), int(b)]})
-
-
-@when(parsers.re(r"the station's device will report (?P<names>[A-Z_]+(?:, [A-Z_]+)*)$"))
-def script_outcomes(world: World, names: str) -> None:
-    _node(world).device.outcomes.extend(names.split(", "))
 
 
 @then("the station's two HERALDs went one to each node of the link, with identical bodies")
@@ -212,11 +209,6 @@ def advance_to_remembered(world: World, early: str | None, name: str) -> None:
 @when(parsers.re(r"the clock advances to (?P<t>\d+) ns$"))
 def advance(world: World, t: str) -> None:
     _node(world).advance(int(t))
-
-
-@when(parsers.re(r"the device will report Bell-state measurement (?P<name>[A-Z_]+)$"))
-def script_bsm(world: World, name: str) -> None:
-    _node(world).device.bsm_codes.append(BELL.index(name))
 
 
 @when(parsers.re(r"the station heralds (?P<outcome>[A-Z_]+) with seq (?P<seq>\d+) for the "
@@ -364,106 +356,6 @@ def _circuit_in(world: World, text: str) -> str:
     return text
 
 
-@when(parsers.re(r"node (?P<src>\d+) sends SETUP for circuit (?P<cid>\d+) along route "
-                 r"(?P<route>[\d, ]+?)(?: with (?P<field>[a-z_]+) (?P<value>\d+))?$"))
-def inject_setup(world: World, src: str, cid: str, route: str, field: str | None,
-                 value: str | None) -> None:
-    node = _node(world)
-    extra = {field: int(value)} if field and value else {}
-    node.inject("SETUP", int(src), setup_body(int(cid), _route(route), node.node_id, **extra))
-
-
-#: extension type of TRACE_CONTEXT (spec chapter 02 section 6); 0 and 0x7F00-0x7FFF reserved
-TRACE_CONTEXT, PADDING = 1, 2
-EXPERIMENTAL = range(0x7F00, 0x8000)
-
-
-@when(parsers.re(r"node (?P<src>\d+) sends SETUP for circuit (?P<cid>\d+) along route "
-                 r"(?P<route>[\d, ]+?) with a TRACE_CONTEXT extension"
-                 r"(?P<unknown> and a non-critical extension of type 700)?$"))
-def inject_setup_traced(world: World, src: str, cid: str, route: str,
-                        unknown: str | None) -> None:
-    node = _node(world)
-    extensions = [{"type": TRACE_CONTEXT, "critical": False,
-                   "value": "0f1e2d3c4b5a69788796a5b4c3d2e1f0"}]
-    if unknown:  # a type no version of the spec assigns
-        extensions.append({"type": 700, "critical": False, "value": "c0ffee"})
-    node.inject("SETUP", int(src), setup_body(int(cid), _route(route), node.node_id),
-                extensions=extensions)
-
-
-@then("no message the node sent has two TRACE_CONTEXTs, a critical TRACE_CONTEXT or PADDING, "
-      "an extension of type 0 or one of an experimental type")
-def extensions_sent_valid(world: World) -> None:
-    node = _checked(world)
-    require(bool(node.recent), "the node sent nothing to inspect")
-    for msg in node.recent:
-        exts = msg.get("extensions", [])
-        types = [ext["type"] for ext in exts]
-        require(types.count(TRACE_CONTEXT) <= 1, "a message carries more than one "
-                "TRACE_CONTEXT (EXT-005.1)", msg=msg)
-        require(all(t != 0 and t not in EXPERIMENTAL for t in types), "a message carries "
-                "extension type 0 or an experimental type (EXT-006)", msg=msg)
-        require(not any(e["critical"] for e in exts if e["type"] in (TRACE_CONTEXT, PADDING)),
-                "a message marks TRACE_CONTEXT or PADDING critical (EXT-007)", msg=msg)
-
-
-def _confirm_with_rules(world: World) -> Json:
-    """The CONFIRM the last step saw the node send; it must carry rules."""
-    _checked(world)
-    confirm = world.data.get("confirm")
-    require(confirm is not None, "no CONFIRM to inspect")
-    require(bool(confirm["body"]["rules"]), "the CONFIRM carries no rule", msg=confirm)
-    return confirm  # type: ignore[no-any-return]
-
-
-@then(parsers.re(r"every rule of that CONFIRM has a cutoff of at most (?P<ns>\d+) ns$"))
-def confirm_cutoffs_at_most(world: World, ns: str) -> None:
-    confirm = _confirm_with_rules(world)
-    rules = confirm["body"]["rules"]
-    bad = [r["cutoff_ns"] for r in rules if not 0 < r["cutoff_ns"] <= int(ns)]
-    require(not bad, f"rule cutoffs {bad} are none (0) or longer than the requested {ns} ns",
-            msg=confirm)
-
-
-@when(parsers.re(r"node (?P<src>\d+) sends SETUP for circuit (?P<cid>\d+) along route "
-                 r"(?P<route>[\d, ]+?) with min_fidelity (?P<fid>\d+) from hops whose memories "
-                 r"have T2 (?P<t2>\d+) ns$"))
-def inject_setup_decohering(world: World, src: str, cid: str, route: str, fid: str,
-                            t2: str) -> None:
-    node = _node(world)
-    node.inject("SETUP", int(src), setup_body(int(cid), _route(route), node.node_id,
-                                              t2_ns=int(t2), min_fidelity=int(fid)))
-
-
-@then(parsers.re(r"every rule of that CONFIRM carries a cutoff and its expected_fidelity is at "
-                 r"least (?P<fid>\d+)$"))
-def confirm_bounded(world: World, fid: str) -> None:
-    confirm = _confirm_with_rules(world)
-    body = confirm["body"]
-    uncut = [r for r in body["rules"] if not r["cutoff_ns"]]
-    require(not uncut, f"{len(uncut)} rule(s) without a cutoff although stored pairs fall below "
-            "the requested minimum", msg=confirm)
-    require(body["expected_fidelity"] >= int(fid), f"expected_fidelity "
-            f"{body['expected_fidelity']} below the requested {fid}", msg=confirm)
-
-
-@when(parsers.re(r"node (?P<src>\d+) sends SETUP for circuit (?P<cid>\d+) along route "
-                 r"(?P<route>[\d, ]+?) without hop records$"))
-def inject_setup_no_hops(world: World, src: str, cid: str, route: str) -> None:
-    node = _node(world)
-    body = setup_body(int(cid), _route(route), node.node_id)
-    node.inject("SETUP", int(src), {**body, "hops": []})
-
-
-@when(parsers.re(r"node (?P<src>\d+) confirms circuit (?P<cid>\d+) along route "
-                 r"(?P<route>[\d, ]+)$"))
-def inject_confirm(world: World, src: str, cid: str, route: str) -> None:
-    _node(world).inject("CONFIRM", int(src), {
-        "circuit_id": int(cid), "expected_rate_mhz": 1000, "expected_fidelity": 58000,
-        "rules": baseline_rules(int(cid), _route(route), cutoff_ns=0)})
-
-
 @when(parsers.re(r"the application sends (?P<mtype>[A-Z_]+) (?P<body>\{.*\})$"))
 def app_sends(world: World, mtype: str, body: str) -> None:
     _node(world).local(mtype, json.loads(_circuit_in(world, body)))
@@ -498,6 +390,15 @@ def _last_sent(world: World, mtype: str, dst: int) -> Json:
     require(bool(found), f"the node did not send {mtype} to node {dst}", sent=node.recent)
     world.data["last"] = found[-1]
     return found[-1]  # type: ignore[no-any-return]
+
+
+def _confirm_with_rules(world: World) -> Json:
+    """The CONFIRM the last step saw the node send; it must carry rules."""
+    _checked(world)
+    confirm = world.data.get("confirm")
+    require(confirm is not None, "no CONFIRM to inspect")
+    require(bool(confirm["body"]["rules"]), "the CONFIRM carries no rule", msg=confirm)
+    return confirm  # type: ignore[no-any-return]
 
 
 @then(parsers.re(r"the (?:node|station) sends (?P<mtype>[A-Z_]+) to node (?P<dst>\d+)$"))
@@ -537,16 +438,6 @@ def sends_no(world: World, mtype: str) -> None:
     require(not found, f"the node sent {mtype}", sent=found)
 
 
-@then(parsers.re(r"the ATTEMPTs the node sent use at most (?P<n>\d+) modes? in all$"))
-def attempt_modes_at_most(world: World, n: str) -> None:
-    node = _checked(world)
-    found = node.sent("ATTEMPT")
-    require(bool(found), "the node sent no ATTEMPT", sent=node.recent)
-    total = sum(m["body"]["modes"] for m in found)
-    require(total <= int(n), f"the node's ATTEMPTs use {total} modes in all, more than {n}",
-            sent=found)
-
-
 @then(parsers.re(r"the (?:node|station) sends nothing$"))
 def sends_nothing(world: World) -> None:
     node = _checked(world)
@@ -581,85 +472,11 @@ def app_receives(world: World, mtype: str) -> None:
     world.data["last"] = found[-1]
 
 
-@then(parsers.re(r"the application receives ERROR (?P<name>[A-Z_]+)$"))
-def app_receives_error(world: World, name: str) -> None:
-    node = _checked(world)
-    found = [m for m in node.app if m["type"] == "ERROR"]
-    require(bool(found), "the application did not receive an ERROR", app=node.app)
-    code = found[-1]["body"]["code"]
-    require(code == int(ErrorCode[name]), f"the application's ERROR has code {code}, expected "
-            f"{int(ErrorCode[name])} ({name})", msg=found[-1])
-    world.data["last"] = found[-1]
-
-
-def _app_sent(node: NodeUnderTest, mtype: str) -> list[Json]:
-    """The ``mtype`` messages the node's application sent it, in order."""
-    return [m for m in node.injected if m["type"] == mtype and m["source"] == node.node_id]
-
-
-@then(parsers.re(r"the application receives ERROR (?P<name>[A-Z_]+) for each (?P<mtype>[A-Z_]+) "
-                 r"it sent, in order$"))
-def app_error_per_request(world: World, name: str, mtype: str) -> None:
-    """One ERROR ``name`` per ``mtype`` the application sent, in the order sent, each echoing
-    its message (DLV-005: every pending request fails)."""
-    node = _checked(world)
-    asked = _app_sent(node, mtype)
-    errors = [m for m in node.app if m["type"] == "ERROR"]
-    require(len(errors) == len(asked), f"the application received {len(errors)} ERRORs for "
-            f"{len(asked)} {mtype}s", app=node.app)
-    for error, request in zip(errors, asked, strict=True):
-        code = error["body"]["code"]
-        require(code == int(ErrorCode[name]), f"the application's ERROR has code {code}, "
-                f"expected {int(ErrorCode[name])} ({name})", msg=error)
-        _require_echo(error, request)
-
-
-@then(parsers.re(r"it echoes the (?P<nth>first|second|third) (?P<mtype>[A-Z_]+) the application "
-                 r"sent$"))
-def echoes_nth_request(world: World, nth: str, mtype: str) -> None:
-    last, node = world.data.get("last"), world.node
-    require(last is not None and last["type"] == "ERROR", "no ERROR to inspect")
-    asked = _app_sent(node, mtype)
-    index = ("first", "second", "third").index(nth)
-    require(len(asked) > index, f"the application sent {len(asked)} {mtype}s")
-    _require_echo(last, asked[index])
-
-
-@then(parsers.re(r"the application receives no ERROR other than (?P<name>[A-Z_]+)$"))
-def app_no_other_error(world: World, name: str) -> None:
-    node = _checked(world)
-    other = [m for m in node.app if m["type"] == "ERROR"
-             and m["body"]["code"] != int(ErrorCode[name])]
-    require(not other, f"the application received an ERROR other than {name}", app=other)
-
-
 @then(parsers.re(r"the application receives no (?P<mtype>[A-Z_]+)$"))
 def app_receives_no(world: World, mtype: str) -> None:
     node = _checked(world)
     found = [m for m in node.app if m["type"] == mtype]
     require(not found, f"the application received {mtype}", app=found)
-
-
-@then(parsers.re(r"the node holds (?P<n>\d+) memory qubits?$"))
-def holds(world: World, n: str) -> None:
-    node = _checked(world)
-    status = node.status()
-    require(status["qubits_in_use"] == int(n), f"the node holds {status['qubits_in_use']} "
-            f"memory qubits, expected {n}", status=status)
-
-
-@then(parsers.re(r"the node holds (?P<n>\d+) memory qubits? besides those of its unanswered "
-                 r"attempts$"))
-def holds_besides_attempts(world: World, n: str) -> None:
-    """Memory in use less one qubit per mode of each ATTEMPT not yet heralded: the node may
-    already attempt again in the slot after the one heralded."""
-    node = _checked(world)
-    status = node.status()
-    attempting = node.qubits_attempting()
-    got = status["qubits_in_use"] - attempting
-    require(got == int(n), f"the node holds {status['qubits_in_use']} memory qubits, "
-            f"{attempting} of them in unanswered attempts: {got} besides them, expected {n}",
-            status=status, attempts=node.attempts)
 
 
 @then(parsers.re(r"the pair id is (?P<head>\d+) x 65536 \+ (?P<tail>\d+)$"))
@@ -672,47 +489,7 @@ def pair_id_is(world: World, head: str, tail: str) -> None:
             msg=last)
 
 
-
-# --- distillation, comparisons, device calls ------------------------------------------------
-
-@when(parsers.re(r"node (?P<src>\d+) confirms (?:circuit (?P<cid>\d+)|the node's circuit) along "
-                 r"route (?P<route>[\d, ]+?)(?: with (?P<n>\d+) rounds? of (?P<proto>[A-Z]+) "
-                 r"distillation)?$"))
-def inject_confirm_distil(world: World, src: str, cid: str | None, route: str, n: str | None,
-                          proto: str | None) -> None:
-    node = _node(world)
-    if cid is None:
-        require("circuit" in world.data, "the node sent no SETUP whose circuit to confirm")
-    circuit, path = int(cid) if cid else int(world.data["circuit"]), _route(route)
-    rules = baseline_rules(circuit, path, cutoff_ns=0)
-    if n:
-        rules += distil_rules(circuit, path, rounds=int(n), protocol=proto or "DEJMPS")
-    node.inject("CONFIRM", int(src), {"circuit_id": circuit, "expected_rate_mhz": 1000,
-                                      "expected_fidelity": 58000, "rules": rules})
-
-
-@when(parsers.re(r"the device will report distillation bit (?P<bit>[01])$"))
-def script_distil(world: World, bit: str) -> None:
-    _node(world).device.distil_bits.append(int(bit))
-
-
-def _require_device_calls(world: World, verb: str, n: str, done: str) -> None:
-    """Require exactly ``n`` calls of ``verb`` on the lent device; ``done`` words the count
-    (``{}`` is replaced by it) in the failure message."""
-    calls = _checked(world).device.of(verb)
-    require(len(calls) == int(n), f"the node {done.format(len(calls))} on the device, "
-            f"expected {n}", calls=calls)
-
-
-@then(parsers.re(r"the device was asked for (?P<n>\d+) distillations?$"))
-def distillations(world: World, n: str) -> None:
-    _require_device_calls(world, "device.distil", n, "performed {} distillation rounds")
-
-
-@then(parsers.re(r"the device was asked to free (?P<n>\d+) qubits? in all$"))
-def frees_in_all(world: World, n: str) -> None:
-    _require_device_calls(world, "device.free", n, "freed {} qubits")
-
+# --- then: the inspected message compared with a bound or a remembered value ---------------
 
 @then(parsers.re(r'its "(?P<path>[a-z_.0-9]+)" is at (?P<how>least|most) (?P<value>-?\d+)$'))
 def field_bound(world: World, path: str, how: str, value: str) -> None:
@@ -730,54 +507,6 @@ def remember(world: World, path: str, name: str) -> None:
     world.data[f"saved:{name}"] = _path(last, path)
 
 
-@then(parsers.re(r"its rules hold one end-to-end (?P<proto>[A-Z]+) DISTIL rule at each end of "
-                 r"route (?P<route>[\d, ]+), with the circuit's cutoff$"))
-def distil_rules_in_confirm(world: World, proto: str, route: str) -> None:
-    last = world.data.get("last")
-    require(last is not None and last["type"] == "CONFIRM", "no CONFIRM to inspect")
-    path = _route(route)
-    rules = last["body"]["rules"]
-    distil = [r for r in rules if r["action"] == "DISTIL"]
-    ends = {path[0]: link_config(path[0], path[1])["link_id"],
-            path[-1]: link_config(path[-1], path[-2])["link_id"]}
-    require(sorted(r["node"] for r in distil) == sorted(ends), "CONFIRM does not carry exactly "
-            f"one DISTIL rule at each end node {sorted(ends)} (SIG-040.2)", rules=distil)
-    rounds = {r["distil_rounds"] for r in distil}
-    require(len(rounds) == 1 and min(rounds) >= 1, "the DISTIL rules disagree on the number "
-            "of rounds or have none", rules=distil)
-    for r in distil:
-        deliver = [d for d in rules if d["node"] == r["node"] and d["action"] == "DELIVER"]
-        require(r["match_link"] == ends[r["node"]] and r["peer_link"] == 0
-                and r["distil_protocol"] == proto and r["endpoint"] == 0
-                and r["match_circuit"] == last["body"]["circuit_id"],
-                f"the DISTIL rule of node {r['node']} is not end-to-end {proto} on link "
-                f"{ends[r['node']]} with peer_link 0 (SIG-040.2, FWD-009.2)", rule=r)
-        require(bool(deliver) and r["cutoff_ns"] == deliver[0]["cutoff_ns"],
-                f"the DISTIL rule of node {r['node']} does not have the circuit's cutoff "
-                "(that of its DELIVER rule)", rule=r, deliver=deliver)
-    world.data["rounds"] = rounds.pop()
-
-
-@then(parsers.re(r'its "(?P<path>[a-z_.0-9]+)" is at most (?P<name>[a-z]+) halved per '
-                 r"distillation round$"))
-def halved_per_round(world: World, path: str, name: str) -> None:
-    last = world.data.get("last")
-    require(last is not None and "rounds" in world.data, "no distilling CONFIRM to inspect")
-    got, plain, n = _path(last, path), world.data[f"saved:{name}"], world.data["rounds"]
-    require(got * 2**n <= plain, f"{path} {got} with {n} rounds of distillation is above the "
-            f"undistilled {plain} x (1/2)^{n} (SIG-041)", msg=last, undistilled=plain)
-
-
-@then("its fidelity_estimate is at most the CONFIRM's expected_fidelity")
-def estimate_within_confirm(world: World) -> None:
-    last, confirm = world.data.get("last"), world.data.get("confirm")
-    require(last is not None and confirm is not None, "no delivery or CONFIRM to compare")
-    got, bound = last["body"]["fidelity_estimate"], confirm["body"]["expected_fidelity"]
-    require(got <= bound, f"a distilled pair is delivered with fidelity_estimate {got}, above "
-            f"the CONFIRM's expected_fidelity {bound} (SIG-043.2)", msg=last, confirm=confirm)
-
-
-
 @then(parsers.re(r'its "(?P<path>[a-z_.0-9]+)" is the remembered (?P<name>[a-z]+)$'))
 def field_is_remembered(world: World, path: str, name: str) -> None:
     last = world.data.get("last")
@@ -785,66 +514,3 @@ def field_is_remembered(world: World, path: str, name: str) -> None:
     got, want = _path(last, path), world.data[f"saved:{name}"]
     require(got == want, f"{last['type']} has {path} = {got!r}, expected the remembered "
             f"{name} {want!r}", msg=last)
-
-
-@then(parsers.re(r"it echoes the ATTEMPT node (?P<src>\d+) sent for slot (?P<slot>\d+)$"))
-def echoes_attempt(world: World, src: str, slot: str) -> None:
-    last, node = world.data.get("last"), world.node
-    require(last is not None and last["type"] == "ERROR", "no ERROR to inspect")
-    sent = [m for m in node.injected if m["type"] == "ATTEMPT" and m["source"] == int(src)
-            and m["body"]["slot_ns"] == int(slot)]
-    require(len(sent) == 1, f"node {src} sent {len(sent)} ATTEMPTs for slot {slot}")
-    _require_echo(last, sent[0])
-
-
-@then("it echoes the message_id and type code of the message it answers")
-def echoes_offending(world: World) -> None:
-    last, node = world.data.get("last"), world.node
-    require(last is not None and last["type"] == "ERROR", "no ERROR to inspect")
-    offending = node.last_injected
-    require(offending is not None, "no message was injected")
-    assert offending is not None
-    _require_echo(last, offending)
-
-
-def _require_echo(error: Json, offending: Json) -> None:
-    """ERR-001: ``error`` echoes the message_id and type code of ``offending``."""
-    want_type = message_specs()[offending["type"]].type_code
-    body = error["body"]
-    require(body["offending_message_id"] == offending["message_id"]
-            and body["offending_type"] == want_type,
-            f"ERROR echoes message {body['offending_message_id']} of type "
-            f"{body['offending_type']}, not message {offending['message_id']} of type "
-            f"{want_type} ({offending['type']})", msg=error, offending=offending)
-
-
-@then(parsers.re(r"the device's last distillation (?:had frame (?P<frame>\[\d, \d\])|had no "
-                 r"frame correction)$"))
-def distil_frame(world: World, frame: str | None) -> None:
-    node = _checked(world)
-    calls = node.device.of("device.distil")
-    require(bool(calls), "the node performed no distillation round on the device")
-    got = calls[-1].get("frame", [0, 0])
-    want = json.loads(frame) if frame else [0, 0]
-    require(list(got) == want, f"device.distil had frame {got}, expected {want} (TRK-021: the "
-            "end with the higher node id corrects both pairs' tracked codes)", call=calls[-1])
-
-
-@then(parsers.re(r"the device's last Bell-state measurement was on the qubits of mode "
-                 r"(?P<lm>\d+) on link (?P<ll>\d+) and mode (?P<rm>\d+) on link (?P<rl>\d+)$"))
-def bsm_qubits(world: World, lm: str, ll: str, rm: str, rl: str) -> None:
-    """The modes are those of the last attempt the station heralded on each link."""
-    node = _checked(world)
-    calls = node.device.of("device.bsm")
-    require(bool(calls), "the node performed no Bell-state measurement on the device")
-    want = []
-    for mode, link in ((int(lm), int(ll)), (int(rm), int(rl))):
-        qubits = node.heralded_qubits(link)
-        require(mode < len(qubits), f"the node attempted with {len(qubits)} qubits in the slot "
-                f"heralded on link {link}, no mode {mode} (device.attempt once per mode, "
-                "LINK-001.3)", calls=node.device.calls)
-        want.append(qubits[mode])
-    got = [calls[-1].get("left"), calls[-1].get("right")]
-    require(got == want, f"device.bsm measured qubits {got}, expected {want}: the pairs of the "
-            f"results of mode {lm} on link {ll} and of mode {rm} on link {rl} (LINK-013.1)",
-            call=calls[-1], attempts={str(k): v for k, v in node.attempt_qubits.items()})

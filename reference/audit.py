@@ -41,9 +41,10 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
+if TYPE_CHECKING:
+    import jsonschema
 
 __all__ = ["CHECKPOINT", "EVENTS", "GENESIS", "AuditLog", "AuditReadError", "Verdict",
            "canonical", "read", "read_lines", "record_hash", "verify"]
@@ -208,6 +209,8 @@ class Verdict:
 
 @functools.cache
 def _validator() -> jsonschema.Draft202012Validator:
+    import jsonschema  # imported where logs are read, not by the nodes that write them
+
     from qvcp.schemas.layout import load_json
 
     return jsonschema.Draft202012Validator(load_json("meta/audit.schema.json"))

@@ -43,6 +43,8 @@ from .engines.swap import SwapEngine
 from .engines.tracking import EndEngine
 from .liveness import Liveness
 from .messages import MessageFactory, check_extensions, error_reply, fidelity_to_wire
+from .node_circuit_policy import CircuitPolicies
+from .node_error_budget import ErrorBudget
 from .policy import Policy
 from .reliable import Reliability
 from .resources import Resources
@@ -68,16 +70,16 @@ _ROUTES: dict[str, tuple[int, type[ev.MessageEvent]]] = {
 _TO_DATAPLANE = (ev.LinkPairReady, ev.PeerExpired)
 _TO_ENDPOINT = (ev.CircuitUp, ev.CircuitDown, ev.PairIdentified, ev.PairLost)
 _TO_LINK = (ev.GenerateOn, ev.GenerateOff)
-#: signalling states of a circuit holding a reservation that SIG-016 may preempt
-_PREEMPTABLE = (SigState.SETUP_SENT, SigState.PENDING, SigState.ESTABLISHED)
 
 
 Router = Callable[[int, int, dict[str, int]], "list[int] | None"]
 
 
 @dataclass
-class Node:
-    """A node of ``config.role`` driving its engines; the device is injected."""
+class Node(ErrorBudget, CircuitPolicies):
+    """A node of ``config.role`` driving its engines; the device is injected. The token bucket
+    that limits its ERRORs is :class:`.node_error_budget.ErrorBudget`; what it lets a new
+    circuit take, :class:`.node_circuit_policy.CircuitPolicies`."""
 
     config: NodeConfig
     device: Any
@@ -314,38 +316,6 @@ class Node:
         if reply is not None:
             self._queue.append(Send(reply))
 
-    def _refusal_withheld(self, msg: dict[str, Any], now: int) -> bool:
-        """SEC-025: a REJECT of a SETUP refused here draws on the same token bucket as the
-        ERRORs to its destination; without a token it is not sent (the head end's setup
-        timeout ends the circuit, SIG-014). Relayed REJECTs and those to the node's own
-        application are never withheld."""
-        if msg["type"] != "REJECT" or msg["body"].get("rejecting_node") != self.node_id \
-                or msg["destination"] == self.node_id:
-            return False
-        if self._error_allowed(msg["destination"], now):
-            return False
-        self.errors_suppressed += 1
-        return True
-
-    def _error_allowed(self, dest: int, now: int) -> bool:
-        """ERR-004.1: a token bucket per destination, ``error_burst`` ERRORs deep and refilled
-        by one every ``error_refill_ns``; takes a token when there is one."""
-        c = self.config
-        if c.error_burst <= 0:
-            return True
-        tokens, since = self._error_tokens.get(dest, (c.error_burst, now))
-        if c.error_refill_ns > 0 and now > since:
-            gained, rest = divmod(now - since, c.error_refill_ns)
-            if tokens + gained >= c.error_burst:
-                tokens, since = c.error_burst, now
-            else:
-                tokens, since = tokens + gained, now - rest
-        if tokens <= 0:
-            self._error_tokens[dest] = (tokens, since)
-            return False
-        self._error_tokens[dest] = (tokens - 1, since)
-        return True
-
     #: the outputs of every engine of the node, in emission order (see :meth:`_collect`)
     _queue: list[Output] = field(init=False, default_factory=list)
 
@@ -443,48 +413,6 @@ class Node:
             self.signalling[cid] = sig
             self._forget_engines()
         return sig
-
-    def _preempt(self, now: int, cid: int, priority: int, slots: int, link: int,
-                 rate: int) -> bool:
-        """SIG-016: make room for circuit ``cid`` (``slots`` memory slots, ``rate`` mHz on
-        ``link``, 0 for none) by tearing down circuits of a strictly lower priority that hold
-        a reservation here: the lowest priority first and, within one, the most recently
-        admitted first, only as many as needed. Preempts nothing and returns False when even
-        all of them would not make room."""
-        res = self.ctx.resources
-        candidates = [s for c, s in self.signalling.items()
-                      if c != cid and c in res.reserved and s.setup is not None
-                      and s.state in _PREEMPTABLE and s.setup["qos"]["priority"] < priority]
-        # a stable sort of the newest first: newest first within each priority
-        order = sorted(reversed(candidates), key=lambda s: s.setup["qos"]["priority"])
-        free, headroom = res.unreserved(), res.link_headroom_mhz(link) if link else rate
-        victims = []
-        for sig in order:
-            if free >= slots and headroom >= rate:
-                break
-            victim = sig.circuit_id
-            victims.append(sig)
-            free += res.reserved.get(victim, 0)
-            if link:
-                headroom += res.link_load_mhz.get(link, {}).get(victim, 0)
-        if free < slots or headroom < rate:
-            return False
-        for sig in victims:  # their Release follows in this node's queue, as for any teardown
-            sig.fire(now, ev.CloseCircuit(circuit_id=sig.circuit_id, reason="PREEMPTED"))
-        return True
-
-    def _authorise(self, cid: int, setup: dict[str, Any], need: int) -> str | None:
-        """Chapter 08 section 4: the REJECT reason the policy gives circuit ``cid`` (needing
-        ``need`` memory slots here), counting what its head end's other circuits hold here."""
-        assert self.policy is not None
-        res, head = self.ctx.resources, setup["head_end"]
-        mine = [c for c, s in self.signalling.items()
-                if c != cid and c in res.reserved and s.setup is not None
-                and s.setup["head_end"] == head]
-        return self.policy.refusal(
-            setup, circuits_of_head=len(mine), memory_of_head=sum(res.reserved[c] for c in mine),
-            need=need, rate_of_head=sum(self.signalling[c].setup["qos"]["min_rate_mhz"]
-                                        for c in mine))
 
     def _endpoint_ok(self, setup: dict[str, Any]) -> bool:
         ep = self.endpoints.get(setup["tail_endpoint"])  # DLV-004

@@ -34,6 +34,19 @@ __all__ = ["GridError", "aggregate", "apply_grid", "parse_grid", "points", "run_
            "run_seed", "sweep", "sweep_runs"]
 
 SWEEP_EXTRA_HINT = "needs dask.distributed: pip install 'qvcp[sweep]'"
+#: the local cluster's Dask configuration (its workers get it from this process). The
+#: statistical profiler samples the simulator's deep stacks every 10 ms and slows the runs
+#: down: off. The event loop of every worker, nanny and the scheduler wakes every 20 ms to time
+#: itself, every 100 ms to read memory use and every 500 ms for system metrics, in CPU taken
+#: from the runs: once a second (the memory limit is still enforced, a second late at most)
+_LOCAL_SETTINGS: dict[str, Any] = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "1s",
+}
+#: Dask's setting of how worker processes start; set, it overrides the forked local workers
+_START_METHOD_VARIABLE = "DASK_DISTRIBUTED__WORKER__MULTIPROCESSING_METHOD"
 
 
 class GridError(ValueError):
@@ -137,7 +150,7 @@ def _run_task(task: tuple[int, int, dict[str, Any], int, int]) -> tuple[int, int
 
 def _mean_ci(values: Sequence[float]) -> dict[str, Any]:
     """Mean and 95% Student-t interval (NaN bounds below two values) of ``values``."""
-    from scipy.stats import t
+    from scipy.special import stdtrit  # scipy.stats.t.ppf's own, without scipy.stats' import
 
     n = len(values)
     if n == 0:
@@ -146,7 +159,7 @@ def _mean_ci(values: Sequence[float]) -> dict[str, Any]:
     if n < 2:
         return {"mean": mean, "ci95": [None, None], "n": n}
     sd = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (n - 1))
-    half = float(t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
+    half = float(stdtrit(n - 1, 0.975)) * sd / math.sqrt(n)
     return {"mean": mean, "ci95": [mean - half, mean + half], "n": n}
 
 
@@ -173,18 +186,9 @@ def sweep_runs(tasks: list[tuple[int, int, dict[str, Any], int, int]], *, worker
             if on_done is not None:
                 on_done()
         return sorted(done, key=lambda r: r[:2])
-    import logging
+    from distributed import Client, as_completed
 
-    import dask
-    from distributed import Client, LocalCluster, as_completed
-
-    cluster = None
-    if scheduler is None:
-        # the workers' statistical profiler samples the simulator's deep stacks every 10 ms
-        # and halves its speed: off (the workers get this configuration from here)
-        with dask.config.set({"distributed.worker.profile.enabled": False}):
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=logging.ERROR)
+    cluster = _local_cluster(workers) if scheduler is None else None
     try:
         with Client(cluster if cluster is not None else scheduler, timeout=20) as client:
             futures = client.map(_run_task, tasks, pure=False)
@@ -196,6 +200,40 @@ def sweep_runs(tasks: list[tuple[int, int, dict[str, Any], int, int]], *, worker
         if cluster is not None:
             cluster.close()
     return sorted(done, key=lambda r: r[:2])
+
+
+def _local_cluster(workers: int) -> Any:
+    """A dask.distributed ``LocalCluster`` of ``workers`` single-threaded processes.
+
+    Dask spawns its worker processes by default: each starts a new interpreter and imports
+    Dask and then the simulator, seconds of CPU per worker before its first run. On Linux,
+    this process imports the simulator once and Dask forks the workers from it ready to run
+    (not elsewhere: macOS system libraries are not fork-safe, Windows has no fork). A start
+    method configured other than Dask's default ``spawn``, or any set in
+    ``DASK_DISTRIBUTED__WORKER__MULTIPROCESSING_METHOD``, is kept.
+    """
+    import logging
+
+    import dask
+    from distributed import LocalCluster
+
+    settings = dict(_LOCAL_SETTINGS)
+    if _fork_workers():
+        from .sim import network, summary  # noqa: F401  (the forked workers inherit them)
+
+        settings["distributed.worker.multiprocessing-method"] = "fork"
+    with dask.config.set(settings):
+        return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                            dashboard_address=None, silence_logs=logging.ERROR)
+
+
+def _fork_workers() -> bool:
+    """Whether the local workers are forked from this process rather than spawned."""
+    import dask
+    import distributed  # noqa: F401  (its import sets Dask's default start method)
+
+    return (sys.platform.startswith("linux") and _START_METHOD_VARIABLE not in os.environ
+            and dask.config.get("distributed.worker.multiprocessing-method") == "spawn")
 
 
 def write_csv(path: Path, grid: dict[str, list[Any]], rows: list[dict[str, Any]]) -> None:
@@ -311,7 +349,7 @@ def sweep(scenario: Path, grid_items: tuple[str, ...], seeds: int, base_seed: in
     if scheduler is not None and workers is not None:
         raise click.BadParameter("the cluster decides its workers; give one of --workers "
                                  "and --scheduler", param_hint="'--workers'")
-    if not _dask_available():
+    if (scheduler is not None or workers != 1) and not _dask_available():
         if scheduler is not None:
             raise click.BadParameter(SWEEP_EXTRA_HINT, param_hint="'--scheduler'")
         if (workers or 1) > 1:

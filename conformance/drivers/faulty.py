@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from qvcp.conformance.drivers.faulty_extensions import EXTENSION_FAULTS
 from qvcp.conformance.drivers.faulty_layout import LAYOUT_FAULTS
 from qvcp.conformance.drivers.faulty_registry import REGISTRY_FAULTS
 from qvcp.conformance.drivers.faulty_wire import (
@@ -358,7 +359,8 @@ FAULTS: dict[str, Fault] = {
 }
 FAULTS.update({name: Fault(factory, case, requirement)
                for name, (factory, case, requirement)
-               in (WIRE_FAULTS | LAYOUT_FAULTS | REGISTRY_FAULTS).items()})
+               in (WIRE_FAULTS | EXTENSION_FAULTS | LAYOUT_FAULTS
+                   | REGISTRY_FAULTS).items()})
 
 
 def faulty_factory(name: str) -> Callable[[], Any]:

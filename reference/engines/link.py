@@ -112,9 +112,14 @@ class LinkEngine(Engine):
     timeouts_in_a_row: int = 0
     #: the highest seq heralded to this node (0: none yet), for LINK-016's gaps
     last_seq: int = 0
-    #: modes of the attempts that timed out since the last success heralded to this node: how
-    #: many seqs after ``last_seq`` may have been heralded to the peer alone (TRK-013.3)
+    #: modes of the attempts that ended without their HERALD (timed out, or ended by the
+    #: station's ERROR or a HERALD echoing a foreign attempt) since the last success heralded
+    #: to this node: how many seqs after ``last_seq`` may have been heralded to the peer alone
+    #: (TRK-013.3)
     unheard: int = 0
+    #: LINK-016, TRK-013.9: the seqs this node expired at the peer as never heralded to it,
+    #: the latest 4096
+    expired: OrderedDict[int, None] = field(default_factory=OrderedDict)
 
     def __post_init__(self) -> None:
         self.state = LinkState.IDLE
@@ -260,7 +265,7 @@ class LinkEngine(Engine):
         slot, my_id, _, qubits, _ = attempt
         mine = body["attempt_id_a"] if self.node_id < self.peer else body["attempt_id_b"]
         if body["slot_ns"] != slot or mine != my_id:  # LINK-006.2
-            self._end_attempt(now)
+            self.unheard += len(self._end_attempt(now)[1])  # TRK-013.3: ended unheralded
             self.report(ProtocolError(ErrorCode.ATTEMPT_MISMATCH, "HERALD echoes a foreign "
                                       "attempt", field="body.attempt_id_a", msg=ev.msg))
             return self._arm(now)
@@ -306,6 +311,8 @@ class LinkEngine(Engine):
     def _note_seq(self, seq: int) -> None:
         """LINK-016: a success heralded with ``seq`` shows the seqs this node missed since the
         last one it received (a HERALD lost on the way): expire them at the link peer."""
+        if self.expired:  # heralded after all (a seq reused after wrapping, or a late HERALD)
+            self.expired.pop(seq, None)
         last = self.last_seq
         ahead = seqs_between(last, seq)
         if last and 0 < ahead < 2**15:
@@ -313,15 +320,36 @@ class LinkEngine(Engine):
             body = {"link_id": self.link_id, "first_seq": next_seq(last),
                     "last_seq": (seq - 2) % 65535 + 1}
             self.out.append(Send(self.factory.make("EXPIRE", self.peer, body)))
+            gone, s = self.expired, last
+            for _ in range(min(ahead, 4096)):
+                s = next_seq(s)
+                gone[s] = None
+            while len(gone) > 4096:
+                gone.popitem(last=False)
         if not last or ahead < 2**15:
             self.last_seq = seq
             self.unheard = 0
 
     def missed(self, seq: int) -> bool:
-        """TRK-013.3: ``seq`` may be a success heralded to the peer alone: it lies after the
-        highest seq heralded to this node by no more than the modes of the attempts that timed
-        out since (a HERALD lost on its way here)."""
-        return self.unheard > 0 and seqs_between(self.last_seq, seq) < self.unheard
+        """TRK-013.3, TRK-013.9: ``seq`` may be a success heralded to the peer alone: it lies
+        after the highest seq heralded to this node by no more than the modes of the attempts
+        that ended without their HERALD since (a HERALD lost on its way here), or this node has
+        expired it at the peer as skipped (LINK-016)."""
+        if self.unheard > 0 and seqs_between(self.last_seq, seq) < self.unheard:
+            return True
+        return seq in self.expired  # TRK-013.9: skipped by a later HERALD (LINK-016)
+
+    def awaiting(self, seq: int) -> int:
+        """TRK-013.4: the herald deadline (LINK-009) of the attempt on the link still waiting
+        for its HERALD, if it has modes and ``seq`` lies after the highest seq heralded to this
+        node by no more than the modes of that attempt and of those that timed out since (the
+        pair may yet be heralded here, or its HERALD was lost); 0 otherwise."""
+        attempt = self.attempt
+        if attempt is None or not attempt[3]:
+            return 0
+        if seqs_between(self.last_seq, seq) >= self.unheard + len(attempt[3]):
+            return 0
+        return self.timers.get("herald", 0)
 
     def pair_gone(self, seq: int) -> None:
         """The node no longer holds link pair ``seq`` (swapped, discarded or delivered)."""
@@ -345,7 +373,7 @@ class LinkEngine(Engine):
         self.timeouts_in_a_row = 0  # the station answers: the link is alive
         if ev.body["offending_message_id"] != self.attempt[4]:
             return self.state
-        self._end_attempt(now)
+        self.unheard += len(self._end_attempt(now)[1])  # TRK-013.3: ended by the station
         return self._arm(now)
 
     def ignore(self, now: int, ev: Any) -> None:

@@ -77,6 +77,10 @@ class TrackingEngine(NodeEngine, Distilling):
     cutoff_ns: int = 0
     #: link -> what :meth:`_cutoff_on` found for it
     _cutoffs: dict[int, tuple[int, bool]] = field(default_factory=dict)
+    #: TRK-013.4: SWAP_OUTCOMEs kept for a pair an attempt in flight may still herald here:
+    #: our ref -> (new partner, its ref, Bell code), or the reason of a DISCARD that named the
+    #: ref (TRK-013.7); each one's timer ``await:link:seq`` is the herald deadline
+    awaiting: dict[Ref, tuple[int, Ref, int] | str] = field(default_factory=dict)
     #: link-level DISTIL rules at this node (FWD-006): link -> its distillation scope
     link_scopes: dict[int, Scope] = field(default_factory=dict)
     #: every distillation scope of the engine (link-level, then end-to-end)
@@ -158,9 +162,16 @@ class TrackingEngine(NodeEngine, Distilling):
         enters distillation (FWD-006). True if it is usable now."""
         ref = (ev.link_id, ev.seq)
         cutoff, at_once = self._cutoff_on(ev.link_id)
-        self.held[ref] = QubitRecord(ev.qubit, ref, ev.created_ns, ev.peer, ref, ev.bell,
-                                     "head" if ev.link_id == self._head_link else "tail",
-                                     cutoff)
+        rec = self.held[ref] = QubitRecord(ev.qubit, ref, ev.created_ns, ev.peer, ref, ev.bell,
+                                           "head" if ev.link_id == self._head_link else "tail",
+                                           cutoff)
+        if self.awaiting and ref in self.awaiting:
+            kept = self.awaiting.pop(ref)
+            self.disarm("await", ref)
+            if isinstance(kept, str):  # TRK-013.8: discarded before it was heralded here
+                self._drop(now, ref, kept, notify=False)
+                return False
+            rec.partner, rec.partner_ref, rec.bell = kept  # TRK-013.5, as TRK-008 says
         if at_once:
             self._drop(now, ref, "CUTOFF", notify=True)
             return False
@@ -193,9 +204,11 @@ class TrackingEngine(NodeEngine, Distilling):
             self._drop(now, ref, "CUTOFF", notify=True)
 
     def free_all(self, now: int, ev: Any) -> None:
-        """Teardown: free every held qubit (SIG-030; DISCARDs omitted, SIG-036)."""
+        """Teardown: free every held qubit (SIG-030; DISCARDs omitted, SIG-036) and forget the
+        outcomes kept under TRK-013.4."""
         for ref in list(self.held):
             self._drop(now, ref, "TEARDOWN", notify=False)
+        self.awaiting.clear()
         self.timers.clear()
 
     def free_late(self, now: int, ev: LinkPairReady) -> None:
@@ -250,6 +263,9 @@ class TrackingEngine(NodeEngine, Distilling):
             self._pass_on(ref, new_partner, other_ref, bell, head_side)
         elif ref in self.distilled:
             return  # a stale outcome for a pair since sacrificed in distillation (TRK-009)
+        elif ref not in self.discarded and self._await(ref, head_side, new_partner, other_ref,
+                                                       bell):
+            return  # TRK-013.4: kept until the attempt in flight is heralded or times out
         elif ref in self.discarded or self._missed(ref, head_side):  # TRK-013.2, TRK-013.3
             if ref not in self.discarded:
                 self._remember(self.discarded, ref, "HALF_LOST")
@@ -269,6 +285,58 @@ class TrackingEngine(NodeEngine, Distilling):
             return False
         link = self.ctx.link_engines.get(ref[0])
         return link is not None and link.missed(ref[1])
+
+    def _await(self, ref: Ref, head_side: bool, new_partner: int, other_ref: Ref,
+                bell: int) -> bool:
+        """TRK-013.4: keep an outcome for a pair of this node's link on that side that the
+        attempt in flight there may yet herald (:meth:`LinkEngine.awaiting`) until that
+        attempt's herald deadline; a later outcome for the same pair replaces it if its new
+        partner is farther (TRK-008). False if no such attempt is in flight."""
+        assert self.ctx is not None and self.info is not None
+        kept = self.awaiting.get(ref)
+        if kept is None:
+            if ref[0] != self.info.side_links(self.me)[1 if head_side else 0] \
+                    or not self._await_herald(ref):
+                return False
+        elif isinstance(kept, str) or not self._farther(kept[0], new_partner, head_side):
+            return True  # discarded meanwhile (TRK-013.7), or stale (TRK-009)
+        self.awaiting[ref] = (new_partner, other_ref, bell)
+        return True
+
+    def _await_discard(self, ref: Ref, reason: str) -> bool:
+        """TRK-013.7: keep a DISCARD for a pair of one of this node's links that the attempt
+        in flight there may yet herald, to free the pair at once if it does (TRK-013.8). False
+        if no such attempt is in flight."""
+        assert self.ctx is not None and self.info is not None
+        if ref[0] not in self.info.side_links(self.me) or not self._await_herald(ref):
+            return False
+        self.awaiting[ref] = reason
+        return True
+
+    def _await_herald(self, ref: Ref) -> bool:
+        """Arm the ``await`` timer of ``ref`` at the herald deadline of the attempt in flight
+        on its link that may yet herald it (:meth:`LinkEngine.awaiting`); False if none."""
+        assert self.ctx is not None
+        link = self.ctx.link_engines.get(ref[0])
+        due = link.awaiting(ref[1]) if link is not None else 0
+        if due:
+            self.timers[self.timer_name("await", ref)] = due
+        return bool(due)
+
+    def _await_due(self, ref: Ref) -> None:
+        """TRK-013.6: the attempt's herald deadline passed without the pair heralded here:
+        handle the kept outcome as TRK-013.3 says (discarded ``HALF_LOST``, DISCARD to its
+        new partner); after a DISCARD meanwhile (TRK-013.7) only remember the pair gone."""
+        assert self.info is not None
+        kept = self.awaiting.pop(ref, None)
+        if kept is None:
+            return
+        reason = kept if isinstance(kept, str) else "HALF_LOST"
+        self._remember(self.discarded, ref, reason)
+        if not isinstance(kept, str):
+            partner, pair, _ = kept
+            self._send("DISCARD", partner, {"circuit_id": self.info.circuit_id,
+                                            "pair": _refd(pair), "reason": reason})
 
     def _route_mismatch(self, now: int, ev: SwapOutcome, name: str, detail: str) -> None:
         """TRK-005.2 to TRK-005.4: a SWAP_OUTCOME of a node of the route whose ``new_partner``
@@ -335,6 +403,10 @@ class TrackingEngine(NodeEngine, Distilling):
             self.lost(now, ref)
         elif ref in self.distilled:
             self.sacrifice_lost(now, ref)
+        elif ref in self.awaiting:  # TRK-013.7: the kept outcome is void; free it if heralded
+            self.awaiting[ref] = ev.body["reason"]
+        elif ref not in self.discarded and self._await_discard(ref, ev.body["reason"]):
+            return  # TRK-013.7: kept until the attempt in flight is heralded or times out
         elif ref not in self.discarded:
             raise self._unknown(ev, "pair")
 
@@ -370,5 +442,10 @@ class TrackingEngine(NodeEngine, Distilling):
         """A delivered pair was discarded by the other end."""
 
     def on_timer(self, now: int, name: str) -> None:
-        """Fire the cutoff timer ``name``."""
+        """Fire the cutoff timer ``name``; a TRK-013.4 deadline (``await:link:seq``) changes no
+        held qubit and so no state: it is handled here, outside the table."""
+        if name.startswith("await:"):
+            _, link, seq = name.split(":")
+            self._await_due((int(link), int(seq)))
+            return
         self.fire(now, CutoffTimer(name=name))

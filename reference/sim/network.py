@@ -1,8 +1,9 @@
 """The deterministic discrete-event simulator: builds a network from a scenario and runs it.
 
-Heap of ``(time_ns, seq, kind, target, payload)``; the simulator alone owns the clock and the
-``np.random.Generator`` (seeded). Classical messages travel over fibre at ``c/1.44`` along the
-shortest fibre path; node-station messages cross half the link. With ``strict=True`` every
+Events ``(kind, target, payload)`` in order of time, then of insertion (:mod:`.events`); the
+simulator alone owns the clock and the ``np.random.Generator`` (seeded). Classical messages
+travel over fibre at ``c/1.44`` along the shortest fibre path; node-station messages cross half
+the link (:mod:`.fibre`). With ``strict=True`` every
 message is validated and round-tripped through the binary codec.
 
 >>> from qvcp.reference.sim.network import Network
@@ -36,8 +37,10 @@ from ..messages import BELL_CODES, MessageFactory, fidelity_to_wire, rate_to_wir
 from ..node import LinkConfig, Node, NodeConfig
 from ..routing import Router
 from ..station import Station
+from .events import EventQueue
 from .fastforward import Batch, settle, try_batch
 from .faults import FaultPlan, crash_node, restart_node
+from .fibre import FibreDelays
 from .keyring import Keyring
 from .linkmodel import NS_PER_KM, attempt_period, link_model, station_delay_ns
 from .regenerate import ParkingDevice, Regeneration, attach, for_network
@@ -48,7 +51,6 @@ _ERROR_CODES = frozenset(int(c) for c in ErrorCode)
 #: how many of the latest protocol errors ``Network.errors`` keeps (all are counted)
 ERRORS_KEPT = 1000
 _SEQ = operator.itemgetter("seq")
-_push = heapq.heappush
 
 
 #: the CPython ``gc`` functions :func:`_run_gc` uses
@@ -128,10 +130,9 @@ class Network:
     #: the engines' transition records
     trace: TextIO | Any | None = None
     on_progress: Callable[[int], None] | None = None
-    _heap: list[tuple[int, int, int, int, Any]] = field(default_factory=list)
-    _seq: int = 0
+    _queue: EventQueue = field(default_factory=EventQueue)
     _armed: dict[int, int] = field(default_factory=dict)
-    _dist: dict[int, dict[int, float]] = field(default_factory=dict)
+    #: (node, station) -> delay across half their link (ns), read by :attr:`_fibre`
     _station_delay: dict[tuple[int, int], int] = field(default_factory=dict)
     _app: dict[int, MessageFactory] = field(default_factory=dict)
     #: who holds the other end of a delivered pair, without a scan of ``requests`` per pair:
@@ -145,9 +146,6 @@ class Network:
     _batches: dict[int, Batch] = field(default_factory=dict)
     _node_batches: dict[int, set[int]] = field(default_factory=dict)
     _delay_cache: dict[tuple[int, int], int] = field(default_factory=dict)
-    #: source -> (tentative distances, heap, push counter) of its resumable Dijkstra (_km)
-    _sp_state: dict[int, tuple[dict[int, float], list[Any], list[int]]] = field(
-        default_factory=dict)
     #: the run's injected faults (scenario ``faults``), or None for a fault-free run
     faults: FaultPlan | None = None
     #: node id -> (configuration, router) to build it again after a restart
@@ -156,6 +154,9 @@ class Network:
     audit_key: bytes | None = None
     #: ``options.regenerate: after_delivery`` (docs/simulator.md, "Regeneration"); None: eager
     regen: Regeneration | None = None
+
+    def __post_init__(self) -> None:
+        self._fibre = FibreDelays(self.graph, self._station_delay)
 
     # -- construction -------------------------------------------------------------------------
     @classmethod
@@ -359,8 +360,7 @@ class Network:
 
     # -- event loop ---------------------------------------------------------------------------
     def _push(self, t: int, kind: int, target: int, payload: Any) -> None:
-        self._seq += 1
-        heapq.heappush(self._heap, (t, self._seq, kind, target, payload))
+        self._queue.push(t, kind, target, payload)
 
     def _arm(self, actor_id: int, actor: Any) -> None:
         d = actor.next_deadline()
@@ -368,58 +368,16 @@ class Network:
             self._armed.pop(actor_id, None)  # a timer event already queued is now stale
         elif self._armed.get(actor_id) != d:
             self._armed[actor_id] = d
-            self._push(max(d, self.now), 1, actor_id, d)
+            self._queue.push(max(d, self.now), 1, actor_id, d)
 
     def _delay(self, src: int, dst: int) -> int:
+        """The delay from ``src`` to ``dst`` (ns), cached in ``_delay_cache`` when it may be."""
         d = self._delay_cache.get((src, dst))
-        if d is not None:
-            return d
-        if src == dst:
-            d = 0
-        elif (src, dst) in self._station_delay:
-            d = self._station_delay[(src, dst)]
-        elif (dst, src) in self._station_delay:
-            d = self._station_delay[(dst, src)]
-        elif dst in self._dist:
-            d = round(self._km(dst, src) * NS_PER_KM)
-        elif src in self._dist:
-            # not cached: once the distances from dst exist they decide, as before
-            return round(self._km(src, dst) * NS_PER_KM)
-        else:
-            self._dist[dst] = {}  # the distances from dst decide from now on
-            d = round(self._km(dst, src) * NS_PER_KM)
-        self._delay_cache[(src, dst)] = d
+        if d is None:
+            d, cacheable = self._fibre.delay(src, dst)
+            if cacheable:
+                self._delay_cache[(src, dst)] = d
         return d
-
-    def _km(self, a: int, b: int) -> float:
-        """Shortest fibre distance from ``a`` to ``b`` (km): Dijkstra from ``a``, resumed only
-        as far as ``b`` (a node's distance is final when it is settled, so the value is the one
-        a full single-source run gives; the whole graph is not explored for every source)."""
-        dist = self._dist[a]
-        if b in dist:
-            return dist[b]
-        st = self._sp_state.get(a)
-        if st is None:
-            st = self._sp_state[a] = ({a: 0}, [(0, 0, a)], [0])
-        seen, heap, count = st
-        adj = self.graph._adj
-        pop, push = heapq.heappop, heapq.heappush
-        while b not in dist:
-            if not heap:
-                raise KeyError(b)
-            d, _, v = pop(heap)
-            if v in dist:
-                continue
-            dist[v] = d
-            for u, e in adj[v].items():
-                if u in dist:
-                    continue
-                vu = d + e.get("km", 1)
-                if u not in seen or vu < seen[u]:
-                    seen[u] = vu
-                    count[0] += 1
-                    push(heap, (vu, count[0], u))
-        return dist[b]
 
     @property
     def _traces_transitions(self) -> bool:
@@ -470,11 +428,9 @@ class Network:
             delay = self._delay(src, dst)
         if self.faults is not None:
             for extra in self.faults.arrivals(src, dst):
-                self._seq += 1
-                _push(self._heap, (self.now + delay + extra, self._seq, 0, dst, msg))
+                self._queue.push(self.now + delay + extra, 0, dst, msg)
             return
-        seq = self._seq = self._seq + 1
-        _push(self._heap, (self.now + delay, seq, 0, dst, msg))
+        self._queue.push(self.now + delay, 0, dst, msg)
 
     def run_until(self, t_end: int) -> None:
         """Process every event up to and including ``t_end`` (ns)."""
@@ -484,8 +440,8 @@ class Network:
     def _run(self, t_end: int) -> None:
         for nid, node in self.nodes.items():
             self._arm(nid, node)
-        heap = self._heap
-        pop, push = heapq.heappop, heapq.heappush
+        times, at, push = self._queue.times, self._queue.at, self._queue.push
+        pop_time = heapq.heappop
         nodes = self.nodes
         actors: dict[int, Any] = {**self.stations, **nodes}  # nodes win a shared id, as before
         armed = self._armed
@@ -495,8 +451,13 @@ class Network:
         events = self.events  # counted here, stored back below (read by progress and summary)
         t = self.now
         try:
-            while heap and heap[0][0] <= t_end:
-                t, _, kind, target, payload = pop(heap)
+            while times and times[0] <= t_end:
+                t = times[0]  # self._queue.pop(), inlined
+                bucket = at[t]
+                kind, target, payload = bucket.popleft()
+                if not bucket:
+                    pop_time(times)
+                    del at[t]
                 if kind == 2:
                     self.now = t
                     self._fault_event(payload, actors)
@@ -535,8 +496,7 @@ class Network:
                     armed.pop(target, None)
                 elif armed.get(target) != d:
                     armed[target] = d
-                    self._seq += 1
-                    push(heap, (d if d > self.now else self.now, self._seq, 1, target, d))
+                    push(d if d > self.now else self.now, 1, target, d)
                 if on_progress is not None and events % 4096 == 0:
                     self.events = events
                     on_progress(t)

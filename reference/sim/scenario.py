@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
+
+if TYPE_CHECKING:
+    import jsonschema
 
 
 class ScenarioError(ValueError):
@@ -32,6 +34,11 @@ def _path(err: jsonschema.ValidationError) -> str:
 
 
 def _validate(doc: Any, schema_name: str) -> None:
+    # imported here, not with the module: importing jsonschema imports its format checkers,
+    # which with some optional packages installed cost a second of CPU, and every process
+    # importing the simulator would pay it, whether or not it validates anything
+    import jsonschema
+
     schema = json.loads((_schemas() / "meta" / schema_name).read_text())
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(doc),
                     key=lambda e: list(map(str, e.absolute_path)))

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
 
+from qvcp.reference import sweep as sweep_module
 from qvcp.reference.sweep import (
     GridError,
     _mean_ci,
@@ -132,3 +135,48 @@ def test_a_repeated_path_and_conflicting_options_are_usage_errors(tmp_path: Path
     res = CliRunner().invoke(sweep, [str(SCENARIO), "--workers", "2", "--scheduler",
                                      "tcp://127.0.0.1:1", "--out", str(tmp_path)])
     assert res.exit_code == 2 and "--workers" in res.output
+
+
+def _modules_after(code: str) -> set[str]:
+    """The modules a fresh interpreter has imported after running ``code``."""
+    probe = f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True,
+                         text=True).stdout
+    return set(json.loads(out.strip().splitlines()[-1]))
+
+
+def test_importing_the_simulator_leaves_jsonschema_to_the_validation() -> None:
+    # jsonschema's import can cost a second of CPU (its format checkers' optional packages),
+    # paid by every process that runs the simulator, sweep workers included
+    assert "jsonschema" not in _modules_after("import qvcp.reference.sim.network")
+    assert "jsonschema" in _modules_after(
+        "from qvcp.reference.sim.scenario import load_scenario\n"
+        f"load_scenario({str(SCENARIO)!r})")
+
+
+def test_one_worker_runs_without_dask_or_scipy_stats(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    loaded = _modules_after(
+        "from qvcp.reference.sweep import sweep\n"
+        f"sweep.main([{str(SCENARIO)!r}, '--seeds', '2', '--duration', '1000000', "
+        f"'--workers', '1', '--no-plots', '-q', '--out', {str(tmp_path)!r}], "
+        "standalone_mode=False)")
+    assert json.loads((tmp_path / "sweep.json").read_text())["points"][0]["runs"] == 2
+    assert "distributed" not in loaded and "scipy.stats" not in loaded
+
+
+def test_local_workers_are_forked_on_linux_unless_dask_is_told_otherwise(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("distributed")  # registers Dask's default start method
+    import dask
+
+    monkeypatch.delenv(sweep_module._START_METHOD_VARIABLE, raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert sweep_module._fork_workers()
+    with dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"}):
+        assert not sweep_module._fork_workers()
+    monkeypatch.setenv(sweep_module._START_METHOD_VARIABLE, "spawn")
+    assert not sweep_module._fork_workers()
+    monkeypatch.delenv(sweep_module._START_METHOD_VARIABLE)
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert not sweep_module._fork_workers()

@@ -14,6 +14,7 @@ import test_distil_scripted
 import test_link_distil
 import test_signalling_rules
 import test_table_entries
+import test_table_entries_delivery
 from harness import Harness, spy_records
 
 from qvcp.reference.sim.network import Network
@@ -22,8 +23,8 @@ from qvcp.reference.statetables import ENGINES
 # Every entry must be taken: the workloads below plus every scripted-device test of the
 # modules in TEST_MODULES (each is run here and the records of its harnesses collected).
 KNOWN_GAPS: set[tuple[str, str, str]] = set()
-TEST_MODULES = (test_table_entries, test_signalling_rules, test_chain_scripted,
-                test_distil_scripted, test_link_distil)
+TEST_MODULES = (test_table_entries, test_table_entries_delivery, test_signalling_rules,
+                test_chain_scripted, test_distil_scripted, test_link_distil)
 
 
 def _tests_taken() -> set[tuple[str, str, str]]:
