@@ -56,6 +56,24 @@ Feature: HERALD handling at a node (spec chapter 03)
     When node 1001 sends HERALD {"link_id": 1, "slot_ns": 5000, "attempt_id_a": 1, "attempt_id_b": 1, "results": [{"outcome": "PSI_PLUS", "seq": 1}]}
     Then the node sends ERROR ATTEMPT_MISMATCH to node 1001
 
+  @LINK-006.3
+  Scenario: A HERALD of an earlier slot leaves the attempt in flight waiting for its own HERALD
+    # The station's HERALD of slot 0 arrives a second time (duplicated by the network) while
+    # the node's attempt of slot 1000 is in flight; that attempt's HERALD, next, gives its pair.
+    When the clock advances to 500 ns
+    And the station heralds FAILURE with seq 0 for the node's attempt on link 1
+    And the station heralds FAILURE with seq 0 for the node's attempt on link 2
+    And the clock advances to 1000 ns
+    Then the node sends ATTEMPT to node 1001
+    And its "body.slot_ns" is 1000
+    When node 1001 sends HERALD {"link_id": 1, "slot_ns": 0, "attempt_id_a": 4242, "attempt_id_b": 1, "results": [{"outcome": "FAILURE", "seq": 0}]}
+    Then the node sends ERROR ATTEMPT_MISMATCH to node 1001
+    When the station heralds PSI_PLUS with seq 1 for the node's attempt on link 1
+    And the station heralds PSI_MINUS with seq 1 for the node's attempt on link 2
+    Then the node sends no ERROR
+    And the node sends SWAP_OUTCOME to node 1
+    And the node sends SWAP_OUTCOME to node 3
+
   @LINK-008
   Scenario: A HERALD on a link not configured at the node is refused
     When node 1009 sends HERALD {"link_id": 9, "slot_ns": 1000, "attempt_id_a": 1, "attempt_id_b": 1, "results": [{"outcome": "PSI_PLUS", "seq": 1}]}

@@ -61,7 +61,7 @@ TABLE = {
     (A, GenerateOff): Rule((A, IDLE_), "remove_circuit"),
     (T, GenerateOff): Rule(T, "remove_circuit"),
     (A, SlotTimer): Rule((A, T, IDLE_), "start_slot"),
-    (T, Herald): Rule((A, IDLE_), "on_herald"),
+    (T, Herald): Rule((A, IDLE_, T), "on_herald"),
     (A, Herald): Rule(A, "stray_herald"),
     (IDLE_, Herald): Rule(IDLE_, "stray_herald"),
     (T, HeraldTimeout): Rule((A, IDLE_), "attempt_failed"),
@@ -265,6 +265,13 @@ class LinkEngine(Engine):
         slot, my_id, _, qubits, _ = attempt
         mine = body["attempt_id_a"] if self.node_id < self.peer else body["attempt_id_b"]
         if body["slot_ns"] != slot or mine != my_id:  # LINK-006.2
+            stale = body["slot_ns"] != slot
+            if stale:  # LINK-006.3: another slot's HERALD (delayed or duplicated): the attempt
+                # in flight keeps waiting for its own HERALD until its herald timeout
+                self.report(ProtocolError(ErrorCode.ATTEMPT_MISMATCH, "HERALD for a slot "
+                                          "without attempt", field="body.slot_ns", msg=ev.msg))
+                return LinkState.ATTEMPTING
+            # the station answered this slot with another attempt: no HERALD for this one comes
             self.unheard += len(self._end_attempt(now)[1])  # TRK-013.3: ended unheralded
             self.report(ProtocolError(ErrorCode.ATTEMPT_MISMATCH, "HERALD echoes a foreign "
                                       "attempt", field="body.attempt_id_a", msg=ev.msg))

@@ -14,8 +14,8 @@
 //     (LINK-001.1, LINK-002, LINK-020), multiplexed over as many modes as the slot can use: one
 //     communication qubit per mode, modes = min(idle communication qubits, free memory qubits,
 //     the circuit's slots_per_link less the pairs it holds on the link), 0 when that is none or
-//     the circuit is leaving the rotation. HERALD checks (LINK-005.3, LINK-006.2, LINK-008,
-//     LINK-015.4, LINK-021): one result per matched mode, mode 0 first; modes without a result
+//     the circuit is leaving the rotation. HERALD checks (LINK-005.3, LINK-006.2, LINK-006.3,
+//     LINK-008, LINK-015.4, LINK-021): one result per matched mode, mode 0 first; modes without a result
 //     failed; a HERALD with more results than the ATTEMPT's modes is refused whole (one with none
 //     is no error); a result with an invalid seq is refused alone. Link pairs recorded under
 //     (link_id, seq), each with the qubit of its mode (LINK-013.1), herald timeout (LINK-009),
@@ -238,11 +238,15 @@ class Node extends Outbox {
     const a = link.attempt;
     if (!a) throw new ProtocolError('ATTEMPT_MISMATCH', 'HERALD for a slot without attempt', 'body.slot_ns');
     const mine = this.id < link.peer ? b.attempt_id_a : b.attempt_id_b;
-    if (Number(b.slot_ns) !== a.slot || Number(mine) !== a.id) {   // LINK-006.2
+    if (Number(b.slot_ns) !== a.slot) {   // LINK-006.2, LINK-006.3: another slot's HERALD (delayed
+      // or duplicated) is refused; the attempt in flight keeps waiting for its own
+      throw new ProtocolError('ATTEMPT_MISMATCH', 'HERALD for a slot without attempt', 'body.slot_ns');
+    }
+    if (Number(mine) !== a.id) {   // LINK-006.2: this slot answered for another attempt: it ends
       await this.endAttempt(link, false);
       this.arm(link);
-      throw new ProtocolError('ATTEMPT_MISMATCH', Number(b.slot_ns) !== a.slot ? 'HERALD for a slot without attempt'
-        : 'HERALD echoes a foreign attempt', Number(b.slot_ns) !== a.slot ? 'body.slot_ns' : (this.id < link.peer ? 'body.attempt_id_a' : 'body.attempt_id_b'));
+      throw new ProtocolError('ATTEMPT_MISMATCH', 'HERALD echoes a foreign attempt',
+        this.id < link.peer ? 'body.attempt_id_a' : 'body.attempt_id_b');
     }
     const results = Array.isArray(b.results) ? b.results : [];
     if (a.abandoned) {   // its circuit was torn down: the HERALD is expected, it makes no pair
