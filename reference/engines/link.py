@@ -273,8 +273,9 @@ class LinkEngine(Engine):
                 return LinkState.ATTEMPTING
             # the station answered this slot with another attempt: no HERALD for this one comes
             self.unheard += len(self._end_attempt(now)[1])  # TRK-013.3: ended unheralded
+            side = "a" if self.node_id < self.peer else "b"  # the echo of this node's attempt
             self.report(ProtocolError(ErrorCode.ATTEMPT_MISMATCH, "HERALD echoes a foreign "
-                                      "attempt", field="body.attempt_id_a", msg=ev.msg))
+                                      "attempt", field=f"body.attempt_id_{side}", msg=ev.msg))
             return self._arm(now)
         results = body["results"]
         if len(results) > len(qubits):  # LINK-015.4 (no results: no mode matched, LINK-021)

@@ -64,3 +64,16 @@ def test_herald_echoing_a_foreign_attempt_for_the_slot_ends_the_attempt() -> Non
     assert link.unheard == len(qubits) >= 1  # TRK-013.3: ended without its HERALD
     h.run(2100)  # the station's own HERALD of slot 2000 now finds no attempt
     assert link.last_seq == 0 and _mismatches(h) == 2
+
+
+def test_the_foreign_echo_error_names_the_receivers_own_echo_field() -> None:
+    """Node 1 is side a of link 1 (lower node id), node 2 side b: each names its own field."""
+    h = _attempting()
+    slot, my_id, _, _, _ = h.nodes[1].links[1].attempt or (0, 0, 0, (), 0)
+    h.inject(1, "HERALD", _herald(slot, my_id + 7, 1), source=STATION)
+    peer = h.nodes[2].links[1].attempt
+    assert peer is not None
+    h.inject(2, "HERALD", _herald(slot, 1, peer[1] + 7), source=STATION)
+    fields = {node: [m["body"]["field"] for m in h.sent_of("ERROR", node, STATION)]
+              for node in (1, 2)}
+    assert fields == {1: ["body.attempt_id_a"], 2: ["body.attempt_id_b"]}
