@@ -209,18 +209,30 @@ def sequence(probes: Path, sim_seconds: float, repeat: int) -> None:
         if "sequence" not in best or row.wall_s < best["sequence"][1]:
             best["sequence"] = (row.pairs, row.wall_s)
         p = p_run if p is None else p
-        doc = matched_scenario(9, sim_seconds, success_probability=p)
-        for m in MODES:
-            pairs, _, _, wall = timed(doc, m)
-            if m not in best or wall < best[m][1]:
-                best[m] = (pairs, wall)
-    peer = 1e3 * best["sequence"][1] / best["sequence"][0]
+        fastest_modes(matched_scenario(9, sim_seconds, success_probability=p), best)
     print(f"\n8. SeQUeNCe ket9 (bench_peers.py; link success {p} measured; wall, fastest of "
           f"{repeat})")
-    print(f"  {'simulator':<11}{'pairs':>6}{'wall s':>8}{'ms/pair':>9}{'vs SeQUeNCe':>12}")
+    print_against("SeQUeNCe", best["sequence"], best)
+
+
+def fastest_modes(doc: dict[str, Any], best: dict[str, tuple[int, float]]) -> None:
+    """One timed run of ``doc`` in each mode; ``best`` keeps each one's fastest (pairs, wall)."""
+    for m in MODES:
+        pairs, _, _, wall = timed(doc, m)
+        if m not in best or wall < best[m][1]:
+            best[m] = (pairs, wall)
+
+
+def print_against(peer_name: str, peer: tuple[int, float],
+                  best: dict[str, tuple[int, float]]) -> None:
+    """Each row of ``best`` (pairs, wall s) with its ms per pair and its speed per pair
+    relative to ``peer``'s."""
+    label = f"vs {peer_name}"
+    peer_ms = 1e3 * peer[1] / peer[0]
+    print(f"  {'simulator':<11}{'pairs':>6}{'wall s':>8}{'ms/pair':>9}{label:>{len(label) + 1}}")
     for name, (pairs, wall) in best.items():
         ms = 1e3 * wall / pairs
-        print(f"  {name:<11}{pairs:>6}{wall:>8.3f}{ms:>9.3f}{peer / ms:>11.2f}x")
+        print(f"  {name:<11}{pairs:>6}{wall:>8.3f}{ms:>9.3f}{peer_ms / ms:>{len(label)}.2f}x")
 
 
 def profile(sim_seconds: float) -> None:
@@ -249,21 +261,14 @@ def simqn(probes: Path, sim_seconds: float, repeat: int) -> None:
     doc = matched_scenario(9, sim_seconds, success_probability=1.0)
     best: dict[str, tuple[int, float]] = {}
     for _ in range(repeat):
-        for m in MODES:
-            pairs, _, _, wall = timed(doc, m)
-            if m not in best or wall < best[m][1]:
-                best[m] = (pairs, wall)
+        fastest_modes(doc, best)
         rate = max(1, round(best["reference"][0] / sim_seconds))
         row = run_simqn(probes, 9, sim_seconds, rate)
         if "simqn" not in best or row.wall_s < best["simqn"][1]:
             best["simqn"] = (row.pairs, row.wall_s)
-    peer = 1e3 * best["simqn"][1] / best["simqn"][0]
     print(f"\n6. lossless 9-node chain against SimQN (bench_peers.py qns9; wall, fastest of "
           f"{repeat})")
-    print(f"  {'simulator':<11}{'pairs':>6}{'wall s':>8}{'ms/pair':>9}{'vs SimQN':>9}")
-    for name, (pairs, wall) in best.items():
-        ms = 1e3 * wall / pairs
-        print(f"  {name:<11}{pairs:>6}{wall:>8.3f}{ms:>9.3f}{peer / ms:>8.2f}x")
+    print_against("SimQN", best["simqn"], best)
 
 
 def main(argv: list[str] | None = None) -> int:

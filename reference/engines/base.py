@@ -257,6 +257,11 @@ class Engine:
             return ":".join((kind, *map(str, key)))
         return f"{kind}:{key}"
 
+    @staticmethod
+    def timer_key(name: str) -> tuple[int, ...]:
+        """The numbers of a :meth:`timer_name` after its kind: ``(key,)`` or ``(a, b)``."""
+        return tuple(map(int, name.split(":")[1:]))
+
     def disarm(self, kind: str, key: int | tuple[int, ...]) -> None:
         """Disarm the timer :meth:`timer_name` ``(kind, key)`` if armed; without any armed
         timer no name is built (the common case on the data path)."""

@@ -377,7 +377,7 @@ class DeliveryEngine(_Engine):
             self._release(now, circuit, ev.qubit)
 
     def expire_due(self, now: int, ev: ExpiryTimer) -> None:
-        qubit = int(ev.name.split(":")[1])
+        (qubit,) = self.timer_key(ev.name)
         if qubit in self.held:
             self._expire(now, qubit)
 

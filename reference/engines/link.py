@@ -41,6 +41,8 @@ from .events import (
 MAX_MODES = 255
 #: the removal time of a circuit whose GENERATE rule is installed
 NEVER = 2**64
+#: how many seqs of a link a node remembers as heralded to it, and as expired at its peer
+SEQS_REMEMBERED = 4096
 
 
 class LinkState(Enum):
@@ -118,7 +120,7 @@ class LinkEngine(Engine):
     #: (TRK-013.3)
     unheard: int = 0
     #: LINK-016, TRK-013.9: the seqs this node expired at the peer as never heralded to it,
-    #: the latest 4096
+    #: the latest SEQS_REMEMBERED
     expired: OrderedDict[int, None] = field(default_factory=OrderedDict)
 
     def __post_init__(self) -> None:
@@ -312,7 +314,7 @@ class LinkEngine(Engine):
             out.append(L(LinkPairReady.trusted(circuit_id=circuit, link_id=link_id, seq=seq,
                                                qubit=qubits[i], bell=code, created_ns=slot,
                                                peer=peer)))
-        while len(heralded) > 4096:
+        while len(heralded) > SEQS_REMEMBERED:
             heralded.popitem(last=False)
         return self._arm(now)
 
@@ -329,10 +331,10 @@ class LinkEngine(Engine):
                     "last_seq": (seq - 2) % 65535 + 1}
             self.out.append(Send(self.factory.make("EXPIRE", self.peer, body)))
             gone, s = self.expired, last
-            for _ in range(min(ahead, 4096)):
+            for _ in range(min(ahead, SEQS_REMEMBERED)):
                 s = next_seq(s)
                 gone[s] = None
-            while len(gone) > 4096:
+            while len(gone) > SEQS_REMEMBERED:
                 gone.popitem(last=False)
         if not last or ahead < 2**15:
             self.last_seq = seq

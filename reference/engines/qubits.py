@@ -165,8 +165,8 @@ class TrackingEngine(NodeEngine, Distilling):
         rec = self.held[ref] = QubitRecord(ev.qubit, ref, ev.created_ns, ev.peer, ref, ev.bell,
                                            "head" if ev.link_id == self._head_link else "tail",
                                            cutoff)
-        if self.awaiting and ref in self.awaiting:
-            kept = self.awaiting.pop(ref)
+        kept = self.awaiting.pop(ref, None)
+        if kept is not None:
             self.disarm("await", ref)
             if isinstance(kept, str):  # TRK-013.8: discarded before it was heralded here
                 self._drop(now, ref, kept, notify=False)
@@ -198,8 +198,8 @@ class TrackingEngine(NodeEngine, Distilling):
 
     def expire_due(self, now: int, ev: CutoffTimer) -> None:
         """TRK-011.1: discard the qubit whose cutoff expired and tell its partner."""
-        _, link, seq = ev.name.split(":")
-        ref = (int(link), int(seq))
+        link, seq = self.timer_key(ev.name)
+        ref = (link, seq)
         if ref in self.held:
             self._drop(now, ref, "CUTOFF", notify=True)
 
@@ -445,7 +445,7 @@ class TrackingEngine(NodeEngine, Distilling):
         """Fire the cutoff timer ``name``; a TRK-013.4 deadline (``await:link:seq``) changes no
         held qubit and so no state: it is handled here, outside the table."""
         if name.startswith("await:"):
-            _, link, seq = name.split(":")
-            self._await_due((int(link), int(seq)))
+            link, seq = self.timer_key(name)
+            self._await_due((link, seq))
             return
         self.fire(now, CutoffTimer(name=name))

@@ -52,10 +52,20 @@ class EventQueue:
 
     def pop(self) -> tuple[int, int, int, Any]:
         """Remove and return the next event as ``(time, kind, target, payload)``."""
-        t = self.times[0]
+        event = self.pop_due(self.times[0])
+        assert event is not None
+        return event
+
+    def pop_due(self, t_end: int) -> tuple[int, int, int, Any] | None:
+        """Remove and return the next event as ``(time, kind, target, payload)`` if its time
+        is at most ``t_end`` (ns); None, leaving the queue as it is, otherwise."""
+        times = self.times
+        if not times or times[0] > t_end:
+            return None
+        t = times[0]
         bucket = self.at[t]
         kind, target, payload = bucket.popleft()
         if not bucket:
-            heapq.heappop(self.times)
+            heapq.heappop(times)
             del self.at[t]
         return t, kind, target, payload

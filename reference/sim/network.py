@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import heapq
 import json
 import math
 import operator
@@ -440,8 +439,7 @@ class Network:
     def _run(self, t_end: int) -> None:
         for nid, node in self.nodes.items():
             self._arm(nid, node)
-        times, at, push = self._queue.times, self._queue.at, self._queue.push
-        pop_time = heapq.heappop
+        pop_due, push = self._queue.pop_due, self._queue.push
         nodes = self.nodes
         actors: dict[int, Any] = {**self.stations, **nodes}  # nodes win a shared id, as before
         armed = self._armed
@@ -451,13 +449,8 @@ class Network:
         events = self.events  # counted here, stored back below (read by progress and summary)
         t = self.now
         try:
-            while times and times[0] <= t_end:
-                t = times[0]  # self._queue.pop(), inlined
-                bucket = at[t]
-                kind, target, payload = bucket.popleft()
-                if not bucket:
-                    pop_time(times)
-                    del at[t]
+            while (event := pop_due(t_end)) is not None:
+                t, kind, target, payload = event
                 if kind == 2:
                     self.now = t
                     self._fault_event(payload, actors)

@@ -60,6 +60,19 @@ def test_an_event_pushed_at_the_current_time_comes_after_those_queued() -> None:
     assert [queue.pop()[3] for _ in range(3)] == ["late", "second", "third"]
 
 
+def test_pop_due_takes_only_events_up_to_the_bound() -> None:
+    """The simulator's loop pops with ``pop_due(t_end)``: an event after the bound stays."""
+    queue = EventQueue()
+    assert queue.pop_due(100) is None
+    queue.push(10, 0, 1, "a")
+    queue.push(20, 0, 2, "b")
+    assert queue.pop_due(9) is None and len(queue) == 2
+    assert queue.pop_due(10) == (10, 0, 1, "a")
+    assert queue.pop_due(19) is None and queue.next_time() == 20
+    assert queue.pop_due(20) == (20, 0, 2, "b")
+    assert len(queue) == 0 and not queue.at and queue.pop_due(10**9) is None
+
+
 def triangle() -> nx.Graph:
     g = nx.Graph()
     g.add_edge(1, 2, km=1.0)
