@@ -9,7 +9,11 @@ midpoint station, 0.2 dB/km, 10 memories per node, 2 kHz attempts, raw Werner fi
 no decoherence, requests from 0.1 s on), QVCP once without authentication and once with every
 message authenticated (``options.auth`` all-pairs keys, authentication required from every
 node, as the example scenarios have it; no peer authenticates, so the matched comparison is
-the unauthenticated row):
+the unauthenticated row). The rows ``qvcp`` and ``qvcp+auth`` are the reference as it runs
+by default, with swap reports to the ends wherever the route has two routers or more (spec
+chapter 04 section 7); on the 9-node set-ups the row ``qvcp-ch04`` runs the same scenario
+with ``track_ends: false`` (chapter 04's reports to the current partners and their relays),
+so the gain of the mode is read side by side:
 
 ``dm3``
     SeQUeNCe, density-matrix formalism, 3 routers (``seq_chain.py 3 --formalism
@@ -104,12 +108,15 @@ def probe(probes: Path, name: str) -> Path:
     return path
 
 
-def run_qvcp(name: str, doc: dict[str, Any], auth: bool) -> Row:
+def run_qvcp(name: str, doc: dict[str, Any], auth: bool, *, track_ends: bool = True) -> Row:
     """The reference on ``doc``, in this process (imported here: after ``--blas-threads``
-    has set the BLAS libraries' thread counts, which they read when numpy is loaded)."""
+    has set the BLAS libraries' thread counts, which they read when numpy is loaded).
+    ``track_ends`` false: swaps tracked as chapter 04 sections 2 to 4 say, with no swap
+    reports to the ends (section 7), for the side-by-side row ``qvcp-ch04``."""
     from qvcp.reference.sim.network import Network
 
     doc = copy.deepcopy(doc)
+    doc["options"]["track_ends"] = track_ends
     if auth:
         doc["options"]["auth"] = dict(AUTH)
     net = Network.from_scenario(doc)
@@ -190,6 +197,8 @@ def setup_sequence(setup: str, args: argparse.Namespace) -> None:
         p = p_run if p is None else p  # the first run's: every QVCP run the same scenario
         doc = matched_scenario(n, args.sim_seconds, success_probability=p)
         fastest(best, run_qvcp("qvcp", doc, auth=False))
+        if n > 3:  # reports to the ends need two routers (FWD-032.1)
+            fastest(best, run_qvcp("qvcp-ch04", doc, auth=False, track_ends=False))
         fastest(best, run_qvcp("qvcp+auth", doc, auth=True))
     peer, *qvcp = best.values()
     show(setup, [peer, *qvcp])
@@ -204,6 +213,7 @@ def setup_simqn(args: argparse.Namespace) -> None:
     rate = None
     for _ in range(max(1, args.repeat)):
         fastest(best, run_qvcp("qvcp", doc, auth=False))
+        fastest(best, run_qvcp("qvcp-ch04", doc, auth=False, track_ends=False))
         fastest(best, run_qvcp("qvcp+auth", doc, auth=True))
         rate = rate or max(1, round(best["qvcp"].pairs / args.sim_seconds))
         fastest(best, run_simqn(args.probes, 9, args.sim_seconds, rate))

@@ -148,9 +148,11 @@ LONG_TAIL = 5  # the tail of the long chain H - R1 - R2 - R3 - T (node ids 1 to 
 LONG_PAIRS = 60
 
 
-def long_chain(fidelity: float, success_probability: float) -> Json:
+def long_chain(fidelity: float, success_probability: float, *, ends: bool = False) -> Json:
     """A QVCP scenario: the chain H - R1 - R2 - R3 - T, four identical Werner links, so that
-    every end-to-end pair takes three swaps, composed in whatever order they happen."""
+    every end-to-end pair takes three swaps, composed in whatever order they happen; tracked
+    as chapter 04 sections 2 to 4 say (relays, TRK-101), or with ``ends`` reported to the ends
+    (chapter 04 section 7, the option ``track_ends``)."""
     names = ["H", "R1", "R2", "R3", "T"]
     nodes = [{"name": name, "id": i, "role": "end" if i in (HEAD, LONG_TAIL) else "router",
               "profile": "ideal"} for i, name in enumerate(names, start=1)]
@@ -158,14 +160,14 @@ def long_chain(fidelity: float, success_probability: float) -> Json:
             "success_probability": success_probability, "preparation_ns": 1000}
     return {"name": "conformance-long-chain", "nodes": nodes,
             "links": [{"a": a, "b": b, **link} for a, b in itertools.pairwise(names)],
-            "demands": [], "options": {"cutoff_ns": 0}}
+            "demands": [], "options": {"cutoff_ns": 0, "track_ends": ends}}
 
 
-def _long_chain(ctx: CaseContext) -> None:
+def _long_chain(ctx: CaseContext, *, ends: bool = False) -> None:
     """Three swaps per pair on perfect links: both ends deliver every pair once, with the same
     pair id and Bell state, exactly the pairs requested, and the state predicts the parity."""
     circ = {**request(LONG_PAIRS), "tail": "T"}
-    deliveries = run(ctx, long_chain(1.0, 0.5), circ, measure=True)["deliveries"]
+    deliveries = run(ctx, long_chain(1.0, 0.5, ends=ends), circ, measure=True)["deliveries"]
     require(deliveries, "no pair was delivered on the five-node chain")
     for (circuit, pair_id), by_node in pairs(deliveries).items():
         require(set(by_node) == {HEAD, LONG_TAIL},
@@ -441,6 +443,13 @@ def network_cases() -> list[Case]:
                    "pairs requested, each once, with the same pair id and a Bell state that "
                    "predicts every measured parity",
              requirements=("DLV-020.1", "DLV-020.2", "TRK-008", "TRK-101.1", "TRK-101.2")),
+        Case(id="network.long-chain-ends", profile="network",
+             run=lambda ctx: _long_chain(ctx, ends=True), capabilities=measure,
+             randomised=True,
+             title="The five-node chain with swap reports to the ends: both ends deliver "
+                   "exactly the pairs requested, each once, with the same pair id and a Bell "
+                   "state that predicts every measured parity",
+             requirements=("DLV-020.1", "DLV-020.2", "TRK-120.1", "TRK-124.1", "TRK-125.1")),
         Case(id="network.cutoff", profile="network", run=_cutoff, randomised=True,
              title="No pair is delivered at or after its cutoff expiry; expires_ns is set",
              requirements=("DLV-021.1", "DLV-021.2", "TRK-011.1", "FWD-008.1")),

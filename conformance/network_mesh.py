@@ -95,7 +95,7 @@ def mesh(*, r1_memory: int = 4) -> Json:
     ends = [("A1", "R1"), ("A2", "R1"), ("R1", "R2"), ("R2", "B1"), ("R2", "B2")]
     return {"name": "conformance-mesh", "nodes": [node(n) for n in MESH_NAMES],
             "links": [{"a": a, "b": b, **link} for a, b in ends],
-            "demands": [], "options": {"cutoff_ns": 0}}
+            "demands": [], "options": {"cutoff_ns": 0, "track_ends": False}}
 
 
 def _run_mesh(ctx: CaseContext, scenario: Json, num_pairs: int, *, measure: bool) -> Json:

@@ -198,6 +198,11 @@ class Driver(Protocol):
       during any later ``node_*`` call (it stays valid until the next ``node_start``)
     * ``node_receive(*, now_ns, message)``, ``node_advance(*, now_ns)``, ``node_status()``
     * ``network_run(*, scenario, circuits, until_ns, seed, measure=None)``
+    * ``cancel()``: optional, called from the harness's own thread when it gives up waiting
+      for a call (``--timeout``). Python cannot stop the worker thread, so a call left
+      running would hold the interpreter and slow every later case of the run; a driver
+      whose calls can run long should stop the running call soon after ``cancel()`` (for
+      example by raising from the call's own loop) and need not return anything useful
     """
 
     def hello(self, *, protocol: int, harness: str) -> Json: ...

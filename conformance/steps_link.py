@@ -287,3 +287,53 @@ def herald_unauthenticated(world: World, outcome: str, seq: str, link: str, how:
         tag[TAG_BYTES // 2] ^= 0xFF
         msg["auth"] = {**msg["auth"], "tag": tag.hex()}
     node.inject_message(msg)
+
+
+# --- HERALDs with the station's count, LINK_SEQ (chapter 03 section 4.1) -------------------
+
+#: extension type of LINK_SEQ (chapter 02 section 6)
+LINK_SEQ = next(int(t) for t, e in wire_constants()["known_extensions"].items()
+                if e["name"] == "LINK_SEQ")
+
+
+@when(parsers.re(r"the station heralds (?:no results|(?P<outcome>[A-Z_]+) with seq (?P<seq>\d+)) "
+                 r"and LINK_SEQ (?P<value>\d+) for the node's attempt on link (?P<link>\d+)"
+                 r"(?P<later> for the slot after it)?$"))
+def herald_link_seq(world: World, outcome: str | None, seq: str | None, value: str, link: str,
+                    later: str | None) -> None:
+    """A HERALD answering the node's last ATTEMPT on ``link`` (no result, or one for mode 0)
+    with a LINK_SEQ extension of ``value``; ``for the slot after it``: the HERALD names the
+    slot after that of the attempt (one the node made no attempt in), so the node discards it
+    and its attempt stays in flight (LINK-006.3)."""
+    node = _node(world)
+    attempt = node.attempts.get(int(link))
+    require(attempt is not None, f"the node made no attempt on link {link} to herald")
+    assert attempt is not None
+    lk = next(lk for lk in node.config["links"] if lk["link_id"] == int(link))
+    mine, other = attempt["attempt_id"], 4242
+    ids = (mine, other) if node.node_id < lk["peer"] else (other, mine)
+    slot = attempt["slot_ns"] + (lk["slot_ns"] if later else 0)
+    results = [] if outcome is None else [{"outcome": outcome, "seq": int(seq or 0)}]
+    if not later:
+        node.answered[int(link)] = attempt  # the node's attempt is over
+    node.inject("HERALD", lk["station"], {
+        "link_id": int(link), "slot_ns": slot, "attempt_id_a": ids[0], "attempt_id_b": ids[1],
+        "results": results}, extensions=[{"type": LINK_SEQ, "critical": False,
+                                          "value": f"{int(value):04x}"}])
+
+
+@then(parsers.re(r"each of the station's two HERALDs carries one LINK_SEQ extension, not "
+                 r"critical, of (?P<value>\d+)$"))
+def heralds_link_seq(world: World, value: str) -> None:
+    """LINK-023: both HERALDs the station just sent carry exactly one LINK_SEQ of ``value``."""
+    node = _checked(world)
+    found = node.sent("HERALD")
+    require(len(found) == 2, f"the station sent {len(found)} HERALDs, expected 2", sent=found)
+    for msg in found:
+        exts = [e for e in msg.get("extensions") or () if e["type"] == LINK_SEQ]
+        require(len(exts) == 1, f"HERALD to node {msg['destination']} carries {len(exts)} "
+                f"LINK_SEQ extensions, expected 1", msg=msg)
+        require(not exts[0]["critical"], "LINK_SEQ is marked critical", msg=msg)
+        raw = exts[0]["value"]
+        got = int(raw, 16) if len(raw) == 4 else None  # two octets (EXT-001.2)
+        require(got == int(value), f"LINK_SEQ is {raw!r} ({got}), expected {value}", msg=msg)

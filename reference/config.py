@@ -73,6 +73,9 @@ class NodeConfig:
     swap_schedule: str = "asap"
     level_cutoffs_ns: tuple[int, ...] = ()
     fidelity_threshold: float = 0.0
+    #: offer swap reports to the ends in the SETUPs it sends, and confirm them as tail end
+    #: (chapter 05 section 7.2, FWD-030 to FWD-032); the node implements the mode either way
+    track_ends: bool = True
     #: emit a TransitionRecord per engine transition (traces, table-coverage tests); off
     #: when nothing reads them, which saves their cost on every transition
     record_transitions: bool = True

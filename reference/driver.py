@@ -240,8 +240,24 @@ def _circuit_reports(trace: list[Json], heads: dict[int, int]) -> list[Json]:
     return sorted(out.values(), key=lambda e: e["circuit_id"])
 
 
+class RunCancelled(Exception):
+    """The harness gave up waiting for ``network_run`` and called :meth:`cancel`."""
+
+
 class _NetworkProfile:
     """The network-profile verb: the discrete-event simulator (API (b))."""
+
+    _cancelled: bool = False
+
+    def cancel(self) -> None:
+        """The harness abandoned the running call (its ``--timeout`` passed): a running
+        ``network_run`` stops at its next progress check, every 4096 events, instead of
+        holding the interpreter while the next cases run."""
+        self._cancelled = True
+
+    def _stop_if_cancelled(self, t_ns: int) -> None:
+        if self._cancelled:
+            raise RunCancelled(f"network.run cancelled by the harness at {t_ns} ns")
 
     def network_run(self, *, scenario: Json, circuits: list[Json], until_ns: int, seed: int,
                     measure: Json | None = None) -> Json:
@@ -251,6 +267,7 @@ class _NetworkProfile:
         doc = {**scenario, "demands": []}
         net = Network.from_scenario(doc, seed=seed, trace=trace)  # type: ignore[arg-type]
         net.measure_basis = _measure_basis(list((measure or {}).get("bases", [])))
+        net.on_progress = self._stop_if_cancelled
         ids = {n["name"]: n["id"] for n in scenario["nodes"]}
         heads: dict[int, int] = {}
         for index, c in enumerate(circuits):

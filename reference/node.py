@@ -41,6 +41,7 @@ from .engines.link import LinkEngine
 from .engines.signalling import Install, Release, SignallingEngine, SigState
 from .engines.swap import SwapEngine
 from .engines.tracking import EndEngine
+from .engines.tracking_ends import EndsEndEngine, EndsSwapEngine
 from .liveness import Liveness
 from .messages import MessageFactory, check_extensions, error_reply, fidelity_to_wire
 from .node_circuit_policy import CircuitPolicies
@@ -342,6 +343,9 @@ class Node(ErrorBudget, CircuitPolicies):
         elif family == _DATAPLANE:
             dp = self.dataplane.get(body["circuit_id"])
             if dp is None:
+                sig = self.signalling.get(body["circuit_id"])
+                if t == "SWAP_OUTCOME" and sig is not None and sig.keep_early(msg):
+                    return  # TRK-127: a report that overtook the CONFIRM at the head end
                 if self.closed.installed(now, body["circuit_id"]):
                     return  # REL-023: late news of a circuit installed here and released
                 raise ProtocolError(ErrorCode.UNKNOWN_CIRCUIT, "circuit not installed",
@@ -406,7 +410,7 @@ class Node(ErrorBudget, CircuitPolicies):
                     "gate_fidelity": c.gate_fidelity, "readout_fidelity": c.readout_fidelity,
                     "max_distil_rounds": c.max_distil_rounds,
                     "swap_schedule": c.swap_schedule, "level_cutoffs_ns": c.level_cutoffs_ns,
-                    "fidelity_threshold": c.fidelity_threshold,
+                    "fidelity_threshold": c.fidelity_threshold, "track_ends": c.track_ends,
                     "preempt": self._preempt if c.preempt else None})
         self._adopt(sig)
         if keep:
@@ -474,7 +478,7 @@ class Node(ErrorBudget, CircuitPolicies):
             if sig is not None:
                 sig.fire(now, e)
         elif isinstance(e, Install):
-            self._install(now, e.info)
+            self._install(now, e.info, ends=e.ends)
             if self.audit is not None:
                 self.audit.append(now, "circuit_installed", circuit=e.info.circuit_id)
         elif isinstance(e, Release):
@@ -495,13 +499,22 @@ class Node(ErrorBudget, CircuitPolicies):
                 self.device.free(now=now, qubit=e.qubit)
                 self.ctx.resources.give_back(e.circuit_id, e.qubit)
 
-    def _install(self, now: int, info: Any) -> None:
+    def _install(self, now: int, info: Any, *, ends: bool = False) -> None:
+        """The circuit's data plane, in the tracking mode its CONFIRM names (FWD-034), then
+        the reports a head end kept for it (TRK-127), in their order."""
         me = self.node_id
         end = me in (info.head_end, info.tail_end)
-        cls = EndEngine if end else SwapEngine
+        cls = (EndsEndEngine if ends else EndEngine) if end else (
+            EndsSwapEngine if ends else SwapEngine)
         self.dataplane[info.circuit_id] = self._adopt(cls(ctx=self.ctx, info=info,
                                                           cutoff_ns=info.cutoff_of(me)))
         self._forget_engines()
+        sig = self.signalling.get(info.circuit_id)
+        for msg in sig.take_early() if sig is not None else ():
+            try:
+                self._dispatch(now, msg)
+            except ProtocolError as err:
+                self._error_out(err, msg, now)
         for rule in info.rules_of(me):
             if rule["action"] == "GENERATE" and rule["match_link"] in self.links:
                 self.links[rule["match_link"]].fire(now, ev.GenerateOn(circuit_id=info.circuit_id))

@@ -27,9 +27,15 @@ from .messages import SWAP_SCHEDULE, fidelity_from_wire
 
 #: schedule codes of the extension's octet, from the extension registry
 #: (``x-wire.known_extensions`` of common.schema.json)
-_CODES: dict[str, int] = wire_constants()["known_extensions"][str(SWAP_SCHEDULE)]["values"]
+_REGISTRY: dict[str, Any] = wire_constants()["known_extensions"]
+_CODES: dict[str, int] = _REGISTRY[str(SWAP_SCHEDULE)]["values"]
 ASAP, NESTED = _CODES["ASAP"], _CODES["NESTED"]
 SCHEDULES = {"asap": ASAP, "nested": NESTED}
+#: tracking modes of the extension's second octet (chapter 05 section 7.2)
+_MODES: dict[str, int] = _REGISTRY[str(SWAP_SCHEDULE)]["tracking_modes"]
+CHAPTER_04, ENDS = _MODES["CHAPTER_04"], _MODES["ENDS"]
+#: extension type of a SETUP's count of route nodes offering the mode ENDS (FWD-030)
+TRACK_ENDS = next(int(k) for k, v in _REGISTRY.items() if v["name"] == "TRACK_ENDS")
 
 
 def _segments(a: int, b: int, out: dict[int, tuple[int, int, int]]) -> int:
@@ -85,9 +91,44 @@ def reached(positions: Mapping[int, int], partner: int, far: int, head_side: boo
 
 # -- the CONFIRM's extension ---------------------------------------------------------------------
 
-def extension(schedule: int) -> dict[str, Any]:
-    """The ``SWAP_SCHEDULE`` extension of a CONFIRM (not critical: FWD-024)."""
-    return {"type": SWAP_SCHEDULE, "critical": False, "value": f"{schedule:02x}"}
+def extension(schedule: int, mode: int = CHAPTER_04) -> dict[str, Any]:
+    """The ``SWAP_SCHEDULE`` extension of a CONFIRM (not critical: FWD-024); the second octet,
+    the tracking mode, only for the mode ENDS (FWD-032)."""
+    value = f"{schedule:02x}" + (f"{mode:02x}" if mode != CHAPTER_04 else "")
+    return {"type": SWAP_SCHEDULE, "critical": False, "value": value}
+
+
+def tracking_of(msg: Mapping[str, Any]) -> int:
+    """The tracking mode a CONFIRM names (FWD-034): :data:`ENDS` when the second octet of its
+    first ``SWAP_SCHEDULE`` extension is 1 and its schedule is ASAP, else :data:`CHAPTER_04`
+    (no extension, one octet, another code, or NESTED)."""
+    for ext in msg.get("extensions") or ():
+        if ext["type"] == SWAP_SCHEDULE:
+            value = ext["value"]
+            ends = len(value) >= 4 and int(value[2:4], 16) == ENDS
+            return ENDS if ends and of_message(msg) == ASAP else CHAPTER_04
+    return CHAPTER_04
+
+
+def offered(msg: Mapping[str, Any]) -> int | None:
+    """The count of a SETUP's first ``TRACK_ENDS`` extension (FWD-030); None without one."""
+    for ext in msg.get("extensions") or ():
+        if ext["type"] == TRACK_ENDS:
+            return int(ext["value"][:2], 16) if ext["value"] else None
+    return None
+
+
+def offer(count: int) -> dict[str, Any]:
+    """The ``TRACK_ENDS`` extension of a SETUP: ``count`` route nodes offer the mode
+    (saturating at 255, FWD-031), not critical (FWD-030)."""
+    return {"type": TRACK_ENDS, "critical": False, "value": f"{min(count, 255):02x}"}
+
+
+def confirms_ends(count: int | None, route_nodes: int, schedule: int) -> bool:
+    """FWD-032 at a tail end that implements and offers the mode: the SETUP's count plus the
+    tail end itself is every node of the route, the route has at least two routers (with one,
+    its current partners are the ends already) and the schedule it confirms is ASAP."""
+    return (count is not None and count + 1 == route_nodes >= 4 and schedule == ASAP)
 
 
 def of_message(msg: Mapping[str, Any]) -> int:
@@ -133,11 +174,13 @@ def level_cutoffs(levels: int, cutoff_ns: int, given: Sequence[int] = ()) -> lis
 
 
 def apply_schedule(rules: list[dict[str, Any]], route: Sequence[int], policy: Mapping[str, Any],
-                   cutoff_ns: int) -> list[dict[str, Any]]:
+                   cutoff_ns: int, count: int | None = None) -> list[dict[str, Any]]:
     """The tail end's part of a nested schedule (FWD-022, FWD-026): give every rule of a router
-    of level l the level's cutoff, and return the CONFIRM's extensions (empty under ASAP)."""
+    of level l the level's cutoff, and return the CONFIRM's extensions (empty under ASAP, unless
+    the SETUP's ``TRACK_ENDS`` ``count`` lets it confirm the mode ENDS, FWD-032)."""
     if SCHEDULES.get(str(policy.get("swap_schedule", "asap")), ASAP) != NESTED or len(route) < 3:
-        return []
+        ends = policy.get("track_ends", False) and confirms_ends(count, len(route), ASAP)
+        return [extension(ASAP, ENDS)] if ends else []
     where = nested_positions(len(route) - 1)
     top = max(level for *_, level in where.values())
     cuts = level_cutoffs(top, cutoff_ns, policy.get("level_cutoffs_ns") or ())

@@ -13,11 +13,14 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from qvcp.schemas.layout import Array, Ascii, Enum, Node, Uint, message_specs
+from qvcp.schemas.layout import Array, Ascii, Enum, Node, Uint, message_specs, wire_constants
 
 __all__ = ["bodies", "extensions", "messages"]
 
 U32 = st.integers(0, 0xFFFFFFFF)
+#: known extension types whose value has a fixed length (EXT-001.2): never drawn as "unknown"
+_FIXED_LENGTH = frozenset(int(t) for t, e in wire_constants()["known_extensions"].items()
+                          if "length" in e)
 
 
 def _strategy(node: Node, *, max_items: int) -> st.SearchStrategy[Any]:
@@ -50,7 +53,8 @@ def extensions(*, known_only_if_critical: bool = True) -> st.SearchStrategy[list
     padding = st.builds(lambda v, c: {"type": 2, "critical": c, "value": v.hex()},
                         st.binary(max_size=12), st.booleans())
     unknown = st.builds(lambda t, v: {"type": t, "critical": False, "value": v.hex()},
-                        st.integers(3, 0x7FFF), st.binary(max_size=12))
+                        st.integers(3, 0x7FFF).filter(lambda t: t not in _FIXED_LENGTH),
+                        st.binary(max_size=12))
     choice = st.one_of(trace, padding, unknown) if known_only_if_critical else st.one_of(
         trace, padding, unknown, st.builds(
             lambda t, v: {"type": t, "critical": True, "value": v.hex()},

@@ -280,7 +280,43 @@ def specific_cases(name: str, msg: dict[str, Any], data: bytes) -> list[dict[str
                     "description": "results count says 2 but only 1 item follows, length "
                                    "field consistent",
                     "valid": False, "binary": raw.hex(), "error": error("TRUNCATED")})
+        out += extension_cases(
+            msg, data, "herald-link-seq", ["LINK-023"], 5, "0001",
+            "A HERALD with its LINK_SEQ extension (type 5, not critical, 2 octets): the "
+            "station has assigned seqs up to 1", "LINK_SEQ must be 2 bytes, has 1")
+    elif name == "SETUP":
+        out += extension_cases(
+            msg, data, "setup-track-ends", ["FWD-030"], 6, "01",
+            "A SETUP with its TRACK_ENDS extension (type 6, not critical, 1 octet): one route "
+            "node so far offers swap reports to the ends", "TRACK_ENDS must be 1 byte, has 2")
+    elif name == "CONFIRM":
+        ends = copy.deepcopy(msg)
+        ends["extensions"] = [{"type": 4, "critical": False, "value": "0001"}]
+        out.append({"id": "confirm-swap-schedule-ends", "requirements": ["FWD-032.2",
+                                                                         "FWD-033"],
+                    "description": "A CONFIRM whose SWAP_SCHEDULE (type 4) is the two octets "
+                                   "00 01: the schedule ASAP, swaps reported to the ends",
+                    "valid": True, "json": ends, "binary": oracle.encode(ends).hex()})
     return out
+
+
+def extension_cases(msg: dict[str, Any], data: bytes, slug: str, requirements: list[str],
+                    ext_type: int, value: str, description: str,
+                    wrong_length: str) -> list[dict[str, Any]]:
+    """A fixed-length extension of ``msg``: ``msg`` carrying it with ``value`` (hex, not
+    critical) is valid; the binary form with a value one byte longer or shorter (2 bytes for a
+    1-byte extension, 1 otherwise) is MALFORMED_EXTENSION (EXT-001.2)."""
+    counted = copy.deepcopy(msg)
+    counted["extensions"] = [{"type": ext_type, "critical": False, "value": value}]
+    bad = b"\x01\x01" if len(value) == 2 else b"\x01"
+    tlv = ext_type.to_bytes(2, "big") + len(bad).to_bytes(2, "big") + bad
+    return [{"id": slug, "requirements": [*requirements, "EXT-001.1"],
+             "description": description, "valid": True, "json": counted,
+             "binary": oracle.encode(counted).hex()},
+            {"id": f"{slug}-wrong-length", "requirements": ["EXT-001.2"],
+             "description": wrong_length, "valid": False,
+             "binary": with_length(data + tlv, len(data) + len(tlv)).hex(),
+             "error": error("MALFORMED_EXTENSION")}]
 
 
 def _set(body: Any, dotted: str, value: Any) -> None:

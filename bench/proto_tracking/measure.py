@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
-from ends import EndsEndEngine, ends_mode
-
+from qvcp.reference.engines.tracking_ends import EndsEndEngine
 from qvcp.reference.sim.network import Network
 
 Qubit = tuple[int, int]
@@ -85,10 +83,13 @@ class Result:
         return what / self.pairs if self.pairs else float("nan")
 
 
-def _context(mode: str) -> Any:
+def with_mode(doc: dict[str, Any], mode: str) -> dict[str, Any]:
+    """``doc`` with its nodes' tracking mode: ``reference`` is chapter 04's tracking (the
+    option ``track_ends: false``), ``ends`` the reference's swap reports to the ends
+    (chapter 04 section 7, ``track_ends: true``)."""
     if mode not in ("reference", "ends"):
         raise ValueError(f"mode must be 'reference' or 'ends', not {mode!r}")
-    return ends_mode() if mode == "ends" else nullcontext()
+    return {**doc, "options": {**doc.get("options", {}), "track_ends": mode == "ends"}}
 
 
 def _watch_world(net: Network) -> dict[Qubit, int]:
@@ -153,26 +154,26 @@ def instrumented(doc: dict[str, Any], mode: str, proc_ns: int = 0) -> Result:
     ``proc_ns``, every node-to-node message takes that much longer."""
     sink = Traffic()
     latencies: list[int] = []
-    with _context(mode):
-        net = Network.from_scenario(doc, trace=sink)  # type: ignore[arg-type]
-        last = _watch_world(net)
-        if proc_ns:
-            _processing_delay(net, proc_ns)
-        app = net._app_receive
+    doc = with_mode(doc, mode)
+    net = Network.from_scenario(doc, trace=sink)  # type: ignore[arg-type]
+    last = _watch_world(net)
+    if proc_ns:
+        _processing_delay(net, proc_ns)
+    app = net._app_receive
 
-        def watched_app(node: int, msg: dict[str, Any]) -> None:
-            if msg["type"] == "PAIR_DELIVERY":
-                t = last.get((node, msg["body"]["qubit_handle"]))
-                if t is not None:
-                    latencies.append(net.now - t)
-            app(node, msg)
+    def watched_app(node: int, msg: dict[str, Any]) -> None:
+        if msg["type"] == "PAIR_DELIVERY":
+            t = last.get((node, msg["body"]["qubit_handle"]))
+            if t is not None:
+                latencies.append(net.now - t)
+        app(node, msg)
 
-        net._app_receive = watched_app  # type: ignore[method-assign]
-        net.run_until(doc["duration_ns"])
+    net._app_receive = watched_app  # type: ignore[method-assign]
+    net.run_until(doc["duration_ns"])
     done = net.completed()
     ends = [e for n in net.nodes.values() for e in n.dataplane.values()
             if isinstance(e, EndsEndEngine)]
-    expired = sum(e.expired_reports for e in ends)
+    expired = sum(e.evicted_reports for e in ends)
     peak = max((e.peak_buffered for e in ends), default=0)
     held, orphans = held_qubits(net)
     return Result(mode, len(done), sum(d.fidelity for d in done) / len(done) if done else 0.0,
@@ -197,9 +198,9 @@ def held_qubits(net: Network) -> tuple[int, int]:
 
 def timed(doc: dict[str, Any], mode: str) -> tuple[int, int, float, float]:
     """Run ``doc`` bare: (pairs, events, CPU seconds, wall seconds) of the run loop only."""
-    with _context(mode):
-        net = Network.from_scenario(doc)
-        c, w = time.process_time(), time.perf_counter()
-        net.run_until(doc["duration_ns"])
-        cpu, wall = time.process_time() - c, time.perf_counter() - w
+    doc = with_mode(doc, mode)
+    net = Network.from_scenario(doc)
+    c, w = time.process_time(), time.perf_counter()
+    net.run_until(doc["duration_ns"])
+    cpu, wall = time.process_time() - c, time.perf_counter() - w
     return len(net.completed()), net.events, cpu, wall

@@ -33,7 +33,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import copy
 import itertools
 import math
@@ -48,8 +47,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")  # as bench_peers.py --blas-threads 1
 
 from bench_vs_sequence import matched_scenario  # noqa: E402
-from ends import ends_mode  # noqa: E402
-from measure import Result, instrumented, timed  # noqa: E402
+from measure import Result, instrumented, timed, with_mode  # noqa: E402
 
 from qvcp.reference.sim.scenario import load_scenario  # noqa: E402
 
@@ -244,8 +242,7 @@ def profile(sim_seconds: float) -> None:
           "(timed by wrappers)")
     print(f"  {'mode':<11}{'arrived':<16}{'count':>8}{'share':>7}{'us each':>9}{'ms total':>10}")
     for m in MODES:
-        with ends_mode() if m == "ends" else contextlib.nullcontext():
-            timed_types = per_type(doc)
+        timed_types = per_type(with_mode(doc, m))
         inside = sum(sec for _, sec in timed_types.values())
         for name, (n, sec) in sorted(timed_types.items(), key=lambda kv: -kv[1][1]):
             print(f"  {m:<11}{name:<16}{n:>8}{sec / inside:>7.1%}{sec / n * 1e6:>9.2f}"

@@ -6,10 +6,13 @@ worker thread and is awaited for the run's ``--timeout`` (scaled like a stdio re
 driver that hangs makes the case errored (timeout), and the run goes on with a fresh driver
 from the factory. Python cannot stop a thread, so the hung call is abandoned, not killed:
 it keeps its thread (a daemon, gone when the harness exits) and the old driver object.
+A driver with a ``cancel()`` method is told, so that it can end the abandoned call instead of
+holding the interpreter (and slowing every later case) until it finishes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import threading
@@ -93,7 +96,12 @@ class InProcessTransport:
         return value  # type: ignore[no-any-return]
 
     def _abandon(self) -> None:
-        """Leave the hung thread behind; later calls run in a new one."""
+        """Leave the hung thread behind, telling the driver to end its call if it can
+        (``cancel()``); later calls run in a new thread."""
+        cancel = getattr(getattr(self, "driver", None), "cancel", None)
+        if callable(cancel):
+            with contextlib.suppress(Exception):  # abandoned whatever cancel() does
+                cancel()
         self._worker.stop()
         self._worker = _Worker(f"driver {self.label}")
 

@@ -17,6 +17,17 @@ Feature: A HERALD lost on its way: the gap in seqs, EXPIRE and its retransmissio
     And its "body" is {"link_id": 1, "first_seq": 2, "last_seq": 2}
 
   @LINK-016
+  Scenario: A first success with seq 3 makes the node expire seqs 1 and 2 at its link peer
+    # no seq has been heralded to the node yet: the station's first seq is 1, so the HERALD of
+    # seqs 1 and 2 never reached the node
+    Given a router node 2 between nodes 1 and 3 with 4 memory qubits, 2 communication qubits and 2 slots per link
+    And circuit 7 along route 1, 2, 3 is established at the node
+    When the clock advances to 1000 ns
+    And the station heralds PSI_PLUS with seq 3 for the node's attempt on link 1
+    Then the node sends EXPIRE to node 1
+    And its "body" is {"link_id": 1, "first_seq": 1, "last_seq": 2}
+
+  @LINK-016
   Scenario: Consecutive seqs make the node expire nothing
     Given a router node 2 between nodes 1 and 3 with 4 memory qubits, 2 communication qubits and 2 slots per link
     And circuit 7 along route 1, 2, 3 is established at the node

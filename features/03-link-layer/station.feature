@@ -104,3 +104,22 @@ Feature: The heralding station (spec chapter 03 section 3, chapter 09 section 2)
     And the station's two HERALDs went one to each node of the link, with identical bodies
     And its "body.results" is []
     And its "body.attempt_id_a" is 11
+
+  @LINK-023 @cap:node.harness-device
+  Scenario: Every HERALD carries one LINK_SEQ, the highest seq assigned so far, with or without a success
+    Given a heralding station 1001 of link 1 between nodes 1 and 2
+    When node 1 sends ATTEMPT {"link_id": 1, "attempt_id": 10, "slot_ns": 4000, "modes": 0}
+    And node 2 sends ATTEMPT {"link_id": 1, "attempt_id": 20, "slot_ns": 4000, "modes": 2}
+    Then the station's two HERALDs went one to each node of the link, with identical bodies
+    And each of the station's two HERALDs carries one LINK_SEQ extension, not critical, of 0
+    When the station's device will report FAILURE, PSI_MINUS
+    And node 1 sends ATTEMPT {"link_id": 1, "attempt_id": 11, "slot_ns": 5000, "modes": 2}
+    And node 2 sends ATTEMPT {"link_id": 1, "attempt_id": 21, "slot_ns": 5000, "modes": 2}
+    Then each of the station's two HERALDs carries one LINK_SEQ extension, not critical, of 1
+    When the station's device will report FAILURE
+    And node 1 sends ATTEMPT {"link_id": 1, "attempt_id": 12, "slot_ns": 6000, "modes": 1}
+    And node 2 sends ATTEMPT {"link_id": 1, "attempt_id": 22, "slot_ns": 6000, "modes": 1}
+    Then each of the station's two HERALDs carries one LINK_SEQ extension, not critical, of 1
+    When node 1 sends ATTEMPT {"link_id": 1, "attempt_id": 13, "slot_ns": 7000, "modes": 1}
+    And node 2 sends ATTEMPT {"link_id": 1, "attempt_id": 23, "slot_ns": 7000, "modes": 0}
+    Then each of the station's two HERALDs carries one LINK_SEQ extension, not critical, of 1

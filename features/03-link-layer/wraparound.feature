@@ -37,9 +37,11 @@ Feature: Herald sequence numbers and EXPIRE ranges across the wraparound (spec c
     And the node holds 0 memory qubits besides those of its unanswered attempts
 
   @LINK-010.2
-  Scenario: An EXPIRE range with a seq never heralded between two held pairs is refused
-    Given the node holds PSI_PLUS pairs with seqs 1, 3 on link 1
-    When node 1 sends EXPIRE {"link_id": 1, "first_seq": 1, "last_seq": 3}
+  Scenario: An EXPIRE range with seqs neither heralded nor found missing between two held pairs is refused
+    # 40000 is 2^15 or more after 1, so the node takes no gap from it (LINK-016): 2..39999 are
+    # seqs it neither received nor found missing; a gap it found missing would be valid
+    Given the node holds PSI_PLUS pairs with seqs 1, 40000 on link 1
+    When node 1 sends EXPIRE {"link_id": 1, "first_seq": 1, "last_seq": 40000}
     Then the node sends ERROR EXPIRE_RANGE_INVALID to node 1
     And the node sends no EXPIRE_ACK
     And the node holds 2 memory qubits besides those of its unanswered attempts

@@ -127,3 +127,48 @@ Feature: A SWAP_OUTCOME for a pair whose HERALD this node missed (spec chapter 0
     And node 2 sends SWAP_OUTCOME {"circuit_id": 7, "outcome_seq": 0, "left": {"link_id": 1, "seq": 9}, "right": {"link_id": 2, "seq": 1}, "bsm_result": "PHI_PLUS", "bell_index": "PSI_PLUS", "new_partner": 1}
     Then the application receives no PAIR_DELIVERY
     And the node sends no ERROR
+
+  @TRK-015
+  Scenario: A DISCARD naming a pair heralded while the node's attempts timed out is acknowledged without an ERROR
+    When the clock advances to 99500 ns
+    And the station heralds no results for the node's attempt on link 2
+    And node 1 sends DISCARD {"circuit_id": 7, "pair": {"link_id": 2, "seq": 1}, "reason": "CUTOFF"}
+    Then the node acknowledges that message
+    And the node sends no ERROR
+    And the node sends no DISCARD
+    And the application receives no PAIR_DELIVERY
+
+  @TRK-015
+  Scenario: A DISCARD naming a seq the node expired at its peer as skipped is acknowledged without an ERROR
+    When the clock advances to 100000 ns
+    And the station heralds PSI_PLUS with seq 1 for the node's attempt on link 2
+    And node 2 sends DISCARD {"circuit_id": 7, "pair": {"link_id": 2, "seq": 1}, "reason": "CUTOFF"}
+    And the clock advances to 103000 ns
+    And the station heralds PSI_PLUS with seq 3 for the node's attempt on link 2
+    Then the node sends EXPIRE to node 2
+    And its "body" is {"link_id": 2, "first_seq": 2, "last_seq": 2}
+    When node 2 sends DISCARD {"circuit_id": 7, "pair": {"link_id": 2, "seq": 2}, "reason": "HALF_LOST"}
+    Then the node acknowledges that message
+    And the node sends no ERROR
+    And the node sends no DISCARD
+
+  @TRK-015 @TRK-004
+  Scenario: A DISCARD naming a seq after a success heralded to the node, with no attempt timed out since, is refused
+    When the clock advances to 100000 ns
+    And the station heralds PSI_PLUS with seq 1 for the node's attempt on link 2
+    And node 1 sends DISCARD {"circuit_id": 7, "pair": {"link_id": 2, "seq": 2}, "reason": "CUTOFF"}
+    Then the node sends ERROR UNKNOWN_PAIR to node 1
+
+  @TRK-015
+  Scenario: A DISCARD naming a seq the station's LINK_SEQ showed missing is acknowledged without an ERROR
+    When the clock advances to 100000 ns
+    And the station heralds PSI_PLUS with seq 1 and LINK_SEQ 1 for the node's attempt on link 2
+    And node 2 sends DISCARD {"circuit_id": 7, "pair": {"link_id": 2, "seq": 1}, "reason": "CUTOFF"}
+    And the clock advances to 103000 ns
+    And the station heralds no results and LINK_SEQ 3 for the node's attempt on link 2
+    Then the node sends EXPIRE to node 2
+    And its "body" is {"link_id": 2, "first_seq": 2, "last_seq": 3}
+    When node 1 sends DISCARD {"circuit_id": 7, "pair": {"link_id": 2, "seq": 3}, "reason": "CUTOFF"}
+    Then the node acknowledges that message
+    And the node sends no ERROR
+    And the node sends no DISCARD

@@ -7,7 +7,10 @@ agreed by the two nodes of the link (FWD-011 to FWD-014). While the rotation is 
 node sends one ATTEMPT in every attempt slot (LINK-020), with as many communication qubits as
 the slot's circuit can take at once (idle comm qubits, free memory, its per-link quota:
 LINK-002), one per optical mode, or none (``modes`` 0: present, nothing to emit), and waits
-for the HERALD, which carries one result per matched mode (LINK-015.2).
+for the HERALD, which carries one result per matched mode (LINK-015.2). Seqs the node finds
+missing, by a gap among the results (LINK-016) or by the station's count ``LINK_SEQ`` in a
+HERALD it accepts (LINK-024), are expired at the link peer and remembered, so that the peer's
+EXPIRE for the same seqs is acknowledged (LINK-010.2).
 """
 
 from __future__ import annotations
@@ -19,7 +22,14 @@ from typing import Any
 
 from qvcp.schemas import ErrorCode
 
-from ..messages import FAILURE, HERALD_CODES, MessageFactory, next_seq, seqs_between
+from ..messages import (
+    FAILURE,
+    HERALD_CODES,
+    KNOWN_EXTENSIONS,
+    MessageFactory,
+    next_seq,
+    seqs_between,
+)
 from ..resources import Resources
 from .base import Engine, ProtocolError, Rule, Send
 from .base import Local as L
@@ -43,6 +53,17 @@ MAX_MODES = 255
 NEVER = 2**64
 #: how many seqs of a link a node remembers as heralded to it, and as expired at its peer
 SEQS_REMEMBERED = 4096
+#: LINK-024: the extension of a HERALD naming the highest seq the station has assigned
+LINK_SEQ = KNOWN_EXTENSIONS["LINK_SEQ"]
+
+
+def station_seq(msg: dict[str, Any]) -> int | None:
+    """LINK-024: the value of the first ``LINK_SEQ`` extension of a HERALD (the highest seq the
+    station has assigned on the link), None without one (a station that does not send it)."""
+    for ext in msg.get("extensions") or ():
+        if ext["type"] == LINK_SEQ and len(ext["value"]) == 4:  # EXT-001.2: 2 octets
+            return int(ext["value"], 16)
+    return None
 
 
 class LinkState(Enum):
@@ -119,8 +140,8 @@ class LinkEngine(Engine):
     #: to this node: how many seqs after ``last_seq`` may have been heralded to the peer alone
     #: (TRK-013.3)
     unheard: int = 0
-    #: LINK-016, TRK-013.9: the seqs this node expired at the peer as never heralded to it,
-    #: the latest SEQS_REMEMBERED
+    #: LINK-016, LINK-024, TRK-013.9: the seqs this node found missing (never heralded to it)
+    #: and expired at the peer, the latest SEQS_REMEMBERED
     expired: OrderedDict[int, None] = field(default_factory=OrderedDict)
 
     def __post_init__(self) -> None:
@@ -316,29 +337,54 @@ class LinkEngine(Engine):
                                                peer=peer)))
         while len(heralded) > SEQS_REMEMBERED:
             heralded.popitem(last=False)
+        assigned = station_seq(ev.msg)
+        if assigned is not None:  # LINK-024: after the results, for the attempt in flight only
+            self._note_assigned(assigned)
         return self._arm(now)
 
     def _note_seq(self, seq: int) -> None:
         """LINK-016: a success heralded with ``seq`` shows the seqs this node missed since the
-        last one it received (a HERALD lost on the way): expire them at the link peer."""
+        last one it received or found missing (from seq 1 when none yet: a HERALD lost on the
+        way): expire them at the link peer."""
         if self.expired:  # heralded after all (a seq reused after wrapping, or a late HERALD)
             self.expired.pop(seq, None)
         last = self.last_seq
         ahead = seqs_between(last, seq)
-        if last and 0 < ahead < 2**15:
-            assert self.factory is not None
-            body = {"link_id": self.link_id, "first_seq": next_seq(last),
-                    "last_seq": (seq - 2) % 65535 + 1}
-            self.out.append(Send(self.factory.make("EXPIRE", self.peer, body)))
-            gone, s = self.expired, last
-            for _ in range(min(ahead, SEQS_REMEMBERED)):
-                s = next_seq(s)
-                gone[s] = None
-            while len(gone) > SEQS_REMEMBERED:
-                gone.popitem(last=False)
+        if 0 < ahead < 2**15:
+            self._expire_missing(ahead, (seq - 2) % 65535 + 1)
         if not last or ahead < 2**15:
             self.last_seq = seq
             self.unheard = 0
+
+    def _note_assigned(self, assigned: int) -> None:
+        """LINK-024: the station has assigned the seqs up to ``assigned`` (LINK_SEQ of a
+        HERALD accepted for the attempt in flight): those after the highest seq heralded to
+        this node or found missing were heralded to the peer alone; expire them at the peer.
+        A value behind it (a restarted station) or 2^15 or more ahead is ignored."""
+        last = self.last_seq
+        if assigned == last:  # nothing assigned since: no attempt ended unheard got a seq
+            self.unheard = 0
+            return
+        ahead = seqs_between(last, assigned)
+        if assigned == 0 or ahead >= 2**15:
+            return
+        self._expire_missing(ahead + 1, assigned)
+        self.last_seq = assigned  # LINK-016 and TRK-013.3 count from here: none expired twice
+        self.unheard = 0
+
+    def _expire_missing(self, count: int, last_missing: int) -> None:
+        """LINK-016, LINK-024: send the peer one EXPIRE for the ``count`` seqs after
+        ``last_seq`` (through ``last_missing``) and remember them as missed (TRK-013.9)."""
+        assert self.factory is not None
+        body = {"link_id": self.link_id, "first_seq": next_seq(self.last_seq),
+                "last_seq": last_missing}
+        self.out.append(Send(self.factory.make("EXPIRE", self.peer, body)))
+        gone, s = self.expired, self.last_seq
+        for _ in range(min(count, SEQS_REMEMBERED)):
+            s = next_seq(s)
+            gone[s] = None
+        while len(gone) > SEQS_REMEMBERED:
+            gone.popitem(last=False)
 
     def missed(self, seq: int) -> bool:
         """TRK-013.3, TRK-013.9: ``seq`` may be a success heralded to the peer alone: it lies
@@ -398,12 +444,17 @@ class LinkEngine(Engine):
         while s != last and len(seqs) < 65535:
             s = s % 65535 + 1
             seqs.append(s)
-        if any(q not in self.heralded for q in seqs):  # LINK-010.2
+        heralded, missing = self.heralded, self.expired
+        # LINK-010.2: a seq this node found missing itself (LINK-016, LINK-024) was assigned
+        # by the station too; one it neither received nor found missing was not, as far as it
+        # knows (it lies beyond every seq it knows assigned, or is long forgotten)
+        if any(q not in heralded and q not in missing for q in seqs):
             raise ProtocolError(ErrorCode.EXPIRE_RANGE_INVALID, "range names unheralded pairs",
                                 field="body.first_seq", msg=ev.msg)
         for q in seqs:  # held or not: a pair already delivered is reported lost (LINK-011.2)
-            self.out.append(L(PeerExpired(circuit_id=self.heralded[q], link_id=self.link_id,
-                                          seq=q)))
+            if q in heralded:  # one found missing here holds nothing: frees nothing
+                self.out.append(L(PeerExpired(circuit_id=heralded[q], link_id=self.link_id,
+                                              seq=q)))
         assert self.factory is not None
         self.out.append(Send(self.factory.make("EXPIRE_ACK", ev.source, dict(ev.body))))
 

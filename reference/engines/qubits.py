@@ -286,6 +286,16 @@ class TrackingEngine(NodeEngine, Distilling):
         link = self.ctx.link_engines.get(ref[0])
         return link is not None and link.missed(ref[1])
 
+    def _found_missing(self, ref: Ref) -> bool:
+        """TRK-015: ``ref`` is a pair of one of this node's links that it has found missing
+        (a HERALD lost on its way here, TRK-013.3, or a seq expired at the peer as skipped,
+        LINK-016): a DISCARD naming it changes nothing."""
+        assert self.ctx is not None and self.info is not None
+        if ref[0] not in self.info.side_links(self.me):
+            return False
+        link = self.ctx.link_engines.get(ref[0])
+        return link is not None and link.missed(ref[1])
+
     def _await(self, ref: Ref, head_side: bool, new_partner: int, other_ref: Ref,
                 bell: int) -> bool:
         """TRK-013.4: keep an outcome for a pair of this node's link on that side that the
@@ -392,7 +402,9 @@ class TrackingEngine(NodeEngine, Distilling):
                            {**body, "new_partner": rec.partner[1 - side]})
 
     def on_discard(self, now: int, ev: Discard) -> None:
-        """TRK-012.1, TRK-012.2: free the named qubit or pass the DISCARD on past our swap."""
+        """TRK-012.1, TRK-012.2: free the named qubit or pass the DISCARD on past our swap;
+        TRK-013.7, TRK-015: a DISCARD for a link pair never heralded here is kept while the
+        attempt in flight may yet herald it, and changes nothing if the node found it missing."""
         assert self.info is not None
         ref = _ref(ev.body["pair"])
         if ref in self.held:
@@ -407,7 +419,7 @@ class TrackingEngine(NodeEngine, Distilling):
             self.awaiting[ref] = ev.body["reason"]
         elif ref not in self.discarded and self._await_discard(ref, ev.body["reason"]):
             return  # TRK-013.7: kept until the attempt in flight is heralded or times out
-        elif ref not in self.discarded:
+        elif ref not in self.discarded and not self._found_missing(ref):  # TRK-015
             raise self._unknown(ev, "pair")
 
     def _discard_past_swap(self, ref: Ref, reason: str) -> None:

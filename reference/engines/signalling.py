@@ -50,6 +50,9 @@ from .events import (
     TeardownAck,
 )
 
+#: SWAP_OUTCOMEs a head end keeps per circuit while it awaits the CONFIRM (TRK-127)
+MAX_EARLY_REPORTS = 1024
+
 
 class SigState(Enum):
     """Signalling state of a circuit at one node."""
@@ -64,9 +67,11 @@ class SigState(Enum):
 
 @dataclass(frozen=True, kw_only=True)
 class Install(Event):
-    """Signalling -> node: install the data plane of ``info`` (SIG-010.1)."""
+    """Signalling -> node: install the data plane of ``info`` (SIG-010.1), in the tracking
+    mode ENDS when the CONFIRM names it (FWD-034)."""
 
     info: Any
+    ends: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -143,6 +148,12 @@ class SignallingEngine(CircuitAdmission, NodeEngine):
     teardown_carried: list[dict[str, Any]] = field(default_factory=list)
     #: the swap schedule of the circuit's CONFIRM (``SWAP_SCHEDULE``, FWD-020; 0: ASAP)
     swap_schedule: int = 0
+    #: the tracking mode of the circuit's CONFIRM (its second octet, FWD-034)
+    tracking: int = schedule.CHAPTER_04
+    #: the ``TRACK_ENDS`` count this node puts in the SETUP it sends (FWD-030, FWD-031)
+    offer_count: int | None = None
+    #: head end: SWAP_OUTCOMEs that came before the CONFIRM, kept for it (TRK-127)
+    early: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.state = SigState.IDLE
@@ -180,7 +191,8 @@ class SignallingEngine(CircuitAdmission, NodeEngine):
         body = dict(self.setup)
         body["hops"] = [*self.setup["hops"], self._capability()]
         self.setup = body
-        msg = self.ctx.factory.make("SETUP", nxt, body, self.carried)
+        offer = [] if self.offer_count is None else [schedule.offer(self.offer_count)]
+        msg = self.ctx.factory.make("SETUP", nxt, body, [*self.carried, *offer])
         self.setup_message_id = msg["message_id"]
         self.out.append(Send(msg))
         self.timers["setup"] = now + self.policy.get("setup_timeout_ns", 10**9)
@@ -195,6 +207,7 @@ class SignallingEngine(CircuitAdmission, NodeEngine):
         }
         reason = None if route else "UNREACHABLE"
         reason = reason or self._admit_here(now)
+        self.offer_count = 1 if self.policy.get("track_ends") else None  # FWD-030
         if reason:
             self.ctx.resources.release(self.circuit_id) if self.ctx else None
             self.out.append(Local(CircuitDown(circuit_id=self.circuit_id,
@@ -215,6 +228,9 @@ class SignallingEngine(CircuitAdmission, NodeEngine):
                                 field="body.route", msg=ev.msg)
         self.setup = dict(b)
         self.carried = relayed_extensions(ev.msg)
+        count = schedule.offered(ev.msg)  # FWD-031: a hop offering the mode adds itself
+        self.offer_count = count + 1 if count is not None and self.policy.get(
+            "track_ends") else None
         tail = self.me == b["tail_end"]
         reason = None
         if self.role == "end" and not tail:
@@ -243,12 +259,13 @@ class SignallingEngine(CircuitAdmission, NodeEngine):
             rules += distil_rules(self.circuit_id, route, links, rounds=rounds,
                                   cutoff_ns=cutoff)
         # FWD-022, FWD-026, FWD-027: the swap schedule and per-level / threshold cutoffs
-        scheduled = schedule.apply_schedule(rules, route, self.policy, cutoff)
+        scheduled = schedule.apply_schedule(rules, route, self.policy, cutoff, count)
         if self.policy.get("fidelity_threshold"):
             schedule.apply_threshold(rules, route, hops, self.policy["fidelity_threshold"])
         body = {"circuit_id": self.circuit_id, "expected_rate_mhz": rate_to_wire(rate),
                 "expected_fidelity": fidelity_bound_to_wire(fid), "rules": rules}  # SIG-045.3
         self.swap_schedule = schedule.of_message({"extensions": scheduled})
+        self.tracking = schedule.tracking_of({"extensions": scheduled})  # FWD-032
         self.carried = [*self.carried, *scheduled]  # the CONFIRM carries the schedule
         self._install(now, body)
         self._send("CONFIRM", ev.source, body, self.carried)
@@ -276,7 +293,7 @@ class SignallingEngine(CircuitAdmission, NodeEngine):
         self.timers.pop("setup", None)
         if self.me != s["head_end"]:  # FWD-011: sent across the head-side link, which waits
             self._rotation_at(route[route.index(self.me) - 1], "join_at", now)
-        self.out.append(Local(Install(info=self.info)))
+        self.out.append(Local(Install(info=self.info, ends=self.tracking == schedule.ENDS)))
         if self.me in (s["head_end"], s["tail_end"]):
             self.out.append(Local(CircuitUp(circuit_id=self.circuit_id, endpoint=self._endpoint(),
                                             info=self.info)))
@@ -538,10 +555,26 @@ class SignallingEngine(CircuitAdmission, NodeEngine):
     def ignore(self, now: int, ev: Any) -> None:
         return None
 
+    def keep_early(self, msg: dict[str, Any]) -> bool:
+        """TRK-127: a head end that offered the mode ENDS and awaits its CONFIRM keeps a
+        SWAP_OUTCOME of the circuit (at most :data:`MAX_EARLY_REPORTS`; beyond that it is dropped).
+        False if this engine does not keep it (chapter 04's TRK-004 then answers)."""
+        if self.state is not SigState.SETUP_SENT or self.offer_count is None:
+            return False
+        if len(self.early) < MAX_EARLY_REPORTS:
+            self.early.append(msg)
+        return True
+
+    def take_early(self) -> list[dict[str, Any]]:
+        """The SWAP_OUTCOMEs kept by :meth:`keep_early`, in their order, and forget them."""
+        early, self.early = self.early, []
+        return early
+
     def fire(self, now: int, event: Event) -> None:
         """As :meth:`Engine.fire`; reaching ``CLOSED`` also tells the node (:class:`Closed`)."""
-        if isinstance(event, Confirm):  # FWD-020: the schedule the CONFIRM names
+        if isinstance(event, Confirm):  # FWD-020, FWD-034: the schedule the CONFIRM names
             self.swap_schedule = schedule.of_message(event.msg)
+            self.tracking = schedule.tracking_of(event.msg)
         before = self.state
         super().fire(now, event)
         if self.state is SigState.CLOSED and before is not SigState.CLOSED:

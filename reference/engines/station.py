@@ -3,7 +3,8 @@
 The station collects ATTEMPTs by ``(link_id, slot_ns)``; when both nodes have attempted it asks
 its :class:`~qvcp.reference.device.StationDevice` for the outcome of every matched mode (the
 smaller of the two ATTEMPTs' ``modes``, LINK-015.1) and sends identical HERALDs (LINK-004) with a
-result per mode, sequence numbers assigned to successes only, in mode order (LINK-005.1). A
+result per mode, sequence numbers assigned to successes only, in mode order (LINK-005.1), and
+in every HERALD one ``LINK_SEQ``, the highest seq assigned so far (LINK-023). A
 missing, duplicated or foreign ATTEMPT at the matching deadline gives ERROR ``ATTEMPT_MISMATCH``
 to both nodes (LINK-003.3).
 """
@@ -16,9 +17,18 @@ from typing import Any
 
 from qvcp.schemas import ErrorCode
 
-from ..messages import FAILURE, HERALD_NAMES, MessageFactory, next_seq
+from ..messages import FAILURE, HERALD_NAMES, KNOWN_EXTENSIONS, MessageFactory, next_seq
 from .base import Engine, ProtocolError, Rule, Send
 from .events import Attempt, MatchDeadline
+
+#: LINK-023: the extension type of the station's seq counter in every HERALD
+LINK_SEQ = KNOWN_EXTENSIONS["LINK_SEQ"]
+
+
+def link_seq(seq: int) -> dict[str, Any]:
+    """LINK-023: the ``LINK_SEQ`` extension of a HERALD (not critical): ``seq``, the highest
+    herald seq assigned on the link so far (0: none), as a u16 in network order."""
+    return {"type": LINK_SEQ, "critical": False, "value": f"{seq:04x}"}
 
 
 class StationState(Enum):
@@ -116,7 +126,7 @@ class StationEngine(Engine):
                 "attempt_id_a": att_a["attempt_id"],
                 "attempt_id_b": att_b["attempt_id"],
                 "results": results,
-            })))
+            }, extensions=[link_seq(seq)])))
         self.pending = {}
 
     def mismatch(self, now: int, ev: Any) -> None:

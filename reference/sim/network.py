@@ -83,7 +83,7 @@ def _run_gc() -> Iterator[None]:
 
 #: scenario options passed to every node's configuration as they are (chapter 11 timers)
 _NODE_OPTIONS = ("setup_timeout_ns", "keepalive_interval_ns", "link_failure_attempts",
-                 "rto_max_ns", "msl_ns", "swap_schedule", "fidelity_threshold")
+                 "rto_max_ns", "msl_ns", "swap_schedule", "fidelity_threshold", "track_ends")
 
 @dataclass
 class Delivery:

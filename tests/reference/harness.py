@@ -35,14 +35,17 @@ class StationScript:
 
 
 class Harness:
-    """Chain of nodes 1..n (roles given) with stations 100+link, unit message delay."""
+    """Chain of nodes 1..n (roles given) with stations 100+link, unit message delay; its
+    circuits use chapter 04's tracking (sections 2 to 4) unless ``track_ends`` lets the nodes
+    offer swap reports to the ends (section 7)."""
 
     #: every harness built, in order (the table-coverage test collects their records)
     created: ClassVar[list[Harness]] = []
 
     def __init__(self, roles: list[str], *, memory: int = 4, cutoff_ns: int = 0,
                  delay: int = 10, slots_per_link: int = 1, setup_timeout_ns: int = 10**9,
-                 ack_timeout_ns: int = 10**8, comm_qubits: int = 2) -> None:
+                 ack_timeout_ns: int = 10**8, comm_qubits: int = 2,
+                 track_ends: bool = False) -> None:
         Harness.created.append(self)
         self.delay = delay
         #: messages for which this returns True are lost in transit (recorded in ``lost``)
@@ -74,7 +77,8 @@ class Harness:
                                cutoff_ns=cutoff_ns,
                                slots_per_link=slots_per_link,
                                setup_timeout_ns=setup_timeout_ns,
-                               ack_timeout_ns=ack_timeout_ns, strict=True), self.devices[i],
+                               ack_timeout_ns=ack_timeout_ns, track_ends=track_ends,
+                               strict=True), self.devices[i],
                     router=lambda s, d, q: route if (s, d) == (1, n) else None)
             for i in route
         }

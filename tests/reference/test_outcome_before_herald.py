@@ -68,7 +68,7 @@ def _lossy_chain(n: int, duration_ns: int) -> dict[str, Any]:
     names = [f"r{i}" for i in range(n)]
     return {
         "name": "lossy-chain", "seed": 1, "duration_ns": duration_ns,
-        "options": {"measure_basis": "none", "slots_per_link": 5},
+        "options": {"measure_basis": "none", "slots_per_link": 5, "track_ends": False},
         "nodes": [{"name": name, "role": "end" if i in (0, n - 1) else "router",
                    "profile": "ideal", "memory_qubits": 10, "comm_qubits": 10}
                   for i, name in enumerate(names)],

@@ -18,6 +18,7 @@ import test_table_entries_delivery
 from harness import Harness, spy_records
 
 from qvcp.reference.sim.network import Network
+from qvcp.reference.sim.scenario import load_scenario
 from qvcp.reference.statetables import ENGINES
 
 # Every entry must be taken: the workloads below plus every scripted-device test of the
@@ -86,8 +87,11 @@ def _workloads() -> set[tuple[str, str, str]]:
     h4.inject(2, "TEARDOWN", {"circuit_id": cid, "reason": "NORMAL"}, source=1)
     h4.inject(2, "SETUP", setup["body"], source=1, message_id=99)
     seen |= {(r.engine, r.state, r.event) for r in h4.records}
-    # traced, so that its engines emit transition records (NodeConfig.record_transitions)
-    net = Network.from_scenario("schemas/scenarios/chain-9.yaml", trace=io.StringIO())
+    # traced, so that its engines emit transition records (NodeConfig.record_transitions);
+    # with chapter 04's tracking, whose routers receive SWAP_OUTCOMEs (relays, TRK-101)
+    doc = load_scenario("schemas/scenarios/chain-9.yaml")
+    doc["options"] = {**doc.get("options", {}), "track_ends": False}
+    net = Network.from_scenario(doc, trace=io.StringIO())
     records = spy_records(net)
     net.run_until(10**7)
     seen |= {(r.engine, r.state, r.event) for r in records}

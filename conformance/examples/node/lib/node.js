@@ -20,9 +20,12 @@
 //     is no error); a result with an invalid seq is refused alone. Link pairs recorded under
 //     (link_id, seq), each with the qubit of its mode (LINK-013.1), herald timeout (LINK-009),
 //     EXPIRE / EXPIRE_ACK (LINK-010.2, LINK-011.1, LINK-012.1, LINK-014), ERROR from the station ends the attempt.
-//   * A success whose seq skips seqs the node was never heralded (a HERALD lost on its way) makes
-//     it send its link peer EXPIRE for them (LINK-016, LINK-010.1), retransmitted with the same
-//     message_id until the matching EXPIRE_ACK, at the timers of chapter 11 (LINK-012.2, REL-005).
+//   * A success whose seq skips seqs the node was never heralded (a HERALD lost on its way), or
+//     the LINK_SEQ of a HERALD for its attempt in flight ahead of the seqs it knows, makes it send
+//     its link peer EXPIRE for them (LINK-016, LINK-024, LINK-010.1), retransmitted with the same
+//     message_id until the matching EXPIRE_ACK, at the timers of chapter 11 (LINK-012.2, REL-005);
+//     the LINK_SEQ of a HERALD it discards is not used (LINK-025). An EXPIRE of seqs it found
+//     missing itself is acknowledged and frees nothing (LINK-010.2).
 //     No ACK, no KEEPALIVE: chapter 11 itself is not implemented.
 //   * A SWAP rule swaps as soon as both links hold a pair of the circuit: one BSM on the device,
 //     SWAP_OUTCOME to both new partners (TRK-001.1, TRK-002, TRK-003.1). Nothing else of chapter 04 (no
@@ -38,6 +41,16 @@ const BELL_NAME = Object.fromEntries(Object.entries(BELL).map(([k, v]) => [v, k]
 const HERALD = DEFS.herald_outcome['x-wire'].codes;           // FAILURE: 255, PSI_PLUS: 1, ...
 const FAILURE = HERALD.FAILURE;
 const HERALD_TIMEOUT_SLOTS = 3;
+const LINK_SEQ = wire.EXTENSIONS.LINK_SEQ;
+const REMEMBERED = 4096;   // seqs remembered as heralded, and as found missing, per link
+const nextSeq = s => (s % 65535) + 1;
+const seqsBetween = (last, seq) => (((seq - 1 - (last % 65535)) % 65535) + 65535) % 65535;
+
+// LINK-024: the first LINK_SEQ of a HERALD (the highest seq the station has assigned), or null
+function stationSeq(msg) {
+  const e = (msg.extensions || []).find(x => Number(x.type) === LINK_SEQ && x.value.length === 4);
+  return e ? parseInt(e.value, 16) : null;
+}
 // Retransmission timers of an EXPIRE (spec chapter 11 section 3 defaults; the node config may set them)
 const RTO_INITIAL_NS = 2000000;
 const RTO_MAX_NS = 1000000000;
@@ -80,7 +93,8 @@ class Node extends Outbox {
         attempt: null,            // {slot, id, circuit, qubits (mode 0 first), msgId, deadline}
         heralded: new Map(),      // seq -> circuit, every pair heralded on the link (LINK-010.2)
         held: new Map(),          // seq -> {circuit, qubit, bell, created} pairs still held
-        lastSeq: 0,               // highest seq heralded to the node on the link, 0: none yet (LINK-016)
+        lastSeq: 0,               // highest seq heralded to the node or found missing, 0: none yet (LINK-016)
+        missing: new Set(),       // seqs found missing and expired at the peer (LINK-016, LINK-024)
       });
     }
     this.expires = [];           // EXPIREs sent and not yet acknowledged: {msg, deadline, rto, tries}
@@ -251,6 +265,7 @@ class Node extends Outbox {
     const results = Array.isArray(b.results) ? b.results : [];
     if (a.abandoned) {   // its circuit was torn down: the HERALD is expected, it makes no pair
       await this.endAttempt(link, false);
+      this.noteAssigned(link, stationSeq(msg));   // LINK-024: accepted, for the attempt in flight
       this.arm(link);
       return;
     }
@@ -281,10 +296,11 @@ class Node extends Outbox {
       // LINK-013.1, LINK-013.2: record the pair of mode i (its qubit) before any use
       link.heralded.delete(seq);
       link.heralded.set(seq, a.circuit);
-      while (link.heralded.size > 4096) link.heralded.delete(link.heralded.keys().next().value);
+      while (link.heralded.size > REMEMBERED) link.heralded.delete(link.heralded.keys().next().value);
       link.held.set(seq, { circuit: a.circuit, qubit, bell: code, created: a.slot });
       paired = true;
     }
+    this.noteAssigned(link, stationSeq(msg));   // LINK-024: after the results
     this.arm(link);
     if (paired) await this.trySwap(a.circuit);
   }
@@ -294,7 +310,8 @@ class Node extends Outbox {
     if (first === 0 || last === 0) throw new ProtocolError('EXPIRE_RANGE_INVALID', 'range endpoint 0', first === 0 ? 'body.first_seq' : 'body.last_seq');
     const seqs = [first];
     for (let s = first; s !== last && seqs.length < 65535;) { s = (s % 65535) + 1; seqs.push(s); }
-    if (seqs.some(s => !link.heralded.has(s))) {   // LINK-010.2
+    // LINK-010.2: a seq the node found missing itself counts as heralded (it holds no pair)
+    if (seqs.some(s => !link.heralded.has(s) && !link.missing.has(s))) {
       throw new ProtocolError('EXPIRE_RANGE_INVALID', 'range names pairs never heralded on this link', 'body.first_seq');
     }
     for (const s of seqs) {                        // LINK-011.1, LINK-011.2: free, never use again
@@ -308,20 +325,41 @@ class Node extends Outbox {
   }
 
   // LINK-016: a success heralded with `seq` that is not the next after the last one heralded to
-  // the node on the link shows seqs it missed (HERALDs lost on their way). Seqs count 1..65535
-  // and wrap to 1; a seq counts as ahead only when it is less than 2^15 ahead, else it is late
-  // (an old one arriving after newer ones) and changes nothing.
+  // the node on the link or found missing (from 1 when none) shows seqs it missed (HERALDs lost
+  // on their way). Seqs count 1..65535 and wrap to 1; a seq counts as ahead only when it is less
+  // than 2^15 ahead, else it is late (an old one arriving after newer ones) and changes nothing.
   noteSeq(link, seq) {
+    link.missing.delete(seq);   // heralded after all
     const last = link.lastSeq;
-    const ahead = (((seq - 1 - (last % 65535)) % 65535) + 65535) % 65535;   // seqs skipped
-    if (last !== 0 && ahead > 0 && ahead < 2 ** 15) {
-      // LINK-010.1: the range is exactly the seqs never heralded to this node
-      const body = { link_id: link.id, first_seq: (last % 65535) + 1, last_seq: (((seq - 2) % 65535) + 65535) % 65535 + 1 };
-      const msg = this.send('EXPIRE', link.peer, body);
-      // LINK-012.2: sent again until the matching EXPIRE_ACK arrives
-      this.expires.push({ msg, deadline: this.now + this.rtoInitial, rto: this.rtoInitial, tries: 0 });
-    }
+    const ahead = seqsBetween(last, seq);   // seqs skipped
+    if (ahead > 0 && ahead < 2 ** 15) this.expireMissing(link, ahead, (((seq - 2) % 65535) + 65535) % 65535 + 1);
     if (last === 0 || ahead < 2 ** 15) link.lastSeq = seq;
+  }
+
+  // LINK-024: the LINK_SEQ of a HERALD accepted for the attempt in flight: the seqs after the
+  // last one heralded or found missing, up to it, went to the peer alone. A value behind (a
+  // restarted station) or 2^15 or more ahead is ignored.
+  noteAssigned(link, assigned) {
+    if (assigned === null || assigned === 0 || assigned === link.lastSeq) return;
+    const ahead = seqsBetween(link.lastSeq, assigned);
+    if (ahead >= 2 ** 15) return;
+    this.expireMissing(link, ahead + 1, assigned);
+    link.lastSeq = assigned;
+  }
+
+  // LINK-016, LINK-024, LINK-010.1: one EXPIRE for the `count` seqs after lastSeq, through
+  // `lastMissing`, remembered as found missing (LINK-010.2)
+  expireMissing(link, count, lastMissing) {
+    const body = { link_id: link.id, first_seq: nextSeq(link.lastSeq), last_seq: lastMissing };
+    const msg = this.send('EXPIRE', link.peer, body);
+    // LINK-012.2: sent again until the matching EXPIRE_ACK arrives
+    this.expires.push({ msg, deadline: this.now + this.rtoInitial, rto: this.rtoInitial, tries: 0 });
+    for (let i = 0, s = link.lastSeq; i < Math.min(count, REMEMBERED); i++) {
+      s = nextSeq(s);
+      link.missing.delete(s);
+      link.missing.add(s);
+    }
+    while (link.missing.size > REMEMBERED) link.missing.delete(link.missing.values().next().value);
   }
 
   // LINK-012.2, REL-005: an unanswered EXPIRE is sent again, unchanged (same message_id), its

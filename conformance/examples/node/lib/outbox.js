@@ -12,9 +12,9 @@ const ERRORS = Object.fromEntries(JSON.parse(fs.readFileSync(path.join(wire.SCHE
 class Outbox {
   constructor(id) { this.id = id; this.msgIds = 0; this.out = []; }
 
-  send(type, destination, body) {
+  send(type, destination, body, extensions = []) {
     const msg = { version: 1, type, message_id: ++this.msgIds, source: this.id, destination,
-      body, extensions: [], auth: null };
+      body, extensions, auth: null };
     wire.encode(msg);   // throws (driver error "failed") if this would send an invalid message
     this.out.push(msg);
     return msg;

@@ -2,7 +2,8 @@
 // "station" (capability node.station): it matches the two nodes' ATTEMPTs of a slot by
 // (link_id, slot_ns); when both are in, it asks its device for one outcome per matched mode
 // (the smaller of the two ATTEMPTs' modes, LINK-015.1) and sends both nodes the same HERALD,
-// sequence numbers to successes only, in mode order, from 1 (LINK-004/005/006). A lone, doubled
+// sequence numbers to successes only, in mode order, from 1 (LINK-004/005/006), and in every
+// HERALD one LINK_SEQ, the highest seq assigned so far (LINK-023). A lone, doubled
 // or foreign ATTEMPT gets ERROR ATTEMPT_MISMATCH to both nodes at the matching deadline
 // (LINK-003.3), and an ATTEMPT for a new slot first ends the slot being collected so (LINK-104).
 // Anything but ATTEMPT is refused with UNEXPECTED_MESSAGE, an ATTEMPT for another link or from
@@ -12,6 +13,7 @@ const wire = require('./wire');
 const { ERRORS, Outbox } = require('./outbox');
 const WINDOW_NS = 10;   // matching deadline: this long after the first ATTEMPT of a slot
 const ATTEMPT_TYPE = wire.BY_NAME.ATTEMPT.code;
+const LINK_SEQ = wire.EXTENSIONS.LINK_SEQ;
 
 // Without the harness's device every mode fails.
 const LOCAL_DEVICE = { call: async (verb, args) => ({ outcomes: Array(args.modes).fill('FAILURE') }) };
@@ -56,9 +58,11 @@ class Station extends Outbox {
       this.seq = this.seq % 65535 + 1;
       return { outcome, seq: this.seq };
     });
+    // LINK-023: the station's count, this HERALD's results included (u16, 0: none yet)
+    const count = { type: LINK_SEQ, critical: false, value: this.seq.toString(16).padStart(4, '0') };
     for (const node of [this.a, this.b]) {
       this.send('HERALD', node, { link_id: this.link, slot_ns: slot, attempt_id_a: ma.attempt_id,
-        attempt_id_b: mb.attempt_id, results: results.map(r => ({ ...r })) });
+        attempt_id_b: mb.attempt_id, results: results.map(r => ({ ...r })) }, [{ ...count }]);
     }
   }
 

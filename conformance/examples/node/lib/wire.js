@@ -196,4 +196,7 @@ function encode(msg) {
   return Buffer.concat([head, Buffer.from(out)]).toString('hex');
 }
 
-module.exports = { SCHEMAS, E, Reject, common, BY_NAME, BY_CODE, decode, encode };
+// the type of each known extension, by name (chapter 02 section 6)
+const EXTENSIONS = Object.fromEntries(Object.entries(WIRE.known_extensions).map(([t, e]) => [e.name, Number(t)]));
+
+module.exports = { SCHEMAS, E, Reject, common, BY_NAME, BY_CODE, EXTENSIONS, decode, encode };
