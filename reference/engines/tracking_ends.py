@@ -89,14 +89,33 @@ Report = tuple[Ref, int, int, int]
 
 
 @dataclass
+class Walk:
+    """An end's progress along the reports from one usable qubit (TRK-124): the reference
+    the chain has reached so far, the reports used on the way (their near references) and
+    their ``(x, m)``, in order from the end."""
+
+    at: Ref
+    used: list[Ref] = field(default_factory=list)
+    steps: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass
 class EndsEndEngine(EndEngine):
     """An end node of a circuit in the mode ENDS, stitching the routers' reports into its
-    pairs (TRK-122 to TRK-126)."""
+    pairs (TRK-122 to TRK-126).
+
+    Each usable qubit has a :class:`Walk` whose end (its *frontier*) is the farthest
+    reference its chain of reports has reached; a report whose near reference is a frontier
+    moves it on, through every buffered report it then meets. Each report is so followed
+    once, whatever the order of arrival, and the work per report does not grow with the
+    route's length."""
 
     #: reports by the reference on this end's side of the reporting router (TRK-123)
     by_near: OrderedDict[Ref, Report] = field(default_factory=OrderedDict)
-    #: far-side reference -> near-side reference of the same report (walking back)
-    by_far: dict[Ref, Ref] = field(default_factory=dict)
+    #: the walk of each usable qubit whose pair is not identified yet, by its reference
+    walks: dict[Ref, Walk] = field(default_factory=dict)
+    #: frontier reference -> the qubit whose walk has reached it
+    frontier: dict[Ref, Ref] = field(default_factory=dict)
     #: reports evicted by the bounds of TRK-126, and the most buffered at once
     evicted_reports: int = 0
     peak_buffered: int = 0
@@ -124,8 +143,8 @@ class EndsEndEngine(EndEngine):
         return len(self.info.links) * cutoff
 
     def track(self, now: int, ev: SwapOutcome) -> None:
-        """Validate (TRK-122), deduplicate and buffer (TRK-123) one report, then try to
-        complete the pair it belongs to (TRK-124)."""
+        """Validate (TRK-122), deduplicate and buffer (TRK-123) one report, then move on the
+        walk that has reached it, if any (TRK-124)."""
         assert self.info is not None
         msg = ev.msg
         b = msg["body"]
@@ -159,13 +178,14 @@ class EndsEndEngine(EndEngine):
                     ErrorCode.PAIR_STATE_MISMATCH, f"a second report of node {source} for "
                     f"qubit {near} differs from the first", field="body", msg=msg))
             return
+        if near in self.discarded or near in self.delivered:  # TRK-126.3: its qubit is gone
+            return
         self._evict(now)
         self.by_near[near] = (far, x, m, now)
-        self.by_far[far] = near
         self.peak_buffered = max(self.peak_buffered, len(self.by_near))
-        anchor = self._anchor(near)
+        anchor = self.frontier.get(near)
         if anchor is not None:
-            self._complete(now, anchor)
+            self._advance(now, anchor)
 
     def _gone_or_missed(self, ref: Ref) -> bool:
         """A report names a pair of this end's own link that it does not hold. True if the
@@ -192,61 +212,53 @@ class EndsEndEngine(EndEngine):
         link = self.ctx.link_engines.get(ref[0])
         return link is not None and bool(link.awaiting(ref[1]))
 
-    def _anchor(self, ref: Ref) -> Ref | None:
-        """Walk back from ``ref`` towards this end: the held qubit the chain starts at, if it
-        has arrived; a chain starting at a qubit already gone is purged (TRK-126.3)."""
-        hops = len(self.info.links) if self.info else 0
-        for _ in range(hops + 1):
-            if ref in self.held:
-                return ref
-            back = self.by_far.get(ref)
-            if back is None:
-                if ref in self.discarded or ref in self.delivered:
-                    self._purge(ref)
-                return None
-            ref = back
-        return None
-
-    def _complete(self, now: int, anchor: Ref) -> None:
-        """TRK-124, TRK-125: if the reports from ``anchor`` reach the other end's link, the
-        pair's partner is the other end, its partner reference the other end's link pair and
-        its Bell state :func:`compose`; then identify it as chapter 04 does (TRK-005.1)."""
-        rec = self.held[anchor]
-        steps: list[tuple[int, int]] = []
-        used: list[Ref] = []
-        cur = anchor
-        for _ in range(len(self.info.links) if self.info else 0):
-            if cur[0] == self._far_link:
-                break
-            found = self.by_near.get(cur)
+    def _advance(self, now: int, anchor: Ref) -> None:
+        """TRK-124: move the walk of qubit ``anchor`` through the buffered reports it meets;
+        once it reaches the other end's link, the pair's partner is the other end, its
+        partner reference that link pair and its Bell state :func:`compose` (TRK-125); then
+        identify it as chapter 04 does (TRK-005.1)."""
+        walk = self.walks[anchor]
+        cur, by_near, far_link = walk.at, self.by_near, self._far_link
+        while cur[0] != far_link:
+            found = by_near.get(cur)
             if found is None:
+                if cur != walk.at:
+                    del self.frontier[walk.at]
+                    self.frontier[cur] = anchor
+                    walk.at = cur
                 return
-            used.append(cur)
-            cur, x, m, _ = found
-            steps.append((x, m))
-        if cur[0] != self._far_link:
-            return
-        for ref in used:
-            far = self.by_near.pop(ref)[0]
-            self.by_far.pop(far, None)
+            walk.used.append(cur)
+            walk.steps.append(found[1:3])
+            cur = found[0]
+        del self.frontier[walk.at], self.walks[anchor]
+        for ref in walk.used:
+            by_near.pop(ref, None)  # evicted meanwhile: the walk has what it needed
+        rec = self.held[anchor]
         rec.partner, rec.partner_ref = self.other_end, cur
-        rec.bell = compose(rec.bell, steps)
+        rec.bell = compose(rec.bell, walk.steps)
         super().updated(now, anchor)
 
     def updated(self, now: int, ref: Ref) -> None:
-        """A link pair became usable here: reports may have come before it (TRK-124)."""
+        """A link pair became usable here: start its walk, which reports that came before it
+        may already carry on (TRK-124)."""
         rec = self.held.get(ref)
-        if rec is not None and rec.partner == self.other_end:
-            super().updated(now, ref)  # a one-link circuit: nothing to stitch
-        elif rec is not None and self.by_near:
-            self._complete(now, ref)
+        if rec is None:
+            return
+        if rec.partner == self.other_end:
+            super().updated(now, ref)  # a one-link circuit, or a walk complete
+        elif ref not in self.walks:
+            self.walks[ref] = Walk(ref)
+            self.frontier[ref] = ref
+            self._advance(now, ref)
 
     def _purge(self, ref: Ref) -> None:
-        """TRK-126.3: drop the buffered reports chained from ``ref`` (its qubit is gone)."""
+        """TRK-126.3: drop the walk from ``ref`` and the buffered reports chained from it (its
+        qubit is gone)."""
+        walk = self.walks.pop(ref, None)
+        if walk is not None:
+            self.frontier.pop(walk.at, None)
         while ref in self.by_near:
-            far = self.by_near.pop(ref)[0]
-            self.by_far.pop(far, None)
-            ref = far
+            ref = self.by_near.pop(ref)[0]
 
     def _drop(self, now: int, ref: Ref, reason: str, *, notify: bool) -> None:
         super()._drop(now, ref, reason, notify=notify)
@@ -257,9 +269,8 @@ class EndsEndEngine(EndEngine):
         first) and by age (:attr:`_horizon_ns`); an eviction does nothing else."""
         book, horizon = self.by_near, self._horizon_ns
         while book:
-            ref, (far, _, _, t) = next(iter(book.items()))
+            _, (_, _, _, t) = next(iter(book.items()))
             if len(book) < MAX_TRACK_REPORTS and not (horizon and now - t > horizon):
                 return
-            del book[ref]
-            self.by_far.pop(far, None)
+            book.popitem(last=False)
             self.evicted_reports += 1
