@@ -313,7 +313,8 @@ class ReferenceDriver(_NodeProfile, _NetworkProfile):
     capabilities: tuple[str, ...] = ("wire.auth", "network.measure", "node.harness-device",
                                      "node.auth", "node.station", "node.request-queue",
                                      "node.preemption", "node.repeater", "node.bsm-failure",
-                                     "network.faults", "node.policy", "virtual-clock")
+                                     "node.track-ends", "network.faults", "node.policy",
+                                     "virtual-clock")
 
     def hello(self, *, protocol: int, harness: str) -> Json:
         return {"protocol": 1,

@@ -1,4 +1,4 @@
-@node @cap:node.harness-device
+@node @cap:node.harness-device @cap:node.track-ends
 Feature: Swap reports to the ends (spec chapter 04 section 7)
   Circuit 7 is in the tracking mode ENDS: its CONFIRM's SWAP_SCHEDULE is 00 01 (chapter 05
   section 7.2). A router reports each swap to the two end nodes only; an end node stitches the

@@ -1,4 +1,4 @@
-@node @cap:node.harness-device
+@node @cap:node.harness-device @cap:node.track-ends
 Feature: Negotiating swap reports to the ends (spec chapter 05 section 7.2)
   The SETUP counts, in the extension TRACK_ENDS, the route nodes that implement and offer
   swap reports to the ends; the tail end confirms the mode in the second octet of the
