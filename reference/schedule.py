@@ -23,7 +23,7 @@ from typing import Any
 
 from qvcp.schemas.layout import wire_constants
 
-from .messages import SWAP_SCHEDULE, fidelity_from_wire
+from .messages import KNOWN_EXTENSIONS, SWAP_SCHEDULE, fidelity_from_wire
 
 #: schedule codes of the extension's octet, from the extension registry
 #: (``x-wire.known_extensions`` of common.schema.json)
@@ -35,7 +35,7 @@ SCHEDULES = {"asap": ASAP, "nested": NESTED}
 _MODES: dict[str, int] = _REGISTRY[str(SWAP_SCHEDULE)]["tracking_modes"]
 CHAPTER_04, ENDS = _MODES["CHAPTER_04"], _MODES["ENDS"]
 #: extension type of a SETUP's count of route nodes offering the mode ENDS (FWD-030)
-TRACK_ENDS = next(int(k) for k, v in _REGISTRY.items() if v["name"] == "TRACK_ENDS")
+TRACK_ENDS = KNOWN_EXTENSIONS["TRACK_ENDS"]
 
 
 def _segments(a: int, b: int, out: dict[int, tuple[int, int, int]]) -> int:

@@ -178,8 +178,6 @@ class EndsEndEngine(EndEngine):
                     ErrorCode.PAIR_STATE_MISMATCH, f"a second report of node {source} for "
                     f"qubit {near} differs from the first", field="body", msg=msg))
             return
-        if near in self.discarded or near in self.delivered:  # TRK-126.3: its qubit is gone
-            return
         self._evict(now)
         self.by_near[near] = (far, x, m, now)
         self.peak_buffered = max(self.peak_buffered, len(self.by_near))

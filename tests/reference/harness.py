@@ -214,3 +214,25 @@ def werner_chain(n_links: int, *, p: float, fidelity: float, km: float = 0.0,
                   for a, b in itertools.pairwise(names)],
         "demands": [{"head": names[0], "tail": names[-1], "num_pairs": num_pairs}],
     }
+
+
+def lossy_chain(n: int, duration_ns: int, *, success: float, seed: int = 1,
+                **options: Any) -> dict[str, Any]:
+    """An n-node chain of ideal nodes with 5 modes per link and slot (2 km Werner links of
+    fidelity 0.99 and link success ``success`` per mode), one demand end to end from 100 ms
+    on, and 1 % of the messages lost, 1 % duplicated, 5 ns of jitter; ``options`` join the
+    scenario's options."""
+    names = [f"r{i}" for i in range(n)]
+    return {
+        "name": "lossy-chain", "seed": seed, "duration_ns": duration_ns,
+        "options": {"measure_basis": "none", "slots_per_link": 5, **options},
+        "nodes": [{"name": name, "role": "end" if i in (0, n - 1) else "router",
+                   "profile": "ideal", "memory_qubits": 10, "comm_qubits": 10}
+                  for i, name in enumerate(names)],
+        "links": [{"a": a, "b": b, "distance_km": 2.0, "model": "werner", "fidelity": 0.99,
+                   "success_probability": success, "preparation_ns": 500_000}
+                  for a, b in itertools.pairwise(names)],
+        "demands": [{"head": names[0], "tail": names[-1], "num_pairs": 10**6,
+                     "min_fidelity": 0.6, "start_ns": 100_000_000}],
+        "faults": {"loss": 0.01, "duplicate": 0.01, "jitter_ns": 5},
+    }

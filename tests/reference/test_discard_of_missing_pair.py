@@ -5,11 +5,10 @@ chain (DISCARDs passed on past a swap to the node that missed the pair's HERALD)
 against the behaviour without the rule, obtained by finding nothing missing.
 """
 
-import itertools
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
+from harness import lossy_chain
 
 from qvcp.reference.engines.link import LinkEngine
 from qvcp.reference.engines.qubits import TrackingEngine
@@ -52,30 +51,11 @@ def test_a_pair_of_another_link_is_never_found_missing() -> None:
     assert not engine._found_missing((1, 11))
 
 
-def _lossy_chain(seed: int, duration_ns: int) -> dict[str, Any]:
-    """A 9-node chain with 5 modes per link and slot, one demand end to end, and 1 % of the
-    messages lost, 1 % duplicated."""
-    names = [f"r{i}" for i in range(9)]
-    return {
-        "name": "lossy-chain", "seed": seed, "duration_ns": duration_ns,
-        "options": {"measure_basis": "none", "slots_per_link": 5},
-        "nodes": [{"name": name, "role": "end" if i in (0, 8) else "router",
-                   "profile": "ideal", "memory_qubits": 10, "comm_qubits": 10}
-                  for i, name in enumerate(names)],
-        "links": [{"a": a, "b": b, "distance_km": 2.0, "model": "werner", "fidelity": 0.99,
-                   "success_probability": 0.369364, "preparation_ns": 500_000}
-                  for a, b in itertools.pairwise(names)],
-        "demands": [{"head": names[0], "tail": names[-1], "num_pairs": 10**6,
-                     "min_fidelity": 0.6, "start_ns": 100_000_000}],
-        "faults": {"loss": 0.01, "duplicate": 0.01, "jitter_ns": 5},
-    }
-
-
 def _run(monkeypatch: pytest.MonkeyPatch, seed: int, *, rule: bool) -> Network:
     with monkeypatch.context() as m:
         if not rule:  # the behaviour before TRK-015
             m.setattr(TrackingEngine, "_found_missing", lambda self, ref: False)
-        scenario = _lossy_chain(seed, 400_000_000)
+        scenario = lossy_chain(9, 400_000_000, success=0.369364, seed=seed)
         net = Network.from_scenario(scenario, trace=None)
         net.run_until(scenario["duration_ns"])
     return net

@@ -6,10 +6,9 @@ on a lossy chain (outcomes overtaking HERALDs, HERALDs lost) is checked against 
 without the rule, obtained by closing that window.
 """
 
-import itertools
-from typing import Any
 
 import pytest
+from harness import lossy_chain
 
 from qvcp.reference.engines.link import LinkEngine
 from qvcp.reference.messages import MessageFactory, seqs_between
@@ -62,32 +61,13 @@ def test_seqs_skipped_by_a_later_herald_count_as_missed_until_heralded() -> None
     assert [link.missed(s) for s in (65535, 1)] == [True, False]
 
 
-def _lossy_chain(n: int, duration_ns: int) -> dict[str, Any]:
-    """An n-node chain with 5 modes per link and slot, one demand end to end, and 1 % of the
-    messages lost, 1 % duplicated."""
-    names = [f"r{i}" for i in range(n)]
-    return {
-        "name": "lossy-chain", "seed": 1, "duration_ns": duration_ns,
-        "options": {"measure_basis": "none", "slots_per_link": 5, "track_ends": False},
-        "nodes": [{"name": name, "role": "end" if i in (0, n - 1) else "router",
-                   "profile": "ideal", "memory_qubits": 10, "comm_qubits": 10}
-                  for i, name in enumerate(names)],
-        "links": [{"a": a, "b": b, "distance_km": 2.0, "model": "werner", "fidelity": 0.99,
-                   "success_probability": 0.291, "preparation_ns": 500_000}
-                  for a, b in itertools.pairwise(names)],
-        "demands": [{"head": names[0], "tail": names[-1], "num_pairs": 10**6,
-                     "min_fidelity": 0.6, "start_ns": 100_000_000}],
-        "faults": {"loss": 0.01, "duplicate": 0.01, "jitter_ns": 5},
-    }
-
-
 def _run(monkeypatch: pytest.MonkeyPatch, *, rule: bool) -> Network:
     with monkeypatch.context() as m:
         if not rule:  # the behaviour before TRK-013.4 and TRK-013.9
             m.setattr(LinkEngine, "awaiting", lambda self, seq: 0)
             m.setattr(LinkEngine, "missed", lambda self, seq: self.unheard > 0 and seqs_between(
                 self.last_seq, seq) < self.unheard)
-        scenario = _lossy_chain(9, 200_000_000)
+        scenario = lossy_chain(9, 200_000_000, success=0.291, track_ends=False)
         net = Network.from_scenario(scenario, trace=None)
         net.run_until(scenario["duration_ns"])
     return net
